@@ -1,0 +1,86 @@
+//! What a rule reports: a finding with its range, message and fixes.
+
+use serde::Serialize;
+
+use crate::TextRange;
+use crate::fix::Fix;
+use crate::rules::RuleId;
+
+/// How loud a finding is. `Off` exists for configuration; a reported finding is never `Off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Off => "off",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Extra context shown beside a finding: where something it depends on is written, or how to finish a fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub range: TextRange,
+    pub message: String,
+    /// Alternative fixes; at most one is marked preferred.
+    pub fixes: Vec<Fix>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A finding at the rule's default severity, without fixes.
+    pub fn new(rule: RuleId, range: TextRange, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity: rule.meta().severity,
+            range,
+            message: message.into(),
+            fixes: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+        self.related.push(Related { range, message: message.into() });
+        self
+    }
+
+    /// The fix to apply when one must be chosen: the preferred one, else the first.
+    pub fn preferred_fix(&self) -> Option<&Fix> {
+        self.fixes.iter().find(|f| f.preferred).or_else(|| self.fixes.first())
+    }
+}

@@ -1,0 +1,7 @@
+//! What a file is: its kind (from its name, else its content) and a line index for positions. Pure, no IO.
+
+mod kind;
+mod line_index;
+
+pub use kind::{FileKind, kind_from_content, kind_from_name};
+pub use line_index::{LineCol, LineIndex};

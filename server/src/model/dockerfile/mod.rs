@@ -1,0 +1,417 @@
+//! The Dockerfile model: directives, instructions with their arguments, and build stages with what they
+//! inherit (`FROM builder` carries `builder`'s `USER` and `ENV` over).
+//!
+//! Instructions are delimited by [`scan`] with Docker's own line rules and their arguments read by [`words`];
+//! the tree-sitter tree contributes the syntax errors (see `rules::syntax_error`). Keywords are
+//! case-insensitive, as in Docker.
+
+mod scan;
+mod words;
+
+use std::ops::Range;
+
+pub use scan::{Directive, Heredoc, parse_directive};
+pub use words::{Logical, Word};
+
+use crate::TextRange;
+use crate::model::image_ref::ImageRef;
+
+/// The instruction keywords Docker knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+    Unknown,
+}
+
+impl Keyword {
+    pub fn parse(word: &str) -> Self {
+        const ALL: [(&str, Keyword); 18] = [
+            ("ADD", Keyword::Add),
+            ("ARG", Keyword::Arg),
+            ("CMD", Keyword::Cmd),
+            ("COPY", Keyword::Copy),
+            ("ENTRYPOINT", Keyword::Entrypoint),
+            ("ENV", Keyword::Env),
+            ("EXPOSE", Keyword::Expose),
+            ("FROM", Keyword::From),
+            ("HEALTHCHECK", Keyword::Healthcheck),
+            ("LABEL", Keyword::Label),
+            ("MAINTAINER", Keyword::Maintainer),
+            ("ONBUILD", Keyword::Onbuild),
+            ("RUN", Keyword::Run),
+            ("SHELL", Keyword::Shell),
+            ("STOPSIGNAL", Keyword::Stopsignal),
+            ("USER", Keyword::User),
+            ("VOLUME", Keyword::Volume),
+            ("WORKDIR", Keyword::Workdir),
+        ];
+        ALL.iter().find(|(k, _)| word.eq_ignore_ascii_case(k)).map_or(Keyword::Unknown, |(_, kw)| *kw)
+    }
+}
+
+/// A `NAME=value` pair of `ENV`, `ARG` or `LABEL` (or the legacy `ENV NAME value` form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub name: String,
+    /// Unquoted; `None` for an `ARG` without a default.
+    pub value: Option<String>,
+    /// The whole pair as written.
+    pub range: TextRange,
+    pub name_range: TextRange,
+    /// The value as written, quotes included.
+    pub value_range: Option<TextRange>,
+}
+
+/// One instruction with its arguments.
+#[derive(Debug, Clone)]
+pub struct Instruction {
+    pub keyword: Keyword,
+    pub keyword_range: TextRange,
+    /// From the keyword to the end of the instruction, heredoc bodies included.
+    pub range: TextRange,
+    pub logical: Logical,
+    pub words: Vec<Word>,
+    pub heredocs: Vec<Heredoc>,
+    /// The stage the instruction belongs to; `None` before the first `FROM`.
+    pub stage: Option<usize>,
+}
+
+impl Instruction {
+    /// Leading `--flag[=value]` words.
+    pub fn flags(&self) -> impl Iterator<Item = &Word> {
+        self.words.iter().take_while(|w| w.text.starts_with("--"))
+    }
+
+    /// The value of `--name=value` (or `Some("")` for a bare `--name`).
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        self.flags().find_map(|w| {
+            let body = w.text.strip_prefix("--")?;
+            match body.split_once('=') {
+                Some((n, v)) if n.eq_ignore_ascii_case(name) => Some(v),
+                None if body.eq_ignore_ascii_case(name) => Some(""),
+                _ => None,
+            }
+        })
+    }
+
+    /// The words after the leading flags.
+    pub fn operands(&self) -> &[Word] {
+        let flags = self.flags().count();
+        &self.words[flags..]
+    }
+
+    /// The exec-form argv (`["a", "b"]`), or `None` for shell form.
+    pub fn exec_form(&self) -> Option<Vec<String>> {
+        words::exec_form(&self.logical)
+    }
+
+    /// The command text as a shell would see it: the logical line and any heredoc bodies.
+    pub fn shell_text<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a str> {
+        std::iter::once(self.logical.text.as_str()).chain(self.heredocs.iter().map(|h| h.body.slice(source)))
+    }
+
+    /// `NAME=value` pairs (`ENV`, `ARG`, `LABEL`); the legacy `ENV NAME value` form gives one pair.
+    pub fn pairs(&self) -> Vec<Pair> {
+        let operands = self.operands();
+        let legacy = self.keyword == Keyword::Env && operands.first().is_some_and(|w| !w.raw.contains('='));
+        if legacy {
+            let Some((name, rest)) = operands.split_first() else { return Vec::new() };
+            let value_range = rest.first().zip(rest.last()).map(|(a, b)| TextRange::new(a.range.start, b.range.end));
+            let value = rest.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            return vec![Pair {
+                name: name.text.clone(),
+                value: Some(value),
+                range: TextRange::new(name.range.start, value_range.map_or(name.range.end, |r| r.end)),
+                name_range: name.range,
+                value_range,
+            }];
+        }
+        operands.iter().map(|w| self.pair(w)).collect()
+    }
+
+    fn pair(&self, word: &Word) -> Pair {
+        match word.raw.find('=') {
+            Some(eq) => {
+                let name_range = self.logical.source_range(word.logical_start, word.logical_start + eq);
+                let value_start = word.logical_start + eq + 1;
+                let value_range = self.logical.source_range(value_start, word.logical_start + word.raw.len());
+                let (name, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
+                Pair {
+                    name: name.to_owned(),
+                    value: Some(value.to_owned()),
+                    range: word.range,
+                    name_range,
+                    value_range: Some(value_range),
+                }
+            }
+            None => Pair {
+                name: word.text.clone(),
+                value: None,
+                range: word.range,
+                name_range: word.range,
+                value_range: None,
+            },
+        }
+    }
+}
+
+/// Where a stage's image reference is written: in the `FROM` line, or as the default of a global `ARG`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    Literal,
+    ArgDefault { name: String, default: TextRange },
+}
+
+/// A build stage: a `FROM` and the instructions up to the next one.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub from: usize,
+    /// The image word of the `FROM` line.
+    pub image_range: TextRange,
+    /// The image reference with global `ARG` defaults substituted.
+    pub image_text: String,
+    pub image: Option<ImageRef>,
+    pub image_source: ImageSource,
+    /// The earlier stage this one builds on (`FROM builder`).
+    pub parent: Option<usize>,
+    pub alias: Option<String>,
+    pub platform: Option<String>,
+    /// Indices of the stage's instructions after its `FROM`.
+    pub body: Range<usize>,
+}
+
+/// A parsed Dockerfile.
+#[derive(Debug, Clone)]
+pub struct Dockerfile {
+    pub directives: Vec<Directive>,
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+}
+
+impl Dockerfile {
+    pub fn parse(source: &str) -> Self {
+        let scan = scan::scan(source);
+        let mut instructions = Vec::with_capacity(scan.instructions.len());
+        let mut stage = None;
+        for raw in scan.instructions {
+            let keyword = Keyword::parse(raw.keyword.slice(source));
+            if keyword == Keyword::From {
+                stage = Some(stage.map_or(0, |s| s + 1));
+            }
+            let logical = Logical::new(source, &raw.pieces);
+            let words = words::split(&logical, scan.escape);
+            instructions.push(Instruction {
+                keyword,
+                keyword_range: raw.keyword,
+                range: raw.range,
+                logical,
+                words,
+                heredocs: raw.heredocs,
+                stage,
+            });
+        }
+        let stages = build_stages(&instructions);
+        Self { directives: scan.directives, escape: scan.escape, instructions, stages }
+    }
+
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name == name)
+    }
+
+    pub fn final_stage(&self) -> Option<(usize, &Stage)> {
+        self.stages.iter().enumerate().next_back()
+    }
+
+    /// The instructions of stage `index`, after its `FROM`.
+    pub fn stage_body(&self, index: usize) -> &[Instruction] {
+        self.stages.get(index).and_then(|s| self.instructions.get(s.body.clone())).unwrap_or(&[])
+    }
+
+    /// The chain of stages `index` builds on, itself first (bounded: parents always come earlier).
+    pub fn lineage(&self, index: usize) -> Vec<usize> {
+        let mut chain = vec![index];
+        let mut current = index;
+        while let Some(parent) = self.stages.get(current).and_then(|s| s.parent) {
+            if parent >= current {
+                break;
+            }
+            chain.push(parent);
+            current = parent;
+        }
+        chain
+    }
+
+    /// The last `USER` in effect at the end of stage `index`, inherited through `FROM <stage>`.
+    pub fn effective_user(&self, index: usize) -> Option<&Instruction> {
+        self.lineage(index)
+            .into_iter()
+            .find_map(|s| self.stage_body(s).iter().rev().find(|i| i.keyword == Keyword::User))
+    }
+
+    /// The external image stage `index` finally builds on (following `FROM <stage>` links).
+    pub fn root_stage(&self, index: usize) -> Option<&Stage> {
+        self.lineage(index).last().and_then(|&s| self.stages.get(s))
+    }
+
+    /// The `ARG` names declared before the first `FROM`, with their pairs.
+    pub fn global_args(&self) -> impl Iterator<Item = Pair> + '_ {
+        self.instructions
+            .iter()
+            .take_while(|i| i.keyword != Keyword::From)
+            .filter(|i| i.keyword == Keyword::Arg)
+            .flat_map(Instruction::pairs)
+    }
+}
+
+fn build_stages(instructions: &[Instruction]) -> Vec<Stage> {
+    let globals: Vec<Pair> = instructions
+        .iter()
+        .take_while(|i| i.keyword != Keyword::From)
+        .filter(|i| i.keyword == Keyword::Arg)
+        .flat_map(Instruction::pairs)
+        .collect();
+    let froms: Vec<usize> =
+        instructions.iter().enumerate().filter(|(_, i)| i.keyword == Keyword::From).map(|(n, _)| n).collect();
+    let mut stages: Vec<Stage> = Vec::with_capacity(froms.len());
+    for (k, &from) in froms.iter().enumerate() {
+        let instruction = &instructions[from];
+        let operands = instruction.operands();
+        let image_word = operands.first();
+        let alias = match operands {
+            [_, as_kw, alias, ..] if as_kw.text.eq_ignore_ascii_case("as") => Some(alias.text.clone()),
+            _ => None,
+        };
+        let written = image_word.map_or("", |w| w.text.as_str());
+        let image_text = substitute(written, &globals);
+        let image_source = arg_source(written, &globals);
+        let parent = stages.iter().position(|s: &Stage| {
+            s.alias.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&image_text))
+        });
+        let parent = parent.or_else(|| image_text.parse::<usize>().ok().filter(|&n| n < k));
+        let image = if parent.is_some() { None } else { ImageRef::parse(&image_text) };
+        let end = froms.get(k + 1).copied().unwrap_or(instructions.len());
+        stages.push(Stage {
+            from,
+            image_range: image_word.map_or(instruction.keyword_range, |w| w.range),
+            image_text,
+            image,
+            image_source,
+            parent,
+            alias,
+            platform: instruction.flag("platform").map(str::to_owned),
+            body: from + 1..end,
+        });
+    }
+    stages
+}
+
+/// Replace `$NAME`, `${NAME}`, `${NAME:-default}` with global `ARG` defaults (unknown names stay as written).
+pub fn substitute(text: &str, args: &[Pair]) -> String {
+    let lookup = |name: &str| args.iter().rev().find(|p| p.name == name).and_then(|p| p.value.clone());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(body) = after.strip_prefix('{') {
+            let Some(close) = body.find('}') else {
+                out.push_str(&rest[at..]);
+                return out;
+            };
+            let inner = &body[..close];
+            let (name, fallback) = match inner.split_once(":-") {
+                Some((n, d)) => (n, Some(d)),
+                None => (inner, None),
+            };
+            match lookup(name).filter(|v| !v.is_empty()).or(fallback.map(str::to_owned)) {
+                Some(value) => out.push_str(&value),
+                None => out.push_str(&rest[at..at + 2 + close + 1]),
+            }
+            rest = &body[close + 1..];
+        } else {
+            let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            match lookup(&after[..len]) {
+                Some(value) if len > 0 => out.push_str(&value),
+                _ => out.push_str(&rest[at..at + 1 + len]),
+            }
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// When the whole image word is one `ARG` reference with a literal default, that default is where the image
+/// is really written (and where a fix must edit it).
+fn arg_source(written: &str, args: &[Pair]) -> ImageSource {
+    let name = written
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| written.strip_prefix('$'))
+        .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let found = name.and_then(|n| args.iter().rev().find(|p| p.name == n));
+    match found.and_then(|p| Some((p.name.clone(), p.value_range?, p.value.as_deref()?))) {
+        Some((name, default, value)) if !value.is_empty() && !value.contains('$') => {
+            ImageSource::ArgDefault { name, default }
+        }
+        _ => ImageSource::Literal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_args_and_inheritance() {
+        let text = "ARG BASE=python:3.12\nFROM --platform=$BUILDPLATFORM ${BASE} AS build\nUSER app\n\
+                    from build\nRUN x\n";
+        let file = Dockerfile::parse(text);
+        assert_eq!(file.stages.len(), 2);
+        assert_eq!(file.stages[0].image_text, "python:3.12");
+        assert_eq!(file.stages[0].alias.as_deref(), Some("build"));
+        assert_eq!(file.stages[0].platform.as_deref(), Some("$BUILDPLATFORM"));
+        assert!(matches!(&file.stages[0].image_source, ImageSource::ArgDefault { default, .. }
+            if default.slice(text) == "python:3.12"));
+        assert_eq!(file.stages[1].parent, Some(0));
+        assert_eq!(file.effective_user(1).map(|u| u.range.slice(text)), Some("USER app"));
+    }
+
+    #[test]
+    fn env_pairs_both_forms() {
+        let text = "FROM a\nENV A=1 B=\"x y\" \\\n  C=3\nenv D some value\n";
+        let file = Dockerfile::parse(text);
+        let pairs = file.instructions[1].pairs();
+        assert_eq!(pairs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
+        assert_eq!(pairs[1].value.as_deref(), Some("x y"));
+        assert_eq!(pairs[1].value_range.map(|r| r.slice(text)), Some("\"x y\""));
+        let legacy = file.instructions[2].pairs();
+        assert_eq!(legacy[0].name, "D");
+        assert_eq!(legacy[0].value.as_deref(), Some("some value"));
+        assert_eq!(legacy[0].range.slice(text), "D some value");
+    }
+
+    #[test]
+    fn substitution_forms() {
+        let args = Dockerfile::parse("ARG A=x\nARG B\n").global_args().collect::<Vec<_>>();
+        assert_eq!(substitute("$A:${A}-${B:-d}-${C}", &args), "x:x-d-${C}");
+    }
+}

@@ -1,0 +1,161 @@
+use crate::base_images::{Os, catalog};
+use crate::fix::Fix;
+use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Stage};
+use crate::model::image_ref::ImageRef;
+use crate::rules::support::{insert_lines, replace_image};
+use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an image whose final stage runs as root: it never sets `USER` (nor inherits one from the stage it
+    /// builds on), or its last `USER` is `root`, `0`, `root:<group>` or `0:<group>`.
+    ///
+    /// ## Why it matters
+    /// A process that runs as root in a container is root on the host's kernel: one escape bug or one
+    /// writable host mount away from owning the node. A non-root user costs nothing at runtime.
+    /// A numeric `USER` lets Kubernetes' `runAsNonRoot` verify it without reading `/etc/passwd`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY . /app
+    /// CMD ["python", "/app/main.py"]
+    /// ```
+    /// Silent when the final stage is `FROM scratch`, a distroless `:nonroot` image, or ends with a non-root
+    /// `USER`.
+    ///
+    /// ## Fix
+    /// Unsafe (the process loses root): insert a numeric `USER` before `CMD`/`ENTRYPOINT`, or at the end.
+    /// Debian and Ubuntu bases get a system user 10001 created with `groupadd`/`useradd`; Alpine bases with
+    /// BusyBox `addgroup -S`/`adduser -S`; distroless images switch to their `:nonroot` tag (uid 65532);
+    /// images that ship a user use it (`node` is uid 1000); unknown bases get `USER 10001:10001`.
+    /// Files copied earlier belong to root and may need `--chown`.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
+    /// - hadolint DL3002; Kubernetes Pod Security Standards (restricted): `runAsNonRoot`
+    /// - CWE-250: Execution with Unnecessary Privileges
+    name: "run-as-root",
+    kinds: [Dockerfile],
+    severity: Warning,
+    fix: Unsafe,
+    summary: "the final stage runs as root",
+}
+
+/// The uid:gid the fix creates on bases without a user of their own.
+const FIX_UID: &str = "10001";
+
+pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
+    let Some((index, stage)) = file.final_stage() else { return };
+    let Some(root) = file.root_stage(index) else { return };
+    if root.image.as_ref().is_some_and(runs_non_root_by_default) {
+        return;
+    }
+    match file.effective_user(index) {
+        Some(user) => {
+            let Some(value) = user.operands().first() else { return };
+            if !is_root(&value.text) {
+                return;
+            }
+            let diagnostic = Diagnostic::new(
+                RuleId::RunAsRoot,
+                value.range,
+                format!("the image runs as root: `USER {}` is the last user of the final stage", value.text),
+            );
+            out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
+        }
+        None => {
+            let what = if root.image.as_ref().is_some_and(ImageRef::is_scratch) { "scratch" } else { &stage.image_text };
+            let diagnostic = Diagnostic::new(
+                RuleId::RunAsRoot,
+                stage.image_range,
+                format!("the image runs as root: the final stage (`{what}`) never sets a non-root `USER`"),
+            );
+            out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
+        }
+    }
+}
+
+/// `scratch` has no users at all (and no shell to use root with); distroless `:nonroot` tags run as 65532.
+fn runs_non_root_by_default(image: &ImageRef) -> bool {
+    image.is_scratch() || (image.is_distroless() && image.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user);
+    name == "root" || name == "0"
+}
+
+fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fix> {
+    let image = root.image.as_ref()?;
+    let chown_note = copies_without_chown(file, index);
+    if image.is_distroless() {
+        if let Some(tag) = nonroot_tag(image) {
+            let reference = format!("{}:{tag}", image.name());
+            let title = format!("Switch to `{reference}`, which runs as uid 65532{chown_note}");
+            return Some(Fix::unsafe_(title, vec![replace_image(root, &reference)]).preferred(true));
+        }
+        return Some(user_fix(source, file, index, "65532:65532", &[], chown_note));
+    }
+    let alpine = image.repository.ends_with("alpine") || image.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let family = catalog().family(image).map(|(_, f)| f);
+    if let Some(user) = family.and_then(|f| f.user.as_deref()) {
+        return Some(user_fix(source, file, index, user, &[], chown_note));
+    }
+    let ids = format!("{FIX_UID}:{FIX_UID}");
+    let create = if alpine {
+        Some(format!(
+            "RUN addgroup -S -g {FIX_UID} app && adduser -S -D -H -u {FIX_UID} -G app -s /sbin/nologin app"
+        ))
+    } else if family.is_some_and(|f| f.os == Os::Debian) {
+        Some(format!(
+            "RUN groupadd --system --gid {FIX_UID} app && useradd --system --uid {FIX_UID} --gid app \
+             --no-create-home --shell /usr/sbin/nologin app"
+        ))
+    } else {
+        None
+    };
+    Some(user_fix(source, file, index, &ids, create.as_slice(), chown_note))
+}
+
+/// Insert `lines` and `USER ids` before the final stage's `CMD`/`ENTRYPOINT` that follows its last `USER`.
+fn user_fix(source: &str, file: &Dockerfile, index: usize, ids: &str, lines: &[String], chown_note: &str) -> Fix {
+    let body = file.stage_body(index);
+    let last_user = body.iter().rposition(|i| i.keyword == Keyword::User).map_or(0, |p| p + 1);
+    let before = body[last_user..]
+        .iter()
+        .find(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+        .map(|i: &Instruction| i.range.start);
+    let mut new_lines = lines.to_vec();
+    new_lines.push(format!("USER {ids}"));
+    let title = if lines.is_empty() {
+        format!("Run as non-root `USER {ids}`{chown_note}")
+    } else {
+        format!("Create a system user and run as `USER {ids}`{chown_note}")
+    };
+    Fix::unsafe_(title, vec![insert_lines(source, before, &new_lines)]).preferred(true)
+}
+
+/// Distroless images have a `nonroot` variant of their usual tags.
+fn nonroot_tag(image: &ImageRef) -> Option<&'static str> {
+    if image.digest.is_some() {
+        return None;
+    }
+    match image.tag.as_deref() {
+        None | Some("latest") => Some("nonroot"),
+        Some("debug") => Some("debug-nonroot"),
+        _ => None,
+    }
+}
+
+/// A note for the title when the final stage copies files without `--chown` (they will belong to root).
+fn copies_without_chown(file: &Dockerfile, index: usize) -> &'static str {
+    let copies = file
+        .stage_body(index)
+        .iter()
+        .any(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add) && i.flag("chown").is_none());
+    if copies { " (files copied earlier may need --chown)" } else { "" }
+}
+

@@ -1,0 +1,116 @@
+//! The rules. One file per rule, named after it, grouped by concern; [`registry`] is the one table of them.
+//!
+//! A rule file reads top to bottom: its documentation (the doc comment given to [`declare_rule!`], shown on
+//! hover, by `dockwarden explain` and in the README), its metadata, then `check`, then its fix builders.
+
+pub mod registry;
+
+mod identity;
+mod images;
+mod network;
+mod runtime;
+mod secrets;
+mod syntax_error;
+pub(crate) mod support;
+
+pub use registry::RuleId;
+
+use crate::{Diagnostic, FileKind, Severity};
+use crate::model::dockerfile::Dockerfile;
+
+/// What a rule offers to repair its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Safe,
+    Unsafe,
+}
+
+impl FixAvailability {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "—",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A rule's identity card.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub kinds: &'static [FileKind],
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// One line for `dockwarden rules` and the README table.
+    pub summary: &'static str,
+    /// The doc comment, one leading space per line as rustdoc leaves it.
+    raw_docs: &'static str,
+}
+
+impl RuleMeta {
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        kinds: &'static [FileKind],
+        severity: Severity,
+        fix: FixAvailability,
+        summary: &'static str,
+        raw_docs: &'static str,
+    ) -> Self {
+        Self { name, kinds, severity, fix, summary, raw_docs }
+    }
+
+    /// The rule's documentation as markdown.
+    pub fn docs(&self) -> String {
+        let mut out = format!("# {}\n\n", self.name);
+        for line in self.raw_docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// What a rule sees of one Dockerfile.
+pub struct DockerfileContext<'a> {
+    pub source: &'a str,
+    pub file: &'a Dockerfile,
+    pub tree: Option<&'a tree_sitter::Tree>,
+}
+
+/// A rule's check: read the file, push findings.
+pub type DockerfileCheck = fn(&DockerfileContext, &mut Vec<Diagnostic>);
+
+/// Declare a rule's metadata with its documentation:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// …
+///     name: "run-as-root", kinds: [Dockerfile], severity: Warning, fix: Unsafe,
+///     summary: "the final image runs as root",
+/// }
+/// ```
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        name: $name:literal,
+        kinds: [$($kind:ident),*],
+        severity: $severity:ident,
+        fix: $fix:ident,
+        summary: $summary:literal $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        pub static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta::new(
+            $name,
+            &[$($crate::FileKind::$kind),*],
+            $crate::Severity::$severity,
+            $crate::rules::FixAvailability::$fix,
+            $summary,
+            concat!($($doc, "\n"),*),
+        );
+    };
+}
+pub(crate) use declare_rule;

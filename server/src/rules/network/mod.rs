@@ -1,0 +1,3 @@
+//! What the container exposes.
+
+pub mod ssh_port_exposed;

@@ -1,0 +1,5 @@
+//! How the container runs.
+
+pub mod container_runtime_socket;
+pub mod shell_form_entrypoint;
+pub mod system_workdir;

@@ -1,0 +1,3 @@
+//! Secrets baked into images.
+
+pub mod secret_in_env;

@@ -1,0 +1,213 @@
+use crate::fix::{Edit, Fix};
+use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
+use crate::rules::support::{delete_instruction, line_ending};
+use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::secrets::{ValueKind, classify_value, secret_name};
+use crate::{Diagnostic, Severity, TextRange};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports secrets written into `ENV` and `ARG`:
+    /// - a secret-looking name (`password`, `token`, `api_key`, `secret`, `credentials`, `auth`…) with a
+    ///   literal value (error), or any value in a known credential format (error);
+    /// - a secret-named `ARG`: warning with a literal default, info without one (build arguments are recorded
+    ///   in the image's metadata);
+    /// - `ENV X=${Y}` where `Y` is a secret-named `ARG` in scope (warning: the build argument is baked in);
+    /// - an obvious placeholder value (`changeme`, `xxx`, `<token>`) under a secret name (info).
+    ///
+    /// ## Why it matters
+    /// `ENV` values are stored in the image configuration: anyone who can pull the image reads them with
+    /// `docker inspect`, and they stay in every image built on top. `ARG` values show in `docker history`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ENV DB_PASSWORD=supersecret123 APP_ENV=prod
+    /// ```
+    /// Silent for empty values and `${VAR}` references (except the `ARG` case), for names that point to a
+    /// secret rather than hold it (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL` without credentials), and for public
+    /// material (`GPG_KEY`, `*_KEYRING`, `*_FINGERPRINT`, `*_SHA256`, `*_CHECKSUM`, `*_VERSION`,
+    /// `*_PUBLIC_KEY`).
+    ///
+    /// ## Fix
+    /// Unsafe (the value must now be supplied when the container runs): remove just that pair (the other pairs
+    /// of the instruction stay); every later `RUN` of the stage, and of stages built on it, that reads the
+    /// variable gets `--mount=type=secret,id=<name>,env=<NAME>` (Dockerfile frontend 1.10 or newer: a
+    /// `# syntax=docker/dockerfile:1` directive is added or an older pinned one is bumped). Supply it with
+    /// `docker run -e NAME` and `docker build --secret id=<name>,env=NAME`.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.10 "Ensure secrets are not stored in Dockerfiles"
+    /// - hadolint DL3044 area; BuildKit check `SecretsUsedInArgOrEnv`
+    /// - CWE-798: Use of Hard-coded Credentials
+    name: "secret-in-env",
+    kinds: [Dockerfile],
+    severity: Error,
+    fix: Unsafe,
+    summary: "a secret in ENV or ARG is baked into the image",
+}
+
+pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    for (index, instruction) in cx.file.instructions.iter().enumerate() {
+        if !matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
+            continue;
+        }
+        let pairs = instruction.pairs();
+        for (k, pair) in pairs.iter().enumerate() {
+            let Some((severity, message)) = judge(cx.file, index, instruction, pair) else { continue };
+            let runtime = runtime_advice(&pair.name);
+            let diagnostic = Diagnostic::new(RuleId::SecretInEnv, pair.range, message)
+                .with_severity(severity)
+                .with_related(pair.range, runtime)
+                .with_fix(fix(cx, index, &pairs, k));
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// The decision table: severity and message for one pair, or `None` when it is not a secret.
+fn judge(file: &Dockerfile, index: usize, instruction: &Instruction, pair: &Pair) -> Option<(Severity, String)> {
+    let name = &pair.name;
+    let secret = secret_name(name);
+    let why = |s: &crate::secrets::SecretName| format!("its name says \"{}\"", s.word);
+    let value = pair.value.as_deref().map_or(ValueKind::Empty, classify_value);
+    if let ValueKind::Credential(format) = value {
+        return Some((Severity::Error, format!("the value of `{name}` is {format}: it is baked into the image")));
+    }
+    let secret = secret.as_ref();
+    match (instruction.keyword, secret, value) {
+        (Keyword::Arg, Some(s), ValueKind::Empty | ValueKind::Reference(_)) => Some((
+            Severity::Info,
+            format!("build argument `{name}` looks like a secret ({}): build arguments are recorded in the image's metadata; use a build secret", why(s)),
+        )),
+        (Keyword::Arg, Some(s), ValueKind::Literal) => Some((
+            Severity::Warning,
+            format!("build argument `{name}` looks like a secret ({}) and has a literal default, recorded in the image's metadata", why(s)),
+        )),
+        (_, Some(s), ValueKind::Placeholder) => Some((
+            Severity::Info,
+            format!("`{name}` looks like a secret ({}); its value is a placeholder, but the real one must not be written here", why(s)),
+        )),
+        (Keyword::Env, Some(s), ValueKind::Literal) => Some((
+            Severity::Error,
+            format!("`{name}` looks like a secret ({}) and its literal value is baked into the image", why(s)),
+        )),
+        (Keyword::Env, _, ValueKind::Reference(names)) => {
+            let arg = names.iter().find(|n| secret_name(n).is_some() && arg_in_scope(file, index, n))?;
+            Some((
+                Severity::Warning,
+                format!("`{name}` copies build argument `{arg}`, which looks like a secret, into the image's environment"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Whether an `ARG name` is declared before instruction `index` in its stage or the stages it builds on.
+fn arg_in_scope(file: &Dockerfile, index: usize, name: &str) -> bool {
+    let Some(stage) = file.instructions.get(index).and_then(|i| i.stage) else { return false };
+    file.lineage(stage).into_iter().any(|s| {
+        file.stage_body(s).iter().any(|i| {
+            i.keyword == Keyword::Arg
+                && i.range.start < file.instructions[index].range.start
+                && i.pairs().iter().any(|p| p.name == name)
+        })
+    })
+}
+
+fn runtime_advice(name: &str) -> String {
+    format!(
+        "supply it at run time: `docker run -e {name}` (Compose: `environment:` or `secrets:`); at build time: \
+         `docker build --secret id={},env={name}`",
+        secret_id(name)
+    )
+}
+
+fn secret_id(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+/// Remove the pair, mount the secret in the `RUN`s that read it, and make sure the frontend supports that.
+fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
+    let file = cx.file;
+    let instruction = &file.instructions[index];
+    let pair = &pairs[k];
+    let mut edits = vec![if pairs.len() == 1 {
+        delete_instruction(cx.source, instruction)
+    } else if k + 1 < pairs.len() {
+        Edit::delete(TextRange::new(pair.range.start, pairs[k + 1].range.start))
+    } else {
+        Edit::delete(TextRange::new(pairs[k - 1].range.end, pair.range.end))
+    }];
+    let runs = runs_reading(cx, index, &pair.name);
+    let id = secret_id(&pair.name);
+    for run in &runs {
+        let mount = format!(" --mount=type=secret,id={id},env={}", pair.name);
+        edits.push(Edit::insert(run.keyword_range.end, mount));
+    }
+    if !runs.is_empty() {
+        edits.extend(frontend_edit(cx));
+    }
+    let mut title = format!("Remove `{}` from the image; supply it at run time (`docker run -e {}`)", pair.name, pair.name);
+    if !runs.is_empty() {
+        title.push_str(&format!(
+            " and mount it as a build secret in {} `RUN` (`docker build --secret id={id},env={}`)",
+            runs.len(),
+            pair.name
+        ));
+    }
+    Fix::unsafe_(title, edits).preferred(true)
+}
+
+/// `RUN`s after instruction `index`, in its stage and the stages built on it, that read `$name`.
+fn runs_reading<'a>(cx: &'a DockerfileContext, index: usize, name: &str) -> Vec<&'a Instruction> {
+    let file = cx.file;
+    let Some(stage) = file.instructions[index].stage else { return Vec::new() };
+    let start = file.instructions[index].range.start;
+    file.instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Run && i.range.start > start)
+        .filter(|i| i.stage.is_some_and(|s| file.lineage(s).contains(&stage)))
+        .filter(|i| i.shell_text(cx.source).any(|t| reads_variable(t, name)))
+        .filter(|i| !i.flags().any(|f| f.text.contains("type=secret") && f.text.contains(&format!("env={name}"))))
+        .collect()
+}
+
+fn reads_variable(text: &str, name: &str) -> bool {
+    let braced = format!("${{{name}");
+    let plain = format!("${name}");
+    text.match_indices(&plain).any(|(at, _)| {
+        !text[at + plain.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    }) || text.match_indices(&braced).any(|(at, _)| {
+        text[at + braced.len()..].starts_with(['}', ':', '-', '+', '?'])
+    })
+}
+
+/// `RUN --mount=type=secret,env=…` needs Dockerfile frontend 1.10: add a syntax directive, or bump one that
+/// pins an older version.
+fn frontend_edit(cx: &DockerfileContext) -> Option<Edit> {
+    const CURRENT: &str = "docker/dockerfile:1";
+    match cx.file.directive("syntax") {
+        None => Some(Edit::insert(0, format!("# syntax={CURRENT}{}", line_ending(cx.source)))),
+        Some(directive) => {
+            let version = directive.value.strip_prefix("docker/dockerfile:")?;
+            let mut parts = version.split(['.', '-']);
+            let major = parts.next()?.parse::<u32>().ok()?;
+            let minor = parts.next().and_then(|m| m.parse::<u32>().ok());
+            let old = major < 1 || (major == 1 && minor.is_some_and(|m| m < 10));
+            old.then(|| Edit::replace(directive.value_range, CURRENT))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_variable;
+
+    #[test]
+    fn variable_references() {
+        assert!(reads_variable("psql -p $DB_PASSWORD", "DB_PASSWORD"));
+        assert!(reads_variable("x ${DB_PASSWORD:-y}", "DB_PASSWORD"));
+        assert!(!reads_variable("x $DB_PASSWORD_FILE", "DB_PASSWORD"));
+        assert!(!reads_variable("x ${DB_PASSWORD_FILE}", "DB_PASSWORD"));
+    }
+}

@@ -1,0 +1,126 @@
+//! Helpers several rules share: placing inserted lines, deleting whole instructions, rewriting an image
+//! reference where it is really written, and finding commands in `RUN` text.
+
+use crate::TextRange;
+use crate::fix::Edit;
+use crate::model::dockerfile::{Dockerfile, ImageSource, Instruction, Stage};
+
+/// The file's line break: CRLF when its first line break is one, else LF.
+pub fn line_ending(source: &str) -> &'static str {
+    match source.find('\n') {
+        Some(i) if i > 0 && source.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Start of the line containing `offset`.
+pub fn line_start(source: &str, offset: usize) -> usize {
+    let offset = offset.min(source.len());
+    source.as_bytes()[..offset].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1)
+}
+
+/// After the line containing `offset`: the start of the next line, or the end of the text.
+pub fn line_end_with_break(source: &str, offset: usize) -> usize {
+    let bytes = source.as_bytes();
+    let mut i = offset.min(bytes.len());
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => return i + 1,
+            b'\r' => return if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 },
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Insert whole `lines` before the line holding `offset`, or at the end of the text when `offset` is `None`.
+pub fn insert_lines(source: &str, offset: Option<usize>, lines: &[String]) -> Edit {
+    let eol = line_ending(source);
+    let mut text: String = lines.iter().map(|l| format!("{l}{eol}")).collect();
+    match offset {
+        Some(offset) => Edit::insert(line_start(source, offset), text),
+        None => {
+            if !source.is_empty() && !source.ends_with(['\n', '\r']) {
+                text.insert_str(0, eol);
+            }
+            Edit::insert(source.len(), text)
+        }
+    }
+}
+
+/// Delete an instruction with the lines it occupies (its line break included).
+pub fn delete_instruction(source: &str, instruction: &Instruction) -> Edit {
+    let start = line_start(source, instruction.range.start);
+    let end = line_end_with_break(source, instruction.range.end);
+    Edit::delete(TextRange::new(start, end))
+}
+
+/// Replace stage's image reference with `new_image` where it is written: in the `FROM` line, or in the default
+/// of the `ARG` it comes from.
+pub fn replace_image(stage: &Stage, new_image: &str) -> Edit {
+    match &stage.image_source {
+        ImageSource::Literal => Edit::replace(stage.image_range, new_image),
+        ImageSource::ArgDefault { default, .. } => Edit::replace(*default, new_image),
+    }
+}
+
+/// Whether stage `index` has a `RUN` (itself or inherited from the stages it builds on).
+pub fn lineage_runs(file: &Dockerfile, index: usize) -> bool {
+    file.lineage(index)
+        .into_iter()
+        .any(|s| file.stage_body(s).iter().any(|i| i.keyword == crate::model::dockerfile::Keyword::Run))
+}
+
+/// Offsets (in `text`) of words in command position: the first word, and words after `&&`, `||`, `;`, `|`,
+/// `(`, a newline, or the shell keywords `then`, `do`, `else`, `exec`.
+pub fn command_words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut expect_command = true;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b' ' || c == b'\t' {
+            i += 1;
+            continue;
+        }
+        if matches!(c, b'\n' | b';' | b'|' | b'&' | b'(' | b'{' | b'`') {
+            expect_command = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')') {
+            i += 1;
+        }
+        let word = text.get(start..i).unwrap_or("");
+        if expect_command {
+            out.push((start, word));
+            expect_command = matches!(word, "then" | "do" | "else" | "exec" | "!" | "time" | "if" | "while");
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_after_separators() {
+        let words: Vec<&str> = command_words("apt-get install sudo && sudo x; if true; then sudo -u a b; fi | exec y")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(words, ["apt-get", "sudo", "if", "true", "then", "sudo", "fi", "exec", "y"]);
+    }
+
+    #[test]
+    fn inserting_at_the_end_adds_a_missing_line_break() {
+        let edit = insert_lines("FROM a", None, &["USER 1".to_owned()]);
+        assert_eq!(edit.new_text, "\nUSER 1\n");
+    }
+}

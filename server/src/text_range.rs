@@ -1,0 +1,43 @@
+//! Byte ranges into a document: the only kind of position the engine uses.
+
+use serde::Serialize;
+
+/// A half-open byte range `start..end` into the text being linted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub const fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// The slice of `text` this range covers, or `""` when it does not fit (never panics).
+    pub fn slice(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl From<std::ops::Range<usize>> for TextRange {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        Self::new(r.start, r.end)
+    }
+}
