@@ -1,1 +1,60 @@
-fn main() {}
+//! The `dockwarden` binary: parse arguments, hand over to the CLI or the language server.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dockwarden::cli::{self, CheckOptions, OutputFormat};
+
+#[derive(Parser)]
+#[command(name = "dockwarden", version, about = "Container security linter and language server, with fixes")]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint Dockerfiles (directories are searched, honouring .gitignore)
+    Check {
+        /// Files or directories; `-` reads standard input. Defaults to the current directory.
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Apply safe fixes to the files
+        #[arg(long)]
+        fix: bool,
+        /// With --fix, also apply unsafe fixes (the preferred one per finding)
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
+        /// The name to give standard input (decides its kind and appears in the output)
+        #[arg(long)]
+        stdin_filename: Option<PathBuf>,
+    },
+    /// Start the language server on standard input and output
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// List the rules
+    Rules,
+    /// Print a rule's documentation
+    Explain {
+        /// The rule name, e.g. run-as-root
+        rule: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match args.command {
+        Command::Check { paths, format, fix, unsafe_fixes, stdin_filename } => {
+            cli::check(&CheckOptions { paths, format, fix, unsafe_fixes, stdin_filename })
+        }
+        Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
+        Command::Rules => cli::rules(),
+        Command::Explain { rule } => cli::explain(&rule),
+    }
+}

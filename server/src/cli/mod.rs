@@ -1,0 +1,43 @@
+//! The command-line face: `check` (with `--fix`), `rules`, `explain`.
+
+mod check;
+mod files;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+pub use check::{CheckOptions, check};
+pub use output::OutputFormat;
+
+use crate::rules::RuleId;
+
+/// Exit code for usage and I/O errors.
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+/// `dockwarden rules`: one line per rule.
+pub fn rules() -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    for rule in RuleId::ALL {
+        let meta = rule.meta();
+        let line = format!("{:<28} {:<8} fix: {:<7} {}", meta.name, meta.severity.as_str(), meta.fix.as_str(), meta.summary);
+        if writeln!(out, "{}", line.trim_end()).is_err() {
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `dockwarden explain RULE`: the rule's documentation.
+pub fn explain(name: &str) -> ExitCode {
+    match RuleId::from_name(name) {
+        Some(rule) => {
+            let _ = write!(std::io::stdout().lock(), "{}", rule.meta().docs());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown rule `{name}` (see `dockwarden rules`)");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! `dockwarden check`: lint files in parallel, optionally fix them, print the findings, set the exit code.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rayon::prelude::*;
+
+use super::EXIT_ERROR;
+use super::files::{Input, collect, kind_of};
+use super::output::{FileReport, OutputFormat, write};
+use crate::fix::{FixMode, fix_all};
+use crate::{Severity, lint};
+
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: OutputFormat,
+    pub fix: bool,
+    pub unsafe_fixes: bool,
+    pub stdin_filename: Option<PathBuf>,
+}
+
+/// What happened to one input.
+enum Outcome {
+    Report(FileReport),
+    Error(String),
+}
+
+pub fn check(options: &CheckOptions) -> ExitCode {
+    let (inputs, mut errors) = collect(&options.paths);
+    let outcomes: Vec<Outcome> = inputs.par_iter().map(|input| run_one(input, options)).collect();
+    let mut reports = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Report(r) => reports.push(r),
+            Outcome::Error(e) => errors.push(e),
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    if write(options.format, &reports, &mut stdout).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    if !errors.is_empty() {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let failing = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= Severity::Warning);
+    if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
+    let (path, name_kind, bytes) = match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return Outcome::Error(format!("standard input: {e}"));
+            }
+            let name = options.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+            let kind = options.stdin_filename.as_deref().and_then(crate::document::kind_from_name);
+            (name, kind, bytes)
+        }
+        Input::File(path, kind) => match std::fs::read(path) {
+            Ok(bytes) => (path.clone(), *kind, bytes),
+            Err(e) => return Outcome::Error(format!("{}: {e}", path.display())),
+        },
+    };
+    let display = path.display().to_string();
+    let (mut text, valid_utf8) = match String::from_utf8(bytes) {
+        Ok(t) => (t, true),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+    };
+    let kind = kind_of(name_kind, &text);
+    if options.fix && valid_utf8 {
+        let mode = if options.unsafe_fixes { FixMode::Unsafe } else { FixMode::Safe };
+        let (fixed, applied) = fix_all(&text, mode, |t| lint(t, kind));
+        if applied > 0 {
+            let written = match input {
+                Input::Stdin => {
+                    // Standard input has nowhere to be written back: the fixed text goes to stderr's peer,
+                    // stdout is reserved for findings, so print it to stderr for the caller to capture.
+                    eprint!("{fixed}");
+                    Ok(())
+                }
+                Input::File(path, _) => std::fs::write(path, &fixed),
+            };
+            if let Err(e) = written {
+                return Outcome::Error(format!("{display}: cannot write fixes: {e}"));
+            }
+            text = fixed;
+        }
+    }
+    let diagnostics = lint(&text, kind);
+    Outcome::Report(FileReport { path: display, text, diagnostics })
+}

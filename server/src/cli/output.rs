@@ -1,0 +1,114 @@
+//! Rendering findings: `text` for people (colour on a terminal only) and `json` for programs.
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::document::{LineCol, LineIndex};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// One file's findings, ready to print.
+pub struct FileReport {
+    pub path: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    start: LineCol,
+    end: LineCol,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: Applicability,
+    preferred: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    start: LineCol,
+    end: LineCol,
+    new_text: &'a str,
+}
+
+pub fn write(format: OutputFormat, reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Text => write_text(reports, out, colour_wanted()),
+        OutputFormat::Json => write_json(reports, out),
+    }
+}
+
+fn colour_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn write_text(reports: &[FileReport], out: &mut impl Write, colour: bool) -> std::io::Result<()> {
+    for report in reports {
+        let index = LineIndex::new(&report.text);
+        for d in &report.diagnostics {
+            let at = index.line_col(d.range.start);
+            let severity = d.severity.as_str();
+            let severity = if colour {
+                let code = match d.severity {
+                    Severity::Error => "31",
+                    Severity::Warning => "33",
+                    _ => "36",
+                };
+                format!("\x1b[1;{code}m{severity}\x1b[0m")
+            } else {
+                severity.to_owned()
+            };
+            writeln!(out, "{}:{}:{}: {severity}[{}] {}", report.path, at.line, at.column, d.rule, d.message)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_json(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()> {
+    let mut findings = Vec::new();
+    for report in reports {
+        let index = LineIndex::new(&report.text);
+        for d in &report.diagnostics {
+            findings.push(JsonFinding {
+                path: &report.path,
+                rule: d.rule.name(),
+                severity: d.severity,
+                message: &d.message,
+                start: index.line_col(d.range.start),
+                end: index.line_col(d.range.end),
+                fixes: d.fixes.iter().map(|f| json_fix(f, &index)).collect(),
+            });
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &findings).map_err(std::io::Error::other)?;
+    writeln!(out)
+}
+
+fn json_fix<'a>(fix: &'a Fix, index: &LineIndex) -> JsonFix<'a> {
+    JsonFix {
+        title: &fix.title,
+        applicability: fix.applicability,
+        preferred: fix.preferred,
+        edits: fix.edits.iter().map(|e: &'a Edit| JsonEdit {
+            start: index.line_col(e.range.start),
+            end: index.line_col(e.range.end),
+            new_text: &e.new_text,
+        }).collect(),
+    }
+}

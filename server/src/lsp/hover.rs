@@ -1,0 +1,26 @@
+//! Hover over a finding: the rule's documentation, in markdown.
+
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+use super::convert;
+use super::server::Backend;
+
+pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
+    let position = params.text_document_position_params;
+    let encoding = backend.session().encoding;
+    let documents = backend.documents();
+    let document = documents.get(&position.text_document.uri)?;
+    let offset = convert::offset(&document.rope, position.position, encoding);
+    let mut rules: Vec<_> = document
+        .diagnostics
+        .iter()
+        .filter(|d| d.range.start <= offset && offset <= d.range.end)
+        .map(|d| d.rule)
+        .collect();
+    rules.dedup();
+    if rules.is_empty() {
+        return None;
+    }
+    let value = rules.iter().map(|r| r.meta().docs()).collect::<Vec<_>>().join("\n---\n\n");
+    Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: None })
+}
