@@ -39,7 +39,11 @@ enum Command {
         stdio: bool,
     },
     /// List the rules
-    Rules,
+    Rules {
+        /// Print the markdown table used in the README
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print a rule's documentation
     Explain {
         /// The rule name, e.g. run-as-root
@@ -54,7 +58,7 @@ fn main() -> ExitCode {
             cli::check(&CheckOptions { paths, format, fix, unsafe_fixes, stdin_filename })
         }
         Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
-        Command::Rules => cli::rules(),
+        Command::Rules { markdown } => cli::rules(markdown),
         Command::Explain { rule } => cli::explain(&rule),
     }
 }

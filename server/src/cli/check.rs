@@ -36,8 +36,22 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             Outcome::Error(e) => errors.push(e),
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    if write(options.format, &reports, &mut stdout).and_then(|()| stdout.flush()).is_err() {
+    // With `--fix` on standard input, the fixed text goes to stdout (like a formatter) and the findings that
+    // remain to stderr.
+    let fixed_stdin: Vec<&str> = reports.iter().filter_map(|r| r.fixed_stdin.as_deref()).collect();
+    let written = if fixed_stdin.is_empty() {
+        let mut stdout = std::io::stdout().lock();
+        write(options.format, &reports, &mut stdout).and_then(|()| stdout.flush())
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        let mut stderr = std::io::stderr().lock();
+        fixed_stdin
+            .iter()
+            .try_for_each(|t| stdout.write_all(t.as_bytes()))
+            .and_then(|()| stdout.flush())
+            .and_then(|()| write(options.format, &reports, &mut stderr))
+    };
+    if written.is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
     for error in &errors {
@@ -77,12 +91,8 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
         let (fixed, applied) = fix_all(&text, mode, |t| lint(t, kind));
         if applied > 0 {
             let written = match input {
-                Input::Stdin => {
-                    // Standard input has nowhere to be written back: the fixed text goes to stderr's peer,
-                    // stdout is reserved for findings, so print it to stderr for the caller to capture.
-                    eprint!("{fixed}");
-                    Ok(())
-                }
+                // Standard input has nowhere to be written back: the fixed text is the output (see `check`).
+                Input::Stdin => Ok(()),
                 Input::File(path, _) => std::fs::write(path, &fixed),
             };
             if let Err(e) = written {
@@ -92,5 +102,6 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
         }
     }
     let diagnostics = lint(&text, kind);
-    Outcome::Report(FileReport { path: display, text, diagnostics })
+    let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());
+    Outcome::Report(FileReport { path: display, text, diagnostics, fixed_stdin })
 }

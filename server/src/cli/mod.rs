@@ -15,9 +15,31 @@ use crate::rules::RuleId;
 /// Exit code for usage and I/O errors.
 pub(crate) const EXIT_ERROR: u8 = 2;
 
-/// `dockwarden rules`: one line per rule.
-pub fn rules() -> ExitCode {
+/// The README's rule table, generated from the rules' metadata (a test keeps the README current).
+pub fn rule_table() -> String {
+    let mut out = String::from("| rule | severity | fix | what it reports |\n|---|---|---|---|\n");
+    for rule in RuleId::ALL {
+        let meta = rule.meta();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            meta.name,
+            meta.severity.as_str(),
+            meta.fix.as_str(),
+            meta.summary
+        ));
+    }
+    out
+}
+
+/// `dockwarden rules`: one line per rule, or the README's markdown table.
+pub fn rules(markdown: bool) -> ExitCode {
     let mut out = std::io::stdout().lock();
+    if markdown {
+        return match write!(out, "{}", rule_table()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(EXIT_ERROR),
+        };
+    }
     for rule in RuleId::ALL {
         let meta = rule.meta();
         let line = format!("{:<28} {:<8} fix: {:<7} {}", meta.name, meta.severity.as_str(), meta.fix.as_str(), meta.summary);

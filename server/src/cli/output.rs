@@ -19,6 +19,8 @@ pub struct FileReport {
     pub path: String,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// The fixed text of standard input, when `--fix` was given for it.
+    pub fixed_stdin: Option<String>,
 }
 
 #[derive(Serialize)]
