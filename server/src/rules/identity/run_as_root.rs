@@ -105,19 +105,33 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
         return Some(user_fix(source, file, index, user, &[], chown_note));
     }
     let ids = format!("{FIX_UID}:{FIX_UID}");
+    let name = unused_name(source);
     let create = if alpine {
         Some(format!(
-            "RUN addgroup -S -g {FIX_UID} app && adduser -S -D -H -u {FIX_UID} -G app -s /sbin/nologin app"
+            "RUN addgroup -S -g {FIX_UID} {name} && adduser -S -D -H -u {FIX_UID} -G {name} -s /sbin/nologin {name}"
         ))
     } else if family.is_some_and(|f| f.os == Os::Debian) {
         Some(format!(
-            "RUN groupadd --system --gid {FIX_UID} app && useradd --system --uid {FIX_UID} --gid app \
-             --no-create-home --shell /usr/sbin/nologin app"
+            "RUN groupadd --system --gid {FIX_UID} {name} && useradd --system --uid {FIX_UID} --gid {name} \
+             --no-create-home --shell /usr/sbin/nologin {name}"
         ))
     } else {
         None
     };
     Some(user_fix(source, file, index, &ids, create.as_slice(), chown_note))
+}
+
+/// A user name the Dockerfile does not mention yet, so creating it cannot clash with a user it makes itself.
+fn unused_name(source: &str) -> &'static str {
+    const CANDIDATES: [&str; 4] = ["app", "appuser", "nonroot", "dockwarden"];
+    let mentioned = |name: &str| {
+        source.match_indices(name).any(|(at, _)| {
+            let before = source[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let after = source[at + name.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            !before && !after
+        })
+    };
+    CANDIDATES.into_iter().find(|n| !mentioned(n)).unwrap_or("dockwarden")
 }
 
 /// Insert `lines` and `USER ids` before the final stage's `CMD`/`ENTRYPOINT` that follows its last `USER`.

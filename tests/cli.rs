@@ -1,0 +1,158 @@
+//! The CLI through the built binary: output formats, exit codes, fixes, file discovery.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const EXAMPLE: &str = "FROM python:3.12
+WORKDIR /app
+ENV DB_PASSWORD=supersecret123 APP_ENV=prod
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+CMD [\"python\", \"app.py\"]
+";
+
+fn dockwarden(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockwarden")).args(args).current_dir(dir).output().expect("binary runs")
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dockwarden-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_readme_example_reports_the_three_findings_and_fixes_them() {
+    let dir = temp_dir("example");
+    std::fs::write(dir.join("Dockerfile"), EXAMPLE).expect("write");
+    let output = dockwarden(&["check", "Dockerfile"], &dir);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("Dockerfile:1:6: warning[bloated-base-image]"), "{text}");
+    assert!(text.contains("Dockerfile:1:6: warning[run-as-root]"), "{text}");
+    assert!(text.contains("Dockerfile:3:5: error[secret-in-env]"), "{text}");
+
+    let output = dockwarden(&["check", "--fix", "--unsafe-fixes", "Dockerfile"], &dir);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let fixed = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
+    assert!(fixed.contains("ENV APP_ENV=prod"), "{fixed}");
+    assert!(fixed.contains("FROM python:3.12-slim"), "{fixed}");
+    assert!(fixed.contains("USER 10001:10001"), "{fixed}");
+    assert!(!fixed.contains("supersecret123"), "{fixed}");
+    let again = dockwarden(&["check", "Dockerfile"], &dir);
+    assert_eq!(stdout(&again), "", "nothing left to report");
+}
+
+#[test]
+fn json_output_has_positions_in_characters_and_fixes() {
+    let dir = temp_dir("json");
+    std::fs::write(dir.join("Dockerfile"), "FROM debian:trixie-slim\nENV Ä=1 TOKEN=\"s3cr3t-value\"\nUSER 1:1\n")
+        .expect("write");
+    let output = dockwarden(&["check", "--format", "json", "Dockerfile"], &dir);
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let first = &findings[0];
+    assert_eq!(first["rule"], "secret-in-env");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["path"], "Dockerfile");
+    // `Ä=1 ` is 4 characters but 5 bytes: the column counts characters.
+    assert_eq!(first["start"], serde_json::json!({"line": 2, "column": 9}));
+    assert_eq!(first["end"], serde_json::json!({"line": 2, "column": 29}));
+    assert_eq!(first["fixes"][0]["applicability"], "unsafe");
+    assert!(first["fixes"][0]["edits"].as_array().is_some_and(|e| !e.is_empty()));
+}
+
+#[test]
+fn safe_fix_only_touches_safe_findings_and_exit_code_follows_severity() {
+    let dir = temp_dir("safe");
+    std::fs::write(dir.join("Dockerfile"), "FROM debian:trixie-slim\nADD app.py /app/\nUSER 10001:10001\n")
+        .expect("write");
+    let output = dockwarden(&["check", "--fix", "Dockerfile"], &dir);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let fixed = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
+    assert_eq!(fixed, "FROM debian:trixie-slim\nCOPY app.py /app/\nUSER 10001:10001\n");
+    std::fs::write(dir.join("Dockerfile"), "FROM debian:trixie-slim\nUSER app\n").expect("write");
+    let info_only = dockwarden(&["check", "Dockerfile"], &dir);
+    assert_eq!(info_only.status.code(), Some(0), "info findings do not fail: {}", stdout(&info_only));
+    assert!(stdout(&info_only).contains("info[non-numeric-user]"));
+}
+
+#[test]
+fn directories_are_walked_by_name_honouring_gitignore() {
+    let dir = temp_dir("walk");
+    let bad = "FROM ubuntu\n";
+    for path in [
+        "Dockerfile",
+        "api.Dockerfile",
+        "Containerfile.ci",
+        ".devcontainer/Dockerfile",
+        "ignored/Dockerfile",
+        ".git/Dockerfile",
+        "Dockerfile.dockerignore",
+        "notes.txt",
+    ] {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("dirs");
+        std::fs::write(full, bad).expect("write");
+    }
+    std::fs::write(dir.join(".gitignore"), "ignored/\n").expect("write");
+    let output = dockwarden(&["check", "."], &dir);
+    let text = stdout(&output);
+    let mut files: Vec<&str> = text.lines().filter_map(|l| l.split(':').next()).collect();
+    files.dedup();
+    assert_eq!(files, ["./.devcontainer/Dockerfile", "./Containerfile.ci", "./Dockerfile", "./api.Dockerfile"], "{text}");
+}
+
+#[test]
+fn named_files_use_content_and_stdin_uses_its_filename() {
+    let dir = temp_dir("named");
+    std::fs::write(dir.join("build.txt"), "# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\n").expect("write");
+    let output = dockwarden(&["check", "build.txt"], &dir);
+    assert!(stdout(&output).contains("build.txt:2:6: warning[bloated-base-image]"), "{}", stdout(&output));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .args(["check", "-", "--stdin-filename", "svc/Dockerfile", "--fix"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(b"FROM alpine:3.22\nADD a.txt /a\nUSER 1:1\n").expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(stdout(&output), "FROM alpine:3.22\nCOPY a.txt /a\nUSER 1:1\n");
+}
+
+#[test]
+fn usage_and_io_errors_exit_with_2() {
+    let dir = temp_dir("errors");
+    assert_eq!(dockwarden(&["check", "missing/Dockerfile"], &dir).status.code(), Some(2));
+    assert_eq!(dockwarden(&["check", "--format", "xml"], &dir).status.code(), Some(2));
+    assert_eq!(dockwarden(&["explain", "no-such-rule"], &dir).status.code(), Some(2));
+}
+
+#[test]
+fn rules_and_explain_print_the_rule_docs() {
+    let dir = temp_dir("rules");
+    let list = stdout(&dockwarden(&["rules"], &dir));
+    assert!(list.lines().any(|l| l.starts_with("run-as-root ")), "{list}");
+    let docs = stdout(&dockwarden(&["explain", "run-as-root"], &dir));
+    assert!(docs.starts_with("# run-as-root\n"), "{docs}");
+    assert!(docs.contains("## Why it matters"));
+}
+
+#[test]
+fn any_bytes_lint_without_a_crash() {
+    let dir = temp_dir("bytes");
+    let mut bytes: Vec<u8> = b"FROM alpine\nRUN \xff\xfe\x00 \\\n".to_vec();
+    bytes.extend((0u8..=255).cycle().take(4096));
+    std::fs::write(dir.join("Dockerfile"), &bytes).expect("write");
+    let output = dockwarden(&["check", "--fix", "--unsafe-fixes", "Dockerfile"], &dir);
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{:?}", output);
+    assert_eq!(std::fs::read(dir.join("Dockerfile")).expect("read"), bytes, "invalid UTF-8 is never rewritten");
+}
