@@ -2,6 +2,8 @@
 //! validity check used over fixtures and the corpus.
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,198 @@
+//! A minimal LSP client over the real binary's stdio: Content-Length framing, requests matched by id,
+//! notifications buffered. Every wait has a timeout that fails the test with what it was waiting for.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    pending: VecDeque<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    pub fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+            .args(["lsp", "--stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dockwarden lsp");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let Some(length) = length else { return };
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let Ok(value) = serde_json::from_slice::<Value>(&body) else { return };
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        Self { child, stdin, incoming, pending: VecDeque::new(), next_id: 1 }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).expect("json");
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to server");
+        self.stdin.flush().expect("flush");
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.receive(deadline, &format!("the response to {method}"));
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                if let Some(error) = message.get("error") {
+                    panic!("{method} failed: {error}");
+                }
+                return message.get("result").cloned().unwrap_or(Value::Null);
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    fn receive(&mut self, deadline: Instant, what: &str) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.incoming.recv_timeout(left) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => panic!("timed out after {TIMEOUT:?} waiting for {what}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server exited while we waited for {what}"),
+        }
+    }
+
+    /// The next notification `method` whose params satisfy `accept` (earlier ones are dropped).
+    pub fn notification(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        while let Some(message) = self.pending.pop_front() {
+            if message.get("method") == Some(&json!(method)) && accept(&message["params"]) {
+                return message["params"].clone();
+            }
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.receive(deadline, &format!("a {method} notification"));
+            if message.get("method") == Some(&json!(method)) && accept(&message["params"]) {
+                return message["params"].clone();
+            }
+        }
+    }
+
+    /// Diagnostics published for `uri` at `version`.
+    pub fn published(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let params = self.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == json!(uri) && p["version"] == json!(version)
+        });
+        params["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Everything received so far that was not consumed.
+    pub fn drain(&mut self) -> Vec<Value> {
+        while let Ok(message) = self.incoming.try_recv() {
+            self.pending.push_back(message);
+        }
+        self.pending.drain(..).collect()
+    }
+
+    pub fn initialize(&mut self, capabilities: Value) -> Value {
+        let result = self.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}}));
+    }
+
+    pub fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(status.success(), "server exit status {status}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the server did not exit after `exit`");
+    }
+}
+
+/// The client's own view of positions: lines end at LF, CR or CRLF only; characters count in `encoding`.
+pub fn offset(text: &str, line: usize, character: usize, utf16: bool) -> usize {
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for _ in 0..line {
+        let mut i = start;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return text.len();
+        }
+        start = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+    }
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if c == '\n' || c == '\r' || units >= character {
+            return start + i;
+        }
+        units += if utf16 { c.len_utf16() } else { c.len_utf8() };
+    }
+    text.len()
+}
+
+/// Apply LSP text edits (non-overlapping) to `text`.
+pub fn apply_edits(text: &str, edits: &[Value], utf16: bool) -> String {
+    let mut resolved: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            let at = |p: &Value| offset(text, p["line"].as_u64().unwrap_or(0) as usize, p["character"].as_u64().unwrap_or(0) as usize, utf16);
+            (at(&e["range"]["start"]), at(&e["range"]["end"]), e["newText"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    resolved.sort_by_key(|(s, _, _)| std::cmp::Reverse(*s));
+    let mut out = text.to_owned();
+    for (start, end, new) in resolved {
+        out.replace_range(start..end, &new);
+    }
+    out
+}

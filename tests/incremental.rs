@@ -1,0 +1,63 @@
+//! Incremental parsing: after any sequence of edits, the tree reparsed with the old one equals a fresh parse.
+
+use dockwarden::TextRange;
+use dockwarden::syntax::dockerfile::{edit_tree, parse};
+use proptest::prelude::*;
+
+const SEED: &str = "# syntax=docker/dockerfile:1\nARG BASE=python:3.12\nFROM ${BASE} AS build\n\
+ENV A=1 B=\"x y\" \\\n    C=3\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN <<EOF\necho hi\nEOF\n\
+USER 1000:1000\nCMD [\"python\", \"app.py\"]\n";
+
+const PIECES: &[&str] = &[
+    "a", "RUN ", "FROM ", "ENV X=", "\n", "\r\n", "\\\n", "<<EOF\n", "EOF\n", "\"", "'", "#", " ", "é", "😀", "[",
+    "]", "$", "{", "}", ":", "=", "--mount=type=secret,id=x ", "\u{0B}", "\u{2028}",
+];
+
+/// Every node as (kind, byte range), in pre-order, walked without recursion.
+fn nodes(tree: &tree_sitter::Tree) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        out.push((node.kind().to_owned(), node.start_byte(), node.end_byte()));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_tree_equals_a_fresh_parse(edits in prop::collection::vec((0.0f64..1.0, 0usize..6, prop::collection::vec(0..PIECES.len(), 0..3)), 1..200)) {
+        let mut text = SEED.to_owned();
+        let mut tree = parse(&text, None).expect("a tree");
+        for (at, delete, insert) in edits {
+            let start = floor_boundary(&text, (at * text.len() as f64) as usize);
+            let end = floor_boundary(&text, start + delete);
+            let new_text: String = insert.iter().map(|&i| PIECES[i]).collect();
+            edit_tree(&mut tree, &text, TextRange::new(start, end), &new_text);
+            text.replace_range(start..end, &new_text);
+            tree = parse(&text, Some(&tree)).expect("a tree");
+            let fresh = parse(&text, None).expect("a tree");
+            prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
+        }
+    }
+}
