@@ -13,7 +13,11 @@ CMD [\"python\", \"app.py\"]
 ";
 
 fn dockwarden(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dockwarden")).args(args).current_dir(dir).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -34,9 +38,18 @@ fn the_readme_example_reports_the_three_findings_and_fixes_them() {
     let output = dockwarden(&["check", "Dockerfile"], &dir);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("Dockerfile:1:6: warning[bloated-base-image]"), "{text}");
-    assert!(text.contains("Dockerfile:1:6: warning[run-as-root]"), "{text}");
-    assert!(text.contains("Dockerfile:3:5: error[secret-in-env]"), "{text}");
+    assert!(
+        text.contains("Dockerfile:1:6: warning[bloated-base-image]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dockerfile:1:6: warning[run-as-root]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dockerfile:3:5: error[secret-in-env]"),
+        "{text}"
+    );
 
     let output = dockwarden(&["check", "--fix", "--unsafe-fixes", "Dockerfile"], &dir);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
@@ -52,8 +65,11 @@ fn the_readme_example_reports_the_three_findings_and_fixes_them() {
 #[test]
 fn json_output_has_positions_in_characters_and_fixes() {
     let dir = temp_dir("json");
-    std::fs::write(dir.join("Dockerfile"), "FROM debian:trixie-slim\nENV Ä=1 TOKEN=\"s3cr3t-value\"\nUSER 1:1\n")
-        .expect("write");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM debian:trixie-slim\nENV Ä=1 TOKEN=\"s3cr3t-value\"\nUSER 1:1\n",
+    )
+    .expect("write");
     let output = dockwarden(&["check", "--format", "json", "Dockerfile"], &dir);
     let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let first = &findings[0];
@@ -64,21 +80,40 @@ fn json_output_has_positions_in_characters_and_fixes() {
     assert_eq!(first["start"], serde_json::json!({"line": 2, "column": 9}));
     assert_eq!(first["end"], serde_json::json!({"line": 2, "column": 29}));
     assert_eq!(first["fixes"][0]["applicability"], "unsafe");
-    assert!(first["fixes"][0]["edits"].as_array().is_some_and(|e| !e.is_empty()));
+    assert!(
+        first["fixes"][0]["edits"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+    );
 }
 
 #[test]
 fn safe_fix_only_touches_safe_findings_and_exit_code_follows_severity() {
     let dir = temp_dir("safe");
-    std::fs::write(dir.join("Dockerfile"), "FROM debian:trixie-slim\nADD app.py /app/\nUSER 10001:10001\n")
-        .expect("write");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM debian:trixie-slim\nADD app.py /app/\nUSER 10001:10001\n",
+    )
+    .expect("write");
     let output = dockwarden(&["check", "--fix", "Dockerfile"], &dir);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let fixed = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
-    assert_eq!(fixed, "FROM debian:trixie-slim\nCOPY app.py /app/\nUSER 10001:10001\n");
-    std::fs::write(dir.join("Dockerfile"), "FROM debian:trixie-slim\nUSER app\n").expect("write");
+    assert_eq!(
+        fixed,
+        "FROM debian:trixie-slim\nCOPY app.py /app/\nUSER 10001:10001\n"
+    );
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM debian:trixie-slim\nUSER app\n",
+    )
+    .expect("write");
     let info_only = dockwarden(&["check", "Dockerfile"], &dir);
-    assert_eq!(info_only.status.code(), Some(0), "info findings do not fail: {}", stdout(&info_only));
+    assert_eq!(
+        info_only.status.code(),
+        Some(0),
+        "info findings do not fail: {}",
+        stdout(&info_only)
+    );
     assert!(stdout(&info_only).contains("info[non-numeric-user]"));
 }
 
@@ -105,15 +140,32 @@ fn directories_are_walked_by_name_honouring_gitignore() {
     let text = stdout(&output);
     let mut files: Vec<&str> = text.lines().filter_map(|l| l.split(':').next()).collect();
     files.dedup();
-    assert_eq!(files, ["./.devcontainer/Dockerfile", "./Containerfile.ci", "./Dockerfile", "./api.Dockerfile"], "{text}");
+    assert_eq!(
+        files,
+        [
+            "./.devcontainer/Dockerfile",
+            "./Containerfile.ci",
+            "./Dockerfile",
+            "./api.Dockerfile"
+        ],
+        "{text}"
+    );
 }
 
 #[test]
 fn named_files_use_content_and_stdin_uses_its_filename() {
     let dir = temp_dir("named");
-    std::fs::write(dir.join("build.txt"), "# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\n").expect("write");
+    std::fs::write(
+        dir.join("build.txt"),
+        "# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\n",
+    )
+    .expect("write");
     let output = dockwarden(&["check", "build.txt"], &dir);
-    assert!(stdout(&output).contains("build.txt:2:6: warning[bloated-base-image]"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("build.txt:2:6: warning[bloated-base-image]"),
+        "{}",
+        stdout(&output)
+    );
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
         .args(["check", "-", "--stdin-filename", "svc/Dockerfile", "--fix"])
@@ -123,24 +175,48 @@ fn named_files_use_content_and_stdin_uses_its_filename() {
         .spawn()
         .expect("spawn");
     use std::io::Write;
-    child.stdin.take().expect("stdin").write_all(b"FROM alpine:3.22\nADD a.txt /a\nUSER 1:1\n").expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"FROM alpine:3.22\nADD a.txt /a\nUSER 1:1\n")
+        .expect("write");
     let output = child.wait_with_output().expect("wait");
-    assert_eq!(stdout(&output), "FROM alpine:3.22\nCOPY a.txt /a\nUSER 1:1\n");
+    assert_eq!(
+        stdout(&output),
+        "FROM alpine:3.22\nCOPY a.txt /a\nUSER 1:1\n"
+    );
 }
 
 #[test]
 fn usage_and_io_errors_exit_with_2() {
     let dir = temp_dir("errors");
-    assert_eq!(dockwarden(&["check", "missing/Dockerfile"], &dir).status.code(), Some(2));
-    assert_eq!(dockwarden(&["check", "--format", "xml"], &dir).status.code(), Some(2));
-    assert_eq!(dockwarden(&["explain", "no-such-rule"], &dir).status.code(), Some(2));
+    assert_eq!(
+        dockwarden(&["check", "missing/Dockerfile"], &dir)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        dockwarden(&["check", "--format", "xml"], &dir)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        dockwarden(&["explain", "no-such-rule"], &dir).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn rules_and_explain_print_the_rule_docs() {
     let dir = temp_dir("rules");
     let list = stdout(&dockwarden(&["rules"], &dir));
-    assert!(list.lines().any(|l| l.starts_with("run-as-root ")), "{list}");
+    assert!(
+        list.lines().any(|l| l.starts_with("run-as-root ")),
+        "{list}"
+    );
     let docs = stdout(&dockwarden(&["explain", "run-as-root"], &dir));
     assert!(docs.starts_with("# run-as-root\n"), "{docs}");
     assert!(docs.contains("## Why it matters"));
@@ -154,5 +230,9 @@ fn any_bytes_lint_without_a_crash() {
     std::fs::write(dir.join("Dockerfile"), &bytes).expect("write");
     let output = dockwarden(&["check", "--fix", "--unsafe-fixes", "Dockerfile"], &dir);
     assert!(matches!(output.status.code(), Some(0 | 1)), "{:?}", output);
-    assert_eq!(std::fs::read(dir.join("Dockerfile")).expect("read"), bytes, "invalid UTF-8 is never rewritten");
+    assert_eq!(
+        std::fs::read(dir.join("Dockerfile")).expect("read"),
+        bytes,
+        "invalid UTF-8 is never rewritten"
+    );
 }

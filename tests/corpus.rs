@@ -9,7 +9,10 @@ use dockwarden::{FileKind, lint};
 
 fn corpus_dockerfiles() -> Option<Vec<std::path::PathBuf>> {
     let dir = common::corpus_dir()?.join("dockerfiles");
-    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     files.sort();
     Some(files)
 }
@@ -25,10 +28,21 @@ fn every_corpus_dockerfile_lints_through_the_cli() {
         .args(&files)
         .output()
         .expect("binary runs");
-    assert!(matches!(output.status.code(), Some(0 | 1)), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(!text.contains("[syntax-error]"), "valid Dockerfiles must not report syntax errors:\n{text}");
-    eprintln!("{} corpus Dockerfiles linted, {} findings", files.len(), text.lines().count());
+    assert!(
+        !text.contains("[syntax-error]"),
+        "valid Dockerfiles must not report syntax errors:\n{text}"
+    );
+    eprintln!(
+        "{} corpus Dockerfiles linted, {} findings",
+        files.len(),
+        text.lines().count()
+    );
 }
 
 #[test]
@@ -39,7 +53,9 @@ fn every_fix_on_every_corpus_dockerfile_is_valid() {
     };
     let (mut checked_files, mut fixes, mut failures) = (0, 0, Vec::new());
     for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         checked_files += 1;
         let diagnostics = lint(&text, FileKind::Dockerfile);
         for d in &diagnostics {
@@ -52,6 +68,11 @@ fn every_fix_on_every_corpus_dockerfile_is_valid() {
         }
     }
     eprintln!("fix validity: {checked_files} files, {fixes} fixes checked");
-    assert!(failures.is_empty(), "{} invalid fixes:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} invalid fixes:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     assert!(fixes > 0);
 }

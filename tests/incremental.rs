@@ -9,8 +9,31 @@ ENV A=1 B=\"x y\" \\\n    C=3\nRUN apt-get update && \\\n    apt-get install -y 
 USER 1000:1000\nCMD [\"python\", \"app.py\"]\n";
 
 const PIECES: &[&str] = &[
-    "a", "RUN ", "FROM ", "ENV X=", "\n", "\r\n", "\\\n", "<<EOF\n", "EOF\n", "\"", "'", "#", " ", "é", "😀", "[",
-    "]", "$", "{", "}", ":", "=", "--mount=type=secret,id=x ", "\u{0B}", "\u{2028}",
+    "a",
+    "RUN ",
+    "FROM ",
+    "ENV X=",
+    "\n",
+    "\r\n",
+    "\\\n",
+    "<<EOF\n",
+    "EOF\n",
+    "\"",
+    "'",
+    "#",
+    " ",
+    "é",
+    "😀",
+    "[",
+    "]",
+    "$",
+    "{",
+    "}",
+    ":",
+    "=",
+    "--mount=type=secret,id=x ",
+    "\u{0B}",
+    "\u{2028}",
 ];
 
 /// Every node as (kind, byte range), in pre-order, walked without recursion.

@@ -17,14 +17,23 @@ CMD [\"python\", \"app.py\"]
 fn codes(diagnostics: &[Value]) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = diagnostics
         .iter()
-        .map(|d| (d["code"].as_str().unwrap_or("").to_owned(), d["range"]["start"]["line"].as_u64().unwrap_or(99)))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap_or(99),
+            )
+        })
         .collect();
     out.sort();
     out
 }
 
 fn expected_example() -> Vec<(String, u64)> {
-    let mut v = vec![("bloated-base-image".to_owned(), 0), ("run-as-root".to_owned(), 0), ("secret-in-env".to_owned(), 2)];
+    let mut v = vec![
+        ("bloated-base-image".to_owned(), 0),
+        ("run-as-root".to_owned(), 0),
+        ("secret-in-env".to_owned(), 2),
+    ];
     v.sort();
     v
 }
@@ -36,36 +45,69 @@ fn fix_each_finding(client: &mut Client, uri: &str, utf16: bool, pull: bool, ini
     let mut version = 1;
     let mut diagnostics = initial;
     for rule in ["secret-in-env", "bloated-base-image", "run-as-root"] {
-        let diagnostic = diagnostics.iter().find(|d| d["code"] == json!(rule)).cloned()
+        let diagnostic = diagnostics
+            .iter()
+            .find(|d| d["code"] == json!(rule))
+            .cloned()
             .unwrap_or_else(|| panic!("{rule} not reported on:\n{text}"));
         assert_eq!(diagnostic["source"], "dockwarden");
-        let actions = client.request("textDocument/codeAction", json!({
-            "textDocument": {"uri": uri},
-            "range": diagnostic["range"],
-            "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}
-        }));
+        let actions = client.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}
+            }),
+        );
         let actions = actions.as_array().cloned().unwrap_or_default();
-        let action = actions.iter().find(|a| a["isPreferred"] == json!(true)).unwrap_or_else(|| panic!("no preferred fix for {rule}"));
+        let action = actions
+            .iter()
+            .find(|a| a["isPreferred"] == json!(true))
+            .unwrap_or_else(|| panic!("no preferred fix for {rule}"));
         assert_eq!(action["kind"], "quickfix");
         let change = &action["edit"]["documentChanges"][0];
         assert_eq!(change["textDocument"]["version"], json!(version));
         let edits = change["edits"].as_array().cloned().unwrap_or_default();
         // Send the edits as incremental changes, last first so earlier ranges stay valid.
         let mut sorted = edits.clone();
-        sorted.sort_by_key(|e| std::cmp::Reverse((e["range"]["start"]["line"].as_u64(), e["range"]["start"]["character"].as_u64())));
-        let changes: Vec<Value> = sorted.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+        sorted.sort_by_key(|e| {
+            std::cmp::Reverse((
+                e["range"]["start"]["line"].as_u64(),
+                e["range"]["start"]["character"].as_u64(),
+            ))
+        });
+        let changes: Vec<Value> = sorted
+            .iter()
+            .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+            .collect();
         text = apply_edits(&text, &edits, utf16);
         version += 1;
-        client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}));
-        diagnostics = if pull { pulled(client, uri) } else { client.published(uri, version) };
-        assert!(diagnostics.iter().all(|d| d["code"] != json!(rule)), "{rule} still reported after its fix:\n{text}");
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+        diagnostics = if pull {
+            pulled(client, uri)
+        } else {
+            client.published(uri, version)
+        };
+        assert!(
+            diagnostics.iter().all(|d| d["code"] != json!(rule)),
+            "{rule} still reported after its fix:\n{text}"
+        );
     }
-    assert!(text.contains("APP_ENV=prod") && text.contains("USER 10001:10001"), "{text}");
+    assert!(
+        text.contains("APP_ENV=prod") && text.contains("USER 10001:10001"),
+        "{text}"
+    );
     assert!(diagnostics.is_empty(), "left: {diagnostics:?}");
 }
 
 fn pulled(client: &mut Client, uri: &str) -> Vec<Value> {
-    let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
     assert_eq!(report["kind"], "full");
     report["items"].as_array().cloned().unwrap_or_default()
 }
@@ -75,16 +117,32 @@ fn utf16_client_with_pushed_diagnostics() {
     let mut client = Client::start();
     let init = client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
-    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync");
-    assert!(init["capabilities"].get("diagnosticProvider").is_none_or(Value::is_null), "push clients are not offered pull");
+    assert_eq!(
+        init["capabilities"]["textDocumentSync"]["change"], 2,
+        "incremental sync"
+    );
+    assert!(
+        init["capabilities"]
+            .get("diagnosticProvider")
+            .is_none_or(Value::is_null),
+        "push clients are not offered pull"
+    );
     let uri = "file:///work/app/Dockerfile";
     client.open(uri, EXAMPLE);
     let diagnostics = client.published(uri, 1);
     assert_eq!(codes(&diagnostics), expected_example());
-    let secret = diagnostics.iter().find(|d| d["code"] == "secret-in-env").cloned().unwrap_or_default();
+    let secret = diagnostics
+        .iter()
+        .find(|d| d["code"] == "secret-in-env")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(secret["range"]["start"], json!({"line": 2, "character": 4}));
     assert_eq!(secret["severity"], 1);
-    assert!(secret["relatedInformation"][0]["message"].as_str().is_some_and(|m| m.contains("docker run -e DB_PASSWORD")));
+    assert!(
+        secret["relatedInformation"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("docker run -e DB_PASSWORD"))
+    );
     fix_each_finding(&mut client, uri, true, false, diagnostics);
     client.shutdown();
 }
@@ -106,11 +164,22 @@ fn utf8_client_with_pulled_diagnostics() {
 
     // Multi-byte characters: UTF-8 columns count bytes.
     let other = "file:///work/app/%C3%A9.Dockerfile";
-    client.open(other, "FROM debian:trixie-slim\nENV É=1 TOKEN=s3cr3t-value\nUSER 1:1\n");
+    client.open(
+        other,
+        "FROM debian:trixie-slim\nENV É=1 TOKEN=s3cr3t-value\nUSER 1:1\n",
+    );
     let items = pulled(&mut client, other);
-    assert_eq!(items[0]["range"]["start"], json!({"line": 1, "character": 9}));
+    assert_eq!(
+        items[0]["range"]["start"],
+        json!({"line": 1, "character": 9})
+    );
     let leftovers = client.drain();
-    assert!(leftovers.iter().all(|m| m["method"] != "textDocument/publishDiagnostics"), "a pull client must not get pushes");
+    assert!(
+        leftovers
+            .iter()
+            .all(|m| m["method"] != "textDocument/publishDiagnostics"),
+        "a pull client must not get pushes"
+    );
     client.shutdown();
 }
 
@@ -119,29 +188,52 @@ fn hover_fix_all_and_other_documents() {
     let mut client = Client::start();
     client.initialize(json!({}));
     let uri = "file:///work/app/Dockerfile";
-    client.open(uri, "FROM debian:trixie-slim\nADD app.py /app/\nADD conf/ /etc/app/\nUSER 10001:10001\n");
+    client.open(
+        uri,
+        "FROM debian:trixie-slim\nADD app.py /app/\nADD conf/ /etc/app/\nUSER 10001:10001\n",
+    );
     let diagnostics = client.published(uri, 1);
     assert_eq!(diagnostics.len(), 2);
-    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 1}}));
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 1}}),
+    );
     assert_eq!(hover["contents"]["kind"], "markdown");
     assert!(hover["contents"]["value"].as_str().is_some_and(|v| v.contains("# add-instead-of-copy") && v.contains("## Why it matters")));
-    let actions = client.request("textDocument/codeAction", json!({
-        "textDocument": {"uri": uri},
-        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-        "context": {"diagnostics": [], "only": ["source.fixAll"]}
-    }));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]}
+        }),
+    );
     let action = &actions[0];
     assert_eq!(action["kind"], "source.fixAll.dockwarden");
-    let edits = action["edit"]["documentChanges"][0]["edits"].as_array().cloned().unwrap_or_default();
-    let fixed = apply_edits("FROM debian:trixie-slim\nADD app.py /app/\nADD conf/ /etc/app/\nUSER 10001:10001\n", &edits, true);
-    assert_eq!(fixed, "FROM debian:trixie-slim\nCOPY app.py /app/\nCOPY conf/ /etc/app/\nUSER 10001:10001\n");
+    let edits = action["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let fixed = apply_edits(
+        "FROM debian:trixie-slim\nADD app.py /app/\nADD conf/ /etc/app/\nUSER 10001:10001\n",
+        &edits,
+        true,
+    );
+    assert_eq!(
+        fixed,
+        "FROM debian:trixie-slim\nCOPY app.py /app/\nCOPY conf/ /etc/app/\nUSER 10001:10001\n"
+    );
 
     // A YAML file is not ours: no diagnostics are published for it.
     client.notify("textDocument/didOpen", json!({"textDocument": {"uri": "file:///work/app/values.yaml", "languageId": "yaml", "version": 1, "text": "FROM: x\n"}}));
     let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": "file:///work/app/values.yaml"}, "position": {"line": 0, "character": 0}}));
     assert!(hover.is_null());
     let leftovers = client.drain();
-    assert!(leftovers.iter().all(|m| m["params"]["uri"] != "file:///work/app/values.yaml"));
+    assert!(
+        leftovers
+            .iter()
+            .all(|m| m["params"]["uri"] != "file:///work/app/values.yaml")
+    );
     client.shutdown();
 }
 
@@ -168,20 +260,55 @@ fn position_of(text: &str, offset: usize, utf16: bool) -> (usize, usize) {
     let mut i = 0;
     while i < offset {
         match bytes[i] {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') && i + 1 < offset => { line += 1; i += 2; line_start = i; continue; }
-            b'\n' | b'\r' => { line += 1; line_start = i + 1; }
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') && i + 1 < offset => {
+                line += 1;
+                i += 2;
+                line_start = i;
+                continue;
+            }
+            b'\n' | b'\r' => {
+                line += 1;
+                line_start = i + 1;
+            }
             _ => {}
         }
         i += 1;
     }
     let before = &text[line_start..offset];
-    (line, if utf16 { before.encode_utf16().count() } else { before.len() })
+    (
+        line,
+        if utf16 {
+            before.encode_utf16().count()
+        } else {
+            before.len()
+        },
+    )
 }
 
 #[test]
 fn a_thousand_rapid_edits_end_where_a_fresh_open_does() {
-    const PIECES: &[&str] = &["a", "Z", " ", "\n", "\r\n", "\r", "😀", "𝄞", "é", "\u{0B}", "\u{0C}", "\u{2028}", "\u{85}",
-        "\\\n", "RUN sudo x\n", "ENV TOKEN=abc123def\n", "USER root\n", "FROM ubuntu\n", "\"", "$"];
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "😀",
+        "𝄞",
+        "é",
+        "\u{0B}",
+        "\u{0C}",
+        "\u{2028}",
+        "\u{85}",
+        "\\\n",
+        "RUN sudo x\n",
+        "ENV TOKEN=abc123def\n",
+        "USER root\n",
+        "FROM ubuntu\n",
+        "\"",
+        "$",
+    ];
     let mut client = Client::start();
     client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
     let uri = "file:///work/app/Dockerfile";
@@ -190,11 +317,26 @@ fn a_thousand_rapid_edits_end_where_a_fresh_open_does() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut version = 1;
     for _ in 0..1000 {
-        let char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let char_starts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         // Never split a CRLF pair: the client would count positions differently from any editor.
-        let boundaries: Vec<usize> = char_starts.into_iter().filter(|&i| !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))).collect();
+        let boundaries: Vec<usize> = char_starts
+            .into_iter()
+            .filter(|&i| {
+                !(i > 0
+                    && text.as_bytes()[i - 1] == b'\r'
+                    && text.as_bytes().get(i) == Some(&b'\n'))
+            })
+            .collect();
         let a = boundaries[rng.below(boundaries.len())];
-        let later: Vec<usize> = boundaries.iter().copied().filter(|&b| b >= a && b <= a + 8).collect();
+        let later: Vec<usize> = boundaries
+            .iter()
+            .copied()
+            .filter(|&b| b >= a && b <= a + 8)
+            .collect();
         let b = later[rng.below(later.len())];
         let insert = PIECES[rng.below(PIECES.len())];
         let insert = if rng.below(3) == 0 { "" } else { insert };
@@ -211,7 +353,11 @@ fn a_thousand_rapid_edits_end_where_a_fresh_open_does() {
     let fresh_uri = "file:///work/fresh/Dockerfile";
     client.open(fresh_uri, &text);
     let fresh = client.published(fresh_uri, 1);
-    let strip = |ds: &[Value]| ds.iter().map(|d| (d["code"].clone(), d["range"].clone(), d["message"].clone())).collect::<Vec<_>>();
+    let strip = |ds: &[Value]| {
+        ds.iter()
+            .map(|d| (d["code"].clone(), d["range"].clone(), d["message"].clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(strip(&incremental), strip(&fresh), "final text:\n{text:?}");
     client.shutdown();
 }

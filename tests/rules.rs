@@ -11,7 +11,10 @@ use dockwarden::rules::RuleId;
 use dockwarden::{FileKind, lint};
 
 fn rule_of(path: &std::path::Path) -> (String, bool) {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let stem = name.trim_end_matches(".Dockerfile");
     let rule = stem.split('.').next().unwrap_or_default().to_owned();
     (rule, stem.ends_with(".silent"))
@@ -20,21 +23,33 @@ fn rule_of(path: &std::path::Path) -> (String, bool) {
 #[test]
 fn fixtures_match_their_snapshots() {
     for path in common::fixtures() {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let text = std::fs::read_to_string(&path).expect("readable fixture");
         let diagnostics = lint(&text, FileKind::Dockerfile);
         let (rule, silent) = rule_of(&path);
-        let rule_id = RuleId::from_name(&rule).unwrap_or_else(|| panic!("{name}: no rule named `{rule}`"));
+        let rule_id =
+            RuleId::from_name(&rule).unwrap_or_else(|| panic!("{name}: no rule named `{rule}`"));
         let hits = diagnostics.iter().filter(|d| d.rule == rule_id).count();
         if silent {
-            assert_eq!(hits, 0, "{name} must stay silent for {rule}:\n{}", common::render(&name, &text, &diagnostics));
+            assert_eq!(
+                hits,
+                0,
+                "{name} must stay silent for {rule}:\n{}",
+                common::render(&name, &text, &diagnostics)
+            );
         } else {
             assert!(hits > 0, "{name} must trigger {rule}");
         }
         let (fixed, applied) = fix_all(&text, FixMode::Unsafe, |t| lint(t, FileKind::Dockerfile));
         let mut snapshot = common::render(&name, &text, &diagnostics);
         if applied > 0 {
-            snapshot.push_str(&format!("\n--- after --fix --unsafe-fixes ({applied} applied) ---\n{fixed}"));
+            snapshot.push_str(&format!(
+                "\n--- after --fix --unsafe-fixes ({applied} applied) ---\n{fixed}"
+            ));
         }
         insta::assert_snapshot!(name, snapshot);
     }
@@ -57,15 +72,34 @@ fn every_fix_on_every_fixture_is_valid() {
 
 #[test]
 fn every_rule_has_docs_and_firing_and_silent_fixtures() {
-    let fixtures: BTreeSet<(String, bool)> = common::fixtures().iter().map(|p| rule_of(p)).collect();
+    let fixtures: BTreeSet<(String, bool)> =
+        common::fixtures().iter().map(|p| rule_of(p)).collect();
     for rule in RuleId::ALL {
         let meta = rule.meta();
         let docs = meta.docs();
-        for heading in ["## What it does", "## Why it matters", "## Example", "## Fix", "## References"] {
-            assert!(docs.contains(heading), "{} docs lack `{heading}`", meta.name);
+        for heading in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+            "## References",
+        ] {
+            assert!(
+                docs.contains(heading),
+                "{} docs lack `{heading}`",
+                meta.name
+            );
         }
-        assert!(fixtures.contains(&(meta.name.to_owned(), false)), "{} has no firing fixture", meta.name);
-        assert!(fixtures.contains(&(meta.name.to_owned(), true)), "{} has no silent fixture", meta.name);
+        assert!(
+            fixtures.contains(&(meta.name.to_owned(), false)),
+            "{} has no firing fixture",
+            meta.name
+        );
+        assert!(
+            fixtures.contains(&(meta.name.to_owned(), true)),
+            "{} has no silent fixture",
+            meta.name
+        );
         let file = format!("{}.rs", meta.name.replace('-', "_"));
         let found = walk_sources().iter().any(|p| p.ends_with(&file));
         assert!(found, "{} is not in a file named {file}", meta.name);
@@ -78,7 +112,11 @@ fn walk_sources() -> Vec<std::path::PathBuf> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).expect("rules dir").flatten() {
             let path = entry.path();
-            if path.is_dir() { stack.push(path) } else { out.push(path) }
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                out.push(path)
+            }
         }
     }
     out
@@ -89,8 +127,15 @@ fn every_query_file_belongs_to_a_rule() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/dockerfile");
     for entry in std::fs::read_dir(dir).expect("queries dir").flatten() {
         let path = entry.path();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        assert!(RuleId::from_name(stem).is_some(), "{} does not belong to a rule", path.display());
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        assert!(
+            RuleId::from_name(stem).is_some(),
+            "{} does not belong to a rule",
+            path.display()
+        );
         let source = std::fs::read_to_string(&path).expect("readable query");
         tree_sitter::Query::new(&dockwarden::syntax::dockerfile::language(), &source)
             .unwrap_or_else(|e| panic!("{} does not compile: {e}", path.display()));
@@ -99,11 +144,19 @@ fn every_query_file_belongs_to_a_rule() {
 
 #[test]
 fn readme_rule_table_is_current() {
-    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
     let table = dockwarden::cli::rule_table();
-    let start = readme.find("<!-- rules:start -->").expect("README has a rules:start marker");
-    let end = readme.find("<!-- rules:end -->").expect("README has a rules:end marker");
+    let start = readme
+        .find("<!-- rules:start -->")
+        .expect("README has a rules:start marker");
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README has a rules:end marker");
     let current = &readme[start + "<!-- rules:start -->\n".len()..end];
-    assert_eq!(current, table, "README rule table is stale: run `dockwarden rules --markdown` and paste it");
+    assert_eq!(
+        current, table,
+        "README rule table is stale: run `dockwarden rules --markdown` and paste it"
+    );
 }

@@ -95,13 +95,18 @@ pub struct TagParts {
 impl Catalog {
     /// The family of an official image (`python`, `docker.io/library/node`, a mirror of them), if catalogued.
     pub fn family(&self, image: &ImageRef) -> Option<(&str, &Family)> {
-        let name = image.repository.strip_prefix("library/").unwrap_or(&image.repository);
+        let name = image
+            .repository
+            .strip_prefix("library/")
+            .unwrap_or(&image.repository);
         let name = name.rsplit_once("/library/").map_or(name, |(_, n)| n);
         let name = name.strip_prefix("docker/library/").unwrap_or(name);
         if name.contains('/') {
             return None;
         }
-        self.families.get_key_value(name).map(|(k, v)| (k.as_str(), v))
+        self.families
+            .get_key_value(name)
+            .map(|(k, v)| (k.as_str(), v))
     }
 
     pub fn split_tag(&self, tag: Option<&str>) -> TagParts {
@@ -122,12 +127,20 @@ impl Catalog {
     /// Whether the tag already names a lean variant (`-slim`, `-alpine`, a JRE…).
     pub fn is_lean(&self, family: &Family, tag: Option<&str>) -> bool {
         let tag = tag.unwrap_or("").to_ascii_lowercase();
-        self.lean_markers.iter().chain(&family.lean_markers).any(|m| tag.contains(m.as_str()))
+        self.lean_markers
+            .iter()
+            .chain(&family.lean_markers)
+            .any(|m| tag.contains(m.as_str()))
     }
 
     /// Leaner images for `image` of `family`, preferred first. `distroless_ok` says whether the stage can live
     /// without a shell and package manager.
-    pub fn alternatives(&self, family: &Family, image: &ImageRef, distroless_ok: bool) -> Vec<Replacement> {
+    pub fn alternatives(
+        &self,
+        family: &Family,
+        image: &ImageRef,
+        distroless_ok: bool,
+    ) -> Vec<Replacement> {
         let parts = self.split_tag(image.tag.as_deref());
         let major = parts.version.split('.').next().unwrap_or("").to_owned();
         let mut out = Vec::new();
@@ -157,10 +170,17 @@ impl Catalog {
             let reference = match (&alt.image, &alt.tag) {
                 (Some(image), _) => fill(image),
                 (None, Some(tag_parts)) => {
-                    let untagged = parts.version.is_empty() && parts.codename.is_none() && parts.flavor.is_empty();
+                    let untagged = parts.version.is_empty()
+                        && parts.codename.is_none()
+                        && parts.flavor.is_empty();
                     let tag = match (&alt.untagged, untagged) {
                         (Some(default), true) => default.clone(),
-                        _ => tag_parts.iter().map(|p| fill(p)).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-"),
+                        _ => tag_parts
+                            .iter()
+                            .map(|p| fill(p))
+                            .filter(|p| !p.is_empty())
+                            .collect::<Vec<_>>()
+                            .join("-"),
                     };
                     format!("{}:{tag}", image.name())
                 }
@@ -199,7 +219,11 @@ mod tests {
         let image = ImageRef::parse(reference).expect("valid reference");
         let catalog = catalog();
         let (_, family) = catalog.family(&image).expect("catalogued");
-        catalog.alternatives(family, &image, distroless_ok).into_iter().map(|r| r.reference).collect()
+        catalog
+            .alternatives(family, &image, distroless_ok)
+            .into_iter()
+            .map(|r| r.reference)
+            .collect()
     }
 
     #[test]
@@ -210,9 +234,20 @@ mod tests {
 
     #[test]
     fn every_suggested_reference_parses() {
-        for reference in ["python:3.12", "node:22", "golang:1.23", "rust:1.80", "debian", "ubuntu:24.04", "php:8.2-fpm"] {
+        for reference in [
+            "python:3.12",
+            "node:22",
+            "golang:1.23",
+            "rust:1.80",
+            "debian",
+            "ubuntu:24.04",
+            "php:8.2-fpm",
+        ] {
             for alt in alternatives(reference, true) {
-                assert!(ImageRef::parse(&alt).is_some_and(|r| r.tag.is_some()), "{alt}");
+                assert!(
+                    ImageRef::parse(&alt).is_some_and(|r| r.tag.is_some()),
+                    "{alt}"
+                );
             }
         }
     }
@@ -221,16 +256,38 @@ mod tests {
     fn tags_keep_version_and_codename() {
         assert_eq!(
             alternatives("python:3.12", true),
-            ["python:3.12-slim", "python:3.12-alpine", "gcr.io/distroless/python3-debian13:nonroot"]
+            [
+                "python:3.12-slim",
+                "python:3.12-alpine",
+                "gcr.io/distroless/python3-debian13:nonroot"
+            ]
         );
-        assert_eq!(alternatives("python:3.12-bookworm", false), ["python:3.12-slim-bookworm", "python:3.12-alpine"]);
-        assert_eq!(alternatives("node:22-bookworm", false), ["node:22-bookworm-slim", "node:22-alpine"]);
-        assert_eq!(alternatives("node:20", true), ["node:20-slim", "node:20-alpine"]);
-        assert_eq!(alternatives("debian:bookworm", false), ["debian:bookworm-slim"]);
+        assert_eq!(
+            alternatives("python:3.12-bookworm", false),
+            ["python:3.12-slim-bookworm", "python:3.12-alpine"]
+        );
+        assert_eq!(
+            alternatives("node:22-bookworm", false),
+            ["node:22-bookworm-slim", "node:22-alpine"]
+        );
+        assert_eq!(
+            alternatives("node:20", true),
+            ["node:20-slim", "node:20-alpine"]
+        );
+        assert_eq!(
+            alternatives("debian:bookworm", false),
+            ["debian:bookworm-slim"]
+        );
         assert_eq!(alternatives("debian", false), ["debian:trixie-slim"]);
         assert_eq!(alternatives("ubuntu:22.04", false), ["debian:trixie-slim"]);
         assert_eq!(alternatives("php:8.2-fpm", false), ["php:8.2-fpm-alpine"]);
         assert!(alternatives("php:8.2-apache", false).is_empty());
-        assert_eq!(alternatives("docker.io/library/ruby:3.3", false), ["docker.io/library/ruby:3.3-slim", "docker.io/library/ruby:3.3-alpine"]);
+        assert_eq!(
+            alternatives("docker.io/library/ruby:3.3", false),
+            [
+                "docker.io/library/ruby:3.3-slim",
+                "docker.io/library/ruby:3.3-alpine"
+            ]
+        );
     }
 }

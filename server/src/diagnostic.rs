@@ -75,12 +75,18 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
-        self.related.push(Related { range, message: message.into() });
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
         self
     }
 
     /// The fix to apply when one must be chosen: the preferred one, else the first.
     pub fn preferred_fix(&self) -> Option<&Fix> {
-        self.fixes.iter().find(|f| f.preferred).or_else(|| self.fixes.first())
+        self.fixes
+            .iter()
+            .find(|f| f.preferred)
+            .or_else(|| self.fixes.first())
     }
 }

@@ -27,7 +27,10 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: TextRange, new_text: impl Into<String>) -> Self {
-        Self { range, new_text: new_text.into() }
+        Self {
+            range,
+            new_text: new_text.into(),
+        }
     }
 
     pub fn insert(at: usize, new_text: impl Into<String>) -> Self {
@@ -51,11 +54,21 @@ pub struct Fix {
 
 impl Fix {
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Self { title: title.into(), edits, applicability: Applicability::Safe, preferred: true }
+        Self {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Safe,
+            preferred: true,
+        }
     }
 
     pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Self { title: title.into(), edits, applicability: Applicability::Unsafe, preferred: false }
+        Self {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+            preferred: false,
+        }
     }
 
     pub fn preferred(mut self, preferred: bool) -> Self {
@@ -131,7 +144,10 @@ pub fn fix_all(
 
 /// The fix a fix-all pass would apply for `diagnostic`, if any.
 pub fn choose(diagnostic: &crate::Diagnostic, mode: FixMode) -> Option<&Fix> {
-    let safe = diagnostic.fixes.iter().find(|f| f.applicability == Applicability::Safe);
+    let safe = diagnostic
+        .fixes
+        .iter()
+        .find(|f| f.applicability == Applicability::Safe);
     match mode {
         FixMode::Safe => safe,
         FixMode::Unsafe => safe.or_else(|| diagnostic.preferred_fix()),
@@ -145,10 +161,22 @@ mod tests {
     #[test]
     fn edits_apply_in_order_and_overlaps_are_refused() {
         let text = "FROM a\nRUN b\n";
-        let edits = [Edit::insert(7, "X"), Edit::replace(TextRange::new(5, 6), "z")];
-        assert_eq!(apply_edits(text, &edits).as_deref(), Some("FROM z\nXRUN b\n"));
-        let overlapping = [Edit::delete(TextRange::new(0, 4)), Edit::delete(TextRange::new(2, 6))];
+        let edits = [
+            Edit::insert(7, "X"),
+            Edit::replace(TextRange::new(5, 6), "z"),
+        ];
+        assert_eq!(
+            apply_edits(text, &edits).as_deref(),
+            Some("FROM z\nXRUN b\n")
+        );
+        let overlapping = [
+            Edit::delete(TextRange::new(0, 4)),
+            Edit::delete(TextRange::new(2, 6)),
+        ];
         assert_eq!(apply_edits(text, &overlapping), None);
-        assert_eq!(apply_edits(text, &[Edit::delete(TextRange::new(3, 99))]), None);
+        assert_eq!(
+            apply_edits(text, &[Edit::delete(TextRange::new(3, 99))]),
+            None
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The one entry point both faces share: text in, findings out. Never fails, never panics on input.
 
-use crate::rules::{DockerfileContext, RuleId};
 use crate::model::dockerfile::Dockerfile;
+use crate::rules::{DockerfileContext, RuleId};
 use crate::{Diagnostic, FileKind};
 
 /// Parse and lint `source` as `kind`.
@@ -13,12 +13,20 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
 }
 
 /// Lint `source` with a tree already parsed (incrementally, in the server).
-pub fn lint_parsed(source: &str, kind: FileKind, tree: Option<&tree_sitter::Tree>) -> Vec<Diagnostic> {
+pub fn lint_parsed(
+    source: &str,
+    kind: FileKind,
+    tree: Option<&tree_sitter::Tree>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match kind {
         FileKind::Dockerfile => {
             let file = Dockerfile::parse(source);
-            let cx = DockerfileContext { source, file: &file, tree };
+            let cx = DockerfileContext {
+                source,
+                file: &file,
+                tree,
+            };
             for rule in RuleId::ALL {
                 if rule.meta().kinds.contains(&kind) {
                     (rule.dockerfile_check())(&cx, &mut out);
@@ -26,6 +34,6 @@ pub fn lint_parsed(source: &str, kind: FileKind, tree: Option<&tree_sitter::Tree
             }
         }
     }
-    out.sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
+    out.sort_by_key(|d| (d.range.start, d.rule));
     out
 }

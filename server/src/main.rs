@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use dockwarden::cli::{self, CheckOptions, OutputFormat};
 
 #[derive(Parser)]
-#[command(name = "dockwarden", version, about = "Container security linter and language server, with fixes")]
+#[command(
+    name = "dockwarden",
+    version,
+    about = "Container security linter and language server, with fixes"
+)]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -54,9 +58,19 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
-        Command::Check { paths, format, fix, unsafe_fixes, stdin_filename } => {
-            cli::check(&CheckOptions { paths, format, fix, unsafe_fixes, stdin_filename })
-        }
+        Command::Check {
+            paths,
+            format,
+            fix,
+            unsafe_fixes,
+            stdin_filename,
+        } => cli::check(&CheckOptions {
+            paths,
+            format,
+            fix,
+            unsafe_fixes,
+            stdin_filename,
+        }),
         Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
         Command::Rules { markdown } => cli::rules(markdown),
         Command::Explain { rule } => cli::explain(&rule),

@@ -13,20 +13,89 @@ pub struct SecretName {
 
 /// Words that name a secret on their own.
 const SECRET_WORDS: &[&str] = &[
-    "password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "credential", "credentials",
-    "auth", "privatekey", "accesskey", "secretkey",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "auth",
+    "privatekey",
+    "accesskey",
+    "secretkey",
 ];
 
 /// Words that make a following `key` a secret: `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`.
-const KEY_QUALIFIERS: &[&str] = &["api", "private", "access", "secret", "encryption", "signing", "master", "client"];
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "private",
+    "access",
+    "secret",
+    "encryption",
+    "signing",
+    "master",
+    "client",
+];
 
 /// Last words that make the name about a secret rather than the secret itself.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "file", "path", "dir", "url", "uri", "endpoint", "version", "fingerprint", "fingerprints", "sha", "sha256",
-    "sha512", "checksum", "hash", "keyring", "ttl", "timeout", "expiry", "expires", "length", "enabled", "enable",
-    "disabled", "type", "mode", "header", "name", "id", "user", "username", "policy", "method", "provider", "host",
-    "port", "realm", "scope", "scopes", "prefix", "size", "count", "required", "algorithm", "location", "format",
-    "server", "service", "backend", "plugin", "strategy", "lifetime", "rotation", "env",
+    "file",
+    "path",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
+    "version",
+    "fingerprint",
+    "fingerprints",
+    "sha",
+    "sha256",
+    "sha512",
+    "checksum",
+    "hash",
+    "keyring",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expires",
+    "length",
+    "enabled",
+    "enable",
+    "disabled",
+    "type",
+    "mode",
+    "header",
+    "name",
+    "id",
+    "user",
+    "username",
+    "policy",
+    "method",
+    "provider",
+    "host",
+    "port",
+    "realm",
+    "scope",
+    "scopes",
+    "prefix",
+    "size",
+    "count",
+    "required",
+    "algorithm",
+    "location",
+    "format",
+    "server",
+    "service",
+    "backend",
+    "plugin",
+    "strategy",
+    "lifetime",
+    "rotation",
+    "env",
 ];
 
 /// Names of public key material that contain a secret-looking word.
@@ -63,7 +132,9 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     let last = words.last()?;
     let joined = words.join("_");
     if NOT_SECRET_SUFFIXES.contains(&last.as_str())
-        || PUBLIC_NAMES.iter().any(|p| joined == *p || joined.ends_with(&format!("_{p}")))
+        || PUBLIC_NAMES
+            .iter()
+            .any(|p| joined == *p || joined.ends_with(&format!("_{p}")))
         || (last == "key" && words.iter().any(|w| w == "public" || w == "gpg"))
     {
         return None;
@@ -73,7 +144,9 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
             return Some(SecretName { word: word.clone() });
         }
         if word == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()) {
-            return Some(SecretName { word: format!("{}_key", words[i - 1]) });
+            return Some(SecretName {
+                word: format!("{}_key", words[i - 1]),
+            });
         }
     }
     None
@@ -108,7 +181,10 @@ pub fn classify_value(value: &str) -> ValueKind {
         return ValueKind::Reference(names);
     }
     let lower = v.to_ascii_lowercase();
-    let settings = ["true", "false", "yes", "no", "on", "off", "none", "null", "disabled", "enabled", "required", "optional"];
+    let settings = [
+        "true", "false", "yes", "no", "on", "off", "none", "null", "disabled", "enabled",
+        "required", "optional",
+    ];
     if settings.contains(&lower.as_str()) || v.bytes().all(|b| b.is_ascii_digit()) && v.len() < 6 {
         return ValueKind::Setting;
     }
@@ -119,7 +195,19 @@ pub fn classify_value(value: &str) -> ValueKind {
 }
 
 fn is_placeholder(lower: &str) -> bool {
-    let words = ["changeme", "change_me", "change-me", "changeit", "replaceme", "replace_me", "placeholder", "dummy", "example", "todo", "redacted"];
+    let words = [
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "replaceme",
+        "replace_me",
+        "placeholder",
+        "dummy",
+        "example",
+        "todo",
+        "redacted",
+    ];
     words.contains(&lower)
         || (lower.starts_with('<') && lower.ends_with('>'))
         || (lower.len() >= 3 && lower.bytes().all(|b| b == b'x' || b == b'*' || b == b'.'))
@@ -136,11 +224,16 @@ fn only_references(v: &str) -> Option<Vec<String>> {
         let body = rest.strip_prefix('$')?;
         if let Some(inner) = body.strip_prefix('{') {
             let close = inner.find('}')?;
-            let name = inner[..close].split([':', '-', '+', '?']).next().unwrap_or("");
+            let name = inner[..close]
+                .split([':', '-', '+', '?'])
+                .next()
+                .unwrap_or("");
             names.push(name.to_owned());
             rest = &inner[close + 1..];
         } else {
-            let len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
+            let len = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(body.len());
             if len == 0 {
                 return None;
             }
@@ -153,9 +246,15 @@ fn only_references(v: &str) -> Option<Vec<String>> {
 
 /// The name of the credential format `v` is in, if any.
 pub fn credential_format(v: &str) -> Option<&'static str> {
-    let alnum = |s: &str, n: usize| s.len() >= n && s.bytes().take(n).all(|b| b.is_ascii_alphanumeric());
+    let alnum =
+        |s: &str, n: usize| s.len() >= n && s.bytes().take(n).all(|b| b.is_ascii_alphanumeric());
     if let Some(rest) = v.strip_prefix("AKIA").or_else(|| v.strip_prefix("ASIA")) {
-        if rest.len() >= 16 && rest.bytes().take(16).all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if rest.len() >= 16
+            && rest
+                .bytes()
+                .take(16)
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             return Some("an AWS access key id");
         }
     }
@@ -170,10 +269,17 @@ pub fn credential_format(v: &str) -> Option<&'static str> {
     if v.strip_prefix("glpat-").is_some_and(|r| r.len() >= 20) {
         return Some("a GitLab token");
     }
-    if ["xoxa-", "xoxb-", "xoxp-", "xoxr-"].iter().any(|p| v.starts_with(p)) && v.len() > 20 {
+    if ["xoxa-", "xoxb-", "xoxp-", "xoxr-"]
+        .iter()
+        .any(|p| v.starts_with(p))
+        && v.len() > 20
+    {
         return Some("a Slack token");
     }
-    if ["sk_live_", "rk_live_"].iter().any(|p| v.strip_prefix(p).is_some_and(|r| alnum(r, 16))) {
+    if ["sk_live_", "rk_live_"]
+        .iter()
+        .any(|p| v.strip_prefix(p).is_some_and(|r| alnum(r, 16)))
+    {
         return Some("a Stripe live key");
     }
     if v.strip_prefix("AIza").is_some_and(|r| r.len() >= 35) {
@@ -189,7 +295,11 @@ pub fn credential_format(v: &str) -> Option<&'static str> {
         return Some("a private key");
     }
     let jwt: Vec<&str> = v.split('.').collect();
-    if jwt.len() == 3 && v.starts_with("eyJ") && jwt[1].starts_with("eyJ") && jwt.iter().all(|p| p.len() > 4) {
+    if jwt.len() == 3
+        && v.starts_with("eyJ")
+        && jwt[1].starts_with("eyJ")
+        && jwt.iter().all(|p| p.len() > 4)
+    {
         return Some("a JSON Web Token");
     }
     if let Some((_, after_scheme)) = v.split_once("://") {
@@ -211,10 +321,34 @@ mod tests {
 
     #[test]
     fn names() {
-        for secret in ["DB_PASSWORD", "apiKey", "API_KEY", "github-token", "aws.secret.access.key", "MYSQL_ROOT_PASSWORD", "PRIVATE_KEY", "CLIENT_SECRET"] {
+        for secret in [
+            "DB_PASSWORD",
+            "apiKey",
+            "API_KEY",
+            "github-token",
+            "aws.secret.access.key",
+            "MYSQL_ROOT_PASSWORD",
+            "PRIVATE_KEY",
+            "CLIENT_SECRET",
+        ] {
             assert!(secret_name(secret).is_some(), "{secret}");
         }
-        for public in ["GPG_KEY", "GPG_KEYS", "PASSWORD_FILE", "TOKEN_URL", "NODE_VERSION", "PUBLIC_KEY", "AUTHOR", "KEYRING", "PYTHON_SHA256", "SECRET_KEY_BASE_DIR", "PASSWORD_MIN_LENGTH", "AUTH_ENDPOINT", "MONKEY", "PASSENGER_VERSION"] {
+        for public in [
+            "GPG_KEY",
+            "GPG_KEYS",
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "NODE_VERSION",
+            "PUBLIC_KEY",
+            "AUTHOR",
+            "KEYRING",
+            "PYTHON_SHA256",
+            "SECRET_KEY_BASE_DIR",
+            "PASSWORD_MIN_LENGTH",
+            "AUTH_ENDPOINT",
+            "MONKEY",
+            "PASSENGER_VERSION",
+        ] {
             assert!(secret_name(public).is_none(), "{public}");
         }
     }
@@ -222,14 +356,26 @@ mod tests {
     #[test]
     fn values() {
         assert_eq!(classify_value(""), ValueKind::Empty);
-        assert_eq!(classify_value("${DB_PASSWORD}"), ValueKind::Reference(vec!["DB_PASSWORD".into()]));
-        assert_eq!(classify_value("$A${B:-x}"), ValueKind::Reference(vec!["A".into(), "B".into()]));
+        assert_eq!(
+            classify_value("${DB_PASSWORD}"),
+            ValueKind::Reference(vec!["DB_PASSWORD".into()])
+        );
+        assert_eq!(
+            classify_value("$A${B:-x}"),
+            ValueKind::Reference(vec!["A".into(), "B".into()])
+        );
         assert_eq!(classify_value("changeme"), ValueKind::Placeholder);
         assert_eq!(classify_value("<your-token>"), ValueKind::Placeholder);
         assert_eq!(classify_value("true"), ValueKind::Setting);
         assert_eq!(classify_value("supersecret123"), ValueKind::Literal);
-        assert_eq!(classify_value("AKIAABCDEFGHIJKLMNOP"), ValueKind::Credential("an AWS access key id"));
-        assert_eq!(classify_value("postgres://u:hunter2@db/x"), ValueKind::Credential("a URL with a password"));
+        assert_eq!(
+            classify_value("AKIAABCDEFGHIJKLMNOP"),
+            ValueKind::Credential("an AWS access key id")
+        );
+        assert_eq!(
+            classify_value("postgres://u:hunter2@db/x"),
+            ValueKind::Credential("a URL with a password")
+        );
         assert_eq!(classify_value("postgres://u@db/x"), ValueKind::Literal);
     }
 }

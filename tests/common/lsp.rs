@@ -54,18 +54,27 @@ impl Client {
                 if reader.read_exact(&mut body).is_err() {
                     return;
                 }
-                let Ok(value) = serde_json::from_slice::<Value>(&body) else { return };
+                let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                    return;
+                };
                 if tx.send(value).is_err() {
                     return;
                 }
             }
         });
-        Self { child, stdin, incoming, pending: VecDeque::new(), next_id: 1 }
+        Self {
+            child,
+            stdin,
+            incoming,
+            pending: VecDeque::new(),
+            next_id: 1,
+        }
     }
 
     fn send(&mut self, message: &Value) {
         let body = serde_json::to_string(message).expect("json");
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to server");
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+            .expect("write to server");
         self.stdin.flush().expect("flush");
     }
 
@@ -94,8 +103,12 @@ impl Client {
         let left = deadline.saturating_duration_since(Instant::now());
         match self.incoming.recv_timeout(left) {
             Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => panic!("timed out after {TIMEOUT:?} waiting for {what}"),
-            Err(RecvTimeoutError::Disconnected) => panic!("the server exited while we waited for {what}"),
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("timed out after {TIMEOUT:?} waiting for {what}")
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("the server exited while we waited for {what}")
+            }
         }
     }
 
@@ -120,7 +133,10 @@ impl Client {
         let params = self.notification("textDocument/publishDiagnostics", |p| {
             p["uri"] == json!(uri) && p["version"] == json!(version)
         });
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Everything received so far that was not consumed.
@@ -132,7 +148,10 @@ impl Client {
     }
 
     pub fn initialize(&mut self, capabilities: Value) -> Value {
-        let result = self.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
+        let result = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+        );
         self.notify("initialized", json!({}));
         result
     }
@@ -168,7 +187,11 @@ pub fn offset(text: &str, line: usize, character: usize, utf16: bool) -> usize {
         if i >= bytes.len() {
             return text.len();
         }
-        start = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+        start = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
     }
     let mut units = 0;
     for (i, c) in text[start..].char_indices() {
@@ -185,8 +208,19 @@ pub fn apply_edits(text: &str, edits: &[Value], utf16: bool) -> String {
     let mut resolved: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| {
-            let at = |p: &Value| offset(text, p["line"].as_u64().unwrap_or(0) as usize, p["character"].as_u64().unwrap_or(0) as usize, utf16);
-            (at(&e["range"]["start"]), at(&e["range"]["end"]), e["newText"].as_str().unwrap_or("").to_owned())
+            let at = |p: &Value| {
+                offset(
+                    text,
+                    p["line"].as_u64().unwrap_or(0) as usize,
+                    p["character"].as_u64().unwrap_or(0) as usize,
+                    utf16,
+                )
+            };
+            (
+                at(&e["range"]["start"]),
+                at(&e["range"]["end"]),
+                e["newText"].as_str().unwrap_or("").to_owned(),
+            )
         })
         .collect();
     resolved.sort_by_key(|(s, _, _)| std::cmp::Reverse(*s));

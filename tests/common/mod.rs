@@ -34,7 +34,10 @@ pub fn corpus_dir() -> Option<PathBuf> {
         Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
         Some(PathBuf::from("/work/shared/corpus")),
     ];
-    candidates.into_iter().flatten().find(|p| p.join("dockerfiles").is_dir())
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("dockerfiles").is_dir())
 }
 
 /// Findings rendered with the source line and a caret underline, as reviewed in snapshots.
@@ -44,17 +47,35 @@ pub fn render(name: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
     for d in diagnostics {
         let at = index.line_col(d.range.start);
         let line = index.line_text(at.line - 1);
-        out.push_str(&format!("{name}:{}:{} {}[{}] {}\n", at.line, at.column, d.severity.as_str(), d.rule, d.message));
+        out.push_str(&format!(
+            "{name}:{}:{} {}[{}] {}\n",
+            at.line,
+            at.column,
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        ));
         out.push_str(&format!("{:>4} | {line}\n", at.line));
-        let end = if index.line_of(d.range.end) == at.line - 1 { index.line_col(d.range.end).column } else { line.chars().count() + 1 };
+        let end = if index.line_of(d.range.end) == at.line - 1 {
+            index.line_col(d.range.end).column
+        } else {
+            line.chars().count() + 1
+        };
         let width = end.saturating_sub(at.column).max(1);
-        out.push_str(&format!("     | {}{}\n", " ".repeat(at.column - 1), "^".repeat(width)));
+        out.push_str(&format!(
+            "     | {}{}\n",
+            " ".repeat(at.column - 1),
+            "^".repeat(width)
+        ));
         for r in &d.related {
             out.push_str(&format!("     = note: {}\n", r.message));
         }
         for fix in &d.fixes {
             let marker = if fix.preferred { "*" } else { "-" };
-            out.push_str(&format!("     {marker} fix ({:?}): {}\n", fix.applicability, fix.title));
+            out.push_str(&format!(
+                "     {marker} fix ({:?}): {}\n",
+                fix.applicability, fix.title
+            ));
         }
     }
     out
@@ -69,7 +90,9 @@ fn counts(diagnostics: &[Diagnostic]) -> BTreeMap<RuleId, usize> {
 }
 
 fn error_nodes(text: &str) -> usize {
-    let Some(tree) = dockwarden::syntax::dockerfile::parse(text, None) else { return 0 };
+    let Some(tree) = dockwarden::syntax::dockerfile::parse(text, None) else {
+        return 0;
+    };
     let mut cursor = tree.walk();
     let mut count = 0;
     // Iterative pre-order walk: no recursion over input structure.
@@ -93,32 +116,60 @@ fn error_nodes(text: &str) -> usize {
 }
 
 /// Check invariant 5 for one fix of one finding; returns a description of the violation, if any.
-pub fn check_fix(text: &str, diagnostic: &Diagnostic, fix: &Fix, before: &[Diagnostic]) -> Result<(), String> {
-    let fixed = fix.apply(text).ok_or_else(|| format!("fix `{}` does not apply", fix.title))?;
+pub fn check_fix(
+    text: &str,
+    diagnostic: &Diagnostic,
+    fix: &Fix,
+    before: &[Diagnostic],
+) -> Result<(), String> {
+    let fixed = fix
+        .apply(text)
+        .ok_or_else(|| format!("fix `{}` does not apply", fix.title))?;
     if fixed == text {
         return Err(format!("fix `{}` changes nothing", fix.title));
     }
     let after = lint(&fixed, FileKind::Dockerfile);
     if error_nodes(&fixed) > error_nodes(text) {
-        return Err(format!("fix `{}` adds syntax error nodes:\n{fixed}", fix.title));
+        return Err(format!(
+            "fix `{}` adds syntax error nodes:\n{fixed}",
+            fix.title
+        ));
     }
-    let syntax_before = before.iter().filter(|d| d.rule == RuleId::SyntaxError).count();
-    if after.iter().filter(|d| d.rule == RuleId::SyntaxError).count() > syntax_before {
+    let syntax_before = before
+        .iter()
+        .filter(|d| d.rule == RuleId::SyntaxError)
+        .count();
+    if after
+        .iter()
+        .filter(|d| d.rule == RuleId::SyntaxError)
+        .count()
+        > syntax_before
+    {
         return Err(format!("fix `{}` adds a syntax error:\n{fixed}", fix.title));
     }
     let (was, now) = (counts(before), counts(&after));
     let rule = diagnostic.rule;
     if now.get(&rule).copied().unwrap_or(0) >= was.get(&rule).copied().unwrap_or(0) {
-        return Err(format!("fix `{}` leaves the {rule} finding in place:\n{fixed}", fix.title));
+        return Err(format!(
+            "fix `{}` leaves the {rule} finding in place:\n{fixed}",
+            fix.title
+        ));
     }
     for (other, n) in &now {
         if *other != rule && *n > was.get(other).copied().unwrap_or(0) {
-            return Err(format!("fix `{}` for {rule} introduces a {other} finding:\n{fixed}", fix.title));
+            return Err(format!(
+                "fix `{}` for {rule} introduces a {other} finding:\n{fixed}",
+                fix.title
+            ));
         }
     }
     // Applying fix-all again to a fixed file converges: a second pass changes nothing.
-    let (once, _) = dockwarden::fix::fix_all(&fixed, dockwarden::fix::FixMode::Unsafe, |t| lint(t, FileKind::Dockerfile));
-    let (twice, n) = dockwarden::fix::fix_all(&once, dockwarden::fix::FixMode::Unsafe, |t| lint(t, FileKind::Dockerfile));
+    let (once, _) = dockwarden::fix::fix_all(&fixed, dockwarden::fix::FixMode::Unsafe, |t| {
+        lint(t, FileKind::Dockerfile)
+    });
+    let (twice, n) = dockwarden::fix::fix_all(&once, dockwarden::fix::FixMode::Unsafe, |t| {
+        lint(t, FileKind::Dockerfile)
+    });
     if n != 0 || twice != once {
         return Err(format!("fixes do not converge after `{}`", fix.title));
     }

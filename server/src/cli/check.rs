@@ -28,7 +28,10 @@ enum Outcome {
 
 pub fn check(options: &CheckOptions) -> ExitCode {
     let (inputs, mut errors) = collect(&options.paths);
-    let outcomes: Vec<Outcome> = inputs.par_iter().map(|input| run_one(input, options)).collect();
+    let outcomes: Vec<Outcome> = inputs
+        .par_iter()
+        .map(|input| run_one(input, options))
+        .collect();
     let mut reports = Vec::new();
     for outcome in outcomes {
         match outcome {
@@ -38,7 +41,10 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     }
     // With `--fix` on standard input, the fixed text goes to stdout (like a formatter) and the findings that
     // remain to stderr.
-    let fixed_stdin: Vec<&str> = reports.iter().filter_map(|r| r.fixed_stdin.as_deref()).collect();
+    let fixed_stdin: Vec<&str> = reports
+        .iter()
+        .filter_map(|r| r.fixed_stdin.as_deref())
+        .collect();
     let written = if fixed_stdin.is_empty() {
         let mut stdout = std::io::stdout().lock();
         write(options.format, &reports, &mut stdout).and_then(|()| stdout.flush())
@@ -60,8 +66,15 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     if !errors.is_empty() {
         return ExitCode::from(EXIT_ERROR);
     }
-    let failing = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= Severity::Warning);
-    if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    let failing = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity >= Severity::Warning);
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
@@ -71,8 +84,14 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
             if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
                 return Outcome::Error(format!("standard input: {e}"));
             }
-            let name = options.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
-            let kind = options.stdin_filename.as_deref().and_then(crate::document::kind_from_name);
+            let name = options
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
+            let kind = options
+                .stdin_filename
+                .as_deref()
+                .and_then(crate::document::kind_from_name);
             (name, kind, bytes)
         }
         Input::File(path, kind) => match std::fs::read(path) {
@@ -87,7 +106,11 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
     };
     let kind = kind_of(name_kind, &text);
     if options.fix && valid_utf8 {
-        let mode = if options.unsafe_fixes { FixMode::Unsafe } else { FixMode::Safe };
+        let mode = if options.unsafe_fixes {
+            FixMode::Unsafe
+        } else {
+            FixMode::Safe
+        };
         let (fixed, applied) = fix_all(&text, mode, |t| lint(t, kind));
         if applied > 0 {
             let written = match input {
@@ -103,5 +126,10 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
     }
     let diagnostics = lint(&text, kind);
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());
-    Outcome::Report(FileReport { path: display, text, diagnostics, fixed_stdin })
+    Outcome::Report(FileReport {
+        path: display,
+        text,
+        diagnostics,
+        fixed_stdin,
+    })
 }

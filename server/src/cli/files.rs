@@ -19,7 +19,11 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
@@ -55,5 +59,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
 
 /// The kind of a named file: from its name, else its content, else a Dockerfile (the user asked for it).
 pub fn kind_of(name_kind: Option<FileKind>, text: &str) -> FileKind {
-    name_kind.or_else(|| kind_from_content(text)).unwrap_or(FileKind::Dockerfile)
+    name_kind
+        .or_else(|| kind_from_content(text))
+        .unwrap_or(FileKind::Dockerfile)
 }

@@ -42,7 +42,13 @@ pub fn rules(markdown: bool) -> ExitCode {
     }
     for rule in RuleId::ALL {
         let meta = rule.meta();
-        let line = format!("{:<28} {:<8} fix: {:<7} {}", meta.name, meta.severity.as_str(), meta.fix.as_str(), meta.summary);
+        let line = format!(
+            "{:<28} {:<8} fix: {:<7} {}",
+            meta.name,
+            meta.severity.as_str(),
+            meta.fix.as_str(),
+            meta.summary
+        );
         if writeln!(out, "{}", line.trim_end()).is_err() {
             return ExitCode::from(EXIT_ERROR);
         }

@@ -49,7 +49,11 @@ struct JsonEdit<'a> {
     new_text: &'a str,
 }
 
-pub fn write(format: OutputFormat, reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()> {
+pub fn write(
+    format: OutputFormat,
+    reports: &[FileReport],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     match format {
         OutputFormat::Text => write_text(reports, out, colour_wanted()),
         OutputFormat::Json => write_json(reports, out),
@@ -76,7 +80,11 @@ fn write_text(reports: &[FileReport], out: &mut impl Write, colour: bool) -> std
             } else {
                 severity.to_owned()
             };
-            writeln!(out, "{}:{}:{}: {severity}[{}] {}", report.path, at.line, at.column, d.rule, d.message)?;
+            writeln!(
+                out,
+                "{}:{}:{}: {severity}[{}] {}",
+                report.path, at.line, at.column, d.rule, d.message
+            )?;
         }
     }
     Ok(())
@@ -107,10 +115,14 @@ fn json_fix<'a>(fix: &'a Fix, index: &LineIndex) -> JsonFix<'a> {
         title: &fix.title,
         applicability: fix.applicability,
         preferred: fix.preferred,
-        edits: fix.edits.iter().map(|e: &'a Edit| JsonEdit {
-            start: index.line_col(e.range.start),
-            end: index.line_col(e.range.end),
-            new_text: &e.new_text,
-        }).collect(),
+        edits: fix
+            .edits
+            .iter()
+            .map(|e: &'a Edit| JsonEdit {
+                start: index.line_col(e.range.start),
+                end: index.line_col(e.range.end),
+                new_text: &e.new_text,
+            })
+            .collect(),
     }
 }

@@ -54,19 +54,45 @@ mod tests {
 
     #[test]
     fn names() {
-        for yes in ["Dockerfile", "Containerfile", "api.Dockerfile", "x.dockerfile", "Dockerfile.dev", "Containerfile.ci"] {
-            assert_eq!(kind_from_name(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
+        for yes in [
+            "Dockerfile",
+            "Containerfile",
+            "api.Dockerfile",
+            "x.dockerfile",
+            "Dockerfile.dev",
+            "Containerfile.ci",
+        ] {
+            assert_eq!(
+                kind_from_name(Path::new(yes)),
+                Some(FileKind::Dockerfile),
+                "{yes}"
+            );
         }
-        for no in ["Dockerfile.dockerignore", "x.dockerignore", "README.md", "dockerfiles", "compose.yaml"] {
+        for no in [
+            "Dockerfile.dockerignore",
+            "x.dockerignore",
+            "README.md",
+            "dockerfiles",
+            "compose.yaml",
+        ] {
             assert_eq!(kind_from_name(Path::new(no)), None, "{no}");
         }
     }
 
     #[test]
     fn content() {
-        assert_eq!(kind_from_content("\n# hi\nfrom alpine\n"), Some(FileKind::Dockerfile));
-        assert_eq!(kind_from_content("ARG X=1\nFROM a\n"), Some(FileKind::Dockerfile));
-        assert_eq!(kind_from_content("# escape=`\nRUN x\n"), Some(FileKind::Dockerfile));
+        assert_eq!(
+            kind_from_content("\n# hi\nfrom alpine\n"),
+            Some(FileKind::Dockerfile)
+        );
+        assert_eq!(
+            kind_from_content("ARG X=1\nFROM a\n"),
+            Some(FileKind::Dockerfile)
+        );
+        assert_eq!(
+            kind_from_content("# escape=`\nRUN x\n"),
+            Some(FileKind::Dockerfile)
+        );
         assert_eq!(kind_from_content("services:\n  a: {}\n"), None);
         assert_eq!(kind_from_content("RUN echo\n"), None);
     }

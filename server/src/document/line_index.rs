@@ -54,14 +54,20 @@ impl<'a> LineIndex<'a> {
             end -= 1;
         }
         let column = self.text.get(start..end).map_or(0, |s| s.chars().count()) + 1;
-        LineCol { line: line + 1, column }
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 
     /// The text of the 0-based `line`, without its line break.
     pub fn line_text(&self, line: usize) -> &'a str {
         let start = self.line_start(line);
         let end = self.line_start(line + 1);
-        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 
     pub fn line_count(&self) -> usize {
@@ -78,7 +84,10 @@ mod tests {
         let text = "a\r\nb\rc\nd\u{2028}e\u{0B}f";
         let index = LineIndex::new(text);
         assert_eq!(index.line_count(), 4);
-        assert_eq!(index.line_col(text.find('e').unwrap_or(0)), LineCol { line: 4, column: 3 });
+        assert_eq!(
+            index.line_col(text.find('e').unwrap_or(0)),
+            LineCol { line: 4, column: 3 }
+        );
         assert_eq!(index.line_col(999), LineCol { line: 4, column: 6 });
     }
 }

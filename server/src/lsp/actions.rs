@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Diagnostic,
-    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    Diagnostic, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use super::convert;
@@ -27,7 +28,10 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
     if wants(&CodeActionKind::QUICKFIX) {
         let diagnostics = ours(backend, &uri, params.context.diagnostics);
         for diagnostic in diagnostics {
-            let Some(data) = diagnostic.data.clone().and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok())
+            let Some(data) = diagnostic
+                .data
+                .clone()
+                .and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok())
             else {
                 continue;
             };
@@ -44,7 +48,11 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
         }
     }
     let fix_all = fix_all_kind();
-    let explicitly_asked = only.is_some_and(|kinds| kinds.iter().any(|k| fix_all.as_str().starts_with(k.as_str())));
+    let explicitly_asked = only.is_some_and(|kinds| {
+        kinds
+            .iter()
+            .any(|k| fix_all.as_str().starts_with(k.as_str()))
+    });
     if explicitly_asked {
         if let Some(action) = fix_all_action(backend, &uri, fix_all) {
             actions.push(action);
@@ -56,7 +64,10 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
 /// The client's diagnostics from us; when a client drops `data`, the stored finding at that range stands in
 /// (same range and rule), so fixes are never recomputed here.
 fn ours(backend: &Backend, uri: &Uri, from_client: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let stored = backend.lsp_diagnostics(uri).map(|(_, items)| items).unwrap_or_default();
+    let stored = backend
+        .lsp_diagnostics(uri)
+        .map(|(_, items)| items)
+        .unwrap_or_default();
     from_client
         .into_iter()
         .filter(|d| d.source.as_deref() == Some("dockwarden"))
@@ -64,35 +75,57 @@ fn ours(backend: &Backend, uri: &Uri, from_client: Vec<Diagnostic>) -> Vec<Diagn
             if d.data.is_some() {
                 return Some(d);
             }
-            stored.iter().find(|s| s.range == d.range && s.code == d.code).cloned()
+            stored
+                .iter()
+                .find(|s| s.range == d.range && s.code == d.code)
+                .cloned()
         })
         .collect()
 }
 
 fn edit(uri: &Uri, version: Option<i32>, edits: Vec<TextEdit>) -> WorkspaceEdit {
     WorkspaceEdit {
-        document_changes: Some(tower_lsp_server::ls_types::DocumentChanges::Edits(vec![TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version },
-            edits: edits.into_iter().map(tower_lsp_server::ls_types::OneOf::Left).collect(),
-        }])),
+        document_changes: Some(tower_lsp_server::ls_types::DocumentChanges::Edits(vec![
+            TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version,
+                },
+                edits: edits
+                    .into_iter()
+                    .map(tower_lsp_server::ls_types::OneOf::Left)
+                    .collect(),
+            },
+        ])),
         changes: None::<HashMap<Uri, Vec<TextEdit>>>,
         change_annotations: None,
     }
 }
 
 /// All safe fixes, applied to a fixed point, as one minimal edit.
-fn fix_all_action(backend: &Backend, uri: &Uri, kind: CodeActionKind) -> Option<CodeActionOrCommand> {
+fn fix_all_action(
+    backend: &Backend,
+    uri: &Uri,
+    kind: CodeActionKind,
+) -> Option<CodeActionOrCommand> {
     let encoding = backend.session().encoding;
     let documents = backend.documents();
     let document = documents.get(uri)?;
     let document_kind = document.kind;
-    let (fixed, applied) = fix_all(&document.text, FixMode::Safe, |t| crate::lint(t, document_kind));
+    let (fixed, applied) = fix_all(&document.text, FixMode::Safe, |t| {
+        crate::lint(t, document_kind)
+    });
     if applied == 0 {
         return None;
     }
     let changed = changed_range(&document.text, &fixed);
-    let new_text = fixed.get(changed.start..fixed.len() - (document.text.len() - changed.end))?.to_owned();
-    let text_edit = TextEdit { range: convert::range(&document.rope, changed, encoding), new_text };
+    let new_text = fixed
+        .get(changed.start..fixed.len() - (document.text.len() - changed.end))?
+        .to_owned();
+    let text_edit = TextEdit {
+        range: convert::range(&document.rope, changed, encoding),
+        new_text,
+    };
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("dockwarden: fix all safe findings ({applied})"),
         kind: Some(kind),
@@ -103,15 +136,24 @@ fn fix_all_action(backend: &Backend, uri: &Uri, kind: CodeActionKind) -> Option<
 
 /// The range of `old` that differs from `new` (common prefix and suffix removed, on character boundaries).
 fn changed_range(old: &str, new: &str) -> TextRange {
-    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
     let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
     TextRange::new(prefix, old.len() - suffix)
 }
-

@@ -16,7 +16,11 @@ impl Encoding {
     /// UTF-8 when the client offers it (no conversion needed), else the mandatory UTF-16.
     pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Self {
         let utf8 = offered.is_some_and(|kinds| kinds.contains(&PositionEncodingKind::UTF8));
-        if utf8 { Encoding::Utf8 } else { Encoding::Utf16 }
+        if utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        }
     }
 
     pub fn kind(self) -> PositionEncodingKind {
@@ -41,7 +45,10 @@ pub fn position(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
 }
 
 pub fn range(rope: &Rope, range: TextRange, encoding: Encoding) -> Range {
-    Range::new(position(rope, range.start, encoding), position(rope, range.end, encoding))
+    Range::new(
+        position(rope, range.start, encoding),
+        position(rope, range.end, encoding),
+    )
 }
 
 /// The byte offset of `position`; a line past the end clamps to the end of the text, a character past the
@@ -74,7 +81,10 @@ pub fn offset(rope: &Rope, position: Position, encoding: Encoding) -> usize {
 
 fn line_break_chars(line: &ropey::RopeSlice) -> usize {
     let n = line.len_chars();
-    match (n.checked_sub(2).map(|i| line.char(i)), n.checked_sub(1).map(|i| line.char(i))) {
+    match (
+        n.checked_sub(2).map(|i| line.char(i)),
+        n.checked_sub(1).map(|i| line.char(i)),
+    ) {
         (Some('\r'), Some('\n')) => 2,
         (_, Some('\n' | '\r')) => 1,
         _ => 0,
@@ -97,9 +107,15 @@ mod tests {
         assert_eq!(offset(&rope, Position::new(0, 5), Encoding::Utf8), 5);
         assert_eq!(position(&rope, 5, Encoding::Utf16), Position::new(0, 3));
         assert_eq!(offset(&rope, Position::new(0, 99), Encoding::Utf16), 6);
-        assert_eq!(offset(&rope, Position::new(1, 3), Encoding::Utf16), 8 + 1 + 1);
+        assert_eq!(
+            offset(&rope, Position::new(1, 3), Encoding::Utf16),
+            8 + 1 + 1
+        );
         assert_eq!(position(&rope, 10, Encoding::Utf16), Position::new(1, 2));
-        assert_eq!(offset(&rope, Position::new(9, 0), Encoding::Utf16), rope.len_bytes());
+        assert_eq!(
+            offset(&rope, Position::new(9, 0), Encoding::Utf16),
+            rope.len_bytes()
+        );
         // Inside a surrogate pair: back to the character's start.
         assert_eq!(offset(&rope, Position::new(0, 2), Encoding::Utf16), 1);
         assert_eq!(rope.len_lines(), 3);

@@ -18,14 +18,25 @@ pub struct Document {
 
 impl Document {
     pub fn open(text: String, version: i32, kind: FileKind) -> Self {
-        let mut document =
-            Self { rope: Rope::from_str(&text), text, version, kind, tree: None, diagnostics: Vec::new() };
+        let mut document = Self {
+            rope: Rope::from_str(&text),
+            text,
+            version,
+            kind,
+            tree: None,
+            diagnostics: Vec::new(),
+        };
         document.reparse();
         document
     }
 
     /// Apply the changes of one `didChange`, in order, then reparse incrementally and lint.
-    pub fn apply(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
+    pub fn apply(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: Encoding,
+    ) {
         for change in changes {
             match change.range {
                 Some(range) => {
@@ -57,7 +68,9 @@ impl Document {
 
     fn reparse(&mut self) {
         self.tree = match self.kind {
-            FileKind::Dockerfile => crate::syntax::dockerfile::parse(&self.text, self.tree.as_ref()),
+            FileKind::Dockerfile => {
+                crate::syntax::dockerfile::parse(&self.text, self.tree.as_ref())
+            }
         };
         self.diagnostics = crate::lint_parsed(&self.text, self.kind, self.tree.as_ref());
     }

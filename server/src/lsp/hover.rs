@@ -21,6 +21,16 @@ pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     if rules.is_empty() {
         return None;
     }
-    let value = rules.iter().map(|r| r.meta().docs()).collect::<Vec<_>>().join("\n---\n\n");
-    Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: None })
+    let value = rules
+        .iter()
+        .map(|r| r.meta().docs())
+        .collect::<Vec<_>>()
+        .join("\n---\n\n");
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: None,
+    })
 }

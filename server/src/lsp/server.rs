@@ -6,13 +6,16 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
-    Diagnostic as LspDiagnostic, DiagnosticOptions, DiagnosticRelatedInformation, DiagnosticServerCapabilities,
-    DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
-    FullDocumentDiagnosticReport, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
-    Location, NumberOrString, RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CodeActionResponse, Diagnostic as LspDiagnostic, DiagnosticOptions,
+    DiagnosticRelatedInformation, DiagnosticServerCapabilities, DiagnosticSeverity,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport,
+    DocumentDiagnosticReportResult, FullDocumentDiagnosticReport, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, Location, NumberOrString,
+    RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -55,16 +58,25 @@ pub struct DiagnosticData {
 
 impl Backend {
     pub fn new(client: Client) -> Self {
-        Self { client, session: OnceLock::new(), documents: Mutex::new(HashMap::new()) }
+        Self {
+            client,
+            session: OnceLock::new(),
+            documents: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn session(&self) -> Session {
-        self.session.get().copied().unwrap_or(Session { encoding: Encoding::Utf16, pull: false })
+        self.session.get().copied().unwrap_or(Session {
+            encoding: Encoding::Utf16,
+            pull: false,
+        })
     }
 
     pub fn documents(&self) -> MutexGuard<'_, HashMap<Uri, Document>> {
         // A poisoned lock only means a handler panicked mid-update; the map itself is still usable.
-        self.documents.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.documents
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The findings of `uri` in protocol form, with the document's version.
@@ -72,7 +84,11 @@ impl Backend {
         let encoding = self.session().encoding;
         let documents = self.documents();
         let document = documents.get(uri)?;
-        let items = document.diagnostics.iter().map(|d| to_lsp(uri, document, d, encoding)).collect();
+        let items = document
+            .diagnostics
+            .iter()
+            .map(|d| to_lsp(uri, document, d, encoding))
+            .collect();
         Some((document.version, items))
     }
 
@@ -81,25 +97,38 @@ impl Backend {
             return;
         }
         if let Some((version, items)) = self.lsp_diagnostics(&uri) {
-            self.client.publish_diagnostics(uri, items, Some(version)).await;
+            self.client
+                .publish_diagnostics(uri, items, Some(version))
+                .await;
         }
     }
 }
 
 /// Which documents the server reads: Dockerfiles by language id, name or content. Others are ignored quietly.
 fn document_kind(uri: &Uri, language_id: &str, text: &str) -> Option<FileKind> {
-    if language_id.eq_ignore_ascii_case("dockerfile") || language_id.eq_ignore_ascii_case("containerfile") {
+    if language_id.eq_ignore_ascii_case("dockerfile")
+        || language_id.eq_ignore_ascii_case("containerfile")
+    {
         return Some(FileKind::Dockerfile);
     }
     let path = uri.path().as_str();
     let name = path.rsplit('/').next().unwrap_or(path);
     crate::document::kind_from_name(std::path::Path::new(name)).or_else(|| {
         let plain_text = matches!(language_id, "" | "plaintext");
-        if plain_text { crate::document::kind_from_content(text) } else { None }
+        if plain_text {
+            crate::document::kind_from_content(text)
+        } else {
+            None
+        }
     })
 }
 
-pub fn to_lsp(uri: &Uri, document: &Document, d: &crate::Diagnostic, encoding: Encoding) -> LspDiagnostic {
+pub fn to_lsp(
+    uri: &Uri,
+    document: &Document,
+    d: &crate::Diagnostic,
+    encoding: Encoding,
+) -> LspDiagnostic {
     let rope = &document.rope;
     let severity = match d.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
@@ -127,7 +156,10 @@ pub fn to_lsp(uri: &Uri, document: &Document, d: &crate::Diagnostic, encoding: E
         .related
         .iter()
         .map(|r| DiagnosticRelatedInformation {
-            location: Location { uri: uri.clone(), range: convert::range(rope, r.range, encoding) },
+            location: Location {
+                uri: uri.clone(),
+                range: convert::range(rope, r.range, encoding),
+            },
             message: r.message.clone(),
         })
         .collect::<Vec<_>>();
@@ -138,7 +170,11 @@ pub fn to_lsp(uri: &Uri, document: &Document, d: &crate::Diagnostic, encoding: E
         source: Some("dockwarden".to_owned()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
-        data: serde_json::to_value(DiagnosticData { version: document.version, fixes }).ok(),
+        data: serde_json::to_value(DiagnosticData {
+            version: document.version,
+            fixes,
+        })
+        .ok(),
         ..LspDiagnostic::default()
     }
 }
@@ -147,7 +183,11 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let general = params.capabilities.general.as_ref();
         let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
-        let pull = params.capabilities.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
         let _ = self.session.set(Session { encoding, pull });
         let diagnostic_provider = pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
@@ -160,16 +200,23 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding.kind()),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..TextDocumentSyncOptions::default()
-                })),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, super::actions::fix_all_kind()]),
-                    ..CodeActionOptions::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            super::actions::fix_all_kind(),
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 diagnostic_provider,
                 ..ServerCapabilities::default()
@@ -192,7 +239,8 @@ impl LanguageServer for Backend {
             tracing::debug!(uri = doc.uri.as_str(), "not a file dockwarden reads");
             return;
         };
-        self.documents().insert(doc.uri.clone(), Document::open(doc.text, doc.version, kind));
+        self.documents()
+            .insert(doc.uri.clone(), Document::open(doc.text, doc.version, kind));
         self.publish(doc.uri).await;
     }
 
@@ -202,9 +250,15 @@ impl LanguageServer for Backend {
         {
             let encoding = self.session().encoding;
             let mut documents = self.documents();
-            let Some(document) = documents.get_mut(&uri) else { return };
+            let Some(document) = documents.get_mut(&uri) else {
+                return;
+            };
             if version <= document.version {
-                tracing::warn!(version, current = document.version, "ignoring an out-of-order change");
+                tracing::warn!(
+                    version,
+                    current = document.version,
+                    "ignoring an out-of-order change"
+                );
                 return;
             }
             document.apply(version, params.content_changes, encoding);
@@ -222,14 +276,23 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let items = self.lsp_diagnostics(&params.text_document.uri).map(|(_, items)| items).unwrap_or_default();
-        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-            RelatedFullDocumentDiagnosticReport {
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let items = self
+            .lsp_diagnostics(&params.text_document.uri)
+            .map(|(_, items)| items)
+            .unwrap_or_default();
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
-            },
-        )))
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

@@ -18,7 +18,10 @@ impl ImageRef {
     /// Parse a reference; `None` when it is empty or still contains an unresolved variable.
     pub fn parse(reference: &str) -> Option<Self> {
         let reference = reference.trim();
-        if reference.is_empty() || reference.contains('$') || reference.chars().any(char::is_whitespace) {
+        if reference.is_empty()
+            || reference.contains('$')
+            || reference.chars().any(char::is_whitespace)
+        {
             return None;
         }
         let (without_digest, digest) = match reference.split_once('@') {
@@ -29,7 +32,10 @@ impl ImageRef {
         let (name, tag) = match without_digest[last_slash..].rfind(':') {
             Some(colon) => {
                 let at = last_slash + colon;
-                (&without_digest[..at], Some(without_digest[at + 1..].to_owned()))
+                (
+                    &without_digest[..at],
+                    Some(without_digest[at + 1..].to_owned()),
+                )
             }
             None => (without_digest, None),
         };
@@ -54,8 +60,15 @@ impl ImageRef {
 
     /// The repository without a Docker Hub `library/` prefix: `python`, `bitnami/redis`.
     pub fn short_name(&self) -> &str {
-        let repo = self.repository.strip_prefix("library/").unwrap_or(&self.repository);
-        if self.registry.as_deref().is_none_or(|r| r == "docker.io" || r == "index.docker.io") {
+        let repo = self
+            .repository
+            .strip_prefix("library/")
+            .unwrap_or(&self.repository);
+        if self
+            .registry
+            .as_deref()
+            .is_none_or(|r| r == "docker.io" || r == "index.docker.io")
+        {
             repo
         } else {
             &self.repository
@@ -64,11 +77,16 @@ impl ImageRef {
 
     /// The last path component of the repository: `python` for `docker.io/library/python`.
     pub fn base_name(&self) -> &str {
-        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
     }
 
     pub fn is_official(&self) -> bool {
-        self.registry.as_deref().is_none_or(|r| r == "docker.io" || r == "index.docker.io")
+        self.registry
+            .as_deref()
+            .is_none_or(|r| r == "docker.io" || r == "index.docker.io")
             && !self.short_name().contains('/')
     }
 

@@ -10,13 +10,13 @@ mod images;
 mod network;
 mod runtime;
 mod secrets;
-mod syntax_error;
 pub(crate) mod support;
+mod syntax_error;
 
 pub use registry::RuleId;
 
-use crate::{Diagnostic, FileKind, Severity};
 use crate::model::dockerfile::Dockerfile;
+use crate::{Diagnostic, FileKind, Severity};
 
 /// What a rule offers to repair its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,14 @@ impl RuleMeta {
         summary: &'static str,
         raw_docs: &'static str,
     ) -> Self {
-        Self { name, kinds, severity, fix, summary, raw_docs }
+        Self {
+            name,
+            kinds,
+            severity,
+            fix,
+            summary,
+            raw_docs,
+        }
     }
 
     /// The rule's documentation as markdown.

@@ -16,7 +16,10 @@ pub fn line_ending(source: &str) -> &'static str {
 /// Start of the line containing `offset`.
 pub fn line_start(source: &str, offset: usize) -> usize {
     let offset = offset.min(source.len());
-    source.as_bytes()[..offset].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1)
+    source.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1)
 }
 
 /// After the line containing `offset`: the start of the next line, or the end of the text.
@@ -26,7 +29,13 @@ pub fn line_end_with_break(source: &str, offset: usize) -> usize {
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => return i + 1,
-            b'\r' => return if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 },
+            b'\r' => {
+                return if bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+            }
             _ => i += 1,
         }
     }
@@ -66,9 +75,11 @@ pub fn replace_image(stage: &Stage, new_image: &str) -> Edit {
 
 /// Whether stage `index` has a `RUN` (itself or inherited from the stages it builds on).
 pub fn lineage_runs(file: &Dockerfile, index: usize) -> bool {
-    file.lineage(index)
-        .into_iter()
-        .any(|s| file.stage_body(s).iter().any(|i| i.keyword == crate::model::dockerfile::Keyword::Run))
+    file.lineage(index).into_iter().any(|s| {
+        file.stage_body(s)
+            .iter()
+            .any(|i| i.keyword == crate::model::dockerfile::Keyword::Run)
+    })
 }
 
 /// Offsets (in `text`) of words in command position: the first word, and words after `&&`, `||`, `;`, `|`,
@@ -90,13 +101,21 @@ pub fn command_words(text: &str) -> Vec<(usize, &str)> {
             continue;
         }
         let start = i;
-        while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')') {
+        while i < bytes.len()
+            && !matches!(
+                bytes[i],
+                b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'
+            )
+        {
             i += 1;
         }
         let word = text.get(start..i).unwrap_or("");
         if expect_command {
             out.push((start, word));
-            expect_command = matches!(word, "then" | "do" | "else" | "exec" | "!" | "time" | "if" | "while");
+            expect_command = matches!(
+                word,
+                "then" | "do" | "else" | "exec" | "!" | "time" | "if" | "while"
+            );
         }
         if i == start {
             i += 1;
@@ -111,11 +130,17 @@ mod tests {
 
     #[test]
     fn commands_after_separators() {
-        let words: Vec<&str> = command_words("apt-get install sudo && sudo x; if true; then sudo -u a b; fi | exec y")
-            .into_iter()
-            .map(|(_, w)| w)
-            .collect();
-        assert_eq!(words, ["apt-get", "sudo", "if", "true", "then", "sudo", "fi", "exec", "y"]);
+        let words: Vec<&str> =
+            command_words("apt-get install sudo && sudo x; if true; then sudo -u a b; fi | exec y")
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect();
+        assert_eq!(
+            words,
+            [
+                "apt-get", "sudo", "if", "true", "then", "sudo", "fi", "exec", "y"
+            ]
+        );
     }
 
     #[test]

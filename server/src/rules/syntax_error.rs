@@ -35,7 +35,9 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     if let Some(tree) = cx.tree {
         for error in crate::syntax::dockerfile::top_level_errors(tree, cx.source) {
             let unknown = cx.file.instructions.iter().find(|i| {
-                i.keyword == Keyword::Unknown && i.range.start < error.end.max(error.start + 1) && error.start < i.range.end
+                i.keyword == Keyword::Unknown
+                    && i.range.start < error.end.max(error.start + 1)
+                    && error.start < i.range.end
             });
             if let Some(instruction) = unknown {
                 let already = out.iter().any(|d| d.range == instruction.keyword_range);
@@ -51,8 +53,14 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         }
     }
     for instruction in &cx.file.instructions {
-        if instruction.keyword != Keyword::Unknown && instruction.words.is_empty() && instruction.heredocs.is_empty() {
-            let word = instruction.keyword_range.slice(cx.source).to_ascii_uppercase();
+        if instruction.keyword != Keyword::Unknown
+            && instruction.words.is_empty()
+            && instruction.heredocs.is_empty()
+        {
+            let word = instruction
+                .keyword_range
+                .slice(cx.source)
+                .to_ascii_uppercase();
             out.push(Diagnostic::new(
                 RuleId::SyntaxError,
                 instruction.keyword_range,
@@ -63,7 +71,10 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 RuleId::SyntaxError,
                 instruction.keyword_range,
-                format!("heredoc `{}` is never terminated: add a line `{}`", heredoc.name, heredoc.name),
+                format!(
+                    "heredoc `{}` is never terminated: add a line `{}`",
+                    heredoc.name, heredoc.name
+                ),
             ));
         }
     }

@@ -67,13 +67,21 @@ fn advance_point(mut point: tree_sitter::Point, added: impl AsRef<[u8]>) -> tree
 fn syntax_error_query() -> Option<&'static Query> {
     static QUERY: OnceLock<Option<Query>> = OnceLock::new();
     QUERY
-        .get_or_init(|| Query::new(&language(), include_str!("../../../queries/dockerfile/syntax-error.scm")).ok())
+        .get_or_init(|| {
+            Query::new(
+                &language(),
+                include_str!("../../../queries/dockerfile/syntax-error.scm"),
+            )
+            .ok()
+        })
         .as_ref()
 }
 
 /// Byte ranges of the tree's top-level error nodes: text the grammar could not read as any instruction.
 pub fn top_level_errors(tree: &Tree, text: &str) -> Vec<TextRange> {
-    let Some(query) = syntax_error_query() else { return Vec::new() };
+    let Some(query) = syntax_error_query() else {
+        return Vec::new();
+    };
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
     let mut out = Vec::new();

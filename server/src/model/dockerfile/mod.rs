@@ -62,7 +62,9 @@ impl Keyword {
             ("VOLUME", Keyword::Volume),
             ("WORKDIR", Keyword::Workdir),
         ];
-        ALL.iter().find(|(k, _)| word.eq_ignore_ascii_case(k)).map_or(Keyword::Unknown, |(_, kw)| *kw)
+        ALL.iter()
+            .find(|(k, _)| word.eq_ignore_ascii_case(k))
+            .map_or(Keyword::Unknown, |(_, kw)| *kw)
     }
 }
 
@@ -124,21 +126,35 @@ impl Instruction {
 
     /// The command text as a shell would see it: the logical line and any heredoc bodies.
     pub fn shell_text<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a str> {
-        std::iter::once(self.logical.text.as_str()).chain(self.heredocs.iter().map(|h| h.body.slice(source)))
+        std::iter::once(self.logical.text.as_str())
+            .chain(self.heredocs.iter().map(|h| h.body.slice(source)))
     }
 
     /// `NAME=value` pairs (`ENV`, `ARG`, `LABEL`); the legacy `ENV NAME value` form gives one pair.
     pub fn pairs(&self) -> Vec<Pair> {
         let operands = self.operands();
-        let legacy = self.keyword == Keyword::Env && operands.first().is_some_and(|w| !w.raw.contains('='));
+        let legacy =
+            self.keyword == Keyword::Env && operands.first().is_some_and(|w| !w.raw.contains('='));
         if legacy {
-            let Some((name, rest)) = operands.split_first() else { return Vec::new() };
-            let value_range = rest.first().zip(rest.last()).map(|(a, b)| TextRange::new(a.range.start, b.range.end));
-            let value = rest.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            let Some((name, rest)) = operands.split_first() else {
+                return Vec::new();
+            };
+            let value_range = rest
+                .first()
+                .zip(rest.last())
+                .map(|(a, b)| TextRange::new(a.range.start, b.range.end));
+            let value = rest
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             return vec![Pair {
                 name: name.text.clone(),
                 value: Some(value),
-                range: TextRange::new(name.range.start, value_range.map_or(name.range.end, |r| r.end)),
+                range: TextRange::new(
+                    name.range.start,
+                    value_range.map_or(name.range.end, |r| r.end),
+                ),
                 name_range: name.range,
                 value_range,
             }];
@@ -149,9 +165,13 @@ impl Instruction {
     fn pair(&self, word: &Word) -> Pair {
         match word.raw.find('=') {
             Some(eq) => {
-                let name_range = self.logical.source_range(word.logical_start, word.logical_start + eq);
+                let name_range = self
+                    .logical
+                    .source_range(word.logical_start, word.logical_start + eq);
                 let value_start = word.logical_start + eq + 1;
-                let value_range = self.logical.source_range(value_start, word.logical_start + word.raw.len());
+                let value_range = self
+                    .logical
+                    .source_range(value_start, word.logical_start + word.raw.len());
                 let (name, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
                 Pair {
                     name: name.to_owned(),
@@ -229,7 +249,12 @@ impl Dockerfile {
             });
         }
         let stages = build_stages(&instructions);
-        Self { directives: scan.directives, escape: scan.escape, instructions, stages }
+        Self {
+            directives: scan.directives,
+            escape: scan.escape,
+            instructions,
+            stages,
+        }
     }
 
     pub fn directive(&self, name: &str) -> Option<&Directive> {
@@ -242,7 +267,10 @@ impl Dockerfile {
 
     /// The instructions of stage `index`, after its `FROM`.
     pub fn stage_body(&self, index: usize) -> &[Instruction] {
-        self.stages.get(index).and_then(|s| self.instructions.get(s.body.clone())).unwrap_or(&[])
+        self.stages
+            .get(index)
+            .and_then(|s| self.instructions.get(s.body.clone()))
+            .unwrap_or(&[])
     }
 
     /// The chain of stages `index` builds on, itself first (bounded: parents always come earlier).
@@ -261,9 +289,12 @@ impl Dockerfile {
 
     /// The last `USER` in effect at the end of stage `index`, inherited through `FROM <stage>`.
     pub fn effective_user(&self, index: usize) -> Option<&Instruction> {
-        self.lineage(index)
-            .into_iter()
-            .find_map(|s| self.stage_body(s).iter().rev().find(|i| i.keyword == Keyword::User))
+        self.lineage(index).into_iter().find_map(|s| {
+            self.stage_body(s)
+                .iter()
+                .rev()
+                .find(|i| i.keyword == Keyword::User)
+        })
     }
 
     /// The external image stage `index` finally builds on (following `FROM <stage>` links).
@@ -288,25 +319,37 @@ fn build_stages(instructions: &[Instruction]) -> Vec<Stage> {
         .filter(|i| i.keyword == Keyword::Arg)
         .flat_map(Instruction::pairs)
         .collect();
-    let froms: Vec<usize> =
-        instructions.iter().enumerate().filter(|(_, i)| i.keyword == Keyword::From).map(|(n, _)| n).collect();
+    let froms: Vec<usize> = instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.keyword == Keyword::From)
+        .map(|(n, _)| n)
+        .collect();
     let mut stages: Vec<Stage> = Vec::with_capacity(froms.len());
     for (k, &from) in froms.iter().enumerate() {
         let instruction = &instructions[from];
         let operands = instruction.operands();
         let image_word = operands.first();
         let alias = match operands {
-            [_, as_kw, alias, ..] if as_kw.text.eq_ignore_ascii_case("as") => Some(alias.text.clone()),
+            [_, as_kw, alias, ..] if as_kw.text.eq_ignore_ascii_case("as") => {
+                Some(alias.text.clone())
+            }
             _ => None,
         };
         let written = image_word.map_or("", |w| w.text.as_str());
         let image_text = substitute(written, &globals);
         let image_source = arg_source(written, &globals);
         let parent = stages.iter().position(|s: &Stage| {
-            s.alias.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&image_text))
+            s.alias
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(&image_text))
         });
         let parent = parent.or_else(|| image_text.parse::<usize>().ok().filter(|&n| n < k));
-        let image = if parent.is_some() { None } else { ImageRef::parse(&image_text) };
+        let image = if parent.is_some() {
+            None
+        } else {
+            ImageRef::parse(&image_text)
+        };
         let end = froms.get(k + 1).copied().unwrap_or(instructions.len());
         stages.push(Stage {
             from,
@@ -325,7 +368,12 @@ fn build_stages(instructions: &[Instruction]) -> Vec<Stage> {
 
 /// Replace `$NAME`, `${NAME}`, `${NAME:-default}` with global `ARG` defaults (unknown names stay as written).
 pub fn substitute(text: &str, args: &[Pair]) -> String {
-    let lookup = |name: &str| args.iter().rev().find(|p| p.name == name).and_then(|p| p.value.clone());
+    let lookup = |name: &str| {
+        args.iter()
+            .rev()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -341,13 +389,18 @@ pub fn substitute(text: &str, args: &[Pair]) -> String {
                 Some((n, d)) => (n, Some(d)),
                 None => (inner, None),
             };
-            match lookup(name).filter(|v| !v.is_empty()).or(fallback.map(str::to_owned)) {
+            match lookup(name)
+                .filter(|v| !v.is_empty())
+                .or(fallback.map(str::to_owned))
+            {
                 Some(value) => out.push_str(&value),
                 None => out.push_str(&rest[at..at + 2 + close + 1]),
             }
             rest = &body[close + 1..];
         } else {
-            let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
             match lookup(&after[..len]) {
                 Some(value) if len > 0 => out.push_str(&value),
                 _ => out.push_str(&rest[at..at + 1 + len]),
@@ -389,10 +442,15 @@ mod tests {
         assert_eq!(file.stages[0].image_text, "python:3.12");
         assert_eq!(file.stages[0].alias.as_deref(), Some("build"));
         assert_eq!(file.stages[0].platform.as_deref(), Some("$BUILDPLATFORM"));
-        assert!(matches!(&file.stages[0].image_source, ImageSource::ArgDefault { default, .. }
-            if default.slice(text) == "python:3.12"));
+        assert!(
+            matches!(&file.stages[0].image_source, ImageSource::ArgDefault { default, .. }
+            if default.slice(text) == "python:3.12")
+        );
         assert_eq!(file.stages[1].parent, Some(0));
-        assert_eq!(file.effective_user(1).map(|u| u.range.slice(text)), Some("USER app"));
+        assert_eq!(
+            file.effective_user(1).map(|u| u.range.slice(text)),
+            Some("USER app")
+        );
     }
 
     #[test]
@@ -400,7 +458,10 @@ mod tests {
         let text = "FROM a\nENV A=1 B=\"x y\" \\\n  C=3\nenv D some value\n";
         let file = Dockerfile::parse(text);
         let pairs = file.instructions[1].pairs();
-        assert_eq!(pairs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
+        assert_eq!(
+            pairs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["A", "B", "C"]
+        );
         assert_eq!(pairs[1].value.as_deref(), Some("x y"));
         assert_eq!(pairs[1].value_range.map(|r| r.slice(text)), Some("\"x y\""));
         let legacy = file.instructions[2].pairs();
@@ -411,7 +472,9 @@ mod tests {
 
     #[test]
     fn substitution_forms() {
-        let args = Dockerfile::parse("ARG A=x\nARG B\n").global_args().collect::<Vec<_>>();
+        let args = Dockerfile::parse("ARG A=x\nARG B\n")
+            .global_args()
+            .collect::<Vec<_>>();
         assert_eq!(substitute("$A:${A}-${B:-d}-${C}", &args), "x:x-d-${C}");
     }
 }

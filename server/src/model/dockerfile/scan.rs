@@ -23,12 +23,22 @@ fn lines(text: &str) -> Vec<Line> {
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => {
-                out.push(Line { content: TextRange::new(start, i), next: i + 1 });
+                out.push(Line {
+                    content: TextRange::new(start, i),
+                    next: i + 1,
+                });
                 start = i + 1;
             }
             b'\r' => {
-                let next = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-                out.push(Line { content: TextRange::new(start, i), next });
+                let next = if bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                out.push(Line {
+                    content: TextRange::new(start, i),
+                    next,
+                });
                 start = next;
                 i = next - 1;
             }
@@ -37,7 +47,10 @@ fn lines(text: &str) -> Vec<Line> {
         i += 1;
     }
     if start < bytes.len() {
-        out.push(Line { content: TextRange::new(start, bytes.len()), next: bytes.len() });
+        out.push(Line {
+            content: TextRange::new(start, bytes.len()),
+            next: bytes.len(),
+        });
     }
     out
 }
@@ -58,7 +71,9 @@ pub fn parse_directive(body: &str) -> Option<(String, &str)> {
     let name = name.trim();
     let known = ["syntax", "escape", "check"];
     let lower = name.to_ascii_lowercase();
-    known.contains(&lower.as_str()).then(|| (lower, value.trim()))
+    known
+        .contains(&lower.as_str())
+        .then(|| (lower, value.trim()))
 }
 
 /// An instruction as delimited by Docker's line rules, before its arguments are read.
@@ -95,8 +110,12 @@ pub fn scan(text: &str) -> Scan {
     let mut index = 0;
     while let Some(line) = lines.get(index) {
         let content = line.content.slice(text);
-        let Some(body) = content.trim_start().strip_prefix('#') else { break };
-        let Some((name, value)) = parse_directive(body) else { break };
+        let Some(body) = content.trim_start().strip_prefix('#') else {
+            break;
+        };
+        let Some((name, value)) = parse_directive(body) else {
+            break;
+        };
         if directives.iter().any(|d: &Directive| d.name == name) {
             break;
         }
@@ -109,7 +128,11 @@ pub fn scan(text: &str) -> Scan {
         });
         index += 1;
     }
-    let escape = match directives.iter().find(|d| d.name == "escape").map(|d| d.value.as_str()) {
+    let escape = match directives
+        .iter()
+        .find(|d| d.name == "escape")
+        .map(|d| d.value.as_str())
+    {
         Some("`") => '`',
         _ => '\\',
     };
@@ -128,8 +151,7 @@ pub fn scan(text: &str) -> Scan {
         let mut pieces = Vec::new();
         let mut piece_start = keyword.end;
         let mut end = line.content.end;
-        loop {
-            let Some(current) = lines.get(index) else { break };
+        while let Some(current) = lines.get(index) {
             let piece = TextRange::new(piece_start.max(current.content.start), current.content.end);
             end = current.content.end;
             index += 1;
@@ -161,7 +183,11 @@ pub fn scan(text: &str) -> Scan {
                 while let Some(l) = lines.get(index) {
                     index += 1;
                     let content = l.content.slice(text);
-                    let candidate = if strip_tabs { content.trim_start_matches('\t') } else { content };
+                    let candidate = if strip_tabs {
+                        content.trim_start_matches('\t')
+                    } else {
+                        content
+                    };
                     if candidate == name {
                         terminated = true;
                         end = l.content.end;
@@ -170,12 +196,25 @@ pub fn scan(text: &str) -> Scan {
                     body_end = l.next;
                     end = l.content.end;
                 }
-                heredocs.push(Heredoc { name, body: TextRange::new(body_start, body_end.max(body_start)), terminated });
+                heredocs.push(Heredoc {
+                    name,
+                    body: TextRange::new(body_start, body_end.max(body_start)),
+                    terminated,
+                });
             }
         }
-        instructions.push(RawInstruction { range: TextRange::new(start, end), keyword, pieces, heredocs });
+        instructions.push(RawInstruction {
+            range: TextRange::new(start, end),
+            keyword,
+            pieces,
+            heredocs,
+        });
     }
-    Scan { directives, escape, instructions }
+    Scan {
+        directives,
+        escape,
+        instructions,
+    }
 }
 
 /// If `line` continues on the next line, the length of its content before the escape character.
@@ -186,7 +225,9 @@ fn continued(line: &str, escape: char) -> Option<usize> {
 }
 
 fn takes_heredocs(keyword: &str) -> bool {
-    ["RUN", "COPY", "ADD"].iter().any(|k| keyword.eq_ignore_ascii_case(k))
+    ["RUN", "COPY", "ADD"]
+        .iter()
+        .any(|k| keyword.eq_ignore_ascii_case(k))
 }
 
 /// Heredoc markers in an instruction's arguments: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`, in order, with
@@ -200,15 +241,22 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
         let after = if strip_tabs { &rest[1..] } else { rest };
         let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
         let name_part = quote.map_or(after, |q| &after[q.len_utf8()..]);
-        let name: String =
-            name_part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+        let name: String = name_part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
         if let Some(q) = quote {
             if !name_part[name.len()..].starts_with(q) {
                 continue;
             }
         }
         // `<<` followed by a non-word (a shell here-string `<<<`, or arithmetic) is not a heredoc.
-        if !name.is_empty() && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') {
+        if !name.is_empty()
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
             out.push((name, strip_tabs));
         }
     }
@@ -220,7 +268,11 @@ mod tests {
     use super::*;
 
     fn pieces(text: &str) -> Vec<String> {
-        scan(text).instructions.iter().map(|i| i.pieces.iter().map(|p| p.slice(text)).collect()).collect()
+        scan(text)
+            .instructions
+            .iter()
+            .map(|i| i.pieces.iter().map(|p| p.slice(text)).collect())
+            .collect()
     }
 
     #[test]
@@ -242,7 +294,10 @@ mod tests {
         let text = "FROM a\nRUN <<EOF\necho hi\nEOF\nCMD x\nRUN <<-'A' cat\n\tb\n\tA\n";
         let scan = scan(text);
         assert_eq!(scan.instructions.len(), 4);
-        assert_eq!(scan.instructions[1].heredocs[0].body.slice(text), "echo hi\n");
+        assert_eq!(
+            scan.instructions[1].heredocs[0].body.slice(text),
+            "echo hi\n"
+        );
         assert!(scan.instructions[3].heredocs[0].terminated);
         let open = super::scan("FROM a\nRUN <<EOF\necho\n");
         assert!(!open.instructions[1].heredocs[0].terminated);
@@ -253,6 +308,9 @@ mod tests {
         let text = "# syntax=docker/dockerfile:1\n# escape=`\n\n# check=skip=all\nFROM a\n";
         let scan = scan(text);
         assert_eq!(scan.directives.len(), 2);
-        assert_eq!(scan.directives[0].value_range.slice(text), "docker/dockerfile:1");
+        assert_eq!(
+            scan.directives[0].value_range.slice(text),
+            "docker/dockerfile:1"
+        );
     }
 }

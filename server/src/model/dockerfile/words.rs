@@ -27,7 +27,13 @@ impl Logical {
 
     /// The source range of the logical range `start..end`.
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
-        let at = |i: usize| self.offsets.get(i).or(self.offsets.last()).copied().unwrap_or(0);
+        let at = |i: usize| {
+            self.offsets
+                .get(i)
+                .or(self.offsets.last())
+                .copied()
+                .unwrap_or(0)
+        };
         if end <= start {
             return TextRange::empty(at(start));
         }

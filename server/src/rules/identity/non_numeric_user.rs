@@ -31,9 +31,15 @@ declare_rule! {
 }
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    let Some((index, _)) = cx.file.final_stage() else { return };
-    let Some(user) = cx.file.effective_user(index) else { return };
-    let Some(value) = user.operands().first() else { return };
+    let Some((index, _)) = cx.file.final_stage() else {
+        return;
+    };
+    let Some(user) = cx.file.effective_user(index) else {
+        return;
+    };
+    let Some(value) = user.operands().first() else {
+        return;
+    };
     let name = value.text.split(':').next().unwrap_or("");
     let numeric = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
     if numeric || name == "root" || name.is_empty() || name.contains('$') {
@@ -42,6 +48,9 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic::new(
         RuleId::NonNumericUser,
         value.range,
-        format!("`USER {}` is a name: Kubernetes `runAsNonRoot` can only verify a numeric uid", value.text),
+        format!(
+            "`USER {}` is a name: Kubernetes `runAsNonRoot` can only verify a numeric uid",
+            value.text
+        ),
     ));
 }

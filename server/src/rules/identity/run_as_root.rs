@@ -1,10 +1,10 @@
+use crate::Diagnostic;
 use crate::base_images::{Os, catalog};
 use crate::fix::Fix;
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Stage};
 use crate::model::image_ref::ImageRef;
 use crate::rules::support::{insert_lines, replace_image};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -48,30 +48,45 @@ const FIX_UID: &str = "10001";
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let file = cx.file;
-    let Some((index, stage)) = file.final_stage() else { return };
-    let Some(root) = file.root_stage(index) else { return };
+    let Some((index, stage)) = file.final_stage() else {
+        return;
+    };
+    let Some(root) = file.root_stage(index) else {
+        return;
+    };
     if root.image.as_ref().is_some_and(runs_non_root_by_default) {
         return;
     }
     match file.effective_user(index) {
         Some(user) => {
-            let Some(value) = user.operands().first() else { return };
+            let Some(value) = user.operands().first() else {
+                return;
+            };
             if !is_root(&value.text) {
                 return;
             }
             let diagnostic = Diagnostic::new(
                 RuleId::RunAsRoot,
                 value.range,
-                format!("the image runs as root: `USER {}` is the last user of the final stage", value.text),
+                format!(
+                    "the image runs as root: `USER {}` is the last user of the final stage",
+                    value.text
+                ),
             );
             out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
         }
         None => {
-            let what = if root.image.as_ref().is_some_and(ImageRef::is_scratch) { "scratch" } else { &stage.image_text };
+            let what = if root.image.as_ref().is_some_and(ImageRef::is_scratch) {
+                "scratch"
+            } else {
+                &stage.image_text
+            };
             let diagnostic = Diagnostic::new(
                 RuleId::RunAsRoot,
                 stage.image_range,
-                format!("the image runs as root: the final stage (`{what}`) never sets a non-root `USER`"),
+                format!(
+                    "the image runs as root: the final stage (`{what}`) never sets a non-root `USER`"
+                ),
             );
             out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
         }
@@ -80,7 +95,8 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 /// `scratch` has no users at all (and no shell to use root with); distroless `:nonroot` tags run as 65532.
 fn runs_non_root_by_default(image: &ImageRef) -> bool {
-    image.is_scratch() || (image.is_distroless() && image.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
+    image.is_scratch()
+        || (image.is_distroless() && image.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
 }
 
 fn is_root(user: &str) -> bool {
@@ -95,11 +111,21 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
         if let Some(tag) = nonroot_tag(image) {
             let reference = format!("{}:{tag}", image.name());
             let title = format!("Switch to `{reference}`, which runs as uid 65532{chown_note}");
-            return Some(Fix::unsafe_(title, vec![replace_image(root, &reference)]).preferred(true));
+            return Some(
+                Fix::unsafe_(title, vec![replace_image(root, &reference)]).preferred(true),
+            );
         }
-        return Some(user_fix(source, file, index, "65532:65532", &[], chown_note));
+        return Some(user_fix(
+            source,
+            file,
+            index,
+            "65532:65532",
+            &[],
+            chown_note,
+        ));
     }
-    let alpine = image.repository.ends_with("alpine") || image.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let alpine = image.repository.ends_with("alpine")
+        || image.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let family = catalog().family(image).map(|(_, f)| f);
     if let Some(user) = family.and_then(|f| f.user.as_deref()) {
         return Some(user_fix(source, file, index, user, &[], chown_note));
@@ -118,7 +144,14 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
     } else {
         None
     };
-    Some(user_fix(source, file, index, &ids, create.as_slice(), chown_note))
+    Some(user_fix(
+        source,
+        file,
+        index,
+        &ids,
+        create.as_slice(),
+        chown_note,
+    ))
 }
 
 /// A user name the Dockerfile does not mention yet, so creating it cannot clash with a user it makes itself.
@@ -126,18 +159,37 @@ fn unused_name(source: &str) -> &'static str {
     const CANDIDATES: [&str; 4] = ["app", "appuser", "nonroot", "dockwarden"];
     let mentioned = |name: &str| {
         source.match_indices(name).any(|(at, _)| {
-            let before = source[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-            let after = source[at + name.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let before = source[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let after = source[at + name.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
             !before && !after
         })
     };
-    CANDIDATES.into_iter().find(|n| !mentioned(n)).unwrap_or("dockwarden")
+    CANDIDATES
+        .into_iter()
+        .find(|n| !mentioned(n))
+        .unwrap_or("dockwarden")
 }
 
 /// Insert `lines` and `USER ids` before the final stage's `CMD`/`ENTRYPOINT` that follows its last `USER`.
-fn user_fix(source: &str, file: &Dockerfile, index: usize, ids: &str, lines: &[String], chown_note: &str) -> Fix {
+fn user_fix(
+    source: &str,
+    file: &Dockerfile,
+    index: usize,
+    ids: &str,
+    lines: &[String],
+    chown_note: &str,
+) -> Fix {
     let body = file.stage_body(index);
-    let last_user = body.iter().rposition(|i| i.keyword == Keyword::User).map_or(0, |p| p + 1);
+    let last_user = body
+        .iter()
+        .rposition(|i| i.keyword == Keyword::User)
+        .map_or(0, |p| p + 1);
     let before = body[last_user..]
         .iter()
         .find(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
@@ -170,6 +222,9 @@ fn copies_without_chown(file: &Dockerfile, index: usize) -> &'static str {
         .stage_body(index)
         .iter()
         .any(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add) && i.flag("chown").is_none());
-    if copies { " (files copied earlier may need --chown)" } else { "" }
+    if copies {
+        " (files copied earlier may need --chown)"
+    } else {
+        ""
+    }
 }
-

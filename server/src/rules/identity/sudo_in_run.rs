@@ -33,16 +33,29 @@ declare_rule! {
 }
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx.file.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
-        let message = "`sudo` in a `RUN`: run the step before switching `USER` instead of shipping sudo";
+    for instruction in cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Run)
+    {
+        let message =
+            "`sudo` in a `RUN`: run the step before switching `USER` instead of shipping sudo";
         if let Some(argv) = instruction.exec_form() {
             if argv.first().is_some_and(|a| a == "sudo") {
-                out.push(Diagnostic::new(RuleId::SudoInRun, instruction.range, message));
+                out.push(Diagnostic::new(
+                    RuleId::SudoInRun,
+                    instruction.range,
+                    message,
+                ));
             }
             continue;
         }
         // Commands start after the `--mount=…` style flags.
-        let from = instruction.operands().first().map_or(0, |w| w.logical_start);
+        let from = instruction
+            .operands()
+            .first()
+            .map_or(0, |w| w.logical_start);
         let text = instruction.logical.text.get(from..).unwrap_or("");
         for (at, word) in command_words(text) {
             if word == "sudo" {
@@ -55,7 +68,11 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             for (at, word) in command_words(body) {
                 if word == "sudo" {
                     let start = heredoc.body.start + at;
-                    out.push(Diagnostic::new(RuleId::SudoInRun, crate::TextRange::new(start, start + 4), message));
+                    out.push(Diagnostic::new(
+                        RuleId::SudoInRun,
+                        crate::TextRange::new(start, start + 4),
+                        message,
+                    ));
                 }
             }
         }

@@ -33,26 +33,46 @@ declare_rule! {
 }
 
 /// Extensions `ADD` may unpack (or that suggest the author wants unpacking).
-const ARCHIVE_EXTENSIONS: &[&str] =
-    &[".tar", ".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".xz", ".txz", ".zst", ".lz4", ".zip", ".7z", ".lzma"];
+const ARCHIVE_EXTENSIONS: &[&str] = &[
+    ".tar", ".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".xz", ".txz", ".zst", ".lz4", ".zip", ".7z",
+    ".lzma",
+];
 
 /// Flags `COPY` does not accept.
 const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx.file.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
+    for instruction in cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Add)
+    {
         if ADD_ONLY_FLAGS.iter().any(|f| instruction.flag(f).is_some()) {
             continue;
         }
-        let Some(sources) = sources(instruction) else { continue };
+        let Some(sources) = sources(instruction) else {
+            continue;
+        };
         if !sources.iter().all(|s| is_plain_local(s)) {
             continue;
         }
-        let copy = if instruction.keyword_range.slice(cx.source).starts_with('a') { "copy" } else { "COPY" };
-        let fix = Fix::safe("Replace `ADD` with `COPY`", vec![Edit::replace(instruction.keyword_range, copy)]);
+        let copy = if instruction.keyword_range.slice(cx.source).starts_with('a') {
+            "copy"
+        } else {
+            "COPY"
+        };
+        let fix = Fix::safe(
+            "Replace `ADD` with `COPY`",
+            vec![Edit::replace(instruction.keyword_range, copy)],
+        );
         out.push(
-            Diagnostic::new(RuleId::AddInsteadOfCopy, instruction.keyword_range, "`ADD` of local files: use `COPY`")
-                .with_fix(fix),
+            Diagnostic::new(
+                RuleId::AddInsteadOfCopy,
+                instruction.keyword_range,
+                "`ADD` of local files: use `COPY`",
+            )
+            .with_fix(fix),
         );
     }
 }
@@ -61,7 +81,11 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 fn sources(instruction: &Instruction) -> Option<Vec<String>> {
     let operands: Vec<String> = match instruction.exec_form() {
         Some(argv) => argv,
-        None => instruction.operands().iter().map(|w| w.text.clone()).collect(),
+        None => instruction
+            .operands()
+            .iter()
+            .map(|w| w.text.clone())
+            .collect(),
     };
     let (_, sources) = operands.split_last()?;
     (!sources.is_empty()).then(|| sources.to_vec())
@@ -74,6 +98,7 @@ fn is_plain_local(source: &str) -> bool {
     }
     let remote = lower.contains("://") || lower.starts_with("git@");
     let unknown = source.contains(['$', '*', '?', '[']);
-    let archive = ARCHIVE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) || lower.contains(".tar.");
+    let archive =
+        ARCHIVE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) || lower.contains(".tar.");
     !remote && !unknown && !archive
 }

@@ -44,11 +44,17 @@ declare_rule! {
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let file = cx.file;
-    let Some((index, _)) = file.final_stage() else { return };
-    let Some(root) = file.root_stage(index) else { return };
+    let Some((index, _)) = file.final_stage() else {
+        return;
+    };
+    let Some(root) = file.root_stage(index) else {
+        return;
+    };
     let Some(image) = &root.image else { return };
     let catalog = catalog();
-    let Some((family_name, family)) = catalog.family(image) else { return };
+    let Some((family_name, family)) = catalog.family(image) else {
+        return;
+    };
     if catalog.is_lean(family, image.tag.as_deref()) {
         return;
     }
@@ -59,11 +65,20 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             "`{}` is a full {family_name} image in the final stage: a leaner image such as `{}` ships far less",
             root.image_text, first.reference
         ),
-        None => format!("`{}` is a full {family_name} image in the final stage", root.image_text),
+        None => format!(
+            "`{}` is a full {family_name} image in the final stage",
+            root.image_text
+        ),
     };
-    let digest_note = if image.digest.is_some() { " (drops the digest: pin the new image again)" } else { "" };
+    let digest_note = if image.digest.is_some() {
+        " (drops the digest: pin the new image again)"
+    } else {
+        ""
+    };
     let fixes = alternatives.iter().map(|alt| fix(root, alt, digest_note));
-    out.push(Diagnostic::new(RuleId::BloatedBaseImage, root.image_range, message).with_fixes(fixes));
+    out.push(
+        Diagnostic::new(RuleId::BloatedBaseImage, root.image_range, message).with_fixes(fixes),
+    );
 }
 
 /// Distroless has no shell and no package manager: the stage must not `RUN` anything, and its `CMD` and
@@ -81,7 +96,14 @@ fn distroless_fits(file: &Dockerfile, index: usize) -> bool {
 }
 
 fn fix(stage: &crate::model::dockerfile::Stage, alt: &Replacement, digest_note: &str) -> Fix {
-    let note = alt.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
-    let title = format!("Switch to `{}` ({}){note}{digest_note}", alt.reference, alt.label);
+    let note = alt
+        .note
+        .as_deref()
+        .map(|n| format!(" — {n}"))
+        .unwrap_or_default();
+    let title = format!(
+        "Switch to `{}` ({}){note}{digest_note}",
+        alt.reference, alt.label
+    );
     Fix::unsafe_(title, vec![replace_image(stage, &alt.reference)]).preferred(alt.preferred)
 }

@@ -31,12 +31,19 @@ declare_rule! {
 }
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx.file.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
+    for instruction in cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Add)
+    {
         if instruction.flag("checksum").is_some() {
             continue;
         }
         let operands = instruction.operands();
-        let Some((_, sources)) = operands.split_last() else { continue };
+        let Some((_, sources)) = operands.split_last() else {
+            continue;
+        };
         for source in sources {
             let lower = source.text.to_ascii_lowercase();
             if lower.starts_with("http://") || lower.starts_with("https://") {

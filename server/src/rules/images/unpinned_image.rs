@@ -36,10 +36,20 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let message = match image.tag.as_deref() {
-            None => format!("`{}` has no tag: it means `latest`, which changes under you", stage.image_text),
-            Some("latest") => format!("`{}` follows `latest`, which changes under you", stage.image_text),
+            None => format!(
+                "`{}` has no tag: it means `latest`, which changes under you",
+                stage.image_text
+            ),
+            Some("latest") => format!(
+                "`{}` follows `latest`, which changes under you",
+                stage.image_text
+            ),
             Some(_) => continue,
         };
-        out.push(Diagnostic::new(RuleId::UnpinnedImage, stage.image_range, message));
+        out.push(Diagnostic::new(
+            RuleId::UnpinnedImage,
+            stage.image_range,
+            message,
+        ));
     }
 }

@@ -28,7 +28,12 @@ declare_rule! {
 }
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx.file.instructions.iter().filter(|i| i.keyword == Keyword::Expose) {
+    for instruction in cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Expose)
+    {
         for word in instruction.operands() {
             if includes_22(&word.text) {
                 out.push(Diagnostic::new(

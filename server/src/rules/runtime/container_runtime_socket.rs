@@ -33,10 +33,19 @@ declare_rule! {
 const SOCKETS: &[&str] = &["docker.sock", "containerd.sock", "crio.sock", "podman.sock"];
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx.file.instructions.iter().filter(|i| i.keyword == Keyword::Volume) {
+    for instruction in cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Volume)
+    {
         let paths: Vec<(String, crate::TextRange)> = match instruction.exec_form() {
             Some(argv) => argv.into_iter().map(|p| (p, instruction.range)).collect(),
-            None => instruction.operands().iter().map(|w| (w.text.clone(), w.range)).collect(),
+            None => instruction
+                .operands()
+                .iter()
+                .map(|w| (w.text.clone(), w.range))
+                .collect(),
         };
         for (path, range) in paths {
             let file = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");

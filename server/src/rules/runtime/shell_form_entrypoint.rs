@@ -32,35 +32,55 @@ declare_rule! {
 }
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    let Some((index, _)) = cx.file.final_stage() else { return };
+    let Some((index, _)) = cx.file.final_stage() else {
+        return;
+    };
     for instruction in cx.file.stage_body(index) {
-        if !matches!(instruction.keyword, Keyword::Cmd | Keyword::Entrypoint) || instruction.exec_form().is_some() {
+        if !matches!(instruction.keyword, Keyword::Cmd | Keyword::Entrypoint)
+            || instruction.exec_form().is_some()
+        {
             continue;
         }
         if instruction.words.is_empty() {
             continue;
         }
-        let keyword = instruction.keyword_range.slice(cx.source).to_ascii_uppercase();
+        let keyword = instruction
+            .keyword_range
+            .slice(cx.source)
+            .to_ascii_uppercase();
         let diagnostic = Diagnostic::new(
             RuleId::ShellFormEntrypoint,
             instruction.keyword_range,
-            format!("shell-form `{keyword}` runs under `/bin/sh -c`, which does not forward signals to the app"),
+            format!(
+                "shell-form `{keyword}` runs under `/bin/sh -c`, which does not forward signals to the app"
+            ),
         );
         out.push(diagnostic.with_fixes(exec_form_fix(instruction)));
     }
 }
 
 /// Characters that make a command shell syntax rather than plain words.
-const SHELL_SYNTAX: &[char] = &['$', '`', '"', '\'', '\\', '|', '&', ';', '<', '>', '(', ')', '*', '?', '[', ']', '{', '}', '~', '#', '!'];
+const SHELL_SYNTAX: &[char] = &[
+    '$', '`', '"', '\'', '\\', '|', '&', ';', '<', '>', '(', ')', '*', '?', '[', ']', '{', '}',
+    '~', '#', '!',
+];
 
 fn exec_form_fix(instruction: &Instruction) -> Option<Fix> {
     let words = instruction.operands();
     let (first, last) = (words.first()?, words.last()?);
-    if instruction.words.len() != words.len() || words.iter().any(|w| w.raw.contains(SHELL_SYNTAX)) {
+    if instruction.words.len() != words.len() || words.iter().any(|w| w.raw.contains(SHELL_SYNTAX))
+    {
         return None;
     }
-    let json = serde_json::to_string(&words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>()).ok()?;
+    let json =
+        serde_json::to_string(&words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>()).ok()?;
     let json = json.replace("\",\"", "\", \"");
     let range = crate::TextRange::new(first.range.start, last.range.end);
-    Some(Fix::unsafe_(format!("Use exec form: {json}"), vec![Edit::replace(range, json)]).preferred(true))
+    Some(
+        Fix::unsafe_(
+            format!("Use exec form: {json}"),
+            vec![Edit::replace(range, json)],
+        )
+        .preferred(true),
+    )
 }

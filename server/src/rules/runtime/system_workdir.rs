@@ -30,17 +30,30 @@ declare_rule! {
 const SYSTEM_DIRS: &[&str] = &["/proc", "/sys", "/dev", "/boot"];
 
 pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx.file.instructions.iter().filter(|i| i.keyword == Keyword::Workdir) {
-        let Some(path) = instruction.operands().first() else { continue };
+    for instruction in cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Workdir)
+    {
+        let Some(path) = instruction.operands().first() else {
+            continue;
+        };
         let normalized = path.text.trim_end_matches('/');
         let hit = SYSTEM_DIRS.iter().find(|dir| {
-            normalized == **dir || normalized.strip_prefix(**dir).is_some_and(|rest| rest.starts_with('/'))
+            normalized == **dir
+                || normalized
+                    .strip_prefix(**dir)
+                    .is_some_and(|rest| rest.starts_with('/'))
         });
         if let Some(dir) = hit {
             out.push(Diagnostic::new(
                 RuleId::SystemWorkdir,
                 path.range,
-                format!("`WORKDIR {}` is inside `{dir}`, a kernel file system mounted at run time", path.text),
+                format!(
+                    "`WORKDIR {}` is inside `{dir}`, a kernel file system mounted at run time",
+                    path.text
+                ),
             ));
         }
     }

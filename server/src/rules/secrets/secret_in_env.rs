@@ -53,7 +53,9 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         }
         let pairs = instruction.pairs();
         for (k, pair) in pairs.iter().enumerate() {
-            let Some((severity, message)) = judge(cx.file, index, instruction, pair) else { continue };
+            let Some((severity, message)) = judge(cx.file, index, instruction, pair) else {
+                continue;
+            };
             let runtime = runtime_advice(&pair.name);
             let diagnostic = Diagnostic::new(RuleId::SecretInEnv, pair.range, message)
                 .with_severity(severity)
@@ -65,37 +67,64 @@ pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// The decision table: severity and message for one pair, or `None` when it is not a secret.
-fn judge(file: &Dockerfile, index: usize, instruction: &Instruction, pair: &Pair) -> Option<(Severity, String)> {
+fn judge(
+    file: &Dockerfile,
+    index: usize,
+    instruction: &Instruction,
+    pair: &Pair,
+) -> Option<(Severity, String)> {
     let name = &pair.name;
     let secret = secret_name(name);
     let why = |s: &crate::secrets::SecretName| format!("its name says \"{}\"", s.word);
-    let value = pair.value.as_deref().map_or(ValueKind::Empty, classify_value);
+    let value = pair
+        .value
+        .as_deref()
+        .map_or(ValueKind::Empty, classify_value);
     if let ValueKind::Credential(format) = value {
-        return Some((Severity::Error, format!("the value of `{name}` is {format}: it is baked into the image")));
+        return Some((
+            Severity::Error,
+            format!("the value of `{name}` is {format}: it is baked into the image"),
+        ));
     }
     let secret = secret.as_ref();
     match (instruction.keyword, secret, value) {
         (Keyword::Arg, Some(s), ValueKind::Empty | ValueKind::Reference(_)) => Some((
             Severity::Info,
-            format!("build argument `{name}` looks like a secret ({}): build arguments are recorded in the image's metadata; use a build secret", why(s)),
+            format!(
+                "build argument `{name}` looks like a secret ({}): build arguments are recorded in the image's metadata; use a build secret",
+                why(s)
+            ),
         )),
         (Keyword::Arg, Some(s), ValueKind::Literal) => Some((
             Severity::Warning,
-            format!("build argument `{name}` looks like a secret ({}) and has a literal default, recorded in the image's metadata", why(s)),
+            format!(
+                "build argument `{name}` looks like a secret ({}) and has a literal default, recorded in the image's metadata",
+                why(s)
+            ),
         )),
         (_, Some(s), ValueKind::Placeholder) => Some((
             Severity::Info,
-            format!("`{name}` looks like a secret ({}); its value is a placeholder, but the real one must not be written here", why(s)),
+            format!(
+                "`{name}` looks like a secret ({}); its value is a placeholder, but the real one must not be written here",
+                why(s)
+            ),
         )),
         (Keyword::Env, Some(s), ValueKind::Literal) => Some((
             Severity::Error,
-            format!("`{name}` looks like a secret ({}) and its literal value is baked into the image", why(s)),
+            format!(
+                "`{name}` looks like a secret ({}) and its literal value is baked into the image",
+                why(s)
+            ),
         )),
         (Keyword::Env, _, ValueKind::Reference(names)) => {
-            let arg = names.iter().find(|n| secret_name(n).is_some() && arg_in_scope(file, index, n))?;
+            let arg = names
+                .iter()
+                .find(|n| secret_name(n).is_some() && arg_in_scope(file, index, n))?;
             Some((
                 Severity::Warning,
-                format!("`{name}` copies build argument `{arg}`, which looks like a secret, into the image's environment"),
+                format!(
+                    "`{name}` copies build argument `{arg}`, which looks like a secret, into the image's environment"
+                ),
             ))
         }
         _ => None,
@@ -104,7 +133,9 @@ fn judge(file: &Dockerfile, index: usize, instruction: &Instruction, pair: &Pair
 
 /// Whether an `ARG name` is declared before instruction `index` in its stage or the stages it builds on.
 fn arg_in_scope(file: &Dockerfile, index: usize, name: &str) -> bool {
-    let Some(stage) = file.instructions.get(index).and_then(|i| i.stage) else { return false };
+    let Some(stage) = file.instructions.get(index).and_then(|i| i.stage) else {
+        return false;
+    };
     file.lineage(stage).into_iter().any(|s| {
         file.stage_body(s).iter().any(|i| {
             i.keyword == Keyword::Arg
@@ -147,7 +178,10 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
     if !runs.is_empty() {
         edits.extend(frontend_edit(cx));
     }
-    let mut title = format!("Remove `{}` from the image; supply it at run time (`docker run -e {}`)", pair.name, pair.name);
+    let mut title = format!(
+        "Remove `{}` from the image; supply it at run time (`docker run -e {}`)",
+        pair.name, pair.name
+    );
     if !runs.is_empty() {
         title.push_str(&format!(
             " and mount it as a build secret in {} `RUN` (`docker build --secret id={id},env={}`)",
@@ -161,14 +195,19 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
 /// `RUN`s after instruction `index`, in its stage and the stages built on it, that read `$name`.
 fn runs_reading<'a>(cx: &'a DockerfileContext, index: usize, name: &str) -> Vec<&'a Instruction> {
     let file = cx.file;
-    let Some(stage) = file.instructions[index].stage else { return Vec::new() };
+    let Some(stage) = file.instructions[index].stage else {
+        return Vec::new();
+    };
     let start = file.instructions[index].range.start;
     file.instructions
         .iter()
         .filter(|i| i.keyword == Keyword::Run && i.range.start > start)
         .filter(|i| i.stage.is_some_and(|s| file.lineage(s).contains(&stage)))
         .filter(|i| i.shell_text(cx.source).any(|t| reads_variable(t, name)))
-        .filter(|i| !i.flags().any(|f| f.text.contains("type=secret") && f.text.contains(&format!("env={name}"))))
+        .filter(|i| {
+            !i.flags()
+                .any(|f| f.text.contains("type=secret") && f.text.contains(&format!("env={name}")))
+        })
         .collect()
 }
 
@@ -177,9 +216,9 @@ fn reads_variable(text: &str, name: &str) -> bool {
     let plain = format!("${name}");
     text.match_indices(&plain).any(|(at, _)| {
         !text[at + plain.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-    }) || text.match_indices(&braced).any(|(at, _)| {
-        text[at + braced.len()..].starts_with(['}', ':', '-', '+', '?'])
-    })
+    }) || text
+        .match_indices(&braced)
+        .any(|(at, _)| text[at + braced.len()..].starts_with(['}', ':', '-', '+', '?']))
 }
 
 /// `RUN --mount=type=secret,env=…` needs Dockerfile frontend 1.10: add a syntax directive, or bump one that
@@ -187,7 +226,10 @@ fn reads_variable(text: &str, name: &str) -> bool {
 fn frontend_edit(cx: &DockerfileContext) -> Option<Edit> {
     const CURRENT: &str = "docker/dockerfile:1";
     match cx.file.directive("syntax") {
-        None => Some(Edit::insert(0, format!("# syntax={CURRENT}{}", line_ending(cx.source)))),
+        None => Some(Edit::insert(
+            0,
+            format!("# syntax={CURRENT}{}", line_ending(cx.source)),
+        )),
         Some(directive) => {
             let version = directive.value.strip_prefix("docker/dockerfile:")?;
             let mut parts = version.split(['.', '-']);
