@@ -22,7 +22,6 @@ fn corpus() -> PathBuf {
     let candidates = [
         std::env::var_os("DOCKWARDEN_CORPUS").map(PathBuf::from),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(PathBuf::from("/work/shared/corpus")),
     ];
     candidates
         .into_iter()

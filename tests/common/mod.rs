@@ -32,7 +32,6 @@ pub fn corpus_dir() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("DOCKWARDEN_CORPUS").map(PathBuf::from),
         Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(PathBuf::from("/work/shared/corpus")),
     ];
     candidates
         .into_iter()

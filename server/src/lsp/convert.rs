@@ -107,11 +107,14 @@ mod tests {
         assert_eq!(offset(&rope, Position::new(0, 5), Encoding::Utf8), 5);
         assert_eq!(position(&rope, 5, Encoding::Utf16), Position::new(0, 3));
         assert_eq!(offset(&rope, Position::new(0, 99), Encoding::Utf16), 6);
+        // Line 1 starts at byte 8: `c` (1 byte), U+2028 (3 bytes), then `d` at 12.
+        assert_eq!(offset(&rope, Position::new(1, 3), Encoding::Utf16), 13);
+        assert_eq!(position(&rope, 12, Encoding::Utf16), Position::new(1, 2));
         assert_eq!(
-            offset(&rope, Position::new(1, 3), Encoding::Utf16),
-            8 + 1 + 1
+            position(&rope, 10, Encoding::Utf16),
+            Position::new(1, 1),
+            "inside U+2028: its start"
         );
-        assert_eq!(position(&rope, 10, Encoding::Utf16), Position::new(1, 2));
         assert_eq!(
             offset(&rope, Position::new(9, 0), Encoding::Utf16),
             rope.len_bytes()
