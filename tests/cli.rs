@@ -3,14 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const EXAMPLE: &str = "FROM python:3.12
-WORKDIR /app
-ENV DB_PASSWORD=supersecret123 APP_ENV=prod
-COPY requirements.txt .
-RUN pip install -r requirements.txt
-COPY . .
-CMD [\"python\", \"app.py\"]
-";
+/// The README example, also the issue's acceptance file.
+const EXAMPLE: &str = include_str!("../examples/Dockerfile");
 
 fn dockwarden(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockwarden"))

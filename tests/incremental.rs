@@ -1,5 +1,8 @@
 //! Incremental parsing: after any sequence of edits, the tree reparsed with the old one equals a fresh parse.
 
+mod common;
+
+use common::nodes;
 use dockwarden::TextRange;
 use dockwarden::syntax::dockerfile::{edit_tree, parse};
 use proptest::prelude::*;
@@ -35,27 +38,6 @@ const PIECES: &[&str] = &[
     "\u{0B}",
     "\u{2028}",
 ];
-
-/// Every node as (kind, byte range), in pre-order, walked without recursion.
-fn nodes(tree: &tree_sitter::Tree) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
-        out.push((node.kind().to_owned(), node.start_byte(), node.end_byte()));
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
-}
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());

@@ -5,14 +5,8 @@ mod common;
 use common::lsp::{Client, apply_edits};
 use serde_json::{Value, json};
 
-const EXAMPLE: &str = "FROM python:3.12
-WORKDIR /app
-ENV DB_PASSWORD=supersecret123 APP_ENV=prod
-COPY requirements.txt .
-RUN pip install -r requirements.txt
-COPY . .
-CMD [\"python\", \"app.py\"]
-";
+/// The README example, also the issue's acceptance file.
+const EXAMPLE: &str = include_str!("../examples/Dockerfile");
 
 fn codes(diagnostics: &[Value]) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = diagnostics

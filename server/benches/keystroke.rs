@@ -7,8 +7,10 @@
 
 #![allow(clippy::print_stdout, reason = "a bench binary reports on stdout")]
 
-#[path = "../../tests/common/lsp.rs"]
-mod lsp;
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use common::lsp;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -19,18 +21,10 @@ use serde_json::json;
 const KEYSTROKE_FILE: &str = "jjhenkel__binnacle-icse2020__datasets__0b-deduplicated-dockerfile-sources__gold.tar.xz__deduplicated-sources-gold__6ad95dc504ca4f62519df53626406f221dc9e319.Dockerfile";
 
 fn corpus() -> PathBuf {
-    let candidates = [
-        std::env::var_os("DOCKWARDEN_CORPUS").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("dockerfiles").is_dir())
-        .unwrap_or_else(|| {
-            eprintln!("the corpus is needed: set DOCKWARDEN_CORPUS");
-            std::process::exit(2)
-        })
+    common::corpus_dir().unwrap_or_else(|| {
+        eprintln!("the corpus is needed: set DOCKWARDEN_CORPUS");
+        std::process::exit(2)
+    })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -88,18 +88,19 @@ fn counts(diagnostics: &[Diagnostic]) -> BTreeMap<RuleId, usize> {
     map
 }
 
-fn error_nodes(text: &str) -> usize {
-    let Some(tree) = dockwarden::syntax::dockerfile::parse(text, None) else {
-        return 0;
-    };
+/// Every node of `tree` as (kind, byte range, is an error or missing node), in pre-order, walked without
+/// recursion (no recursion over input structure, even in tests).
+pub fn nodes(tree: &tree_sitter::Tree) -> Vec<(String, usize, usize, bool)> {
+    let mut out = Vec::new();
     let mut cursor = tree.walk();
-    let mut count = 0;
-    // Iterative pre-order walk: no recursion over input structure.
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            count += 1;
-        }
+        out.push((
+            node.kind().to_owned(),
+            node.start_byte(),
+            node.end_byte(),
+            node.is_error() || node.is_missing(),
+        ));
         if cursor.goto_first_child() {
             continue;
         }
@@ -108,10 +109,15 @@ fn error_nodes(text: &str) -> usize {
                 break;
             }
             if !cursor.goto_parent() {
-                return count;
+                return out;
             }
         }
     }
+}
+
+fn error_nodes(text: &str) -> usize {
+    dockwarden::syntax::dockerfile::parse(text, None)
+        .map_or(0, |tree| nodes(&tree).iter().filter(|n| n.3).count())
 }
 
 /// Check invariant 5 for one fix of one finding; returns a description of the violation, if any.
