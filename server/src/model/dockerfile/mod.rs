@@ -304,21 +304,21 @@ impl Dockerfile {
 
     /// The `ARG` names declared before the first `FROM`, with their pairs.
     pub fn global_args(&self) -> impl Iterator<Item = Pair> + '_ {
-        self.instructions
-            .iter()
-            .take_while(|i| i.keyword != Keyword::From)
-            .filter(|i| i.keyword == Keyword::Arg)
-            .flat_map(Instruction::pairs)
+        global_args(&self.instructions)
     }
 }
 
-fn build_stages(instructions: &[Instruction]) -> Vec<Stage> {
-    let globals: Vec<Pair> = instructions
+/// The pairs of the `ARG`s before the first `FROM`: the only variables a `FROM` line can use.
+fn global_args(instructions: &[Instruction]) -> impl Iterator<Item = Pair> + '_ {
+    instructions
         .iter()
         .take_while(|i| i.keyword != Keyword::From)
         .filter(|i| i.keyword == Keyword::Arg)
         .flat_map(Instruction::pairs)
-        .collect();
+}
+
+fn build_stages(instructions: &[Instruction]) -> Vec<Stage> {
+    let globals: Vec<Pair> = global_args(instructions).collect();
     let froms: Vec<usize> = instructions
         .iter()
         .enumerate()
