@@ -4,7 +4,8 @@ mod common;
 
 use common::nodes;
 use dockwarden::TextRange;
-use dockwarden::syntax::dockerfile::{edit_tree, parse};
+use dockwarden::syntax::dockerfile::parse;
+use dockwarden::syntax::edit_tree;
 use proptest::prelude::*;
 
 const SEED: &str = "# syntax=docker/dockerfile:1\nARG BASE=python:3.12\nFROM ${BASE} AS build\n\

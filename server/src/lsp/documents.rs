@@ -57,7 +57,7 @@ impl Document {
 
     fn replace(&mut self, range: TextRange, new_text: &str) {
         if let Some(tree) = &mut self.tree {
-            crate::syntax::dockerfile::edit_tree(tree, &self.text, range, new_text);
+            crate::syntax::edit_tree(tree, &self.text, range, new_text);
         }
         let char_start = self.rope.byte_to_char(range.start);
         let char_end = self.rope.byte_to_char(range.end);

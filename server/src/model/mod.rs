@@ -3,3 +3,4 @@
 
 pub mod dockerfile;
 pub mod image_ref;
+pub mod yaml;

@@ -1,9 +1,8 @@
 //! The Dockerfile grammar (camdencheek's tree-sitter-dockerfile, packaged as `arborium-dockerfile`).
 
-use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use tree_sitter::{InputEdit, Language, Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Language, Query, QueryCursor, StreamingIterator, Tree};
 
 use crate::TextRange;
 
@@ -12,55 +11,9 @@ pub fn language() -> Language {
     arborium_dockerfile::language().into()
 }
 
-thread_local! {
-    /// A parser per thread: `tree_sitter::Parser` is not `Sync`, and the CLI lints files on rayon's threads.
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
-/// Parse `text`, reusing `old` (already `edit`ed to match `text`) when given.
+/// Parse a Dockerfile (see [`super::parse`]).
 pub fn parse(text: &str, old: Option<&Tree>) -> Option<Tree> {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut parser = Parser::new();
-            parser.set_language(&language()).ok()?;
-            *slot = Some(parser);
-        }
-        slot.as_mut()?.parse(text, old)
-    })
-}
-
-/// Tell `tree` that `range` of the old text was replaced by `new_text`, so the next [`parse`] can reuse it.
-/// `old_text` is the text before the edit (positions in tree-sitter are bytes plus rows/columns).
-pub fn edit_tree(tree: &mut Tree, old_text: &str, range: TextRange, new_text: &str) {
-    let start_position = point_at(old_text, range.start);
-    let old_end_position = point_at(old_text, range.end);
-    let new_end_position = advance_point(start_position, new_text);
-    tree.edit(&InputEdit {
-        start_byte: range.start,
-        old_end_byte: range.end,
-        new_end_byte: range.start + new_text.len(),
-        start_position,
-        old_end_position,
-        new_end_position,
-    });
-}
-
-fn point_at(text: &str, offset: usize) -> tree_sitter::Point {
-    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
-    advance_point(tree_sitter::Point { row: 0, column: 0 }, before)
-}
-
-fn advance_point(mut point: tree_sitter::Point, added: impl AsRef<[u8]>) -> tree_sitter::Point {
-    for &byte in added.as_ref() {
-        if byte == b'\n' {
-            point.row += 1;
-            point.column = 0;
-        } else {
-            point.column += 1;
-        }
-    }
-    point
+    super::parse(super::Language::Dockerfile, text, old)
 }
 
 /// The query that finds error nodes the grammar could not place inside any instruction.

@@ -1,7 +1,87 @@
 //! tree-sitter parsers, one per language, and the queries they run (loaded from `queries/` at build time).
 //!
-//! Parsing never fails: a parser that returns no tree (cancellation, which we never request) is treated as an
-//! empty tree. The server keeps each document's tree and reparses incrementally with `InputEdit`s; the CLI
-//! parses once.
+//! Parsing never fails: a parser that returns no tree is treated as an empty tree. The server keeps each
+//! document's tree and reparses incrementally with `InputEdit`s; the CLI parses once.
 
 pub mod dockerfile;
+pub mod yaml;
+
+use std::cell::RefCell;
+
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+use crate::TextRange;
+
+/// The grammars dockwarden parses with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    Dockerfile,
+    Yaml,
+}
+
+impl Language {
+    pub fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Language::Dockerfile => dockerfile::language(),
+            Language::Yaml => yaml::language(),
+        }
+    }
+}
+
+thread_local! {
+    /// Parsers per thread: `tree_sitter::Parser` is not `Sync`, and the CLI lints files on rayon's threads.
+    static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parse `text`, reusing `old` (already `edit`ed to match `text`) when given. `None` when the text cannot be
+/// handed to the grammar safely (see [`yaml::unsafe_for_grammar`]).
+pub fn parse(language: Language, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    if language == Language::Yaml && yaml::unsafe_for_grammar(text).is_some() {
+        return None;
+    }
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let index = match parsers.iter().position(|(l, _)| *l == language) {
+            Some(i) => i,
+            None => {
+                let mut parser = Parser::new();
+                parser.set_language(&language.grammar()).ok()?;
+                parsers.push((language, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[index].1.parse(text, old)
+    })
+}
+
+/// Tell `tree` that `range` of `old_text` was replaced by `new_text`, so the next [`parse`] can reuse it.
+pub fn edit_tree(tree: &mut Tree, old_text: &str, range: TextRange, new_text: &str) {
+    let start_position = point_at(old_text, range.start);
+    let old_end_position = point_at(old_text, range.end);
+    let new_end_position = advance_point(start_position, new_text);
+    tree.edit(&InputEdit {
+        start_byte: range.start,
+        old_end_byte: range.end,
+        new_end_byte: range.start + new_text.len(),
+        start_position,
+        old_end_position,
+        new_end_position,
+    });
+}
+
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    advance_point(Point { row: 0, column: 0 }, before)
+}
+
+fn advance_point(mut point: Point, added: impl AsRef<[u8]>) -> Point {
+    for &byte in added.as_ref() {
+        if byte == b'\n' {
+            point.row += 1;
+            point.column = 0;
+        } else {
+            point.column += 1;
+        }
+    }
+    point
+}

@@ -1,0 +1,593 @@
+//! A typed view of a YAML stream with exact ranges: documents, mappings, sequences, scalars, anchors and
+//! aliases, in block or flow style.
+//!
+//! Aliases are resolved when the model is built (to the anchored node, which is always complete and earlier,
+//! so the graph has no cycles) and never expanded: lookups follow them lazily. Merge keys (`<<: *defaults`)
+//! are honoured by [`Yaml::members`], which says for each key through which `<<` it came. Work is bounded:
+//! nesting deeper than [`MAX_DEPTH`] is cut off with a problem, and a stream whose aliases would expand to
+//! more than [`MAX_EXPANSION`] nodes (a "billion laughs") is reported as such.
+
+use std::collections::HashMap;
+
+use crate::TextRange;
+
+pub type NodeId = usize;
+
+/// Collections nested deeper than this are not read (bounded recursion).
+pub const MAX_DEPTH: usize = 128;
+/// Aliases that would expand a document beyond this many nodes are reported.
+pub const MAX_EXPANSION: u64 = 1_000_000;
+/// Merge keys nested deeper than this are not followed.
+const MAX_MERGE_DEPTH: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Block,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Mapping(Vec<Entry>),
+    Sequence(Vec<NodeId>),
+    Scalar(String, ScalarStyle),
+    /// An alias and the node it names (`None` when no such anchor precedes it).
+    Alias(Option<NodeId>),
+    Null,
+}
+
+/// `key: value` in a mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: NodeId,
+    pub value: NodeId,
+    /// The whole pair as written.
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub value: Value,
+    pub range: TextRange,
+    pub anchor: Option<String>,
+    /// Written in flow style (`{…}`, `[…]`).
+    pub flow: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub root: Option<NodeId>,
+    pub range: TextRange,
+}
+
+/// Something in the stream that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// A key of a mapping as seen through merge keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member<'a> {
+    pub key: &'a str,
+    pub key_node: NodeId,
+    pub value: NodeId,
+    /// The pair as written (in the merged mapping when it came through `<<`).
+    pub range: TextRange,
+    /// The `<<` pair it came through, when it is not written in this mapping itself.
+    pub merged_at: Option<TextRange>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Yaml {
+    pub nodes: Vec<Node>,
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+impl Yaml {
+    /// Build the view from a tree of `source`; without a tree (text refused by the grammar) the problem says why.
+    pub fn build(source: &str, tree: Option<&tree_sitter::Tree>) -> Self {
+        let mut yaml = Yaml::default();
+        let Some(tree) = tree else {
+            let range = crate::syntax::yaml::unsafe_for_grammar(source).unwrap_or_default();
+            yaml.problems.push(Problem {
+                range,
+                message: format!(
+                    "block nesting deeper than {} columns: this file is not analysed",
+                    crate::syntax::yaml::MAX_BLOCK_COLUMN
+                ),
+            });
+            return yaml;
+        };
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for document in root
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "document")
+        {
+            let mut builder = Builder {
+                source,
+                yaml: &mut yaml,
+                anchors: HashMap::new(),
+                cut: false,
+            };
+            let mut doc_cursor = document.walk();
+            let content = document
+                .named_children(&mut doc_cursor)
+                .find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+            let root = content.map(|n| builder.node(n, 0));
+            yaml.documents.push(Document {
+                root,
+                range: TextRange::from(document.byte_range()),
+            });
+        }
+        yaml.check_expansion();
+        yaml
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// Follow aliases to the node they name.
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..MAX_MERGE_DEPTH * 4 {
+            match self.nodes.get(id).map(|n| &n.value) {
+                Some(Value::Alias(Some(target))) => id = *target,
+                _ => break,
+            }
+        }
+        id
+    }
+
+    /// The scalar text of a node (through aliases).
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        match &self.nodes.get(self.resolve(id))?.value {
+            Value::Scalar(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self, id: NodeId) -> bool {
+        match &self.nodes[self.resolve(id)].value {
+            Value::Null => true,
+            Value::Scalar(s, ScalarStyle::Plain) => {
+                matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+
+    /// A YAML boolean (`true`/`false` in any case; quoted strings are not booleans).
+    pub fn bool(&self, id: NodeId) -> Option<bool> {
+        match &self.nodes[self.resolve(id)].value {
+            Value::Scalar(s, ScalarStyle::Plain) => match s.to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The items of a sequence (through aliases); empty for anything else.
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match &self.nodes[self.resolve(id)].value {
+            Value::Sequence(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// The pairs written in a mapping (through aliases), without merges.
+    pub fn entries(&self, id: NodeId) -> &[Entry] {
+        match &self.nodes[self.resolve(id)].value {
+            Value::Mapping(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        matches!(self.nodes[self.resolve(id)].value, Value::Mapping(_))
+    }
+
+    /// The keys of a mapping with merge keys applied: its own pairs first, then those of `<<` mappings that
+    /// it does not override (earlier merges win), each saying where it was merged.
+    pub fn members(&self, id: NodeId) -> Vec<Member<'_>> {
+        let mut out = Vec::new();
+        self.collect_members(id, None, 0, &mut out);
+        out
+    }
+
+    fn collect_members<'a>(
+        &'a self,
+        id: NodeId,
+        merged_at: Option<TextRange>,
+        depth: usize,
+        out: &mut Vec<Member<'a>>,
+    ) {
+        if depth > MAX_MERGE_DEPTH {
+            return;
+        }
+        let entries = self.entries(id);
+        for entry in entries {
+            let Some(key) = self.str(entry.key) else {
+                continue;
+            };
+            if key == "<<" || out.iter().any(|m| m.key == key) {
+                continue;
+            }
+            out.push(Member {
+                key,
+                key_node: entry.key,
+                value: entry.value,
+                range: entry.range,
+                merged_at,
+            });
+        }
+        for entry in entries.iter().filter(|e| self.str(e.key) == Some("<<")) {
+            let via = merged_at.or(Some(entry.range));
+            let sources: Vec<NodeId> = match &self.nodes[self.resolve(entry.value)].value {
+                Value::Sequence(items) => items.clone(),
+                _ => vec![entry.value],
+            };
+            for source in sources {
+                self.collect_members(source, via, depth + 1, out);
+            }
+        }
+    }
+
+    /// The value of `key` in mapping `id`, through merge keys.
+    pub fn get(&self, id: NodeId, key: &str) -> Option<Member<'_>> {
+        self.members(id).into_iter().find(|m| m.key == key)
+    }
+
+    /// Follow a path of keys from `id`.
+    pub fn path(&self, id: NodeId, keys: &[&str]) -> Option<NodeId> {
+        keys.iter()
+            .try_fold(id, |at, key| self.get(at, key).map(|m| m.value))
+    }
+
+    /// Report documents whose aliases would expand beyond [`MAX_EXPANSION`] nodes.
+    fn check_expansion(&mut self) {
+        // Children and alias targets always have smaller ids (post-order), so one forward pass suffices.
+        let mut size = vec![0u64; self.nodes.len()];
+        for (id, node) in self.nodes.iter().enumerate() {
+            size[id] = match &node.value {
+                Value::Mapping(entries) => entries.iter().fold(1u64, |acc, e| {
+                    acc.saturating_add(size[e.key])
+                        .saturating_add(size[e.value])
+                }),
+                Value::Sequence(items) => items
+                    .iter()
+                    .fold(1u64, |acc, i| acc.saturating_add(size[*i])),
+                Value::Alias(Some(target)) => size[*target],
+                _ => 1,
+            };
+        }
+        for document in &self.documents {
+            if let Some(root) = document.root {
+                if size[root] > MAX_EXPANSION {
+                    self.problems.push(Problem {
+                        range: self.nodes[root].range,
+                        message: format!(
+                            "aliases in this document expand to more than {MAX_EXPANSION} nodes (a \"billion laughs\"): they are not expanded"
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+struct Builder<'s, 'y> {
+    source: &'s str,
+    yaml: &'y mut Yaml,
+    anchors: HashMap<String, NodeId>,
+    cut: bool,
+}
+
+impl Builder<'_, '_> {
+    fn push(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
+        self.yaml.nodes.push(Node {
+            value,
+            range,
+            anchor: None,
+            flow,
+        });
+        self.yaml.nodes.len() - 1
+    }
+
+    fn text(&self, node: tree_sitter::Node) -> &str {
+        self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// Build a `block_node`/`flow_node` (or a bare collection/scalar) at nesting `depth`.
+    fn node(&mut self, ts: tree_sitter::Node, depth: usize) -> NodeId {
+        let range = TextRange::from(ts.byte_range());
+        if depth > MAX_DEPTH {
+            if !self.cut {
+                self.cut = true;
+                self.yaml.problems.push(Problem {
+                    range,
+                    message: format!(
+                        "nesting deeper than {MAX_DEPTH} levels: the rest is not analysed"
+                    ),
+                });
+            }
+            return self.push(Value::Null, range, false);
+        }
+        let mut anchor = None;
+        let mut content = None;
+        if matches!(ts.kind(), "block_node" | "flow_node") {
+            let mut cursor = ts.walk();
+            for child in ts.named_children(&mut cursor) {
+                match child.kind() {
+                    "anchor" => {
+                        let mut c = child.walk();
+                        anchor = child
+                            .named_children(&mut c)
+                            .find(|n| n.kind() == "anchor_name")
+                            .map(|n| self.text(n).to_owned());
+                    }
+                    "tag" | "comment" => {}
+                    _ => content = Some(child),
+                }
+            }
+        } else {
+            content = Some(ts);
+        }
+        let id = match content {
+            None => self.push(Value::Null, range, false),
+            Some(content) => self.content(content, depth),
+        };
+        if let Some(name) = anchor {
+            self.yaml.nodes[id].anchor = Some(name.clone());
+            self.anchors.insert(name, id);
+        }
+        id
+    }
+
+    fn content(&mut self, ts: tree_sitter::Node, depth: usize) -> NodeId {
+        let range = TextRange::from(ts.byte_range());
+        let mut cursor = ts.walk();
+        match ts.kind() {
+            "block_mapping" | "flow_mapping" => {
+                let mut entries = Vec::new();
+                for child in ts.named_children(&mut cursor) {
+                    match child.kind() {
+                        "block_mapping_pair" | "flow_pair" => entries.push(self.pair(child, depth)),
+                        "flow_node" => {
+                            let key = self.node(child, depth + 1);
+                            let end = TextRange::empty(child.end_byte());
+                            let value = self.push(Value::Null, end, true);
+                            entries.push(Entry {
+                                key,
+                                value,
+                                range: TextRange::from(child.byte_range()),
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                self.push(Value::Mapping(entries), range, ts.kind() == "flow_mapping")
+            }
+            "block_sequence" => {
+                let mut items = Vec::new();
+                for item in ts
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "block_sequence_item")
+                {
+                    let mut c = item.walk();
+                    let inner = item
+                        .named_children(&mut c)
+                        .find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+                    let id = match inner {
+                        Some(inner) => self.node(inner, depth + 1),
+                        None => self.push(Value::Null, TextRange::empty(item.end_byte()), false),
+                    };
+                    items.push(id);
+                }
+                self.push(Value::Sequence(items), range, false)
+            }
+            "flow_sequence" => {
+                let mut items = Vec::new();
+                for child in ts.named_children(&mut cursor) {
+                    match child.kind() {
+                        "flow_node" => items.push(self.node(child, depth + 1)),
+                        "flow_pair" => {
+                            let entry = self.pair(child, depth);
+                            items.push(self.push(
+                                Value::Mapping(vec![entry]),
+                                TextRange::from(child.byte_range()),
+                                true,
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                self.push(Value::Sequence(items), range, true)
+            }
+            "plain_scalar" => {
+                let text = self
+                    .text(ts)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.push(Value::Scalar(text, ScalarStyle::Plain), range, false)
+            }
+            "single_quote_scalar" => {
+                let raw = self.text(ts);
+                let inner = raw
+                    .strip_prefix('\'')
+                    .and_then(|r| r.strip_suffix('\''))
+                    .unwrap_or(raw);
+                self.push(
+                    Value::Scalar(fold(&inner.replace("''", "'")), ScalarStyle::SingleQuoted),
+                    range,
+                    true,
+                )
+            }
+            "double_quote_scalar" => {
+                let raw = self.text(ts);
+                let inner = raw
+                    .strip_prefix('"')
+                    .and_then(|r| r.strip_suffix('"'))
+                    .unwrap_or(raw);
+                self.push(
+                    Value::Scalar(unescape(&fold(inner)), ScalarStyle::DoubleQuoted),
+                    range,
+                    true,
+                )
+            }
+            "block_scalar" => {
+                let text = block_scalar(self.text(ts));
+                self.push(Value::Scalar(text, ScalarStyle::Block), range, false)
+            }
+            "alias" => {
+                let name = self.text(ts).trim_start_matches('*').to_owned();
+                let target = self.anchors.get(&name).copied();
+                if target.is_none() {
+                    self.yaml.problems.push(Problem {
+                        range,
+                        message: format!("alias `*{name}` names no earlier anchor"),
+                    });
+                }
+                self.push(Value::Alias(target), range, true)
+            }
+            "block_node" | "flow_node" => self.node(ts, depth + 1),
+            _ => self.push(Value::Null, range, false),
+        }
+    }
+
+    fn pair(&mut self, ts: tree_sitter::Node, depth: usize) -> Entry {
+        let range = TextRange::from(ts.byte_range());
+        let key = match ts.child_by_field_name("key") {
+            Some(k) => self.node(k, depth + 1),
+            None => self.push(Value::Null, TextRange::empty(range.start), false),
+        };
+        let value = match ts.child_by_field_name("value") {
+            Some(v) => self.node(v, depth + 1),
+            None => self.push(Value::Null, TextRange::empty(range.end), false),
+        };
+        Entry { key, value, range }
+    }
+}
+
+/// Quoted scalars fold line breaks into spaces.
+fn fold(text: &str) -> String {
+    if !text.contains('\n') {
+        return text.to_owned();
+    }
+    text.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('0') => out.push('\0'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                out.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The content of a `|` or `>` block scalar: the indicator line dropped, the common indentation removed.
+fn block_scalar(raw: &str) -> String {
+    let mut lines = raw.lines();
+    let header = lines.next().unwrap_or("");
+    let body: Vec<&str> = lines.collect();
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let joined: Vec<&str> = body.iter().map(|l| l.get(indent..).unwrap_or("")).collect();
+    let separator = if header.starts_with('>') { " " } else { "\n" };
+    joined.join(separator)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(text: &str) -> Yaml {
+        let tree = crate::syntax::parse(crate::syntax::Language::Yaml, text, None);
+        Yaml::build(text, tree.as_ref())
+    }
+
+    #[test]
+    fn merge_keys_anchors_flow_and_scalars() {
+        let text = "x: &d\n  privileged: true\n  cap_add: [SYS_ADMIN, \"NET_RAW\"]\nservices:\n  db:\n    <<: *d\n    image: 'post''gres'\n    privileged: false\n";
+        let yaml = build(text);
+        let root = yaml.documents[0].root.expect("root");
+        let db = yaml.path(root, &["services", "db"]).expect("db");
+        let privileged = yaml.get(db, "privileged").expect("privileged");
+        assert_eq!(
+            yaml.bool(privileged.value),
+            Some(false),
+            "own keys override merged ones"
+        );
+        let caps = yaml.get(db, "cap_add").expect("merged");
+        assert!(caps.merged_at.is_some());
+        assert_eq!(caps.range.slice(text), "cap_add: [SYS_ADMIN, \"NET_RAW\"]");
+        let names: Vec<&str> = yaml
+            .items(caps.value)
+            .iter()
+            .filter_map(|i| yaml.str(*i))
+            .collect();
+        assert_eq!(names, ["SYS_ADMIN", "NET_RAW"]);
+        assert_eq!(
+            yaml.get(db, "image").and_then(|m| yaml.str(m.value)),
+            Some("post'gres")
+        );
+    }
+
+    #[test]
+    fn multi_document_streams_and_nulls() {
+        let yaml = build("a: 1\n---\nkind: Pod\nspec:\n---\n");
+        assert_eq!(yaml.documents.len(), 3);
+        let second = yaml.documents[1].root.expect("root");
+        assert!(yaml.is_null(yaml.get(second, "spec").expect("spec").value));
+    }
+
+    #[test]
+    fn billion_laughs_and_deep_flow_nesting_are_reported() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let prev = (b'a' + i - 1) as char;
+            let name = (b'a' + i) as char;
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let yaml = build(&text);
+        assert!(
+            yaml.problems
+                .iter()
+                .any(|p| p.message.contains("billion laughs"))
+        );
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let yaml = build(&deep);
+        assert!(
+            yaml.problems
+                .iter()
+                .any(|p| p.message.contains("nesting deeper"))
+        );
+    }
+}
