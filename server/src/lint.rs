@@ -1,14 +1,19 @@
 //! The one entry point both faces share: text in, findings out. Never fails, never panics on input.
 
+use std::path::Path;
+
+use crate::Diagnostic;
+use crate::document::{FileKind, is_yaml_name, kind_from_content, kind_from_name, yaml_kind};
+use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
-use crate::rules::{DockerfileContext, RuleId};
-use crate::{Diagnostic, FileKind};
+use crate::model::kubernetes::Kubernetes;
+use crate::model::yaml::Yaml;
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId};
+use crate::syntax::Language;
 
 /// Parse and lint `source` as `kind`.
 pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
-    let tree = match kind {
-        FileKind::Dockerfile => crate::syntax::dockerfile::parse(source, None),
-    };
+    let tree = crate::syntax::parse(kind.language(), source, None);
     lint_parsed(source, kind, tree.as_ref())
 }
 
@@ -18,22 +23,90 @@ pub fn lint_parsed(
     kind: FileKind,
     tree: Option<&tree_sitter::Tree>,
 ) -> Vec<Diagnostic> {
+    match kind.language() {
+        Language::Dockerfile => lint_dockerfile(source, tree),
+        Language::Yaml => lint_yaml(source, kind, &Yaml::build(source, tree), tree),
+    }
+}
+
+fn lint_dockerfile(source: &str, tree: Option<&tree_sitter::Tree>) -> Vec<Diagnostic> {
+    let file = Dockerfile::parse(source);
+    let cx = DockerfileContext {
+        source,
+        file: &file,
+        tree,
+    };
+    let mut out = Vec::new();
+    for rule in RuleId::ALL {
+        if let Some(check) = rule.checks().dockerfile {
+            check(&cx, &mut out);
+        }
+    }
+    finish(out)
+}
+
+/// Lint a YAML stream already read into `yaml` as `kind` (Compose or Kubernetes).
+pub fn lint_yaml(
+    source: &str,
+    kind: FileKind,
+    yaml: &Yaml,
+    tree: Option<&tree_sitter::Tree>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match kind {
-        FileKind::Dockerfile => {
-            let file = Dockerfile::parse(source);
-            let cx = DockerfileContext {
+        FileKind::Compose => {
+            let compose = Compose::read(yaml);
+            let cx = ComposeContext {
                 source,
-                file: &file,
+                yaml,
+                compose: &compose,
                 tree,
             };
             for rule in RuleId::ALL {
-                if rule.meta().kinds.contains(&kind) {
-                    (rule.dockerfile_check())(&cx, &mut out);
+                if let Some(check) = rule.checks().compose {
+                    check(&cx, &mut out);
                 }
             }
         }
+        FileKind::Kubernetes => {
+            let k8s = Kubernetes::read(yaml);
+            let cx = KubernetesContext {
+                source,
+                yaml,
+                k8s: &k8s,
+                tree,
+            };
+            for rule in RuleId::ALL {
+                if let Some(check) = rule.checks().kubernetes {
+                    check(&cx, &mut out);
+                }
+            }
+        }
+        FileKind::Dockerfile => return lint_dockerfile(source, tree),
     }
+    finish(out)
+}
+
+fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.rule));
+    out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
     out
+}
+
+/// What a file is, from its name and then its content: `None` for files dockwarden does not read (any YAML
+/// that is neither Compose nor Kubernetes, Helm templates, other text).
+pub fn detect(name: Option<&Path>, source: &str) -> Option<FileKind> {
+    let by_name = name.and_then(kind_from_name);
+    if by_name == Some(FileKind::Dockerfile) {
+        return by_name;
+    }
+    let yaml_named = by_name.is_some() || name.is_some_and(is_yaml_name);
+    if !yaml_named {
+        if let Some(kind) = kind_from_content(source) {
+            return Some(kind);
+        }
+    }
+    let tree = crate::syntax::parse(Language::Yaml, source, None);
+    let yaml = Yaml::build(source, tree.as_ref());
+    yaml_kind(by_name, source, &yaml)
 }

@@ -78,7 +78,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
 }
 
 fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
-    let (path, name_kind, bytes) = match input {
+    let (path, bytes) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
@@ -88,14 +88,10 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("-"));
-            let kind = options
-                .stdin_filename
-                .as_deref()
-                .and_then(crate::document::kind_from_name);
-            (name, kind, bytes)
+            (name, bytes)
         }
-        Input::File(path, kind) => match std::fs::read(path) {
-            Ok(bytes) => (path.clone(), *kind, bytes),
+        Input::File(path) => match std::fs::read(path) {
+            Ok(bytes) => (path.clone(), bytes),
             Err(e) => return Outcome::Error(format!("{}: {e}", path.display())),
         },
     };
@@ -104,7 +100,15 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
         Ok(t) => (t, true),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     };
-    let kind = kind_of(name_kind, &text);
+    let Some(kind) = kind_of(&path, &text) else {
+        // YAML that is neither a Compose file nor a manifest: nothing to say about it.
+        return Outcome::Report(FileReport {
+            path: display,
+            text,
+            diagnostics: Vec::new(),
+            fixed_stdin: None,
+        });
+    };
     if options.fix && valid_utf8 {
         let mode = if options.unsafe_fixes {
             FixMode::Unsafe
@@ -116,7 +120,7 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
             let written = match input {
                 // Standard input has nowhere to be written back: the fixed text is the output (see `check`).
                 Input::Stdin => Ok(()),
-                Input::File(path, _) => std::fs::write(path, &fixed),
+                Input::File(path) => std::fs::write(path, &fixed),
             };
             if let Err(e) = written {
                 return Outcome::Error(format!("{display}: cannot write fixes: {e}"));

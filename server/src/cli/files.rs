@@ -4,13 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::FileKind;
-use crate::document::{kind_from_content, kind_from_name};
+use crate::document::{is_yaml_name, kind_from_name};
 
 /// One input of a `check` run.
 #[derive(Debug, Clone)]
 pub enum Input {
-    /// A file, with its kind when its name decides it (else its content will).
-    File(PathBuf, Option<FileKind>),
+    File(PathBuf),
     Stdin,
 }
 
@@ -30,7 +29,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
         } else if path.is_dir() {
             walk(path, &mut inputs);
         } else if path.is_file() {
-            inputs.push(Input::File(path.clone(), kind_from_name(path)));
+            inputs.push(Input::File(path.clone()));
         } else {
             errors.push(format!("{}: no such file or directory", path.display()));
         }
@@ -48,18 +47,15 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .map(ignore::DirEntry::into_path)
-        .filter(|p| kind_from_name(p).is_some())
+        .filter(|p| kind_from_name(p).is_some() || is_yaml_name(p))
         .collect();
     found.sort();
-    inputs.extend(found.into_iter().map(|p| {
-        let kind = kind_from_name(&p);
-        Input::File(p, kind)
-    }));
+    inputs.extend(found.into_iter().map(Input::File));
 }
 
-/// The kind of a named file: from its name, else its content, else a Dockerfile (the user asked for it).
-pub fn kind_of(name_kind: Option<FileKind>, text: &str) -> FileKind {
-    name_kind
-        .or_else(|| kind_from_content(text))
-        .unwrap_or(FileKind::Dockerfile)
+/// The kind of a file: from its name, else its content. A named non-YAML file that is neither is read as a
+/// Dockerfile (the user asked for it); YAML that is no Compose file or manifest is not read.
+pub fn kind_of(path: &Path, text: &str) -> Option<FileKind> {
+    crate::lint::detect(Some(path), text)
+        .or_else(|| (!is_yaml_name(path)).then_some(FileKind::Dockerfile))
 }

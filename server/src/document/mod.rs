@@ -3,5 +3,7 @@
 mod kind;
 mod line_index;
 
-pub use kind::{FileKind, kind_from_content, kind_from_name};
+pub use kind::{
+    FileKind, is_helm_template, is_yaml_name, kind_from_content, kind_from_name, yaml_kind,
+};
 pub use line_index::{LineCol, LineIndex};

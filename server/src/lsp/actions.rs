@@ -111,7 +111,7 @@ fn fix_all_action(
     let encoding = backend.session().encoding;
     let documents = backend.documents();
     let document = documents.get(uri)?;
-    let document_kind = document.kind;
+    let document_kind = document.kind?;
     let (fixed, applied) = fix_all(&document.text, FixMode::Safe, |t| {
         crate::lint(t, document_kind)
     });

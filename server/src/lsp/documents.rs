@@ -5,24 +5,37 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
+use crate::model::yaml::Yaml;
+use crate::syntax::Language;
 use crate::{Diagnostic, FileKind, TextRange};
 
 pub struct Document {
     pub rope: Rope,
     pub text: String,
     pub version: i32,
-    pub kind: FileKind,
+    pub language: Language,
+    /// What the document's name says it is (Compose files are named; manifests are not).
+    name_kind: Option<FileKind>,
+    /// What it is now: YAML becomes a manifest, or stops being one, as it is typed.
+    pub kind: Option<FileKind>,
     tree: Option<tree_sitter::Tree>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Document {
-    pub fn open(text: String, version: i32, kind: FileKind) -> Self {
+    pub fn open(
+        text: String,
+        version: i32,
+        language: Language,
+        name_kind: Option<FileKind>,
+    ) -> Self {
         let mut document = Self {
             rope: Rope::from_str(&text),
             text,
             version,
-            kind,
+            language,
+            name_kind,
+            kind: None,
             tree: None,
             diagnostics: Vec::new(),
         };
@@ -67,11 +80,21 @@ impl Document {
     }
 
     fn reparse(&mut self) {
-        self.tree = match self.kind {
-            FileKind::Dockerfile => {
-                crate::syntax::dockerfile::parse(&self.text, self.tree.as_ref())
+        self.tree = crate::syntax::parse(self.language, &self.text, self.tree.as_ref());
+        let tree = self.tree.as_ref();
+        match self.language {
+            Language::Dockerfile => {
+                self.kind = Some(FileKind::Dockerfile);
+                self.diagnostics = crate::lint_parsed(&self.text, FileKind::Dockerfile, tree);
             }
-        };
-        self.diagnostics = crate::lint_parsed(&self.text, self.kind, self.tree.as_ref());
+            Language::Yaml => {
+                let yaml = Yaml::build(&self.text, tree);
+                self.kind = crate::document::yaml_kind(self.name_kind, &self.text, &yaml);
+                self.diagnostics = match self.kind {
+                    Some(kind) => crate::lint::lint_yaml(&self.text, kind, &yaml, tree),
+                    None => Vec::new(),
+                };
+            }
+        }
     }
 }

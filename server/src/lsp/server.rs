@@ -22,6 +22,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::{self, Encoding};
 use super::documents::Document;
 use crate::fix::Applicability;
+use crate::syntax::Language;
 use crate::{FileKind, Severity};
 
 /// What the client and server agreed on at `initialize`.
@@ -104,23 +105,31 @@ impl Backend {
     }
 }
 
-/// Which documents the server reads: Dockerfiles by language id, name or content. Others are ignored quietly.
-fn document_kind(uri: &Uri, language_id: &str, text: &str) -> Option<FileKind> {
-    if language_id.eq_ignore_ascii_case("dockerfile")
-        || language_id.eq_ignore_ascii_case("containerfile")
-    {
-        return Some(FileKind::Dockerfile);
-    }
+/// Which documents the server reads, and with which grammar: Dockerfiles by language id, name or content;
+/// YAML (Compose files, manifests) by language id or name. Whether a YAML document is one of ours is decided
+/// from its content on every change. Others are ignored quietly.
+fn document_language(
+    uri: &Uri,
+    language_id: &str,
+    text: &str,
+) -> Option<(Language, Option<FileKind>)> {
     let path = uri.path().as_str();
-    let name = path.rsplit('/').next().unwrap_or(path);
-    crate::document::kind_from_name(std::path::Path::new(name)).or_else(|| {
-        let plain_text = matches!(language_id, "" | "plaintext");
-        if plain_text {
-            crate::document::kind_from_content(text)
-        } else {
-            None
-        }
-    })
+    let name = std::path::Path::new(path.rsplit('/').next().unwrap_or(path));
+    let name_kind = crate::document::kind_from_name(name);
+    let id = language_id.to_ascii_lowercase();
+    if id == "dockerfile" || id == "containerfile" || name_kind == Some(FileKind::Dockerfile) {
+        return Some((Language::Dockerfile, Some(FileKind::Dockerfile)));
+    }
+    let yaml_id = matches!(
+        id.as_str(),
+        "yaml" | "dockercompose" | "yaml.docker-compose"
+    );
+    if yaml_id || name_kind.is_some() || crate::document::is_yaml_name(name) {
+        return Some((Language::Yaml, name_kind));
+    }
+    let plain_text = matches!(id.as_str(), "" | "plaintext");
+    let dockerfile = plain_text && crate::document::kind_from_content(text).is_some();
+    dockerfile.then_some((Language::Dockerfile, Some(FileKind::Dockerfile)))
 }
 
 pub fn to_lsp(
@@ -235,12 +244,13 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        let Some(kind) = document_kind(&doc.uri, &doc.language_id, &doc.text) else {
+        let Some((language, name_kind)) = document_language(&doc.uri, &doc.language_id, &doc.text)
+        else {
             tracing::debug!(uri = doc.uri.as_str(), "not a file dockwarden reads");
             return;
         };
-        self.documents()
-            .insert(doc.uri.clone(), Document::open(doc.text, doc.version, kind));
+        let document = Document::open(doc.text, doc.version, language, name_kind);
+        self.documents().insert(doc.uri.clone(), document);
         self.publish(doc.uri).await;
     }
 

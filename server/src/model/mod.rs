@@ -1,6 +1,8 @@
 //! Typed views over parsed files. Every node keeps the byte range it was read from, so rules can point at
 //! exactly what is wrong and fixes can rewrite exactly that.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod image_ref;
+pub mod kubernetes;
 pub mod yaml;

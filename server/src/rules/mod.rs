@@ -1,7 +1,8 @@
 //! The rules. One file per rule, named after it, grouped by concern; [`registry`] is the one table of them.
 //!
 //! A rule file reads top to bottom: its documentation (the doc comment given to [`declare_rule!`], shown on
-//! hover, by `dockwarden explain` and in the README), its metadata, then `check`, then its fix builders.
+//! hover, by `dockwarden explain` and in the README), its metadata, then one check per file kind
+//! (`check_dockerfile`, `check_compose`, `check_kubernetes`), then its fix builders.
 
 pub mod registry;
 
@@ -15,7 +16,10 @@ mod syntax_error;
 
 pub use registry::RuleId;
 
+use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
+use crate::model::kubernetes::Kubernetes;
+use crate::model::yaml::Yaml;
 use crate::{Diagnostic, FileKind, Severity};
 
 /// What a rule offers to repair its findings.
@@ -40,7 +44,6 @@ impl FixAvailability {
 #[derive(Debug)]
 pub struct RuleMeta {
     pub name: &'static str,
-    pub kinds: &'static [FileKind],
     pub severity: Severity,
     pub fix: FixAvailability,
     /// One line for `dockwarden rules` and the README table.
@@ -53,7 +56,6 @@ impl RuleMeta {
     #[doc(hidden)]
     pub const fn new(
         name: &'static str,
-        kinds: &'static [FileKind],
         severity: Severity,
         fix: FixAvailability,
         summary: &'static str,
@@ -61,7 +63,6 @@ impl RuleMeta {
     ) -> Self {
         Self {
             name,
-            kinds,
             severity,
             fix,
             summary,
@@ -87,8 +88,56 @@ pub struct DockerfileContext<'a> {
     pub tree: Option<&'a tree_sitter::Tree>,
 }
 
-/// A rule's check: read the file, push findings.
+/// What a rule sees of one Compose file.
+pub struct ComposeContext<'a> {
+    pub source: &'a str,
+    pub yaml: &'a Yaml,
+    pub compose: &'a Compose,
+    pub tree: Option<&'a tree_sitter::Tree>,
+}
+
+/// What a rule sees of one YAML stream of Kubernetes manifests.
+pub struct KubernetesContext<'a> {
+    pub source: &'a str,
+    pub yaml: &'a Yaml,
+    pub k8s: &'a Kubernetes,
+    pub tree: Option<&'a tree_sitter::Tree>,
+}
+
+/// A rule's checks, one per file kind it reads: read the file, push findings.
 pub type DockerfileCheck = fn(&DockerfileContext, &mut Vec<Diagnostic>);
+pub type ComposeCheck = fn(&ComposeContext, &mut Vec<Diagnostic>);
+pub type KubernetesCheck = fn(&KubernetesContext, &mut Vec<Diagnostic>);
+
+/// The checks of one rule; the file kinds it applies to are those it has a check for.
+#[derive(Clone, Copy)]
+pub struct Checks {
+    pub dockerfile: Option<DockerfileCheck>,
+    pub compose: Option<ComposeCheck>,
+    pub kubernetes: Option<KubernetesCheck>,
+}
+
+impl Checks {
+    pub const NONE: Checks = Checks {
+        dockerfile: None,
+        compose: None,
+        kubernetes: None,
+    };
+
+    pub fn kinds(&self) -> Vec<FileKind> {
+        let mut kinds = Vec::new();
+        if self.dockerfile.is_some() {
+            kinds.push(FileKind::Dockerfile);
+        }
+        if self.compose.is_some() {
+            kinds.push(FileKind::Compose);
+        }
+        if self.kubernetes.is_some() {
+            kinds.push(FileKind::Kubernetes);
+        }
+        kinds
+    }
+}
 
 /// Declare a rule's metadata with its documentation:
 ///
@@ -96,7 +145,7 @@ pub type DockerfileCheck = fn(&DockerfileContext, &mut Vec<Diagnostic>);
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// …
-///     name: "run-as-root", kinds: [Dockerfile], severity: Warning, fix: Unsafe,
+///     name: "run-as-root", severity: Warning, fix: Unsafe,
 ///     summary: "the final image runs as root",
 /// }
 /// ```
@@ -104,7 +153,6 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         name: $name:literal,
-        kinds: [$($kind:ident),*],
         severity: $severity:ident,
         fix: $fix:ident,
         summary: $summary:literal $(,)?
@@ -112,7 +160,6 @@ macro_rules! declare_rule {
         $(#[doc = $doc])*
         pub static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta::new(
             $name,
-            &[$($crate::FileKind::$kind),*],
             $crate::Severity::$severity,
             $crate::rules::FixAvailability::$fix,
             $summary,

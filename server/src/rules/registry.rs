@@ -2,10 +2,10 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{DockerfileCheck, RuleMeta, identity, images, network, runtime, secrets, syntax_error};
+use super::{Checks, RuleMeta, identity, images, network, runtime, secrets, syntax_error};
 
 macro_rules! registry {
-    ($($variant:ident => $module:path),* $(,)?) => {
+    ($($variant:ident => $module:path [$($kind:ident: $check:ident),*]),* $(,)?) => {
         /// Every rule's identity.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum RuleId {
@@ -22,9 +22,13 @@ macro_rules! registry {
                 }
             }
 
-            pub(crate) fn dockerfile_check(self) -> DockerfileCheck {
+            /// The rule's checks; the file kinds it reads are those it has a check for.
+            pub fn checks(self) -> Checks {
                 match self {
-                    $(RuleId::$variant => { use $module as m; m::check })*
+                    $(RuleId::$variant => {
+                        use $module as m;
+                        Checks { $($kind: Some(m::$check),)* ..Checks::NONE }
+                    })*
                 }
             }
         }
@@ -32,19 +36,19 @@ macro_rules! registry {
 }
 
 registry! {
-    SyntaxError => syntax_error,
-    RunAsRoot => identity::run_as_root,
-    NonNumericUser => identity::non_numeric_user,
-    SudoInRun => identity::sudo_in_run,
-    SecretInEnv => secrets::secret_in_env,
-    BloatedBaseImage => images::bloated_base_image,
-    UnpinnedImage => images::unpinned_image,
-    AddInsteadOfCopy => images::add_instead_of_copy,
-    RemoteAdd => images::remote_add,
-    SshPortExposed => network::ssh_port_exposed,
-    ContainerRuntimeSocket => runtime::container_runtime_socket,
-    SystemWorkdir => runtime::system_workdir,
-    ShellFormEntrypoint => runtime::shell_form_entrypoint,
+    SyntaxError => syntax_error [dockerfile: check_dockerfile],
+    RunAsRoot => identity::run_as_root [dockerfile: check_dockerfile],
+    NonNumericUser => identity::non_numeric_user [dockerfile: check_dockerfile],
+    SudoInRun => identity::sudo_in_run [dockerfile: check_dockerfile],
+    SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile],
+    BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
+    UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile],
+    AddInsteadOfCopy => images::add_instead_of_copy [dockerfile: check_dockerfile],
+    RemoteAdd => images::remote_add [dockerfile: check_dockerfile],
+    SshPortExposed => network::ssh_port_exposed [dockerfile: check_dockerfile],
+    ContainerRuntimeSocket => runtime::container_runtime_socket [dockerfile: check_dockerfile],
+    SystemWorkdir => runtime::system_workdir [dockerfile: check_dockerfile],
+    ShellFormEntrypoint => runtime::shell_form_entrypoint [dockerfile: check_dockerfile],
 }
 
 impl RuleId {

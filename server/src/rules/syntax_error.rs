@@ -23,13 +23,12 @@ declare_rule! {
     /// ## References
     /// - Dockerfile reference: <https://docs.docker.com/reference/dockerfile/>
     name: "syntax-error",
-    kinds: [Dockerfile],
     severity: Error,
     fix: None,
     summary: "the file is not a valid Dockerfile here",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     // The grammar nominates the text it cannot read; the model confirms it is not one of the places where the
     // grammar is stricter than Docker (see `syntax/dockerfile.rs`).
     if let Some(tree) = cx.tree {

@@ -24,13 +24,12 @@ declare_rule! {
     /// - Kubernetes: `securityContext.runAsNonRoot` ("the kubelet will validate the image at runtime")
     /// - Pod Security Standards (restricted)
     name: "non-numeric-user",
-    kinds: [Dockerfile],
     severity: Info,
     fix: None,
     summary: "the final USER is a name that runAsNonRoot cannot verify",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let Some((index, _)) = cx.file.final_stage() else {
         return;
     };

@@ -37,7 +37,6 @@ declare_rule! {
     /// - hadolint DL3002; Kubernetes Pod Security Standards (restricted): `runAsNonRoot`
     /// - CWE-250: Execution with Unnecessary Privileges
     name: "run-as-root",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: Unsafe,
     summary: "the final stage runs as root",
@@ -46,7 +45,7 @@ declare_rule! {
 /// The uid:gid the fix creates on bases without a user of their own.
 const FIX_UID: &str = "10001";
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let file = cx.file;
     let Some((index, stage)) = file.final_stage() else {
         return;

@@ -26,13 +26,12 @@ declare_rule! {
     /// - hadolint DL3004; CIS Docker Benchmark 4.1
     /// - CWE-250: Execution with Unnecessary Privileges
     name: "sudo-in-run",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: None,
     summary: "sudo runs in a RUN instruction",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in cx
         .file
         .instructions

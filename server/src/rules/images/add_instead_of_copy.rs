@@ -26,7 +26,6 @@ declare_rule! {
     /// ## References
     /// - hadolint DL3020; CIS Docker Benchmark 4.9 "Ensure that COPY is used instead of ADD"
     name: "add-instead-of-copy",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: Safe,
     summary: "ADD of plain local files where COPY does the same",
@@ -41,7 +40,7 @@ const ARCHIVE_EXTENSIONS: &[&str] = &[
 /// Flags `COPY` does not accept.
 const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in cx
         .file
         .instructions

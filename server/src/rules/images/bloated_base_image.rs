@@ -36,13 +36,12 @@ declare_rule! {
     /// - CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in the container"
     /// - NIST SP 800-190 §4.1 (image vulnerabilities)
     name: "bloated-base-image",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: Unsafe,
     summary: "the final stage is a full OS or language image",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let file = cx.file;
     let Some((index, _)) = file.final_stage() else {
         return;

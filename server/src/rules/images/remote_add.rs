@@ -24,13 +24,12 @@ declare_rule! {
     /// - hadolint DL3020; Dockerfile reference: `ADD --checksum`
     /// - CWE-494: Download of Code Without Integrity Check
     name: "remote-add",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: None,
     summary: "ADD of a URL without --checksum",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in cx
         .file
         .instructions

@@ -23,13 +23,12 @@ declare_rule! {
     /// ## References
     /// - hadolint DL3006, DL3007; CIS Docker Benchmark 4.2 (trusted base images)
     name: "unpinned-image",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: None,
     summary: "an image without a tag or with :latest",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for stage in &cx.file.stages {
         let Some(image) = &stage.image else { continue };
         if image.digest.is_some() || image.is_scratch() {

@@ -21,13 +21,12 @@ declare_rule! {
     /// ## References
     /// - CIS Docker Benchmark 5.6 "Ensure sshd is not run within containers"
     name: "ssh-port-exposed",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: None,
     summary: "port 22 (SSH) is exposed",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in cx
         .file
         .instructions

@@ -24,7 +24,6 @@ declare_rule! {
     /// - CIS Docker Benchmark 5.31 "Ensure that the Docker socket is not mounted inside any containers"
     /// - OWASP Docker Security Cheat Sheet, rule #1
     name: "container-runtime-socket",
-    kinds: [Dockerfile],
     severity: Info,
     fix: None,
     summary: "a container runtime socket is mounted",
@@ -32,7 +31,7 @@ declare_rule! {
 
 const SOCKETS: &[&str] = &["docker.sock", "containerd.sock", "crio.sock", "podman.sock"];
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in cx
         .file
         .instructions

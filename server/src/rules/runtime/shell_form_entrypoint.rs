@@ -25,13 +25,12 @@ declare_rule! {
     /// ## References
     /// - hadolint DL3025; Dockerfile reference: "Shell and exec form"
     name: "shell-form-entrypoint",
-    kinds: [Dockerfile],
     severity: Info,
     fix: Unsafe,
     summary: "CMD or ENTRYPOINT in shell form: signals do not reach the app",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let Some((index, _)) = cx.file.final_stage() else {
         return;
     };

@@ -21,7 +21,6 @@ declare_rule! {
     /// ## References
     /// - Filesystem Hierarchy Standard; CIS Docker Benchmark 5.5 (sensitive host directories)
     name: "system-workdir",
-    kinds: [Dockerfile],
     severity: Warning,
     fix: None,
     summary: "WORKDIR in /proc, /sys, /dev or /boot",
@@ -29,7 +28,7 @@ declare_rule! {
 
 const SYSTEM_DIRS: &[&str] = &["/proc", "/sys", "/dev", "/boot"];
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in cx
         .file
         .instructions

@@ -40,13 +40,12 @@ declare_rule! {
     /// - hadolint DL3044 area; BuildKit check `SecretsUsedInArgOrEnv`
     /// - CWE-798: Use of Hard-coded Credentials
     name: "secret-in-env",
-    kinds: [Dockerfile],
     severity: Error,
     fix: Unsafe,
     summary: "a secret in ENV or ARG is baked into the image",
 }
 
-pub fn check(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (index, instruction) in cx.file.instructions.iter().enumerate() {
         if !matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
             continue;
