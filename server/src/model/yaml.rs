@@ -79,6 +79,8 @@ pub struct Member<'a> {
     pub range: TextRange,
     /// The `<<` pair it came through, when it is not written in this mapping itself.
     pub merged_at: Option<TextRange>,
+    /// The mapping the pair is written in (the merged one, for merged keys).
+    pub owner: NodeId,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -212,6 +214,7 @@ impl Yaml {
         if depth > MAX_MERGE_DEPTH {
             return;
         }
+        let owner = self.resolve(id);
         let entries = self.entries(id);
         for entry in entries {
             let Some(key) = self.str(entry.key) else {
@@ -226,6 +229,7 @@ impl Yaml {
                 value: entry.value,
                 range: entry.range,
                 merged_at,
+                owner,
             });
         }
         for entry in entries.iter().filter(|e| self.str(e.key) == Some("<<")) {

@@ -6,9 +6,11 @@
 
 pub mod registry;
 
+mod compose_support;
 mod identity;
 mod images;
 mod network;
+mod pod_security;
 mod runtime;
 mod secrets;
 pub(crate) mod support;

@@ -37,18 +37,24 @@ macro_rules! registry {
 
 registry! {
     SyntaxError => syntax_error [dockerfile: check_dockerfile],
-    RunAsRoot => identity::run_as_root [dockerfile: check_dockerfile],
+    RunAsRoot => identity::run_as_root [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     NonNumericUser => identity::non_numeric_user [dockerfile: check_dockerfile],
     SudoInRun => identity::sudo_in_run [dockerfile: check_dockerfile],
+    PrivilegedContainer => identity::privileged_container [compose: check_compose, kubernetes: check_kubernetes],
+    PrivilegeEscalation => identity::privilege_escalation [compose: check_compose, kubernetes: check_kubernetes],
+    CapabilitiesNotDropped => identity::capabilities_not_dropped [compose: check_compose, kubernetes: check_kubernetes],
     SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile],
     BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
     UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile],
     AddInsteadOfCopy => images::add_instead_of_copy [dockerfile: check_dockerfile],
     RemoteAdd => images::remote_add [dockerfile: check_dockerfile],
     SshPortExposed => network::ssh_port_exposed [dockerfile: check_dockerfile],
+    PortPublishedOnAllInterfaces => network::port_published_on_all_interfaces [compose: check_compose],
     ContainerRuntimeSocket => runtime::container_runtime_socket [dockerfile: check_dockerfile],
     SystemWorkdir => runtime::system_workdir [dockerfile: check_dockerfile],
     ShellFormEntrypoint => runtime::shell_form_entrypoint [dockerfile: check_dockerfile],
+    WritableRootFilesystem => runtime::writable_root_filesystem [compose: check_compose, kubernetes: check_kubernetes],
+    UnconfinedProfile => runtime::unconfined_profile [compose: check_compose, kubernetes: check_kubernetes],
 }
 
 impl RuleId {

@@ -1,5 +1,8 @@
 //! Who the container runs as.
 
+pub mod capabilities_not_dropped;
 pub mod non_numeric_user;
+pub mod privilege_escalation;
+pub mod privileged_container;
 pub mod run_as_root;
 pub mod sudo_in_run;

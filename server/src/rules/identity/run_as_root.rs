@@ -3,13 +3,21 @@ use crate::base_images::{Os, catalog};
 use crate::fix::Fix;
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Stage};
 use crate::model::image_ref::ImageRef;
+use crate::rules::pod_security::{
+    State, Want, container_range, containers, describe, harden_fix, single_fix, state,
+};
 use crate::rules::support::{insert_lines, replace_image};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::yaml_edit::replace_value;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an image whose final stage runs as root: it never sets `USER` (nor inherits one from the stage it
-    /// builds on), or its last `USER` is `root`, `0`, `root:<group>` or `0:<group>`.
+    /// Reports a container that runs as root.
+    /// - Dockerfile: the final stage never sets `USER` (nor inherits one from the stage it builds on), or its
+    ///   last `USER` is `root`, `0`, `root:<group>` or `0:<group>`.
+    /// - Compose: `user:` is `root` or `0`.
+    /// - Kubernetes: a container without `runAsNonRoot: true` (its own, or its pod's), or with `runAsUser: 0`;
+    ///   "not set" and "explicitly unsafe" are reported differently.
     ///
     /// ## Why it matters
     /// A process that runs as root in a container is root on the host's kernel: one escape bug or one
@@ -23,14 +31,16 @@ declare_rule! {
     /// CMD ["python", "/app/main.py"]
     /// ```
     /// Silent when the final stage is `FROM scratch`, a distroless `:nonroot` image, or ends with a non-root
-    /// `USER`.
+    /// `USER`; in Kubernetes when the pod's `runAsNonRoot: true` covers containers that do not override it.
     ///
     /// ## Fix
     /// Unsafe (the process loses root): insert a numeric `USER` before `CMD`/`ENTRYPOINT`, or at the end.
     /// Debian and Ubuntu bases get a system user 10001 created with `groupadd`/`useradd`; Alpine bases with
     /// BusyBox `addgroup -S`/`adduser -S`; distroless images switch to their `:nonroot` tag (uid 65532);
     /// images that ship a user use it (`node` is uid 1000); unknown bases get `USER 10001:10001`.
-    /// Files copied earlier belong to root and may need `--chown`.
+    /// Files copied earlier belong to root and may need `--chown`. Compose: `user: "10001:10001"`.
+    /// Kubernetes: "Harden this container" (preferred: every missing container setting at once), or just
+    /// `runAsNonRoot: true` + `runAsUser: 10001`.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
@@ -225,5 +235,78 @@ fn copies_without_chown(file: &Dockerfile, index: usize) -> &'static str {
         " (files copied earlier may need --chown)"
     } else {
         ""
+    }
+}
+
+/// Compose: `user:` set to root. (A service without `user:` inherits its image's user: that is reported on
+/// the Dockerfile it builds, when the workspace has it.)
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let Some(user) = yaml.get(service.node, "user") else {
+            continue;
+        };
+        let Some(value) = yaml.str(user.value) else {
+            continue;
+        };
+        if !is_root(value) {
+            continue;
+        }
+        let fix = Fix::unsafe_(
+            format!("Run service `{}` as `user: \"10001:10001\"`", service.name),
+            vec![replace_value(yaml, user.value, "\"10001:10001\"")],
+        )
+        .preferred(true);
+        out.push(
+            Diagnostic::new(
+                RuleId::RunAsRoot,
+                yaml.node(user.value).range,
+                format!("service `{}` runs as root (`user: {value}`)", service.name),
+            )
+            .with_fix(fix),
+        );
+    }
+}
+
+/// Kubernetes: no `runAsNonRoot: true` for the container (its own or its pod's), or `runAsUser: 0`.
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        let non_root = state(yaml, c, Want::RunAsNonRoot);
+        let user = state(yaml, c, Want::RunAsUser);
+        let (range, message) = match (non_root, user) {
+            (_, State::Unsafe { value, .. }) => (
+                yaml.node(value).range,
+                format!("{} runs as root: `runAsUser: 0`", describe(c)),
+            ),
+            (State::Unsafe { value, .. }, _) => (
+                yaml.node(value).range,
+                format!(
+                    "{} may run as root: `runAsNonRoot` is explicitly false",
+                    describe(c)
+                ),
+            ),
+            (State::Unset, _) => (
+                container_range(yaml, c),
+                format!(
+                    "{} may run as root: `runAsNonRoot: true` is not set (the image's user decides)",
+                    describe(c)
+                ),
+            ),
+            (State::Ok, _) => continue,
+        };
+        let fixes = [
+            harden_fix(cx, c),
+            single_fix(
+                cx,
+                c,
+                &[Want::RunAsNonRoot, Want::RunAsUser],
+                "Set `runAsNonRoot: true` and `runAsUser: 10001`",
+            ),
+        ];
+        out.push(
+            Diagnostic::new(RuleId::RunAsRoot, range, message)
+                .with_fixes(fixes.into_iter().flatten()),
+        );
     }
 }

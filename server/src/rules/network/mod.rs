@@ -1,3 +1,4 @@
 //! What the container exposes.
 
+pub mod port_published_on_all_interfaces;
 pub mod ssh_port_exposed;

@@ -3,3 +3,5 @@
 pub mod container_runtime_socket;
 pub mod shell_form_entrypoint;
 pub mod system_workdir;
+pub mod unconfined_profile;
+pub mod writable_root_filesystem;

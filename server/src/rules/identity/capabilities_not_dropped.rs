@@ -1,0 +1,91 @@
+use crate::Diagnostic;
+use crate::fix::Fix;
+use crate::rules::compose_support::{add_to_list, strings};
+use crate::rules::pod_security::{
+    State, Want, container_range, containers, describe, harden_fix, is_all, single_fix, state,
+};
+use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports containers that keep the runtime's default capabilities: Kubernetes `capabilities.drop` without
+    /// `ALL`, Compose without `cap_drop: [ALL]` (`ALL` in any case, with or without `CAP_`).
+    ///
+    /// ## Why it matters
+    /// The default set includes `NET_RAW` (packet spoofing), `CHOWN`, `DAC_OVERRIDE`, `SETUID`/`SETGID`,
+    /// `MKNOD`… Most applications need none of them; dropping all and adding back the one that is needed
+    /// (`NET_BIND_SERVICE`) leaves an attacker little to work with.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Fix
+    /// Unsafe (a process that needs a capability stops working): Kubernetes `capabilities: {drop: [ALL]}` (an
+    /// existing `drop` list is extended in its own style) or "Harden this container"; Compose `cap_drop: [ALL]`.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.3 "Ensure that Linux kernel capabilities are restricted within containers"
+    /// - Pod Security Standards (restricted): capabilities must drop `ALL`
+    name: "capabilities-not-dropped",
+    severity: Warning,
+    fix: Unsafe,
+    summary: "default Linux capabilities are kept (no drop ALL)",
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let dropped = yaml
+            .get(service.node, "cap_drop")
+            .is_some_and(|m| strings(yaml, m.value).iter().any(|(s, _)| is_all(s)));
+        if dropped {
+            continue;
+        }
+        let fix = add_to_list(cx, service, "cap_drop", "ALL")
+            .map(|edit| Fix::unsafe_("Add `cap_drop: [ALL]`", vec![edit]).preferred(true));
+        out.push(
+            Diagnostic::new(
+                RuleId::CapabilitiesNotDropped,
+                service.name_range,
+                format!(
+                    "service `{}` keeps the default capabilities: add `cap_drop: [ALL]`",
+                    service.name
+                ),
+            )
+            .with_fixes(fix),
+        );
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        if state(yaml, c, Want::DropAllCapabilities) == State::Ok {
+            continue;
+        }
+        let fixes = [
+            harden_fix(cx, c),
+            single_fix(
+                cx,
+                c,
+                &[Want::DropAllCapabilities],
+                "Drop all capabilities (`capabilities: {drop: [ALL]}`)",
+            ),
+        ];
+        out.push(
+            Diagnostic::new(
+                RuleId::CapabilitiesNotDropped,
+                container_range(yaml, c),
+                format!(
+                    "{} keeps the default capabilities: `capabilities.drop` does not include `ALL`",
+                    describe(c)
+                ),
+            )
+            .with_fixes(fixes.into_iter().flatten()),
+        );
+    }
+}

@@ -1,0 +1,105 @@
+use crate::Diagnostic;
+use crate::fix::Fix;
+use crate::rules::pod_security::{containers, describe};
+use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
+use crate::yaml_edit::remove_entry;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `privileged: true` on a Compose service or a Kubernetes container (`securityContext`),
+    /// including when it is inherited through a YAML merge key (`<<: *defaults`): the finding is reported where
+    /// the key is written and says where it is merged.
+    ///
+    /// ## Why it matters
+    /// A privileged container has every capability, every device of the host and no seccomp or AppArmor
+    /// confinement: it is root on the node in all but name, and escaping it is a documented one-liner.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   agent:
+    ///     image: example/agent:1.2
+    ///     privileged: true
+    /// ```
+    ///
+    /// ## Fix
+    /// Unsafe: remove the key (grant the one capability or device the workload really needs instead).
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.4 "Ensure that privileged containers are not used"
+    /// - Pod Security Standards (baseline): `privileged`; CWE-250
+    name: "privileged-container",
+    severity: Error,
+    fix: Unsafe,
+    summary: "privileged: true",
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let Some(member) = yaml.get(service.node, "privileged") else {
+            continue;
+        };
+        if yaml.bool(member.value) != Some(true) {
+            continue;
+        }
+        let fix = Fix::unsafe_(
+            format!("Remove `privileged: true`{}", shared_note(member.merged_at)),
+            vec![remove_entry(cx.source, yaml, member.owner, member.range)],
+        )
+        .preferred(true);
+        let mut diagnostic = Diagnostic::new(
+            RuleId::PrivilegedContainer,
+            member.range,
+            format!(
+                "service `{}` is privileged: it has every capability and device of the host",
+                service.name
+            ),
+        )
+        .with_fix(fix);
+        if let Some(at) = member.merged_at {
+            diagnostic =
+                diagnostic.with_related(at, format!("merged into service `{}` here", service.name));
+        }
+        out.push(diagnostic);
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        let Some(context) = yaml.get(c.container.node, "securityContext") else {
+            continue;
+        };
+        let Some(member) = yaml.get(context.value, "privileged") else {
+            continue;
+        };
+        if yaml.bool(member.value) != Some(true) {
+            continue;
+        }
+        let fix = Fix::unsafe_(
+            "Remove `privileged: true`",
+            vec![remove_entry(cx.source, yaml, member.owner, member.range)],
+        )
+        .preferred(true);
+        out.push(
+            Diagnostic::new(
+                RuleId::PrivilegedContainer,
+                member.range,
+                format!(
+                    "{} is privileged: it has every capability and device of the node",
+                    describe(c)
+                ),
+            )
+            .with_fix(fix),
+        );
+    }
+}
+
+fn shared_note(merged_at: Option<crate::TextRange>) -> &'static str {
+    if merged_at.is_some() {
+        " from the shared defaults (every service that merges them changes)"
+    } else {
+        ""
+    }
+}

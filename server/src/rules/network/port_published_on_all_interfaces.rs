@@ -1,0 +1,166 @@
+use crate::Diagnostic;
+use crate::fix::Fix;
+use crate::model::yaml::ScalarStyle;
+use crate::rules::{ComposeContext, RuleId, declare_rule};
+use crate::yaml_edit::replace_value;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports Compose `ports:` that publish on every interface of the host (no host IP, or `0.0.0.0`).
+    /// Database, cache and admin ports (5432, 3306, 6379, 27017, 9200, 11211, 2375/2376…) are warnings;
+    /// other ports are info.
+    ///
+    /// ## Why it matters
+    /// Docker publishes ports by writing its own firewall rules, ahead of the host's firewall (ufw, firewalld):
+    /// `5432:5432` makes the database reachable from the whole network, whatever the host's firewall says.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:17
+    ///     ports: ["5432:5432"]
+    /// ```
+    /// Silent with a `127.0.0.1:` or `[::1]:` prefix, and for `expose:` (which publishes nothing).
+    ///
+    /// ## Fix
+    /// Unsafe (other machines lose access): bind to `127.0.0.1`.
+    ///
+    /// ## References
+    /// - Docker documentation: "Packet filtering and firewalls" (published ports bypass ufw)
+    /// - CIS Docker Benchmark 5.14 "Ensure that incoming container traffic is bound to a specific host interface"
+    name: "port-published-on-all-interfaces",
+    severity: Warning,
+    fix: Unsafe,
+    summary: "a port is published on every host interface",
+}
+
+/// Ports of databases, caches, brokers and admin APIs.
+const SENSITIVE: &[u16] = &[
+    2375, 2376, 2379, 3306, 5432, 5984, 6379, 7000, 7001, 8086, 9042, 9092, 9200, 9300, 11211,
+    27017, 15672, 5672, 1433, 1521, 8500,
+];
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let Some(ports) = yaml.get(service.node, "ports") else {
+            continue;
+        };
+        for &item in yaml.items(ports.value) {
+            // The long syntax (`- target: 80, published: 8080, host_ip: …`).
+            if yaml.is_mapping(item) {
+                let host_ip = yaml
+                    .get(item, "host_ip")
+                    .and_then(|m| yaml.str(m.value))
+                    .unwrap_or("");
+                let published = yaml.get(item, "published").is_some();
+                if published && (host_ip.is_empty() || host_ip == "0.0.0.0") {
+                    let target = yaml
+                        .get(item, "target")
+                        .and_then(|m| yaml.str(m.value))
+                        .and_then(|t| t.parse().ok());
+                    out.push(finding(
+                        cx,
+                        &service.name,
+                        yaml.node(item).range,
+                        target,
+                        None,
+                    ));
+                }
+                continue;
+            }
+            let Some(spec) = yaml.str(item) else { continue };
+            let Some(container) = all_interfaces(spec) else {
+                continue;
+            };
+            let style = match &yaml.node(yaml.resolve(item)).value {
+                crate::model::yaml::Value::Scalar(_, style) => *style,
+                _ => ScalarStyle::Plain,
+            };
+            let bound = spec.strip_prefix("0.0.0.0:").unwrap_or(spec);
+            let new = match style {
+                ScalarStyle::SingleQuoted => format!("'127.0.0.1:{bound}'"),
+                _ => format!("\"127.0.0.1:{bound}\""),
+            };
+            let fix = Fix::unsafe_(
+                format!("Publish on 127.0.0.1 only (`127.0.0.1:{bound}`)"),
+                vec![replace_value(yaml, item, &new)],
+            )
+            .preferred(true);
+            out.push(finding(
+                cx,
+                &service.name,
+                yaml.node(item).range,
+                container,
+                Some(fix),
+            ));
+        }
+    }
+}
+
+fn finding(
+    cx: &ComposeContext,
+    service: &str,
+    range: crate::TextRange,
+    container: Option<u16>,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    let _ = cx;
+    let sensitive = container.is_some_and(|p| SENSITIVE.contains(&p));
+    let port = container.map_or_else(|| "a port".to_owned(), |p| format!("port {p}"));
+    let diagnostic = if sensitive {
+        Diagnostic::new(
+            RuleId::PortPublishedOnAllInterfaces,
+            range,
+            format!(
+                "service `{service}` publishes {port} (a database, cache or admin port) on every host interface, past the host's firewall"
+            ),
+        )
+    } else {
+        Diagnostic::new(
+            RuleId::PortPublishedOnAllInterfaces,
+            range,
+            format!("service `{service}` publishes {port} on every host interface; bind it to an address if it is not public"),
+        )
+        .with_severity(crate::Severity::Info)
+    };
+    diagnostic.with_fixes(fix)
+}
+
+/// For a short-syntax port published without a host IP (or on `0.0.0.0`), the container port.
+/// `"8080:80"`, `"80"` (a random host port, still on every interface), `"0.0.0.0:5432:5432/tcp"`.
+fn all_interfaces(spec: &str) -> Option<Option<u16>> {
+    let spec = spec.trim();
+    let without_proto = spec.split('/').next().unwrap_or(spec);
+    let parts: Vec<&str> = if without_proto.starts_with('[') {
+        return None; // an IPv6 host address is always explicit
+    } else {
+        without_proto.split(':').collect()
+    };
+    let host_ip = match parts.len() {
+        1 | 2 => None,
+        3 => Some(parts[0]),
+        _ => return None,
+    };
+    if host_ip.is_some_and(|ip| !ip.is_empty() && ip != "0.0.0.0") {
+        return None;
+    }
+    let container = parts.last()?.split('-').next()?.parse().ok();
+    Some(container)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::all_interfaces;
+
+    #[test]
+    fn short_syntax() {
+        assert_eq!(all_interfaces("5432:5432"), Some(Some(5432)));
+        assert_eq!(all_interfaces("0.0.0.0:6379:6379/tcp"), Some(Some(6379)));
+        assert_eq!(all_interfaces("80"), Some(Some(80)));
+        assert_eq!(all_interfaces("127.0.0.1:5432:5432"), None);
+        assert_eq!(all_interfaces("[::1]:5432:5432"), None);
+        assert_eq!(all_interfaces("8000-8010:8000-8010"), Some(Some(8000)));
+    }
+}

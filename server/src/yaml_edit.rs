@@ -1,0 +1,314 @@
+//! Editing YAML the way a person would: new keys at the indentation of their siblings, block mappings stay
+//! block and flow collections stay flow, untouched lines are never reformatted, comments stay where they are.
+//!
+//! Every function returns [`Edit`]s against the original text; none re-serialises a document.
+
+use crate::TextRange;
+use crate::fix::Edit;
+use crate::model::yaml::{NodeId, Value, Yaml};
+use crate::rules::support::{line_end_with_break, line_ending, line_start};
+
+/// A small YAML value to insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Y {
+    /// Written as is: `true`, `10001`, `"10001:10001"`.
+    Scalar(String),
+    /// Written in flow style: `[ALL]`.
+    List(Vec<String>),
+    Map(Vec<(String, Y)>),
+}
+
+impl Y {
+    pub fn scalar(text: impl Into<String>) -> Self {
+        Y::Scalar(text.into())
+    }
+
+    pub fn map(entries: impl IntoIterator<Item = (&'static str, Y)>) -> Self {
+        Y::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
+    }
+
+    fn flow(&self) -> String {
+        match self {
+            Y::Scalar(s) => s.clone(),
+            Y::List(items) => format!("[{}]", items.join(", ")),
+            Y::Map(entries) => {
+                let inner: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", v.flow()))
+                    .collect();
+                format!("{{{}}}", inner.join(", "))
+            }
+        }
+    }
+
+    /// `key: value` lines at `indent`, nested maps indented two more columns.
+    fn block(&self, key: &str, indent: usize, eol: &str, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match self {
+            Y::Map(entries) => {
+                out.push_str(&format!("{pad}{key}:"));
+                for (k, v) in entries {
+                    out.push_str(eol);
+                    v.block(k, indent + 2, eol, out);
+                }
+            }
+            other => out.push_str(&format!("{pad}{key}: {}", other.flow())),
+        }
+    }
+}
+
+/// The column (in bytes) of `offset` on its line.
+pub fn column(source: &str, offset: usize) -> usize {
+    offset - line_start(source, offset)
+}
+
+/// The indentation of a mapping's keys, or of a sequence's items.
+fn child_column(source: &str, yaml: &Yaml, id: NodeId) -> Option<usize> {
+    let node = yaml.node(id);
+    let first = match &node.value {
+        Value::Mapping(entries) => entries.first().map(|e| e.range.start),
+        Value::Sequence(items) => items.first().map(|_| node.range.start),
+        _ => None,
+    }?;
+    Some(column(source, first))
+}
+
+/// Insert `entries` into mapping `map` (written at `map`, not through an alias): after its last pair, at the
+/// indentation of its keys (block style), or before its closing brace (flow style).
+pub fn insert_entries(
+    source: &str,
+    yaml: &Yaml,
+    map: NodeId,
+    entries: &[(String, Y)],
+) -> Option<Edit> {
+    if entries.is_empty() {
+        return None;
+    }
+    let node = yaml.node(map);
+    let Value::Mapping(existing) = &node.value else {
+        return None;
+    };
+    if node.flow {
+        let text: Vec<String> = entries
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", v.flow()))
+            .collect();
+        return Some(match existing.last() {
+            Some(last) => Edit::insert(last.range.end, format!(", {}", text.join(", "))),
+            None => Edit::replace(node.range, format!("{{{}}}", text.join(", "))),
+        });
+    }
+    let last = existing.last()?;
+    let indent = child_column(source, yaml, map)?;
+    let eol = line_ending(source);
+    let at = line_end_before_break(source, content_end(source, last.range));
+    let mut text = String::new();
+    for (key, value) in entries {
+        text.push_str(eol);
+        value.block(key, indent, eol, &mut text);
+    }
+    Some(Edit::insert(at, text))
+}
+
+/// Give a key whose value is empty (`securityContext:` or `securityContext: ~`) a block mapping of
+/// `entries`, indented under the key.
+pub fn fill_null(
+    source: &str,
+    key_range: TextRange,
+    value: NodeId,
+    yaml: &Yaml,
+    entries: &[(String, Y)],
+) -> Edit {
+    let eol = line_ending(source);
+    let indent = column(source, key_range.start) + 2;
+    let mut text = String::new();
+    for (key, v) in entries {
+        text.push_str(eol);
+        v.block(key, indent, eol, &mut text);
+    }
+    let written = yaml.node(value).range;
+    if written.is_empty() {
+        Edit::insert(line_end_before_break(source, key_range.end), text)
+    } else {
+        // Replace from just after the key (the colon stays) through the written `~`/`null`.
+        let colon = source[key_range.end..written.start]
+            .find(':')
+            .map_or(key_range.end, |i| key_range.end + i + 1);
+        Edit::replace(TextRange::new(colon, written.end), text)
+    }
+}
+
+/// Append `item` to sequence `seq` in its own style: `[a]` → `[a, item]`, or a new `- item` line.
+pub fn append_item(source: &str, yaml: &Yaml, seq: NodeId, item: &str) -> Option<Edit> {
+    let node = yaml.node(seq);
+    let Value::Sequence(items) = &node.value else {
+        return None;
+    };
+    if node.flow {
+        return Some(match items.last() {
+            Some(&last) => Edit::insert(yaml.node(last).range.end, format!(", {item}")),
+            None => Edit::replace(node.range, format!("[{item}]")),
+        });
+    }
+    let &last = items.last()?;
+    let indent = column(source, node.range.start);
+    let at = line_end_before_break(source, content_end(source, yaml.node(last).range));
+    Some(Edit::insert(
+        at,
+        format!("{}{}- {item}", line_ending(source), " ".repeat(indent)),
+    ))
+}
+
+/// Replace a scalar value.
+pub fn replace_value(yaml: &Yaml, value: NodeId, text: &str) -> Edit {
+    Edit::replace(yaml.node(value).range, text)
+}
+
+/// Remove a `key: value` pair: its whole lines in block style, the pair and one comma in flow style.
+pub fn remove_entry(source: &str, yaml: &Yaml, map: NodeId, entry_range: TextRange) -> Edit {
+    let entry_range = TextRange::new(entry_range.start, content_end(source, entry_range));
+    let node = yaml.node(map);
+    if node.flow {
+        let after = &source[entry_range.end..];
+        let trailing = after.len() - after.trim_start_matches([' ', ',']).len();
+        if after.trim_start().starts_with(',') {
+            return Edit::delete(TextRange::new(
+                entry_range.start,
+                entry_range.end + trailing,
+            ));
+        }
+        let before = &source[..entry_range.start];
+        let leading = before.len() - before.trim_end_matches([' ', ',']).len();
+        return Edit::delete(TextRange::new(entry_range.start - leading, entry_range.end));
+    }
+    if let Value::Mapping(entries) = &node.value {
+        if entries.len() == 1 {
+            // The only pair: the mapping stays a mapping (an anchor merged elsewhere must not become null).
+            return Edit::replace(entry_range, "{}");
+        }
+    }
+    let start = line_start(source, entry_range.start);
+    let prefix = &source[start..entry_range.start];
+    if !prefix.trim().is_empty() {
+        // The pair shares its line with a `- ` item marker: keep the marker's line, drop only the pair.
+        return Edit::delete(TextRange::new(
+            entry_range.start,
+            line_end_before_break(source, entry_range.end),
+        ));
+    }
+    Edit::delete(TextRange::new(
+        start,
+        line_end_with_break(source, entry_range.end),
+    ))
+}
+
+/// The end of a node's text without the line breaks and spaces tree-sitter may count as part of it.
+fn content_end(source: &str, range: TextRange) -> usize {
+    range.start + range.slice(source).trim_end().len()
+}
+
+/// The end of the line containing `offset`, before its line break.
+pub fn line_end_before_break(source: &str, offset: usize) -> usize {
+    let rest = &source[offset.min(source.len())..];
+    offset + rest.find(['\n', '\r']).unwrap_or(rest.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::apply_edits;
+
+    fn yaml(text: &str) -> Yaml {
+        let tree = crate::syntax::parse(crate::syntax::Language::Yaml, text, None);
+        Yaml::build(text, tree.as_ref())
+    }
+
+    #[test]
+    fn insert_into_block_and_flow_mappings() {
+        let text = "c:\n  name: app  # keep me\n  image: x\nd: {a: 1}\n";
+        let y = yaml(text);
+        let root = y.documents[0].root.expect("root");
+        let c = y.path(root, &["c"]).expect("c");
+        let caps = Y::map([("drop", Y::List(vec!["ALL".into()]))]);
+        let edit =
+            insert_entries(text, &y, c, &[("capabilities".into(), caps.clone())]).expect("edit");
+        assert_eq!(
+            apply_edits(text, &[edit]).as_deref(),
+            Some(
+                "c:\n  name: app  # keep me\n  image: x\n  capabilities:\n    drop: [ALL]\nd: {a: 1}\n"
+            )
+        );
+        let d = y.path(root, &["d"]).expect("d");
+        let edit = insert_entries(text, &y, d, &[("capabilities".into(), caps)]).expect("edit");
+        assert_eq!(
+            apply_edits(text, &[edit]).as_deref(),
+            Some(
+                "c:\n  name: app  # keep me\n  image: x\nd: {a: 1, capabilities: {drop: [ALL]}}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn append_in_the_sequence_style() {
+        let text = "a: [NET_RAW]\nb:\n  - X\nc: []\n";
+        let y = yaml(text);
+        let root = y.documents[0].root.expect("root");
+        let edits: Vec<Edit> = ["a", "b", "c"]
+            .iter()
+            .filter_map(|k| append_item(text, &y, y.path(root, &[k])?, "ALL"))
+            .collect();
+        assert_eq!(
+            apply_edits(text, &edits).as_deref(),
+            Some("a: [NET_RAW, ALL]\nb:\n  - X\n  - ALL\nc: [ALL]\n")
+        );
+    }
+
+    #[test]
+    fn fill_an_empty_key_and_remove_pairs() {
+        let text = "s:\n  sc:\n  privileged: true\n  f: {a: 1, b: 2}\n";
+        let y = yaml(text);
+        let root = y.documents[0].root.expect("root");
+        let s = y.path(root, &["s"]).expect("s");
+        let sc = y.get(s, "sc").expect("sc");
+        let fill = fill_null(
+            text,
+            y.node(sc.key_node).range,
+            sc.value,
+            &y,
+            &[("runAsNonRoot".into(), Y::scalar("true"))],
+        );
+        let tilde = "sc: ~\n";
+        let ty = yaml(tilde);
+        let m = ty
+            .get(ty.documents[0].root.expect("root"), "sc")
+            .expect("sc");
+        let edit = fill_null(
+            tilde,
+            ty.node(m.key_node).range,
+            m.value,
+            &ty,
+            &[("a".into(), Y::scalar("1"))],
+        );
+        assert_eq!(
+            apply_edits(tilde, &[edit]).as_deref(),
+            Some("sc:\n  a: 1\n")
+        );
+        let privileged = y.get(s, "privileged").expect("privileged");
+        let remove = remove_entry(text, &y, s, privileged.range);
+        assert_eq!(
+            apply_edits(text, &[fill, remove]).as_deref(),
+            Some("s:\n  sc:\n    runAsNonRoot: true\n  f: {a: 1, b: 2}\n")
+        );
+        let f = y.path(s, &["f"]).expect("f");
+        let a = y.get(f, "a").expect("a");
+        assert_eq!(
+            apply_edits(text, &[remove_entry(text, &y, f, a.range)]).as_deref(),
+            Some("s:\n  sc:\n  privileged: true\n  f: {b: 2}\n")
+        );
+    }
+}
