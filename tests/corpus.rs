@@ -61,7 +61,8 @@ fn every_fix_on_every_corpus_dockerfile_is_valid() {
         for d in &diagnostics {
             for fix in &d.fixes {
                 fixes += 1;
-                if let Err(e) = common::check_fix(&text, d, fix, &diagnostics) {
+                if let Err(e) = common::check_fix(FileKind::Dockerfile, &text, d, fix, &diagnostics)
+                {
                     failures.push(format!("{}: {e}", path.display()));
                 }
             }
@@ -75,4 +76,91 @@ fn every_fix_on_every_corpus_dockerfile_is_valid() {
         failures.join("\n\n")
     );
     assert!(fixes > 0);
+}
+
+fn corpus_files(dir: &str) -> Option<Vec<std::path::PathBuf>> {
+    let dir = common::corpus_dir()?.join(dir);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+#[test]
+fn every_corpus_manifest_lints_through_the_cli_and_helm_templates_stay_silent() {
+    let (Some(compose), Some(k8s), Some(helm)) = (
+        corpus_files("compose"),
+        corpus_files("k8s"),
+        corpus_files("k8s-helm"),
+    ) else {
+        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
+        return;
+    };
+    let all: Vec<_> = compose.iter().chain(&k8s).chain(&helm).collect();
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .arg("check")
+        .args(&all)
+        .output()
+        .expect("binary runs");
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    for file in &helm {
+        let name = file.display().to_string();
+        assert!(
+            !text.contains(&name),
+            "Helm template {name} must produce no findings:\n{text}"
+        );
+    }
+    let mut per_rule = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        if let Some(rule) = line.split('[').nth(1).and_then(|r| r.split(']').next()) {
+            *per_rule.entry(rule.to_owned()).or_insert(0) += 1;
+        }
+    }
+    eprintln!(
+        "{} compose + {} k8s + {} helm files linted; findings per rule: {per_rule:?}",
+        compose.len(),
+        k8s.len(),
+        helm.len()
+    );
+}
+
+#[test]
+fn every_fix_on_every_corpus_manifest_is_valid() {
+    let (Some(compose), Some(k8s)) = (corpus_files("compose"), corpus_files("k8s")) else {
+        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
+        return;
+    };
+    let (mut files, mut fixes, mut failures) = (0, 0, Vec::new());
+    for path in compose.iter().chain(&k8s) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Some(kind) = dockwarden::lint::detect(Some(path), &text) else {
+            continue;
+        };
+        files += 1;
+        let diagnostics = lint(&text, kind);
+        for d in &diagnostics {
+            for fix in &d.fixes {
+                fixes += 1;
+                if let Err(e) = common::check_fix(kind, &text, d, fix, &diagnostics) {
+                    failures.push(format!("{}: {e}", path.display()));
+                }
+            }
+        }
+    }
+    eprintln!("fix validity (compose + k8s): {files} files, {fixes} fixes checked");
+    let shown: Vec<&String> = failures.iter().take(5).collect();
+    assert!(
+        failures.is_empty(),
+        "{} invalid fixes, first ones:\n{shown:#?}",
+        failures.len()
+    );
 }

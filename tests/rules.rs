@@ -15,21 +15,46 @@ fn rule_of(path: &std::path::Path) -> (String, bool) {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let stem = name.trim_end_matches(".Dockerfile");
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let rule = stem.split('.').next().unwrap_or_default().to_owned();
     (rule, stem.ends_with(".silent"))
 }
 
+fn snapshot_name(path: &std::path::Path) -> String {
+    let dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if dir == "dockerfile" {
+        name.to_owned()
+    } else {
+        format!("{dir}__{name}")
+    }
+}
+
 #[test]
 fn fixtures_match_their_snapshots() {
-    for path in common::fixtures() {
+    for (path, kind) in common::fixtures() {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_owned();
         let text = std::fs::read_to_string(&path).expect("readable fixture");
-        let diagnostics = lint(&text, FileKind::Dockerfile);
+        let Some(kind) = kind else {
+            let detected = dockwarden::lint::detect(Some(&path), &text);
+            assert_eq!(
+                detected, None,
+                "{name} is not a Compose file or manifest, and must not be read as one"
+            );
+            continue;
+        };
+        let diagnostics = lint(&text, kind);
         let (rule, silent) = rule_of(&path);
         let rule_id =
             RuleId::from_name(&rule).unwrap_or_else(|| panic!("{name}: no rule named `{rule}`"));
@@ -44,25 +69,26 @@ fn fixtures_match_their_snapshots() {
         } else {
             assert!(hits > 0, "{name} must trigger {rule}");
         }
-        let (fixed, applied) = fix_all(&text, FixMode::Unsafe, |t| lint(t, FileKind::Dockerfile));
+        let (fixed, applied) = fix_all(&text, FixMode::Unsafe, |t| lint(t, kind));
         let mut snapshot = common::render(&name, &text, &diagnostics);
         if applied > 0 {
             snapshot.push_str(&format!(
                 "\n--- after --fix --unsafe-fixes ({applied} applied) ---\n{fixed}"
             ));
         }
-        insta::assert_snapshot!(name, snapshot);
+        insta::assert_snapshot!(snapshot_name(&path), snapshot);
     }
 }
 
 #[test]
 fn every_fix_on_every_fixture_is_valid() {
-    for path in common::fixtures() {
+    for (path, kind) in common::fixtures() {
+        let Some(kind) = kind else { continue };
         let text = std::fs::read_to_string(&path).expect("readable fixture");
-        let diagnostics = lint(&text, FileKind::Dockerfile);
+        let diagnostics = lint(&text, kind);
         for d in &diagnostics {
             for fix in &d.fixes {
-                if let Err(e) = common::check_fix(&text, d, fix, &diagnostics) {
+                if let Err(e) = common::check_fix(kind, &text, d, fix, &diagnostics) {
                     panic!("{}: {e}", path.display());
                 }
             }
@@ -71,9 +97,14 @@ fn every_fix_on_every_fixture_is_valid() {
 }
 
 #[test]
-fn every_rule_has_docs_and_firing_and_silent_fixtures() {
-    let fixtures: BTreeSet<(String, bool)> =
-        common::fixtures().iter().map(|p| rule_of(p)).collect();
+fn every_rule_has_docs_and_firing_and_silent_fixtures_for_each_kind() {
+    let fixtures: BTreeSet<(String, bool, FileKind)> = common::fixtures()
+        .iter()
+        .filter_map(|(p, kind)| {
+            let (rule, silent) = rule_of(p);
+            Some((rule, silent, (*kind)?))
+        })
+        .collect();
     for rule in RuleId::ALL {
         let meta = rule.meta();
         let docs = meta.docs();
@@ -90,16 +121,16 @@ fn every_rule_has_docs_and_firing_and_silent_fixtures() {
                 meta.name
             );
         }
-        assert!(
-            fixtures.contains(&(meta.name.to_owned(), false)),
-            "{} has no firing fixture",
-            meta.name
-        );
-        assert!(
-            fixtures.contains(&(meta.name.to_owned(), true)),
-            "{} has no silent fixture",
-            meta.name
-        );
+        for kind in rule.checks().kinds() {
+            for silent in [false, true] {
+                assert!(
+                    fixtures.contains(&(meta.name.to_owned(), silent, kind)),
+                    "{} has no {} {kind:?} fixture",
+                    meta.name,
+                    if silent { "silent" } else { "firing" }
+                );
+            }
+        }
         let file = format!("{}.rs", meta.name.replace('-', "_"));
         let found = walk_sources().iter().any(|p| p.ends_with(&file));
         assert!(found, "{} is not in a file named {file}", meta.name);

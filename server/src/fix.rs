@@ -110,11 +110,13 @@ pub enum FixMode {
     Unsafe,
 }
 
-/// Upper bound on fix rounds: every round removes a finding, so this is only a guard against a fix that
+/// Upper bound on fix rounds: every round removes findings, so this is only a guard against a fix that
 /// re-creates what it removed.
 const MAX_ROUNDS: usize = 100;
 
-/// Apply fixes one at a time, linting again after each, until no applicable fix changes the text.
+/// Apply fixes in rounds until no applicable fix changes the text: each round applies every chosen fix whose
+/// edits do not touch those already taken (the others wait for the next round, when the text has been linted
+/// again and their ranges are current).
 ///
 /// `lint` is the linter to re-run (the caller's kind and settings). Returns the final text and how many fixes
 /// were applied.
@@ -127,19 +129,37 @@ pub fn fix_all(
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
         let diagnostics = lint(&current);
-        let next = diagnostics.iter().find_map(|d| {
-            let fix = choose(d, mode)?;
-            fix.apply(&current).filter(|t| *t != current)
-        });
-        match next {
+        let mut taken: Vec<&Edit> = Vec::new();
+        let mut count = 0;
+        for fix in diagnostics.iter().filter_map(|d| choose(d, mode)) {
+            let duplicate = fix.edits.iter().all(|e| taken.contains(&e));
+            if duplicate
+                || fix
+                    .edits
+                    .iter()
+                    .any(|e| taken.iter().any(|t| touches(e.range, t.range)))
+            {
+                continue;
+            }
+            taken.extend(&fix.edits);
+            count += 1;
+        }
+        let edits: Vec<Edit> = taken.into_iter().cloned().collect();
+        match apply_edits(&current, &edits).filter(|t| *t != current) {
             Some(t) => {
                 current = t;
-                applied += 1;
+                applied += count;
             }
             None => break,
         }
     }
     (current, applied)
+}
+
+/// Whether two edits overlap or meet: edits that meet at one offset are kept apart, so the order in which two
+/// fixes insert at the same place never matters.
+fn touches(a: TextRange, b: TextRange) -> bool {
+    a.start <= b.end && b.start <= a.end
 }
 
 /// The fix a fix-all pass would apply for `diagnostic`, if any.

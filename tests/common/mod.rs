@@ -12,19 +12,28 @@ use dockwarden::fix::Fix;
 use dockwarden::rules::RuleId;
 use dockwarden::{Diagnostic, FileKind, lint};
 
-pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dockerfile")
-}
+/// The fixture directories and the kind their files are linted as (`other/` holds YAML that is no manifest).
+pub const FIXTURE_KINDS: [(&str, Option<FileKind>); 4] = [
+    ("dockerfile", Some(FileKind::Dockerfile)),
+    ("compose", Some(FileKind::Compose)),
+    ("kubernetes", Some(FileKind::Kubernetes)),
+    ("other", None),
+];
 
-/// Every Dockerfile fixture, sorted.
-pub fn fixtures() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
-        .expect("fixtures directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .collect();
-    files.sort();
-    files
+/// Every fixture with the kind it is linted as, sorted.
+pub fn fixtures() -> Vec<(PathBuf, Option<FileKind>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut out = Vec::new();
+    for (dir, kind) in FIXTURE_KINDS {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .expect("fixtures directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(|p| (p, kind)));
+    }
+    out
 }
 
 /// The shared corpus, when this checkout sits beside it (`../shared/corpus`) or `DOCKWARDEN_CORPUS` names it.
@@ -115,13 +124,71 @@ pub fn nodes(tree: &tree_sitter::Tree) -> Vec<(String, usize, usize, bool)> {
     }
 }
 
-fn error_nodes(text: &str) -> usize {
-    dockwarden::syntax::dockerfile::parse(text, None)
+fn error_nodes(kind: FileKind, text: &str) -> usize {
+    dockwarden::syntax::parse(kind.language(), text, None)
         .map_or(0, |tree| nodes(&tree).iter().filter(|n| n.3).count())
+}
+
+/// Leaves of a YAML stream as `path = value`, read by an independent parser (not ours).
+fn yaml_leaves(text: &str) -> Result<BTreeMap<String, String>, String> {
+    use serde::Deserialize;
+    let mut leaves = BTreeMap::new();
+    for (i, document) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
+        let value = serde_yaml_ng::Value::deserialize(document).map_err(|e| e.to_string())?;
+        let mut stack = vec![(format!("{i}"), value)];
+        while let Some((path, value)) = stack.pop() {
+            match value {
+                serde_yaml_ng::Value::Mapping(map) => {
+                    for (k, v) in map {
+                        let key = serde_yaml_ng::to_string(&k).unwrap_or_default();
+                        stack.push((format!("{path}.{}", key.trim()), v));
+                    }
+                }
+                serde_yaml_ng::Value::Sequence(items) => {
+                    for (j, v) in items.into_iter().enumerate() {
+                        stack.push((format!("{path}[{j}]"), v));
+                    }
+                }
+                serde_yaml_ng::Value::Tagged(tagged) => stack.push((path, tagged.value)),
+                leaf => {
+                    leaves.insert(path, serde_yaml_ng::to_string(&leaf).unwrap_or_default());
+                }
+            }
+        }
+    }
+    Ok(leaves)
+}
+
+/// A YAML fix keeps the data: the text still parses, and only as many existing values change or disappear
+/// as the fix has edits that replace or delete text (insertions only add). Merged copies (`<<: *anchor`) are
+/// not counted twice.
+fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
+    let Ok(before) = yaml_leaves(text) else {
+        return Ok(());
+    };
+    let after = yaml_leaves(fixed)
+        .map_err(|e| format!("fix `{}` breaks the YAML: {e}\n{fixed}", fix.title))?;
+    // Values merged through `<<` are copies of the anchored ones: count each written value once.
+    let changed = before
+        .iter()
+        .filter(|(path, _)| !path.contains(".<<"))
+        // An empty value (`securityContext:`) filled with keys is an addition, not a change.
+        .filter(|(_, value)| value.trim() != "null")
+        .filter(|(path, value)| after.get(*path) != Some(*value))
+        .count();
+    let rewrites = fix.edits.iter().filter(|e| !e.range.is_empty()).count();
+    if changed > rewrites {
+        return Err(format!(
+            "fix `{}` changes {changed} existing values with {rewrites} rewriting edits:\n{fixed}",
+            fix.title
+        ));
+    }
+    Ok(())
 }
 
 /// Check invariant 5 for one fix of one finding; returns a description of the violation, if any.
 pub fn check_fix(
+    kind: FileKind,
     text: &str,
     diagnostic: &Diagnostic,
     fix: &Fix,
@@ -133,8 +200,8 @@ pub fn check_fix(
     if fixed == text {
         return Err(format!("fix `{}` changes nothing", fix.title));
     }
-    let after = lint(&fixed, FileKind::Dockerfile);
-    if error_nodes(&fixed) > error_nodes(text) {
+    let after = lint(&fixed, kind);
+    if error_nodes(kind, &fixed) > error_nodes(kind, text) {
         return Err(format!(
             "fix `{}` adds syntax error nodes:\n{fixed}",
             fix.title
@@ -151,6 +218,9 @@ pub fn check_fix(
         > syntax_before
     {
         return Err(format!("fix `{}` adds a syntax error:\n{fixed}", fix.title));
+    }
+    if kind != FileKind::Dockerfile {
+        check_yaml_data(text, &fixed, fix)?;
     }
     let (was, now) = (counts(before), counts(&after));
     let rule = diagnostic.rule;
@@ -169,12 +239,10 @@ pub fn check_fix(
         }
     }
     // Applying fix-all again to a fixed file converges: a second pass changes nothing.
-    let (once, _) = dockwarden::fix::fix_all(&fixed, dockwarden::fix::FixMode::Unsafe, |t| {
-        lint(t, FileKind::Dockerfile)
-    });
-    let (twice, n) = dockwarden::fix::fix_all(&once, dockwarden::fix::FixMode::Unsafe, |t| {
-        lint(t, FileKind::Dockerfile)
-    });
+    let (once, _) =
+        dockwarden::fix::fix_all(&fixed, dockwarden::fix::FixMode::Unsafe, |t| lint(t, kind));
+    let (twice, n) =
+        dockwarden::fix::fix_all(&once, dockwarden::fix::FixMode::Unsafe, |t| lint(t, kind));
     if n != 0 || twice != once {
         return Err(format!("fixes do not converge after `{}`", fix.title));
     }

@@ -17,12 +17,20 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// The README's rule table, generated from the rules' metadata (a test keeps the README current).
 pub fn rule_table() -> String {
-    let mut out = String::from("| rule | severity | fix | what it reports |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| rule | kinds | severity | fix | what it reports |\n|---|---|---|---|---|\n",
+    );
     for rule in RuleId::ALL {
         let meta = rule.meta();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             meta.name,
+            rule.checks()
+                .kinds()
+                .iter()
+                .map(|k| k.letter().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
             meta.severity.as_str(),
             meta.fix.as_str(),
             meta.summary
@@ -42,9 +50,11 @@ pub fn rules(markdown: bool) -> ExitCode {
     }
     for rule in RuleId::ALL {
         let meta = rule.meta();
+        let kinds: String = rule.checks().kinds().iter().map(|k| k.letter()).collect();
         let line = format!(
-            "{:<28} {:<8} fix: {:<7} {}",
+            "{:<34} {:<4} {:<8} fix: {:<7} {}",
             meta.name,
+            kinds,
             meta.severity.as_str(),
             meta.fix.as_str(),
             meta.summary

@@ -27,6 +27,8 @@ macro_rules! registry {
                 match self {
                     $(RuleId::$variant => {
                         use $module as m;
+                        // Rules checking every kind specify every field; the rest default to none.
+                        #[allow(clippy::needless_update)]
                         Checks { $($kind: Some(m::$check),)* ..Checks::NONE }
                     })*
                 }
@@ -36,7 +38,7 @@ macro_rules! registry {
 }
 
 registry! {
-    SyntaxError => syntax_error [dockerfile: check_dockerfile],
+    SyntaxError => syntax_error [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     RunAsRoot => identity::run_as_root [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     NonNumericUser => identity::non_numeric_user [dockerfile: check_dockerfile],
     SudoInRun => identity::sudo_in_run [dockerfile: check_dockerfile],

@@ -1,11 +1,14 @@
 use crate::Diagnostic;
 use crate::model::dockerfile::Keyword;
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::model::yaml::Yaml;
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports text Docker cannot build: an unknown instruction, an instruction without arguments, a heredoc
-    /// that is never terminated.
+    /// Reports text that cannot be read: in a Dockerfile, what Docker cannot build (an unknown instruction, an
+    /// instruction without arguments, a heredoc that is never terminated); in YAML, what is not YAML, and
+    /// input dockwarden refuses to analyse in full (nesting deeper than it reads, aliases that would expand
+    /// into a "billion laughs").
     ///
     /// ## Why it matters
     /// The build fails at this line. Every other rule still runs on the rest of the file, so the findings stay
@@ -25,7 +28,7 @@ declare_rule! {
     name: "syntax-error",
     severity: Error,
     fix: None,
-    summary: "the file is not a valid Dockerfile here",
+    summary: "the file cannot be read here",
 }
 
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
@@ -75,6 +78,62 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                     heredoc.name, heredoc.name
                 ),
             ));
+        }
+    }
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    yaml_errors(cx.yaml, cx.tree, out);
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    yaml_errors(cx.yaml, cx.tree, out);
+}
+
+/// At most this many YAML syntax errors are reported: after the first few, the rest is noise.
+const MAX_YAML_ERRORS: usize = 10;
+
+fn yaml_errors(yaml: &Yaml, tree: Option<&tree_sitter::Tree>, out: &mut Vec<Diagnostic>) {
+    for problem in &yaml.problems {
+        out.push(Diagnostic::new(
+            RuleId::SyntaxError,
+            problem.range,
+            problem.message.clone(),
+        ));
+    }
+    let Some(tree) = tree else { return };
+    if !tree.root_node().has_error() {
+        return;
+    }
+    let mut cursor = tree.walk();
+    let mut reported = 0;
+    // Iterative pre-order walk that does not descend into error nodes.
+    loop {
+        let node = cursor.node();
+        let error = node.is_error() || node.is_missing();
+        if error && reported < MAX_YAML_ERRORS {
+            reported += 1;
+            let message = if node.is_missing() {
+                format!("invalid YAML: `{}` expected here", node.kind())
+            } else {
+                "invalid YAML here".to_owned()
+            };
+            out.push(Diagnostic::new(
+                RuleId::SyntaxError,
+                crate::TextRange::from(node.byte_range()),
+                message,
+            ));
+        }
+        if !error && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
         }
     }
 }

@@ -78,7 +78,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
                 crate::model::yaml::Value::Scalar(_, style) => *style,
                 _ => ScalarStyle::Plain,
             };
-            let bound = spec.strip_prefix("0.0.0.0:").unwrap_or(spec);
+            let bound = localhost(spec);
             let new = match style {
                 ScalarStyle::SingleQuoted => format!("'127.0.0.1:{bound}'"),
                 _ => format!("\"127.0.0.1:{bound}\""),
@@ -128,6 +128,19 @@ fn finding(
     diagnostic.with_fixes(fix)
 }
 
+/// The same port bound to 127.0.0.1: `8080:80` → `127.0.0.1:8080:80`, `0.0.0.0:80:80` → `127.0.0.1:80:80`, and
+/// a container port alone (a random host port) → `127.0.0.1::80`.
+fn localhost(spec: &str) -> String {
+    let spec = spec.trim();
+    let spec = spec.strip_prefix("0.0.0.0:").unwrap_or(spec);
+    let ports = spec.split('/').next().unwrap_or(spec);
+    if ports.contains(':') {
+        format!("127.0.0.1:{spec}")
+    } else {
+        format!("127.0.0.1::{spec}")
+    }
+}
+
 /// For a short-syntax port published without a host IP (or on `0.0.0.0`), the container port.
 /// `"8080:80"`, `"80"` (a random host port, still on every interface), `"0.0.0.0:5432:5432/tcp"`.
 fn all_interfaces(spec: &str) -> Option<Option<u16>> {
@@ -162,5 +175,8 @@ mod tests {
         assert_eq!(all_interfaces("127.0.0.1:5432:5432"), None);
         assert_eq!(all_interfaces("[::1]:5432:5432"), None);
         assert_eq!(all_interfaces("8000-8010:8000-8010"), Some(Some(8000)));
+        assert_eq!(all_interfaces("127.0.0.1::8008"), None);
+        assert_eq!(super::localhost("8008"), "127.0.0.1::8008");
+        assert_eq!(super::localhost("0.0.0.0:53:53/udp"), "127.0.0.1:53:53/udp");
     }
 }
