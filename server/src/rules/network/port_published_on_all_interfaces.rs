@@ -80,11 +80,11 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             };
             let bound = localhost(spec);
             let new = match style {
-                ScalarStyle::SingleQuoted => format!("'127.0.0.1:{bound}'"),
-                _ => format!("\"127.0.0.1:{bound}\""),
+                ScalarStyle::SingleQuoted => format!("'{bound}'"),
+                _ => format!("\"{bound}\""),
             };
             let fix = Fix::unsafe_(
-                format!("Publish on 127.0.0.1 only (`127.0.0.1:{bound}`)"),
+                format!("Publish on 127.0.0.1 only (`{bound}`)"),
                 vec![replace_value(yaml, item, &new)],
             )
             .preferred(true);
