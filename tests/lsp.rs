@@ -357,3 +357,126 @@ fn a_thousand_rapid_edits_end_where_a_fresh_open_does() {
     assert_eq!(strip(&incremental), strip(&fresh), "final text:\n{text:?}");
     client.shutdown();
 }
+
+/// Ask for the quick fixes of `diagnostic`, apply the one whose title starts with `title` (or the preferred
+/// one), send the edits as a change, and return the new text and the diagnostics of the new version.
+fn apply_action(
+    client: &mut Client,
+    uri: &str,
+    text: &str,
+    version: i64,
+    diagnostic: &Value,
+    title: Option<&str>,
+) -> (String, Vec<Value>) {
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}
+        }),
+    );
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let action = actions
+        .iter()
+        .find(|a| match title {
+            Some(t) => a["title"].as_str().is_some_and(|s| s.starts_with(t)),
+            None => a["isPreferred"] == json!(true),
+        })
+        .unwrap_or_else(|| panic!("no action {title:?} among {actions:#?}"))
+        .clone();
+    let edits = action["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let new_text = apply_edits(text, &edits, true);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": version + 1},
+            "contentChanges": [{"text": new_text}]
+        }),
+    );
+    let diagnostics = client.published(uri, version + 1);
+    (new_text, diagnostics)
+}
+
+const HARDENED_RULES: [&str; 5] = [
+    "run-as-root",
+    "privilege-escalation",
+    "capabilities-not-dropped",
+    "writable-root-filesystem",
+    "unconfined-profile",
+];
+
+#[test]
+fn harden_a_deployment_and_a_compose_service() {
+    let mut client = Client::start();
+    client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+
+    let uri = "file:///work/app/k8s/web.yaml";
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          securityContext: {}\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.published(uri, 1);
+    let mut codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    codes.sort_unstable();
+    let mut expected = HARDENED_RULES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(codes, expected);
+    let (hardened, after) = apply_action(
+        &mut client,
+        uri,
+        text,
+        1,
+        &diagnostics[0],
+        Some("Harden this container (`app`)"),
+    );
+    assert!(
+        after
+            .iter()
+            .all(|d| !HARDENED_RULES.contains(&d["code"].as_str().unwrap_or(""))),
+        "{hardened}\n{after:#?}"
+    );
+    assert!(
+        hardened.contains("runAsNonRoot: true") && hardened.contains("drop: [ALL]"),
+        "{hardened}"
+    );
+
+    let uri = "file:///work/app/compose.yaml";
+    let mut text = "services:\n  db:\n    image: postgres:17\n    privileged: true\n    ports: [\"5432:5432\"]\n".to_owned();
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": text}}));
+    let mut diagnostics = client.published(uri, 1);
+    let mut version = 1;
+    for rule in [
+        "privileged-container",
+        "capabilities-not-dropped",
+        "port-published-on-all-interfaces",
+    ] {
+        let diagnostic = diagnostics
+            .iter()
+            .find(|d| d["code"] == json!(rule))
+            .cloned()
+            .unwrap_or_else(|| panic!("{rule} missing:\n{text}"));
+        let (new_text, after) = apply_action(&mut client, uri, &text, version, &diagnostic, None);
+        version += 1;
+        text = new_text;
+        diagnostics = after;
+        assert!(
+            diagnostics.iter().all(|d| d["code"] != json!(rule)),
+            "{rule} still there:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("cap_drop: [ALL]")
+            && text.contains("127.0.0.1:5432:5432")
+            && !text.contains("privileged"),
+        "{text}"
+    );
+    client.shutdown();
+}

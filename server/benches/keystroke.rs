@@ -1,7 +1,9 @@
 //! Benchmarks of the two budgets, run against the release binary:
 //! - keystroke latency: after the first diagnostics of a 264-line corpus Dockerfile, type 300 characters at
 //!   its end, one `didChange` each, and time each from sending to receiving the diagnostics of that version;
-//! - `dockwarden check` over every corpus Dockerfile, wall time.
+//! - `dockwarden check` over every corpus Dockerfile, wall time;
+//! - the same two for YAML: typing at the top of a 3,000-line stream of corpus Deployments, and `check` over
+//!   every corpus Compose file and manifest.
 //!
 //! `cargo bench --bench keystroke` (needs the corpus: `../shared/corpus` or `DOCKWARDEN_CORPUS`).
 
@@ -32,21 +34,30 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn keystrokes(corpus: &std::path::Path) {
-    let path = corpus.join("dockerfiles").join(KEYSTROKE_FILE);
-    let mut text = std::fs::read_to_string(&path).expect("keystroke file");
+/// Time 300 single-character `didChange`s typed at `(line, column)` onwards; `typed` supplies the characters.
+fn keystrokes(label: &str, uri: &str, language: &str, mut text: String, at_end: bool) {
     let mut client = lsp::Client::start();
     client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
-    let uri = "file:///bench/Dockerfile";
-    client.open(uri, &text);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+    );
     client.published(uri, 1);
-    let typed = "RUN echo \"typing at the end of the file\" && true\n";
+    let typed = "# typing while the server keeps up, one character at a time\n";
     let mut latencies = Vec::with_capacity(300);
+    let mut top_column = 0;
+    let mut top_line = 0;
     for (i, c) in typed.chars().cycle().take(300).enumerate() {
         let version = i as i64 + 2;
-        let lines: Vec<&str> = text.split('\n').collect();
-        let line = lines.len() - 1;
-        let character = lines[line].encode_utf16().count();
+        let (line, character) = if at_end {
+            let lines: Vec<&str> = text.split('\n').collect();
+            (
+                lines.len() - 1,
+                lines[lines.len() - 1].encode_utf16().count(),
+            )
+        } else {
+            (top_line, top_column)
+        };
         let started = Instant::now();
         client.notify("textDocument/didChange", json!({
             "textDocument": {"uri": uri, "version": version},
@@ -54,12 +65,19 @@ fn keystrokes(corpus: &std::path::Path) {
         }));
         client.published(uri, version);
         latencies.push(started.elapsed());
-        text.push(c);
+        if at_end {
+            text.push(c);
+        } else if c == '\n' {
+            top_line += 1;
+            top_column = 0;
+        } else {
+            top_column += c.len_utf16();
+        }
     }
     client.shutdown();
     latencies.sort();
     println!(
-        "keystroke latency ({} lines, 300 didChange): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        "keystroke latency, {label} ({} lines, 300 didChange): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
         text.lines().count(),
         percentile(&latencies, 50.0).as_secs_f64() * 1e3,
         percentile(&latencies, 99.0).as_secs_f64() * 1e3,
@@ -67,12 +85,47 @@ fn keystrokes(corpus: &std::path::Path) {
     );
 }
 
-fn check_corpus(corpus: &std::path::Path) {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join("dockerfiles"))
-        .expect("corpus")
+/// The corpus k8s files that contain `kind: Deployment`, in name order, joined with `---` until the stream
+/// passes 3,000 lines.
+fn deployments_stream(corpus: &std::path::Path) -> String {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join("k8s"))
+        .expect("corpus k8s")
         .flatten()
         .map(|e| e.path())
         .collect();
+    files.sort();
+    let mut out = String::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        if !text.contains("kind: Deployment") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("---\n");
+        }
+        out.push_str(&text);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        if out.lines().count() > 3000 {
+            break;
+        }
+    }
+    out
+}
+
+fn check_corpus(label: &str, corpus: &std::path::Path, dirs: &[&str]) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        files.extend(
+            std::fs::read_dir(corpus.join(dir))
+                .expect("corpus")
+                .flatten()
+                .map(|e| e.path()),
+        );
+    }
     files.sort();
     let mut runs = Vec::new();
     for _ in 0..10 {
@@ -87,7 +140,7 @@ fn check_corpus(corpus: &std::path::Path) {
     }
     runs.sort();
     println!(
-        "dockwarden check over {} corpus Dockerfiles: median {:.1} ms, min {:.1} ms, max {:.1} ms (10 runs)",
+        "dockwarden check over {} corpus {label}: median {:.1} ms, min {:.1} ms, max {:.1} ms (10 runs)",
         files.len(),
         runs[runs.len() / 2].as_secs_f64() * 1e3,
         runs[0].as_secs_f64() * 1e3,
@@ -101,6 +154,27 @@ fn main() {
         return;
     }
     let corpus = corpus();
-    keystrokes(&corpus);
-    check_corpus(&corpus);
+    let dockerfile = std::fs::read_to_string(corpus.join("dockerfiles").join(KEYSTROKE_FILE))
+        .expect("keystroke file");
+    keystrokes(
+        "Dockerfile, typing at the end",
+        "file:///bench/Dockerfile",
+        "dockerfile",
+        dockerfile,
+        true,
+    );
+    let stream = deployments_stream(&corpus);
+    keystrokes(
+        "k8s Deployments stream, typing at the top",
+        "file:///bench/deployments.yaml",
+        "yaml",
+        stream,
+        false,
+    );
+    check_corpus("Dockerfiles", &corpus, &["dockerfiles"]);
+    check_corpus(
+        "Compose files and k8s manifests",
+        &corpus,
+        &["compose", "k8s"],
+    );
 }

@@ -82,6 +82,26 @@ impl Diagnostic {
         self
     }
 
+    /// The same finding with every range moved by `delta` bytes (its text moved, unchanged, within the file).
+    pub fn shifted(mut self, delta: isize) -> Self {
+        let shift = |r: TextRange| {
+            TextRange::new(
+                r.start.saturating_add_signed(delta),
+                r.end.saturating_add_signed(delta),
+            )
+        };
+        self.range = shift(self.range);
+        for related in &mut self.related {
+            related.range = shift(related.range);
+        }
+        for fix in &mut self.fixes {
+            for edit in &mut fix.edits {
+                edit.range = shift(edit.range);
+            }
+        }
+        self
+    }
+
     /// The fix to apply when one must be chosen: the preferred one, else the first.
     pub fn preferred_fix(&self) -> Option<&Fix> {
         self.fixes

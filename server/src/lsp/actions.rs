@@ -36,11 +36,16 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
                 continue;
             };
             for fix in data.fixes {
+                // A fix computed for another version of the document is stale: the client asks again once
+                // it has the current diagnostics.
+                let Some(edits) = text_edits(backend, &uri, data.version, &fix.edits) else {
+                    continue;
+                };
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diagnostic.clone()]),
-                    edit: Some(edit(&uri, Some(data.version), fix.edits)),
+                    edit: Some(edit(&uri, Some(data.version), edits)),
                     is_preferred: Some(fix.preferred),
                     ..CodeAction::default()
                 }));
@@ -81,6 +86,26 @@ fn ours(backend: &Backend, uri: &Uri, from_client: Vec<Diagnostic>) -> Vec<Diagn
                 .cloned()
         })
         .collect()
+}
+
+/// Byte-offset edits of document version `version` as protocol edits, if that version is the current one.
+fn text_edits(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+    edits: &[(usize, usize, String)],
+) -> Option<Vec<TextEdit>> {
+    let encoding = backend.session().encoding;
+    let documents = backend.documents();
+    let document = documents.get(uri).filter(|d| d.version == version)?;
+    let edits = edits
+        .iter()
+        .map(|(start, end, new_text)| TextEdit {
+            range: convert::range(&document.rope, TextRange::new(*start, *end), encoding),
+            new_text: new_text.clone(),
+        })
+        .collect();
+    Some(edits)
 }
 
 fn edit(uri: &Uri, version: Option<i32>, edits: Vec<TextEdit>) -> WorkspaceEdit {

@@ -42,13 +42,15 @@ pub struct Backend {
     documents: Mutex<HashMap<Uri, Document>>,
 }
 
-/// A fix as shipped in `Diagnostic.data`: already in protocol positions, ready to become a code action.
+/// A fix as shipped in `Diagnostic.data`. Edits are byte offsets into the document version the fix was
+/// computed for: compact (a manifest with hundreds of findings re-sends all of them on every keystroke), and
+/// converted to protocol positions only when an action is asked for — and only if the version still matches.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FixData {
     pub title: String,
     pub safe: bool,
     pub preferred: bool,
-    pub edits: Vec<tower_lsp_server::ls_types::TextEdit>,
+    pub edits: Vec<(usize, usize, String)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,10 +156,7 @@ pub fn to_lsp(
             edits: f
                 .edits
                 .iter()
-                .map(|e| tower_lsp_server::ls_types::TextEdit {
-                    range: convert::range(rope, e.range, encoding),
-                    new_text: e.new_text.clone(),
-                })
+                .map(|e| (e.range.start, e.range.end, e.new_text.clone()))
                 .collect(),
         })
         .collect();

@@ -111,24 +111,37 @@ impl Yaml {
             .named_children(&mut cursor)
             .filter(|n| n.kind() == "document")
         {
-            let mut builder = Builder {
-                source,
-                yaml: &mut yaml,
-                anchors: HashMap::new(),
-                cut: false,
-            };
-            let mut doc_cursor = document.walk();
-            let content = document
-                .named_children(&mut doc_cursor)
-                .find(|n| matches!(n.kind(), "block_node" | "flow_node"));
-            let root = content.map(|n| builder.node(n, 0));
-            yaml.documents.push(Document {
-                root,
-                range: TextRange::from(document.byte_range()),
-            });
+            yaml.add_document(source, document);
         }
         yaml.check_expansion();
         yaml
+    }
+
+    /// Build the view of one `document` node of a stream: what the server re-reads when only that document
+    /// changed (anchors never cross documents, so the result is the same as in the whole stream).
+    pub fn build_document(source: &str, document: tree_sitter::Node) -> Self {
+        let mut yaml = Yaml::default();
+        yaml.add_document(source, document);
+        yaml.check_expansion();
+        yaml
+    }
+
+    fn add_document(&mut self, source: &str, document: tree_sitter::Node) {
+        let mut builder = Builder {
+            source,
+            yaml: self,
+            anchors: HashMap::new(),
+            cut: false,
+        };
+        let mut cursor = document.walk();
+        let content = document
+            .named_children(&mut cursor)
+            .find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+        let root = content.map(|n| builder.node(n, 0));
+        self.documents.push(Document {
+            root,
+            range: TextRange::from(document.byte_range()),
+        });
     }
 
     pub fn node(&self, id: NodeId) -> &Node {

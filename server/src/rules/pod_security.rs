@@ -291,7 +291,10 @@ fn capabilities_edit(cx: &KubernetesContext, own: Option<NodeId>) -> Option<Edit
 pub fn harden_fix(cx: &KubernetesContext, c: ContainerRef) -> Option<Fix> {
     let edits = edits(cx, c, &Want::ALL);
     (!edits.is_empty()).then(|| {
-        let title = format!("Harden {}: non-root uid 10001, no privilege escalation, read-only root, drop ALL capabilities, RuntimeDefault seccomp", describe(c));
+        let title = format!(
+            "Harden this container (`{}`): non-root 10001, no privilege escalation, read-only root, drop ALL, RuntimeDefault seccomp",
+            c.container.name
+        );
         Fix::unsafe_(title, edits).preferred(true)
     })
 }
