@@ -452,19 +452,17 @@ fn harden_a_deployment_and_a_compose_service() {
     let mut text = "services:\n  db:\n    image: postgres:17\n    privileged: true\n    ports: [\"5432:5432\"]\n".to_owned();
     client.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": text}}));
     let mut diagnostics = client.published(uri, 1);
-    let mut version = 1;
-    for rule in [
+    for (version, rule) in (1..).zip([
         "privileged-container",
         "capabilities-not-dropped",
         "port-published-on-all-interfaces",
-    ] {
+    ]) {
         let diagnostic = diagnostics
             .iter()
             .find(|d| d["code"] == json!(rule))
             .cloned()
             .unwrap_or_else(|| panic!("{rule} missing:\n{text}"));
         let (new_text, after) = apply_action(&mut client, uri, &text, version, &diagnostic, None);
-        version += 1;
         text = new_text;
         diagnostics = after;
         assert!(

@@ -36,8 +36,9 @@ pub mod secrets;
 pub mod syntax;
 pub mod text_range;
 pub mod yaml_edit;
+pub mod yaml_stream;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::FileKind;
-pub use lint::{lint, lint_parsed};
+pub use lint::lint;
 pub use text_range::TextRange;

@@ -3,33 +3,28 @@
 use std::path::Path;
 
 use crate::Diagnostic;
-use crate::document::{FileKind, is_yaml_name, kind_from_content, kind_from_name, yaml_kind};
+use crate::document::{FileKind, is_yaml_name, kind_from_content, kind_from_name};
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId};
 use crate::syntax::Language;
+use crate::yaml_stream::{Mode, YamlStream};
 
 /// Parse and lint `source` as `kind`.
 pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
-    let tree = crate::syntax::parse(kind.language(), source, None);
-    lint_parsed(source, kind, tree.as_ref())
-}
-
-/// Lint `source` with a tree already parsed (incrementally, in the server).
-pub fn lint_parsed(
-    source: &str,
-    kind: FileKind,
-    tree: Option<&tree_sitter::Tree>,
-) -> Vec<Diagnostic> {
     match kind.language() {
-        Language::Dockerfile => lint_dockerfile(source, tree),
-        Language::Yaml => lint_yaml(source, kind, &Yaml::build(source, tree), tree),
+        Language::Dockerfile => lint_dockerfile(
+            source,
+            crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
+        ),
+        Language::Yaml => YamlStream::default().update(source, Mode::Force(kind)).1,
     }
 }
 
-fn lint_dockerfile(source: &str, tree: Option<&tree_sitter::Tree>) -> Vec<Diagnostic> {
+/// Lint a Dockerfile with a tree already parsed (incrementally, in the server).
+pub fn lint_dockerfile(source: &str, tree: Option<&tree_sitter::Tree>) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
     let cx = DockerfileContext {
         source,
@@ -90,6 +85,22 @@ pub fn lint_yaml(
 fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.rule));
     out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
+    // Findings at one place can share an action (several container findings offer "Harden this container"):
+    // an editor lists every action of every finding under the cursor, so each is kept on the first only.
+    for i in 1..out.len() {
+        let (before, rest) = out.split_at_mut(i);
+        let current = &mut rest[0];
+        let earlier: Vec<&Diagnostic> = before
+            .iter()
+            .rev()
+            .take_while(|d| d.range == current.range)
+            .collect();
+        if !earlier.is_empty() {
+            current
+                .fixes
+                .retain(|fix| !earlier.iter().any(|d| d.fixes.contains(fix)));
+        }
+    }
     out
 }
 
@@ -106,7 +117,7 @@ pub fn detect(name: Option<&Path>, source: &str) -> Option<FileKind> {
             return Some(kind);
         }
     }
-    let tree = crate::syntax::parse(Language::Yaml, source, None);
-    let yaml = Yaml::build(source, tree.as_ref());
-    yaml_kind(by_name, source, &yaml)
+    YamlStream::default()
+        .update(source, Mode::Detect(by_name))
+        .0
 }

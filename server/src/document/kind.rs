@@ -5,8 +5,6 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::model::compose::looks_like_compose;
-use crate::model::kubernetes::looks_like_kubernetes;
 use crate::model::yaml::{ScalarStyle, Value, Yaml};
 use crate::syntax::Language;
 
@@ -94,18 +92,6 @@ pub fn kind_from_content(text: &str) -> Option<FileKind> {
     None
 }
 
-/// What a YAML text is: Compose when its name says so or its content has services with `image:`/`build:`;
-/// Kubernetes when a document has `apiVersion` and `kind`; nothing for Helm templates and any other YAML.
-pub fn yaml_kind(name_kind: Option<FileKind>, text: &str, yaml: &Yaml) -> Option<FileKind> {
-    if is_helm_template(text, yaml) {
-        return None;
-    }
-    if name_kind == Some(FileKind::Compose) || looks_like_compose(yaml) {
-        return Some(FileKind::Compose);
-    }
-    looks_like_kubernetes(yaml).then_some(FileKind::Kubernetes)
-}
-
 /// A Helm template has `{{ … }}` actions where YAML structure goes: a line that starts with `{{`, or a value
 /// or item that does. Inside quoted strings and block scalars (PrometheusRule and Alertmanager templates)
 /// `{{` is just text.
@@ -140,9 +126,7 @@ mod tests {
     use super::*;
 
     fn yaml_kind_of(name: &str, text: &str) -> Option<FileKind> {
-        let tree = crate::syntax::parse(Language::Yaml, text, None);
-        let yaml = Yaml::build(text, tree.as_ref());
-        yaml_kind(kind_from_name(Path::new(name)), text, &yaml)
+        crate::lint::detect(Some(Path::new(name)), text)
     }
 
     #[test]

@@ -3,7 +3,5 @@
 mod kind;
 mod line_index;
 
-pub use kind::{
-    FileKind, is_helm_template, is_yaml_name, kind_from_content, kind_from_name, yaml_kind,
-};
+pub use kind::{FileKind, is_helm_template, is_yaml_name, kind_from_content, kind_from_name};
 pub use line_index::{LineCol, LineIndex};

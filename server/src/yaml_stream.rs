@@ -1,0 +1,273 @@
+//! A YAML file read as a stream of documents, each parsed and linted on its own.
+//!
+//! Kubernetes files are often long streams of manifests (`---`). tree-sitter-yaml's scanner state includes
+//! the line number, so one inserted line break invalidates every later subtree and a whole 3,000-line stream
+//! is parsed again. Documents are independent in YAML (anchors do not cross `---`), so each document is kept
+//! with its own tree and findings: an edit reparses, incrementally, only the document it touched, and the
+//! findings of the others are reused, moved to where their text now is. The CLI reads files the same way,
+//! so the editor and CI agree by construction.
+
+use tree_sitter::Tree;
+
+use crate::document::{FileKind, is_helm_template};
+use crate::fix::Edit;
+use crate::model::compose::looks_like_compose;
+use crate::model::kubernetes::looks_like_kubernetes;
+use crate::model::yaml::Yaml;
+use crate::syntax::{Language, edit_tree, parse};
+use crate::{Diagnostic, TextRange};
+
+/// How to decide what the stream is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// From content, with what the file's name says (Compose files are named).
+    Detect(Option<FileKind>),
+    /// As this kind, whatever the content.
+    Force(FileKind),
+}
+
+/// One document of the stream.
+struct Chunk {
+    text: String,
+    tree: Option<Tree>,
+    manifest: bool,
+    compose: bool,
+    helm: bool,
+    /// Findings as a Kubernetes document, relative to the chunk's start.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The documents of a YAML file as last read.
+#[derive(Default)]
+pub struct YamlStream {
+    chunks: Vec<Chunk>,
+}
+
+impl YamlStream {
+    /// Read `text` (the whole file) again, reusing what did not change; returns what the file is and its
+    /// findings.
+    pub fn update(&mut self, text: &str, mode: Mode) -> (Option<FileKind>, Vec<Diagnostic>) {
+        let ranges = split_documents(text);
+        let mut old: Vec<Option<Chunk>> = std::mem::take(&mut self.chunks)
+            .into_iter()
+            .map(Some)
+            .collect();
+        for (index, range) in ranges.iter().enumerate() {
+            let slice = range.slice(text);
+            let unchanged = old
+                .iter_mut()
+                .find(|c| c.as_ref().is_some_and(|c| c.text == slice));
+            let chunk = match unchanged.and_then(Option::take) {
+                Some(chunk) => chunk,
+                // Reparse incrementally from the document that was at this place, if any.
+                None => read_chunk(slice, old.get_mut(index).and_then(Option::take)),
+            };
+            self.chunks.push(chunk);
+        }
+        let kind = match mode {
+            Mode::Force(kind) => Some(kind),
+            Mode::Detect(name) => {
+                if self.chunks.iter().any(|c| c.helm) {
+                    None
+                } else if name == Some(FileKind::Compose)
+                    || self.chunks.first().is_some_and(|c| c.compose)
+                {
+                    Some(FileKind::Compose)
+                } else {
+                    self.chunks
+                        .iter()
+                        .any(|c| c.manifest)
+                        .then_some(FileKind::Kubernetes)
+                }
+            }
+        };
+        let diagnostics = match kind {
+            Some(FileKind::Kubernetes) => self
+                .chunks
+                .iter()
+                .zip(&ranges)
+                .flat_map(|(chunk, range)| {
+                    let start = isize::try_from(range.start).unwrap_or(0);
+                    chunk
+                        .diagnostics
+                        .iter()
+                        .cloned()
+                        .map(move |d| d.shifted(start))
+                })
+                .collect(),
+            // A Compose file is one document, read with its tree; one with several documents is read whole.
+            Some(kind) => match self.chunks.as_slice() {
+                [only] => {
+                    let yaml = Yaml::build(text, only.tree.as_ref());
+                    crate::lint::lint_yaml(text, kind, &yaml, only.tree.as_ref())
+                }
+                _ => {
+                    let tree = parse(Language::Yaml, text, None);
+                    let yaml = Yaml::build(text, tree.as_ref());
+                    crate::lint::lint_yaml(text, kind, &yaml, tree.as_ref())
+                }
+            },
+            None => Vec::new(),
+        };
+        (kind, diagnostics)
+    }
+}
+
+/// Parse and lint one document, incrementally from `previous` when there is one.
+fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
+    let tree = match previous {
+        Some(Chunk {
+            text: old_text,
+            tree: Some(mut old_tree),
+            ..
+        }) => {
+            let edit = single_edit(&old_text, text);
+            edit_tree(&mut old_tree, &old_text, edit.range, &edit.new_text);
+            parse(Language::Yaml, text, Some(&old_tree))
+        }
+        _ => parse(Language::Yaml, text, None),
+    };
+    let yaml = Yaml::build(text, tree.as_ref());
+    let diagnostics = crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, tree.as_ref());
+    Chunk {
+        text: text.to_owned(),
+        manifest: looks_like_kubernetes(&yaml),
+        compose: looks_like_compose(&yaml),
+        helm: is_helm_template(text, &yaml),
+        tree,
+        diagnostics,
+    }
+}
+
+/// The one edit that turns `old` into `new`: what lies between their common prefix and suffix.
+pub fn single_edit(old: &str, new: &str) -> Edit {
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    Edit::replace(
+        TextRange::new(prefix, old.len() - suffix),
+        &new[prefix..new.len() - suffix],
+    )
+}
+
+/// The documents of a stream: a new one starts at every `---` line (a document marker at column 0 also ends
+/// any block scalar, so this split is exact). Text before the first marker is the first document.
+pub fn split_documents(text: &str) -> Vec<TextRange> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset > 0 {
+            let rest = line.strip_prefix("---");
+            if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\n', '\r'])) {
+                starts.push(offset);
+            }
+        }
+        offset += line.len();
+    }
+    let mut ranges: Vec<TextRange> = starts
+        .windows(2)
+        .map(|w| TextRange::new(w[0], w[1]))
+        .collect();
+    ranges.push(TextRange::new(*starts.last().unwrap_or(&0), text.len()));
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_split_at_markers_only() {
+        let text = "a: 1\n---\nb: |\n  ---x\n--- # c\nc: 3\n---";
+        let parts: Vec<&str> = split_documents(text)
+            .iter()
+            .map(|r| r.slice(text))
+            .collect();
+        assert_eq!(
+            parts,
+            ["a: 1\n", "---\nb: |\n  ---x\n", "--- # c\nc: 3\n", "---"]
+        );
+    }
+
+    #[test]
+    fn single_edits() {
+        let edit = single_edit("abcdef", "abXYef");
+        assert_eq!(
+            (edit.range, edit.new_text.as_str()),
+            (TextRange::new(2, 4), "XY")
+        );
+        let edit = single_edit("é", "è");
+        assert_eq!(edit.range, TextRange::new(0, 2));
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    fn pod(name: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext: {{privileged: true}}\n"
+        )
+    }
+
+    #[test]
+    fn a_stream_updated_in_place_equals_a_fresh_read() {
+        let text = format!(
+            "{}---\n{}---\nnot: [a, manifest]\n---\n{}",
+            pod("a"),
+            pod("b"),
+            pod("c")
+        );
+        let mut stream = YamlStream::default();
+        let (kind, first) = stream.update(&text, Mode::Detect(None));
+        assert_eq!(kind, Some(FileKind::Kubernetes));
+        assert_eq!(
+            first,
+            YamlStream::default()
+                .update(&text, Mode::Force(FileKind::Kubernetes))
+                .1
+        );
+        // Insert lines into the second document: the others are reused, shifted; the second is reparsed
+        // incrementally.
+        let edited = text.replacen("  name: b\n", "  name: bb\n# more\n\n", 1);
+        let (_, second) = stream.update(&edited, Mode::Detect(None));
+        assert_eq!(
+            second,
+            YamlStream::default()
+                .update(&edited, Mode::Force(FileKind::Kubernetes))
+                .1
+        );
+        assert_ne!(first, second);
+        // A syntax error stays in its document.
+        let broken = edited.replacen("not: [a, manifest]", "not: [a, manifest", 1);
+        let (_, third) = stream.update(&broken, Mode::Detect(None));
+        assert_eq!(
+            third,
+            YamlStream::default()
+                .update(&broken, Mode::Force(FileKind::Kubernetes))
+                .1
+        );
+        assert!(
+            third
+                .iter()
+                .any(|d| d.rule == crate::rules::RuleId::SyntaxError)
+        );
+    }
+}
