@@ -5,7 +5,7 @@
 
 use crate::TextRange;
 use crate::fix::Edit;
-use crate::model::yaml::{NodeId, Value, Yaml};
+use crate::model::yaml::{NodeId, ScalarStyle, Value, Yaml};
 use crate::rules::support::{line_end_with_break, line_ending, line_start};
 
 /// A small YAML value to insert.
@@ -162,6 +162,78 @@ pub fn append_item(source: &str, yaml: &Yaml, seq: NodeId, item: &str) -> Option
         at,
         format!("{}{}- {item}", line_ending(source), " ".repeat(indent)),
     ))
+}
+
+/// Remove `item` from sequence `seq`: its `- item` line in block style, the item and one comma in flow style.
+pub fn remove_item(source: &str, yaml: &Yaml, seq: NodeId, item: NodeId) -> Option<Edit> {
+    let node = yaml.node(seq);
+    let Value::Sequence(items) = &node.value else {
+        return None;
+    };
+    let range = yaml.node(item).range;
+    let range = TextRange::new(range.start, content_end(source, range));
+    if node.flow {
+        if items.len() == 1 {
+            return Some(Edit::replace(node.range, "[]"));
+        }
+        let after = &source[range.end..];
+        if after.trim_start().starts_with(',') {
+            let comma = range.end + after.find(',')? + 1;
+            let spaces = source[comma..].len() - source[comma..].trim_start_matches(' ').len();
+            return Some(Edit::delete(TextRange::new(range.start, comma + spaces)));
+        }
+        let before = &source[..range.start];
+        let comma = before.rfind(',')?;
+        return Some(Edit::delete(TextRange::new(comma, range.end)));
+    }
+    if items.len() == 1 {
+        // The list would become null: keep it a list, `key: []`, written after the key's colon.
+        let before = &source[..node.range.start];
+        let colon = before.rfind(':')?;
+        if !before[colon + 1..].trim().is_empty() {
+            return None;
+        }
+        let line = TextRange::new(
+            line_start(source, range.start),
+            line_end_with_break(source, range.end),
+        );
+        let eol = if source[line.start..line.end].ends_with(['\n', '\r']) {
+            line_ending(source)
+        } else {
+            ""
+        };
+        return Some(Edit::replace(
+            TextRange::new(colon + 1, line.end),
+            format!(" []{eol}"),
+        ));
+    }
+    Some(Edit::delete(TextRange::new(
+        line_start(source, range.start),
+        line_end_with_break(source, range.end),
+    )))
+}
+
+/// `text` written as a scalar in the style of the scalar at `node`: plain stays plain when YAML allows it,
+/// single quotes stay single, anything else is double-quoted.
+pub fn styled_scalar(yaml: &Yaml, node: NodeId, text: &str) -> String {
+    let style = match &yaml.node(yaml.resolve(node)).value {
+        Value::Scalar(_, style) => *style,
+        _ => ScalarStyle::DoubleQuoted,
+    };
+    let plain_ok = !text.is_empty()
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text.starts_with([
+            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`', ' ',
+        ])
+        && !text.ends_with(' ');
+    match style {
+        ScalarStyle::Plain if plain_ok => text.to_owned(),
+        ScalarStyle::SingleQuoted => format!("'{}'", text.replace('\'', "''")),
+        _ => format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")),
+    }
 }
 
 /// Replace a scalar value.

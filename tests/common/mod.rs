@@ -159,6 +159,27 @@ fn yaml_leaves(text: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(leaves)
 }
 
+/// `a[3].b[0]` → `a[].b[]`.
+fn unindexed(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push('[');
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// A YAML fix keeps the data: the text still parses, and only as many existing values change or disappear
 /// as the fix has edits that replace or delete text (insertions only add). Merged copies (`<<: *anchor`) are
 /// not counted twice.
@@ -168,14 +189,31 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
     };
     let after = yaml_leaves(fixed)
         .map_err(|e| format!("fix `{}` breaks the YAML: {e}\n{fixed}", fix.title))?;
-    // Values merged through `<<` are copies of the anchored ones: count each written value once.
-    let changed = before
-        .iter()
-        .filter(|(path, _)| !path.contains(".<<"))
+    // Values merged through `<<` are copies of the anchored ones: count each written value once. Sequence
+    // indices are left out, so removing one item of a list changes one value, not all that follow it.
+    let written = |leaves: &BTreeMap<String, String>| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = leaves
+            .iter()
+            .filter(|(path, _)| !path.contains(".<<"))
+            .map(|(path, value)| (unindexed(path), value.clone()))
+            .collect();
+        out.sort();
+        out
+    };
+    let mut remaining = written(&after);
+    let mut changed = 0;
+    for leaf in written(&before) {
         // An empty value (`securityContext:`) filled with keys is an addition, not a change.
-        .filter(|(_, value)| value.trim() != "null")
-        .filter(|(path, value)| after.get(*path) != Some(*value))
-        .count();
+        if leaf.1.trim() == "null" {
+            continue;
+        }
+        match remaining.binary_search(&leaf) {
+            Ok(at) => {
+                remaining.remove(at);
+            }
+            Err(_) => changed += 1,
+        }
+    }
     let rewrites = fix.edits.iter().filter(|e| !e.range.is_empty()).count();
     if changed > rewrites {
         return Err(format!(

@@ -33,3 +33,127 @@ pub fn add_to_list(cx: &ComposeContext, service: &Service, key: &str, item: &str
         ),
     }
 }
+
+/// A volume of a Compose service, short (`./data:/data:ro`) or long syntax.
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub source: String,
+    /// A host path (bind mount), not a named or anonymous volume.
+    pub bind: bool,
+    pub read_only: bool,
+    /// An access mode is written (`:rw`, `:z`…), so `ro` joins it with a comma.
+    pub has_mode: bool,
+    /// The item in `volumes:`.
+    pub node: NodeId,
+    /// Written as one string (`source:target[:mode]`).
+    pub short: bool,
+}
+
+pub fn volumes(yaml: &Yaml, service: &Service) -> Vec<Volume> {
+    let Some(member) = yaml.get(service.node, "volumes") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for &item in yaml.items(member.value) {
+        if let Some(spec) = yaml.str(item) {
+            let parts = split_spec(spec);
+            let (source, mode) = match parts.as_slice() {
+                [_target] => ("", ""),
+                [source, _target] => (*source, ""),
+                [source, _target, mode, ..] => (*source, *mode),
+                [] => continue,
+            };
+            out.push(Volume {
+                source: source.to_owned(),
+                bind: is_host_path(source),
+                read_only: mode.split(',').any(|m| m == "ro"),
+                has_mode: !mode.is_empty(),
+                node: item,
+                short: true,
+            });
+        } else if yaml.is_mapping(item) {
+            let field = |key: &str| {
+                yaml.get(item, key)
+                    .and_then(|m| yaml.str(m.value))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let source = field("source");
+            let kind = field("type");
+            out.push(Volume {
+                bind: kind == "bind" || (kind.is_empty() && is_host_path(&source)),
+                read_only: yaml
+                    .get(item, "read_only")
+                    .is_some_and(|m| yaml.bool(m.value) == Some(true)),
+                has_mode: false,
+                source,
+                node: item,
+                short: false,
+            });
+        }
+    }
+    out
+}
+
+/// Split a short-syntax volume or port spec at its colons, leaving those inside `${…}` alone.
+pub fn split_spec(spec: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let bytes = spec.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&spec[start..]);
+    parts
+}
+
+/// `/etc`, `./data`, `~/x`, `${HOME}/x`: a path on the host rather than a volume name.
+fn is_host_path(source: &str) -> bool {
+    source.starts_with(['/', '.', '~', '$'])
+}
+
+/// The container ports a service publishes or exposes (`ports:` short and long syntax, `expose:`), with the
+/// item each comes from.
+pub fn container_ports(yaml: &Yaml, service: &Service) -> Vec<(u16, NodeId)> {
+    let mut out = Vec::new();
+    for key in ["ports", "expose"] {
+        let Some(member) = yaml.get(service.node, key) else {
+            continue;
+        };
+        for &item in yaml.items(member.value) {
+            let port = if yaml.is_mapping(item) {
+                yaml.get(item, "target")
+                    .and_then(|m| yaml.str(m.value))
+                    .and_then(|t| t.parse().ok())
+            } else {
+                yaml.str(item).and_then(|spec| {
+                    let spec = spec.split('/').next().unwrap_or(spec);
+                    spec.rsplit(':').next()?.split('-').next()?.parse().ok()
+                })
+            };
+            out.extend(port.map(|p| (p, item)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn specs_split_outside_variables() {
+        assert_eq!(
+            super::split_spec("${A:-/mnt}/x:/data:ro"),
+            ["${A:-/mnt}/x", "/data", "ro"]
+        );
+        assert_eq!(super::split_spec("/a:/b"), ["/a", "/b"]);
+    }
+}

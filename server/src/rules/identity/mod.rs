@@ -1,8 +1,10 @@
 //! Who the container runs as.
 
 pub mod capabilities_not_dropped;
+pub mod dangerous_capability;
 pub mod non_numeric_user;
 pub mod privilege_escalation;
 pub mod privileged_container;
 pub mod run_as_root;
+pub mod service_account_token_mounted;
 pub mod sudo_in_run;

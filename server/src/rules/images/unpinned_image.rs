@@ -1,9 +1,13 @@
 use crate::Diagnostic;
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::model::image_ref::ImageRef;
+use crate::model::yaml::{NodeId, Yaml};
+use crate::rules::pod_security::containers;
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `FROM` image without a tag or with `:latest` (after substituting `ARG` defaults).
+    /// Reports an image without a tag or with `:latest`: a Dockerfile `FROM` (after substituting `ARG`
+    /// defaults), a Compose `image:`, a Kubernetes container `image:`.
     ///
     /// ## Why it matters
     /// `latest` moves: two builds of the same Dockerfile get different base images, a rebuild can silently pull
@@ -15,7 +19,8 @@ declare_rule! {
     /// FROM nginx
     /// FROM alpine:latest
     /// ```
-    /// Silent for digest-pinned images, `scratch`, and names of earlier stages.
+    /// Silent for digest-pinned images, `scratch`, names of earlier stages, and references built from variables
+    /// (`${TAG}`), whose value is not in the file.
     ///
     /// ## Fix
     /// None: only you know which version you tested.
@@ -51,4 +56,42 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             message,
         ));
     }
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    for service in &cx.compose.services {
+        if let Some(image) = cx.yaml.get(service.node, "image") {
+            check_yaml_image(cx.yaml, image.value, out);
+        }
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    for c in containers(cx) {
+        if let Some(image) = cx.yaml.get(c.container.node, "image") {
+            check_yaml_image(cx.yaml, image.value, out);
+        }
+    }
+}
+
+fn check_yaml_image(yaml: &Yaml, value: NodeId, out: &mut Vec<Diagnostic>) {
+    let Some(reference) = yaml.str(value) else {
+        return;
+    };
+    let Some(image) = ImageRef::parse(reference) else {
+        return;
+    };
+    if image.digest.is_some() {
+        return;
+    }
+    let message = match image.tag.as_deref() {
+        None => format!("`{reference}` has no tag: it means `latest`, which changes under you"),
+        Some("latest") => format!("`{reference}` follows `latest`, which changes under you"),
+        Some(_) => return,
+    };
+    out.push(Diagnostic::new(
+        RuleId::UnpinnedImage,
+        yaml.node(value).range,
+        message,
+    ));
 }

@@ -1,4 +1,5 @@
 //! What the container exposes.
 
+pub mod host_port;
 pub mod port_published_on_all_interfaces;
 pub mod ssh_port_exposed;

@@ -1,8 +1,7 @@
 use crate::Diagnostic;
 use crate::fix::Fix;
-use crate::model::yaml::ScalarStyle;
 use crate::rules::{ComposeContext, RuleId, declare_rule};
-use crate::yaml_edit::replace_value;
+use crate::yaml_edit::{replace_value, styled_scalar};
 
 declare_rule! {
     /// ## What it does
@@ -74,15 +73,8 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             let Some(container) = all_interfaces(spec) else {
                 continue;
             };
-            let style = match &yaml.node(yaml.resolve(item)).value {
-                crate::model::yaml::Value::Scalar(_, style) => *style,
-                _ => ScalarStyle::Plain,
-            };
             let bound = localhost(spec);
-            let new = match style {
-                ScalarStyle::SingleQuoted => format!("'{bound}'"),
-                _ => format!("\"{bound}\""),
-            };
+            let new = styled_scalar(yaml, item, &bound);
             let fix = Fix::unsafe_(
                 format!("Publish on 127.0.0.1 only (`{bound}`)"),
                 vec![replace_value(yaml, item, &new)],

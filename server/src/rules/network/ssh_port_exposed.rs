@@ -1,10 +1,13 @@
 use crate::Diagnostic;
 use crate::model::dockerfile::Keyword;
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::compose_support::container_ports;
+use crate::rules::pod_security::{containers, describe};
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `EXPOSE 22` (also `22/tcp` and port ranges that include 22).
+    /// Reports SSH's port 22: `EXPOSE 22` (also `22/tcp` and ranges that include 22), a Compose service that
+    /// publishes or exposes container port 22, a Kubernetes `containerPort: 22`.
     ///
     /// ## Why it matters
     /// An SSH server in a container is a second way in, with its own keys to leak and its own CVEs, and it is
@@ -53,5 +56,46 @@ fn includes_22(port: &str) -> bool {
             _ => false,
         },
         None => number == "22",
+    }
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    for service in &cx.compose.services {
+        for (port, node) in container_ports(cx.yaml, service) {
+            if port == 22 {
+                out.push(Diagnostic::new(
+                    RuleId::SshPortExposed,
+                    cx.yaml.node(node).range,
+                    format!(
+                        "service `{}` exposes port 22: containers should not run an SSH server",
+                        service.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        let Some(ports) = yaml.get(c.container.node, "ports") else {
+            continue;
+        };
+        for &port in yaml.items(ports.value) {
+            let Some(number) = yaml.get(port, "containerPort") else {
+                continue;
+            };
+            if yaml.str(number.value) == Some("22") {
+                out.push(Diagnostic::new(
+                    RuleId::SshPortExposed,
+                    number.range,
+                    format!(
+                        "{} listens on port 22: containers should not run an SSH server",
+                        describe(c)
+                    ),
+                ));
+            }
+        }
     }
 }

@@ -1,12 +1,15 @@
 use crate::Diagnostic;
+use crate::Severity;
 use crate::model::dockerfile::Keyword;
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::compose_support::volumes;
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Reports a mount of a container runtime's socket (`docker.sock`, `containerd.sock`, `crio.sock`,
-    /// `podman.sock`). In a Dockerfile that is a `VOLUME` at such a path: it only declares a volume, but shows
-    /// the image expects the host's socket to be mounted there (info).
+    /// `podman.sock`): a Kubernetes `hostPath`, a Compose volume, Compose `use_api_socket: true`. In a
+    /// Dockerfile that is a `VOLUME` at such a path: it only declares a volume, but shows the image expects
+    /// the host's socket to be mounted there (info).
     ///
     /// ## Why it matters
     /// Whoever can talk to the runtime socket can start a privileged container with the host's root file
@@ -47,13 +50,74 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                 .collect(),
         };
         for (path, range) in paths {
-            let file = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-            if SOCKETS.contains(&file) {
+            if is_socket(&path) {
                 out.push(Diagnostic::new(
                     RuleId::ContainerRuntimeSocket,
                     range,
                     format!("`VOLUME {path}` expects the host's runtime socket: access to it is root on the host"),
                 ));
+            }
+        }
+    }
+}
+
+/// Whether a path names a container runtime's socket.
+pub fn is_socket(path: &str) -> bool {
+    let file = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    SOCKETS.contains(&file)
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        for volume in volumes(yaml, service) {
+            if volume.bind && is_socket(&volume.source) {
+                out.push(
+                    Diagnostic::new(
+                        RuleId::ContainerRuntimeSocket,
+                        yaml.node(volume.node).range,
+                        format!("service `{}` mounts `{}`: access to the runtime socket is root on the host", service.name, volume.source),
+                    )
+                    .with_severity(Severity::Error),
+                );
+            }
+        }
+        if let Some(m) = yaml
+            .get(service.node, "use_api_socket")
+            .filter(|m| yaml.bool(m.value) == Some(true))
+        {
+            out.push(
+                Diagnostic::new(
+                    RuleId::ContainerRuntimeSocket,
+                    m.range,
+                    format!("service `{}` gets the Docker API socket (`use_api_socket: true`): root on the host", service.name),
+                )
+                .with_severity(Severity::Error),
+            );
+        }
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for pod in &cx.k8s.pods {
+        let Some(volumes) = yaml.get(pod.node, "volumes") else {
+            continue;
+        };
+        for &volume in yaml.items(volumes.value) {
+            let Some(path) = yaml.path(volume, &["hostPath", "path"]) else {
+                continue;
+            };
+            let Some(text) = yaml.str(path) else { continue };
+            if is_socket(text) {
+                out.push(
+                    Diagnostic::new(
+                        RuleId::ContainerRuntimeSocket,
+                        yaml.node(path).range,
+                        format!("the pod mounts `{text}` from the node: access to the runtime socket is root on the node"),
+                    )
+                    .with_severity(Severity::Error),
+                );
             }
         }
     }

@@ -1,0 +1,124 @@
+use crate::fix::Fix;
+use crate::model::yaml::{NodeId, Yaml};
+use crate::rules::compose_support::strings;
+use crate::rules::pod_security::{capability_name, containers, describe};
+use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
+use crate::yaml_edit::remove_item;
+use crate::{Diagnostic, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports capabilities added to a container (Kubernetes `capabilities.add`, Compose `cap_add`; names in
+    /// any case, with or without `CAP_`): `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `NET_RAW`, `SYS_MODULE`,
+    /// `SYS_PTRACE`, `DAC_READ_SEARCH`, `BPF`, `SYS_RAWIO`, `SYS_BOOT`, `PERFMON` are errors; any other but
+    /// `NET_BIND_SERVICE` is info (the Pod Security Standards' restricted profile allows only that one).
+    ///
+    /// ## Why it matters
+    /// `SYS_ADMIN` is "the new root" (mount, namespaces, BPF); `SYS_MODULE` loads kernel code; `SYS_PTRACE`
+    /// and `DAC_READ_SEARCH` read other processes and any file; `NET_ADMIN`/`NET_RAW` reconfigure and spoof
+    /// the network. Each is a known container-escape ingredient.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// cap_add: [SYS_ADMIN]
+    /// ```
+    ///
+    /// ## Fix
+    /// Unsafe: remove the capability (a process that needs it stops working).
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.3; Pod Security Standards (baseline and restricted): capabilities
+    /// - `man 7 capabilities`
+    name: "dangerous-capability",
+    severity: Error,
+    fix: Unsafe,
+    summary: "a dangerous Linux capability is added",
+}
+
+const DANGEROUS: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "NET_ADMIN",
+    "NET_RAW",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "DAC_READ_SEARCH",
+    "BPF",
+    "SYS_RAWIO",
+    "SYS_BOOT",
+    "PERFMON",
+];
+
+fn report(
+    cx_source: &str,
+    yaml: &Yaml,
+    list: NodeId,
+    items: Vec<(String, NodeId)>,
+    owner: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (capability, node) in items {
+        let name = capability_name(&capability);
+        if name == "NET_BIND_SERVICE" {
+            continue;
+        }
+        let dangerous = DANGEROUS.contains(&name.as_str());
+        let fix = remove_item(cx_source, yaml, list, node).map(|edit| {
+            Fix::unsafe_(format!("Remove capability `{capability}`"), vec![edit]).preferred(true)
+        });
+        let diagnostic = if dangerous {
+            Diagnostic::new(
+                RuleId::DangerousCapability,
+                yaml.node(node).range,
+                format!("{owner} adds `{name}`, a container-escape ingredient"),
+            )
+        } else {
+            Diagnostic::new(
+                RuleId::DangerousCapability,
+                yaml.node(node).range,
+                format!("{owner} adds `{name}`: only NET_BIND_SERVICE is allowed by the restricted Pod Security Standard"),
+            )
+            .with_severity(Severity::Info)
+        };
+        out.push(diagnostic.with_fixes(fix));
+    }
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let Some(member) = yaml.get(service.node, "cap_add") else {
+            continue;
+        };
+        let list = yaml.resolve(member.value);
+        report(
+            cx.source,
+            yaml,
+            list,
+            strings(yaml, list),
+            &format!("service `{}`", service.name),
+            out,
+        );
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        let Some(add) = yaml.path(
+            c.container.node,
+            &["securityContext", "capabilities", "add"],
+        ) else {
+            continue;
+        };
+        let list = yaml.resolve(add);
+        report(
+            cx.source,
+            yaml,
+            list,
+            strings(yaml, list),
+            &describe(c),
+            out,
+        );
+    }
+}
