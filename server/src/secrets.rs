@@ -5,6 +5,8 @@
 //! material or a pointer to the secret (`GPG_KEY`, `*_FINGERPRINT`, `*_FILE`, `*_URL`…). A value is judged on
 //! its own: empty, a `$VAR` reference, a boolean or an obvious placeholder, or a known credential format.
 
+use crate::Severity;
+
 /// Why a name looks like a secret: the word that matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretName {
@@ -150,6 +152,34 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
         }
     }
     None
+}
+
+/// The finding for an environment variable `name=value` written where `place` says ("baked into the image",
+/// "written in the Compose file"): a value in a credential format whatever the name, a literal under a secret
+/// name, or an obvious placeholder under one (info). References, settings and empty values are not secrets.
+pub fn env_finding(name: &str, value: &str, place: &str) -> Option<(Severity, String)> {
+    let kind = classify_value(value);
+    if let ValueKind::Credential(format) = kind {
+        return Some((
+            Severity::Error,
+            format!("the value of `{name}` is {format}: it is {place}"),
+        ));
+    }
+    let secret = secret_name(name)?;
+    let why = format!("its name says \"{}\"", secret.word);
+    match kind {
+        ValueKind::Literal => Some((
+            Severity::Error,
+            format!("`{name}` looks like a secret ({why}) and its literal value is {place}"),
+        )),
+        ValueKind::Placeholder => Some((
+            Severity::Info,
+            format!(
+                "`{name}` looks like a secret ({why}); its value is a placeholder, but the real one must not be written here"
+            ),
+        )),
+        _ => None,
+    }
 }
 
 /// How a value reads.

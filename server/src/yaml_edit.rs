@@ -223,6 +223,8 @@ pub fn styled_scalar(yaml: &Yaml, node: NodeId, text: &str) -> String {
     let plain_ok = !text.is_empty()
         && !text.contains(": ")
         && !text.contains(" #")
+        // Flow indicators would end the scalar inside a flow collection.
+        && !text.contains(['{', '}', '[', ']', ','])
         && !text.ends_with(':')
         && !text.starts_with([
             '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',

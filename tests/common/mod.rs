@@ -182,7 +182,7 @@ fn unindexed(path: &str) -> String {
 
 /// A YAML fix keeps the data: the text still parses, and only as many existing values change or disappear
 /// as the fix has edits that replace or delete text (insertions only add). Merged copies (`<<: *anchor`) are
-/// not counted twice.
+/// not counted twice, and neither are aliased copies.
 fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
     let Ok(before) = yaml_leaves(text) else {
         return Ok(());
@@ -201,7 +201,8 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
         out
     };
     let mut remaining = written(&after);
-    let mut changed = 0;
+    // Counted by value: an aliased node (`environment: *defaults`) is one written value seen at many paths.
+    let mut changed_values = std::collections::BTreeSet::new();
     for leaf in written(&before) {
         // An empty value (`securityContext:`) filled with keys is an addition, not a change.
         if leaf.1.trim() == "null" {
@@ -211,9 +212,12 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
             Ok(at) => {
                 remaining.remove(at);
             }
-            Err(_) => changed += 1,
+            Err(_) => {
+                changed_values.insert(leaf.1.clone());
+            }
         }
     }
+    let changed = changed_values.len();
     let rewrites = fix.edits.iter().filter(|e| !e.range.is_empty()).count();
     if changed > rewrites {
         return Err(format!(

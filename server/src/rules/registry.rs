@@ -47,7 +47,7 @@ registry! {
     CapabilitiesNotDropped => identity::capabilities_not_dropped [compose: check_compose, kubernetes: check_kubernetes],
     DangerousCapability => identity::dangerous_capability [compose: check_compose, kubernetes: check_kubernetes],
     ServiceAccountTokenMounted => identity::service_account_token_mounted [kubernetes: check_kubernetes],
-    SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile],
+    SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     KubernetesSecretInRepo => secrets::kubernetes_secret_in_repo [kubernetes: check_kubernetes],
     BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
     UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],

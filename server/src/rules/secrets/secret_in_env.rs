@@ -1,13 +1,16 @@
 use crate::fix::{Edit, Fix};
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
+use crate::rules::pod_security::{containers, describe};
 use crate::rules::support::{delete_instruction, line_ending};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::secrets::{ValueKind, classify_value, secret_name};
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::secrets::{ValueKind, classify_value, env_finding, secret_name};
+use crate::yaml_edit::{column, replace_value, styled_scalar};
 use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
     /// ## What it does
-    /// Reports secrets written into `ENV` and `ARG`:
+    /// Reports secrets written into environment variables: Compose `environment:` (map and list form),
+    /// Kubernetes `env[].value`, and Dockerfile `ENV` and `ARG`:
     /// - a secret-looking name (`password`, `token`, `api_key`, `secret`, `credentials`, `auth`…) with a
     ///   literal value (error), or any value in a known credential format (error);
     /// - a secret-named `ARG`: warning with a literal default, info without one (build arguments are recorded
@@ -34,6 +37,9 @@ declare_rule! {
     /// variable gets `--mount=type=secret,id=<name>,env=<NAME>` (Dockerfile frontend 1.10 or newer: a
     /// `# syntax=docker/dockerfile:1` directive is added or an older pinned one is bumped). Supply it with
     /// `docker run -e NAME` and `docker build --secret id=<name>,env=NAME`.
+    /// Compose: the value becomes `${NAME}`, read from the shell or a `.env` file kept out of the repository.
+    /// Kubernetes: `value:` becomes `valueFrom.secretKeyRef` (`<workload>-secrets`, key = the name in
+    /// kebab-case); the title gives the `kubectl create secret generic` command.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10 "Ensure secrets are not stored in Dockerfiles"
@@ -73,46 +79,25 @@ fn judge(
     pair: &Pair,
 ) -> Option<(Severity, String)> {
     let name = &pair.name;
-    let secret = secret_name(name);
+    let value = pair.value.as_deref().unwrap_or("");
     let why = |s: &crate::secrets::SecretName| format!("its name says \"{}\"", s.word);
-    let value = pair
-        .value
-        .as_deref()
-        .map_or(ValueKind::Empty, classify_value);
-    if let ValueKind::Credential(format) = value {
-        return Some((
-            Severity::Error,
-            format!("the value of `{name}` is {format}: it is baked into the image"),
-        ));
-    }
-    let secret = secret.as_ref();
-    match (instruction.keyword, secret, value) {
+    match (
+        instruction.keyword,
+        secret_name(name),
+        classify_value(value),
+    ) {
         (Keyword::Arg, Some(s), ValueKind::Empty | ValueKind::Reference(_)) => Some((
             Severity::Info,
             format!(
                 "build argument `{name}` looks like a secret ({}): build arguments are recorded in the image's metadata; use a build secret",
-                why(s)
+                why(&s)
             ),
         )),
         (Keyword::Arg, Some(s), ValueKind::Literal) => Some((
             Severity::Warning,
             format!(
                 "build argument `{name}` looks like a secret ({}) and has a literal default, recorded in the image's metadata",
-                why(s)
-            ),
-        )),
-        (_, Some(s), ValueKind::Placeholder) => Some((
-            Severity::Info,
-            format!(
-                "`{name}` looks like a secret ({}); its value is a placeholder, but the real one must not be written here",
-                why(s)
-            ),
-        )),
-        (Keyword::Env, Some(s), ValueKind::Literal) => Some((
-            Severity::Error,
-            format!(
-                "`{name}` looks like a secret ({}) and its literal value is baked into the image",
-                why(s)
+                why(&s)
             ),
         )),
         (Keyword::Env, _, ValueKind::Reference(names)) => {
@@ -126,7 +111,7 @@ fn judge(
                 ),
             ))
         }
-        _ => None,
+        _ => env_finding(name, value, "baked into the image"),
     }
 }
 
@@ -238,6 +223,125 @@ fn frontend_edit(cx: &DockerfileContext) -> Option<Edit> {
             old.then(|| Edit::replace(directive.value_range, CURRENT))
         }
     }
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let Some(environment) = yaml.get(service.node, "environment") else {
+            continue;
+        };
+        // Map form: `NAME: value`.
+        for member in yaml.members(environment.value) {
+            let Some(value) = yaml.str(member.value) else {
+                continue;
+            };
+            let Some((severity, message)) =
+                env_finding(member.key, value, "written in the Compose file")
+            else {
+                continue;
+            };
+            let reference = format!("${{{}}}", member.key);
+            let fix = Fix::unsafe_(
+                format!(
+                    "Read `{}` from the environment (`{reference}`, e.g. from an untracked `.env`)",
+                    member.key
+                ),
+                vec![replace_value(
+                    yaml,
+                    member.value,
+                    &styled_scalar(yaml, member.value, &reference),
+                )],
+            )
+            .preferred(true);
+            out.push(
+                Diagnostic::new(RuleId::SecretInEnv, member.range, message)
+                    .with_severity(severity)
+                    .with_fix(fix),
+            );
+        }
+        // List form: `- NAME=value`.
+        for &item in yaml.items(environment.value) {
+            let Some((name, value)) = yaml.str(item).and_then(|s| s.split_once('=')) else {
+                continue;
+            };
+            let Some((severity, message)) = env_finding(name, value, "written in the Compose file")
+            else {
+                continue;
+            };
+            let replaced = format!("{name}=${{{name}}}");
+            let fix = Fix::unsafe_(
+                format!("Read `{name}` from the environment (`{replaced}`, e.g. from an untracked `.env`)"),
+                vec![replace_value(yaml, item, &styled_scalar(yaml, item, &replaced))],
+            )
+            .preferred(true);
+            out.push(
+                Diagnostic::new(RuleId::SecretInEnv, yaml.node(item).range, message)
+                    .with_severity(severity)
+                    .with_fix(fix),
+            );
+        }
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        let Some(env) = yaml.get(c.container.node, "env") else {
+            continue;
+        };
+        for &var in yaml.items(env.value) {
+            let Some(name) = yaml.get(var, "name").and_then(|m| yaml.str(m.value)) else {
+                continue;
+            };
+            let Some(value) = yaml.get(var, "value") else {
+                continue;
+            };
+            let Some(text) = yaml.str(value.value) else {
+                continue;
+            };
+            let Some((severity, message)) = env_finding(name, text, "written in the manifest")
+            else {
+                continue;
+            };
+            let workload = c.manifest.name.as_deref().unwrap_or("app");
+            let secret = format!("{workload}-secrets");
+            let key = kebab(name);
+            let block = !yaml.node(var).flow;
+            let replacement = if block {
+                let pad = " ".repeat(column(cx.source, value.range.start));
+                let eol = crate::rules::support::line_ending(cx.source);
+                format!(
+                    "valueFrom:{eol}{pad}  secretKeyRef:{eol}{pad}    name: {secret}{eol}{pad}    key: {key}"
+                )
+            } else {
+                format!("valueFrom: {{secretKeyRef: {{name: {secret}, key: {key}}}}}")
+            };
+            let fix = Fix::unsafe_(
+                format!("Read `{name}` from Secret `{secret}` (create it: `kubectl create secret generic {secret} --from-literal={key}=…`)"),
+                vec![crate::fix::Edit::replace(value.range, replacement)],
+            )
+            .preferred(true);
+            out.push(
+                Diagnostic::new(
+                    RuleId::SecretInEnv,
+                    value.range,
+                    format!("{message} of {}", describe(c)),
+                )
+                .with_severity(severity)
+                .with_related(
+                    value.range,
+                    format!("kubectl create secret generic {secret} --from-literal={key}=…"),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}
+
+/// `DB_PASSWORD` → `db-password`: the key convention of Secret data.
+fn kebab(name: &str) -> String {
+    crate::secrets::words(name).join("-")
 }
 
 #[cfg(test)]
