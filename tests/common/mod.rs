@@ -180,8 +180,8 @@ fn unindexed(path: &str) -> String {
     out
 }
 
-/// A YAML fix keeps the data: the text still parses, and only as many existing values change or disappear
-/// as the fix has edits that replace or delete text (insertions only add). Merged copies (`<<: *anchor`) are
+/// A YAML fix keeps the data: the text still parses, and the only existing values that change or disappear
+/// are written inside the text the fix rewrites (insertions only add). Merged copies (`<<: *anchor`) are
 /// not counted twice, and neither are aliased copies.
 fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
     let Ok(before) = yaml_leaves(text) else {
@@ -217,11 +217,23 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
             }
         }
     }
-    let changed = changed_values.len();
-    let rewrites = fix.edits.iter().filter(|e| !e.range.is_empty()).count();
-    if changed > rewrites {
+    // Every value that changed must be written inside a range the fix rewrites (insertions only add).
+    let rewritten: Vec<&str> = fix
+        .edits
+        .iter()
+        .filter(|e| !e.range.is_empty())
+        .map(|e| e.range.slice(text))
+        .collect();
+    let outside: Vec<&String> = changed_values
+        .iter()
+        .filter(|value| {
+            let plain = value.trim().trim_matches(['"', '\'']);
+            !rewritten.iter().any(|r| r.contains(plain))
+        })
+        .collect();
+    if !outside.is_empty() {
         return Err(format!(
-            "fix `{}` changes {changed} existing values with {rewrites} rewriting edits:\n{fixed}",
+            "fix `{}` changes values outside the text it rewrites ({outside:?}):\n{fixed}",
             fix.title
         ));
     }

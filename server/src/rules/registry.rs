@@ -56,6 +56,7 @@ registry! {
     SshPortExposed => network::ssh_port_exposed [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     HostPort => network::host_port [kubernetes: check_kubernetes],
     PortPublishedOnAllInterfaces => network::port_published_on_all_interfaces [compose: check_compose],
+    NetworkNotSegmented => network::network_not_segmented [compose: check_compose],
     ContainerRuntimeSocket => runtime::container_runtime_socket [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     HostPathVolume => runtime::host_path_volume [compose: check_compose, kubernetes: check_kubernetes],
     DeviceAccess => runtime::device_access [compose: check_compose, kubernetes: check_kubernetes],

@@ -1,5 +1,6 @@
 //! What the container exposes.
 
 pub mod host_port;
+pub mod network_not_segmented;
 pub mod port_published_on_all_interfaces;
 pub mod ssh_port_exposed;
