@@ -205,7 +205,7 @@ fn fix(
             name
         }
     };
-    edits.push(set_networks(cx, store, &[name.clone()])?);
+    edits.push(set_networks(cx, store, std::slice::from_ref(&name))?);
     for peer in peers {
         edits.push(join(cx, peer, &name)?);
     }
