@@ -1,4 +1,5 @@
-//! Incremental parsing: after any sequence of edits, the tree reparsed with the old one equals a fresh parse.
+//! Incremental parsing: after any sequence of edits, the tree reparsed with the old one equals a fresh parse
+//! (Dockerfile and YAML), and a YAML stream kept between edits reads like a fresh one.
 
 mod common;
 
@@ -64,6 +65,52 @@ proptest! {
             tree = parse(&text, Some(&tree)).expect("a tree");
             let fresh = parse(&text, None).expect("a tree");
             prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
+        }
+    }
+}
+
+const YAML_SEED: &str = "x: &d\n  privileged: true\nservices:\n  db:\n    <<: *d\n    image: postgres:17\n    ports: [\"5432:5432\"]\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      securityContext: {}\n";
+
+const YAML_PIECES: &[&str] = &[
+    "a", ": ", "\n", "\r\n", "  ", "- ", "---\n", "[", "]", "{", "}", ",", "\"", "'", "#", "&x ",
+    "*x", "<<: ", "|\n", "é", "😀", "true", "\t",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_yaml_tree_equals_a_fresh_parse(edits in prop::collection::vec((0.0f64..1.0, 0usize..6, prop::collection::vec(0..YAML_PIECES.len(), 0..3)), 1..150)) {
+        use dockwarden::syntax::{Language, parse as parse_any};
+        let mut text = YAML_SEED.to_owned();
+        let mut tree = parse_any(Language::Yaml, &text, None).expect("a tree");
+        for (at, delete, insert) in edits {
+            let start = floor_boundary(&text, (at * text.len() as f64) as usize);
+            let end = floor_boundary(&text, start + delete);
+            let new_text: String = insert.iter().map(|&i| YAML_PIECES[i]).collect();
+            edit_tree(&mut tree, &text, TextRange::new(start, end), &new_text);
+            text.replace_range(start..end, &new_text);
+            let Some(next) = parse_any(Language::Yaml, &text, Some(&tree)) else { break };
+            tree = next;
+            let fresh = parse_any(Language::Yaml, &text, None).expect("a tree");
+            prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
+        }
+    }
+
+    #[test]
+    fn a_yaml_stream_kept_between_edits_equals_a_fresh_read(edits in prop::collection::vec((0.0f64..1.0, 0usize..6, prop::collection::vec(0..YAML_PIECES.len(), 0..3)), 1..60)) {
+        use dockwarden::yaml_stream::{Mode, YamlStream};
+        let mut text = YAML_SEED.to_owned();
+        let mut stream = YamlStream::default();
+        stream.update(&text, Mode::Detect(None));
+        for (at, delete, insert) in edits {
+            let start = floor_boundary(&text, (at * text.len() as f64) as usize);
+            let end = floor_boundary(&text, start + delete);
+            let new_text: String = insert.iter().map(|&i| YAML_PIECES[i]).collect();
+            text.replace_range(start..end, &new_text);
+            let kept = stream.update(&text, Mode::Detect(None));
+            let fresh = YamlStream::default().update(&text, Mode::Detect(None));
+            prop_assert_eq!(kept, fresh, "text: {:?}", text);
         }
     }
 }
