@@ -230,3 +230,21 @@ fn any_bytes_lint_without_a_crash() {
         "invalid UTF-8 is never rewritten"
     );
 }
+
+#[test]
+fn workspace_rules_see_every_file_given() {
+    let dir = temp_dir("workspace");
+    let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n";
+    let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
+    std::fs::write(dir.join("app.yaml"), app).expect("write");
+    std::fs::write(dir.join("policy.yaml"), policy).expect("write");
+    let alone = stdout(&dockwarden(&["check", "app.yaml"], &dir));
+    assert!(
+        alone.contains("app.yaml:2:1: warning[missing-network-policy]"),
+        "{alone}"
+    );
+    let together = stdout(&dockwarden(&["check", "app.yaml", "policy.yaml"], &dir));
+    assert!(!together.contains("missing-network-policy"), "{together}");
+    let walked = stdout(&dockwarden(&["check", "."], &dir));
+    assert!(!walked.contains("missing-network-policy"), "{walked}");
+}

@@ -484,3 +484,60 @@ fn harden_a_deployment_and_a_compose_service() {
     );
     client.shutdown();
 }
+
+#[test]
+fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
+    let root = std::env::temp_dir().join(format!("dockwarden-lsp-ws-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("temp dir");
+    let root = root.canonicalize().expect("canonical root");
+    let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+    let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
+    std::fs::write(root.join("app.yaml"), app).expect("write");
+    std::fs::write(root.join("policy.yaml"), policy).expect("write");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/app.yaml");
+
+    let mut client = Client::start();
+    client.initialize_in(
+        &root_uri,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": app}}),
+    );
+    let has_rule = |p: &Value| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "missing-network-policy"))
+    };
+    // Once the workspace is indexed, the policy in the other file covers namespace `shop`.
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri) && !has_rule(p)
+    });
+
+    // The policy file is deleted: the finding comes back.
+    std::fs::remove_file(root.join("policy.yaml")).expect("remove");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("{root_uri}/policy.yaml"), "type": 3}]}),
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri) && has_rule(p)
+    });
+    let finding = params["diagnostics"]
+        .as_array()
+        .and_then(|d| {
+            d.iter()
+                .find(|d| d["code"] == "missing-network-policy")
+                .cloned()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        finding["range"]["start"],
+        json!({"line": 1, "character": 0}),
+        "on the workload's kind line"
+    );
+    client.shutdown();
+}

@@ -35,6 +35,7 @@ pub mod rules;
 pub mod secrets;
 pub mod syntax;
 pub mod text_range;
+pub mod workspace;
 pub mod yaml_edit;
 pub mod yaml_stream;
 

@@ -1,5 +1,6 @@
 //! The one entry point both faces share: text in, findings out. Never fails, never panics on input.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::Diagnostic;
@@ -21,6 +22,26 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
         ),
         Language::Yaml => YamlStream::default().update(source, Mode::Force(kind)).1,
     }
+}
+
+/// Lint `source` as `kind` inside a workspace whose other files default-deny the namespaces `denied`
+/// (workspace rules see them; per-file rules are unaffected).
+pub fn lint_in(source: &str, kind: FileKind, denied: &BTreeSet<String>) -> Vec<Diagnostic> {
+    match kind {
+        FileKind::Kubernetes => {
+            YamlStream::default()
+                .update_in(source, Mode::Force(kind), Some(denied))
+                .1
+        }
+        _ => lint(source, kind),
+    }
+}
+
+/// The namespaces a Kubernetes file default-denies (what it contributes to a workspace).
+pub fn default_denied(source: &str) -> BTreeSet<String> {
+    let mut stream = YamlStream::default();
+    stream.update(source, Mode::Force(FileKind::Kubernetes));
+    stream.summary().default_deny
 }
 
 /// Lint a Dockerfile with a tree already parsed (incrementally, in the server).
@@ -82,7 +103,8 @@ pub fn lint_yaml(
     finish(out)
 }
 
-fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Order findings by place, drop duplicates, and keep an action shared by findings at one place on the first.
+pub(crate) fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.rule));
     out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
     // Findings at one place can share an action (several container findings offer "Harden this container"):

@@ -7,14 +7,18 @@
 //! findings of the others are reused, moved to where their text now is. The CLI reads files the same way,
 //! so the editor and CI agree by construction.
 
+use std::collections::BTreeSet;
+
 use tree_sitter::Tree;
 
 use crate::document::{FileKind, is_helm_template};
 use crate::fix::Edit;
 use crate::model::compose::looks_like_compose;
-use crate::model::kubernetes::looks_like_kubernetes;
+use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
+use crate::rules::{RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
+use crate::workspace::Summary;
 use crate::{Diagnostic, TextRange};
 
 /// How to decide what the stream is.
@@ -35,18 +39,32 @@ struct Chunk {
     helm: bool,
     /// Findings as a Kubernetes document, relative to the chunk's start.
     diagnostics: Vec<Diagnostic>,
+    /// What the document tells the workspace rules, relative to the chunk's start.
+    summary: Summary,
 }
 
 /// The documents of a YAML file as last read.
 #[derive(Default)]
 pub struct YamlStream {
     chunks: Vec<Chunk>,
+    /// Where each chunk starts in the text last read.
+    starts: Vec<usize>,
 }
 
 impl YamlStream {
     /// Read `text` (the whole file) again, reusing what did not change; returns what the file is and its
-    /// findings.
+    /// findings. Workspace rules see this file alone; see [`YamlStream::update_in`].
     pub fn update(&mut self, text: &str, mode: Mode) -> (Option<FileKind>, Vec<Diagnostic>) {
+        self.update_in(text, mode, None)
+    }
+
+    /// Like [`YamlStream::update`], with the namespaces the rest of the workspace default-denies.
+    pub fn update_in(
+        &mut self,
+        text: &str,
+        mode: Mode,
+        workspace_denied: Option<&BTreeSet<String>>,
+    ) -> (Option<FileKind>, Vec<Diagnostic>) {
         let ranges = split_documents(text);
         let mut old: Vec<Option<Chunk>> = std::mem::take(&mut self.chunks)
             .into_iter()
@@ -64,6 +82,7 @@ impl YamlStream {
             };
             self.chunks.push(chunk);
         }
+        self.starts = ranges.iter().map(|r| r.start).collect();
         let kind = match mode {
             Mode::Force(kind) => Some(kind),
             Mode::Detect(name) => {
@@ -82,19 +101,35 @@ impl YamlStream {
             }
         };
         let diagnostics = match kind {
-            Some(FileKind::Kubernetes) => self
-                .chunks
-                .iter()
-                .zip(&ranges)
-                .flat_map(|(chunk, range)| {
-                    let start = isize::try_from(range.start).unwrap_or(0);
-                    chunk
-                        .diagnostics
-                        .iter()
-                        .cloned()
-                        .map(move |d| d.shifted(start))
-                })
-                .collect(),
+            Some(FileKind::Kubernetes) => {
+                let mut found: Vec<Diagnostic> = self
+                    .chunks
+                    .iter()
+                    .zip(&ranges)
+                    .flat_map(|(chunk, range)| {
+                        let start = isize::try_from(range.start).unwrap_or(0);
+                        chunk
+                            .diagnostics
+                            .iter()
+                            .cloned()
+                            .map(move |d| d.shifted(start))
+                    })
+                    .collect();
+                let summary = self.summary();
+                let mut denied = summary.default_deny.clone();
+                denied.extend(workspace_denied.into_iter().flatten().cloned());
+                let cx = WorkspaceContext {
+                    source: text,
+                    summary: &summary,
+                    denied: &denied,
+                };
+                for rule in RuleId::ALL {
+                    if let Some(check) = rule.checks().workspace {
+                        check(&cx, &mut found);
+                    }
+                }
+                crate::lint::finish(found)
+            }
             // A Compose file is one document, read with its tree; one with several documents is read whole.
             Some(kind) => match self.chunks.as_slice() {
                 [only] => {
@@ -110,6 +145,17 @@ impl YamlStream {
             None => Vec::new(),
         };
         (kind, diagnostics)
+    }
+}
+
+impl YamlStream {
+    /// What the file last read tells the workspace rules (empty unless it holds manifests).
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for (chunk, start) in self.chunks.iter().zip(&self.starts) {
+            summary.extend(&chunk.summary, *start);
+        }
+        summary
     }
 }
 
@@ -129,7 +175,9 @@ fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
     };
     let yaml = Yaml::build(text, tree.as_ref());
     let diagnostics = crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, tree.as_ref());
+    let summary = Summary::of(&yaml, &Kubernetes::read(&yaml));
     Chunk {
+        summary,
         text: text.to_owned(),
         manifest: looks_like_kubernetes(&yaml),
         compose: looks_like_compose(&yaml),

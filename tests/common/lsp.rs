@@ -156,6 +156,16 @@ impl Client {
         result
     }
 
+    /// `initialize` with a workspace folder.
+    pub fn initialize_in(&mut self, root_uri: &str, capabilities: Value) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}}));
     }

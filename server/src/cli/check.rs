@@ -1,5 +1,6 @@
 //! `dockwarden check`: lint files in parallel, optionally fix them, print the findings, set the exit code.
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +11,8 @@ use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
 use super::output::{FileReport, OutputFormat, write};
 use crate::fix::{FixMode, fix_all};
-use crate::{Severity, lint};
+use crate::lint::{default_denied, lint_in};
+use crate::{FileKind, Severity};
 
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
@@ -28,9 +30,23 @@ enum Outcome {
 
 pub fn check(options: &CheckOptions) -> ExitCode {
     let (inputs, mut errors) = collect(&options.paths);
-    let outcomes: Vec<Outcome> = inputs
+    // Read everything first: workspace rules look at every file given before any is linted.
+    let loaded: Vec<Result<Loaded, String>> = inputs
         .par_iter()
-        .map(|input| run_one(input, options))
+        .map(|input| load(input, options))
+        .collect();
+    let denied: BTreeSet<String> = loaded
+        .iter()
+        .flatten()
+        .filter(|l| l.kind == Some(FileKind::Kubernetes))
+        .flat_map(|l| default_denied(&l.text))
+        .collect();
+    let outcomes: Vec<Outcome> = loaded
+        .into_par_iter()
+        .map(|loaded| match loaded {
+            Ok(loaded) => run_one(loaded, options, &denied),
+            Err(e) => Outcome::Error(e),
+        })
         .collect();
     let mut reports = Vec::new();
     for outcome in outcomes {
@@ -77,13 +93,22 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     }
 }
 
-fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
+/// One input, read and classified.
+struct Loaded {
+    input: Input,
+    path: PathBuf,
+    text: String,
+    valid_utf8: bool,
+    kind: Option<FileKind>,
+}
+
+fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
     let (path, bytes) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                return Outcome::Error(format!("standard input: {e}"));
-            }
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("standard input: {e}"))?;
             let name = options
                 .stdin_filename
                 .clone()
@@ -92,15 +117,33 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
         }
         Input::File(path) => match std::fs::read(path) {
             Ok(bytes) => (path.clone(), bytes),
-            Err(e) => return Outcome::Error(format!("{}: {e}", path.display())),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
         },
     };
-    let display = path.display().to_string();
-    let (mut text, valid_utf8) = match String::from_utf8(bytes) {
+    let (text, valid_utf8) = match String::from_utf8(bytes) {
         Ok(t) => (t, true),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     };
-    let Some(kind) = kind_of(&path, &text) else {
+    let kind = kind_of(&path, &text);
+    Ok(Loaded {
+        input: input.clone(),
+        path,
+        text,
+        valid_utf8,
+        kind,
+    })
+}
+
+fn run_one(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> Outcome {
+    let Loaded {
+        input,
+        path,
+        mut text,
+        valid_utf8,
+        kind,
+    } = loaded;
+    let display = path.display().to_string();
+    let Some(kind) = kind else {
         // YAML that is neither a Compose file nor a manifest: nothing to say about it.
         return Outcome::Report(FileReport {
             path: display,
@@ -115,9 +158,9 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
         } else {
             FixMode::Safe
         };
-        let (fixed, applied) = fix_all(&text, mode, |t| lint(t, kind));
+        let (fixed, applied) = fix_all(&text, mode, |t| lint_in(t, kind, denied));
         if applied > 0 {
-            let written = match input {
+            let written = match &input {
                 // Standard input has nowhere to be written back: the fixed text is the output (see `check`).
                 Input::Stdin => Ok(()),
                 Input::File(path) => std::fs::write(path, &fixed),
@@ -128,7 +171,7 @@ fn run_one(input: &Input, options: &CheckOptions) -> Outcome {
             text = fixed;
         }
     }
-    let diagnostics = lint(&text, kind);
+    let diagnostics = lint_in(&text, kind, denied);
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());
     Outcome::Report(FileReport {
         path: display,

@@ -1,11 +1,14 @@
 //! Open documents: the rope (for positions), the text (for parsing), the parsed state (an incremental tree
 //! for a Dockerfile, a stream of per-document trees for YAML), and the findings of the current version.
 
+use std::collections::BTreeSet;
+
 use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
 use crate::syntax::Language;
+use crate::workspace::Summary;
 use crate::yaml_stream::{Mode, YamlStream};
 use crate::{Diagnostic, FileKind, TextRange};
 
@@ -33,6 +36,7 @@ impl Document {
         version: i32,
         language: Language,
         name_kind: Option<FileKind>,
+        denied: &BTreeSet<String>,
     ) -> Self {
         let parsed = match language {
             Language::Dockerfile => Parsed::Dockerfile(None),
@@ -47,7 +51,7 @@ impl Document {
             parsed,
             diagnostics: Vec::new(),
         };
-        document.reparse();
+        document.reparse(denied);
         document
     }
 
@@ -57,6 +61,7 @@ impl Document {
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
+        denied: &BTreeSet<String>,
     ) {
         for change in changes {
             match change.range {
@@ -75,7 +80,7 @@ impl Document {
             }
         }
         self.version = version;
-        self.reparse();
+        self.reparse(denied);
     }
 
     fn replace(&mut self, range: TextRange, new_text: &str) {
@@ -89,7 +94,23 @@ impl Document {
         self.text.replace_range(range.start..range.end, new_text);
     }
 
-    fn reparse(&mut self) {
+    /// Lint again with what the rest of the workspace now says (`denied`: the namespaces other files
+    /// default-deny); the text is unchanged, so every document of a YAML stream is reused.
+    pub fn relint(&mut self, denied: &BTreeSet<String>) {
+        self.reparse(denied);
+    }
+
+    /// What this document contributes to the workspace rules.
+    pub fn summary(&self) -> Option<Summary> {
+        match &self.parsed {
+            Parsed::Yaml(stream) if self.kind == Some(FileKind::Kubernetes) => {
+                Some(stream.summary())
+            }
+            _ => None,
+        }
+    }
+
+    fn reparse(&mut self, denied: &BTreeSet<String>) {
         match &mut self.parsed {
             Parsed::Dockerfile(tree) => {
                 *tree = crate::syntax::parse(Language::Dockerfile, &self.text, tree.as_ref());
@@ -98,7 +119,7 @@ impl Document {
             }
             Parsed::Yaml(stream) => {
                 (self.kind, self.diagnostics) =
-                    stream.update(&self.text, Mode::Detect(self.name_kind));
+                    stream.update_in(&self.text, Mode::Detect(self.name_kind), Some(denied));
             }
         }
     }

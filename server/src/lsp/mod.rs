@@ -9,6 +9,7 @@ mod actions;
 mod convert;
 mod documents;
 mod hover;
+mod index;
 mod server;
 
 use std::process::ExitCode;

@@ -1,6 +1,8 @@
 //! The LSP handlers, one per method, registered in one place: the `LanguageServer` impl below.
 
+use std::collections::BTreeSet;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -9,10 +11,12 @@ use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, Diagnostic as LspDiagnostic, DiagnosticOptions,
     DiagnosticRelatedInformation, DiagnosticServerCapabilities, DiagnosticSeverity,
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport,
-    DocumentDiagnosticReportResult, FullDocumentDiagnosticReport, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, Location, NumberOrString,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType, FileSystemWatcher,
+    FullDocumentDiagnosticReport, GlobPattern, Hover, HoverParams, HoverProviderCapability,
+    InitializeParams, InitializeResult, InitializedParams, Location, NumberOrString, Registration,
     RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
@@ -21,8 +25,10 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, Encoding};
 use super::documents::Document;
+use super::index;
 use crate::fix::Applicability;
 use crate::syntax::Language;
+use crate::workspace::Workspace;
 use crate::{FileKind, Severity};
 
 /// What the client and server agreed on at `initialize`.
@@ -40,6 +46,12 @@ pub struct Backend {
     /// A std mutex on purpose: `did_change` must apply its edits before any `.await` (handlers run
     /// concurrently, so an await before the edit could let a later change overtake it).
     documents: Mutex<HashMap<Uri, Document>>,
+    /// The workspace folder: the only place the server reads files from.
+    root: OnceLock<Option<PathBuf>>,
+    /// What the workspace's Kubernetes files say to the workspace rules.
+    workspace: Mutex<Workspace>,
+    /// The client can be asked to watch files (`workspace/didChangeWatchedFiles` registration).
+    can_watch: OnceLock<bool>,
 }
 
 /// A fix as shipped in `Diagnostic.data`. Edits are byte offsets into the document version the fix was
@@ -65,6 +77,58 @@ impl Backend {
             client,
             session: OnceLock::new(),
             documents: Mutex::new(HashMap::new()),
+            root: OnceLock::new(),
+            workspace: Mutex::new(Workspace::default()),
+            can_watch: OnceLock::new(),
+        }
+    }
+
+    fn workspace(&self) -> MutexGuard<'_, Workspace> {
+        self.workspace
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn root(&self) -> Option<&Path> {
+        self.root.get().and_then(Option::as_deref)
+    }
+
+    /// The namespaces default-denied by the workspace's files other than `uri`'s.
+    fn denied_for(&self, uri: &Uri) -> BTreeSet<String> {
+        let path = index::workspace_path(self.root(), uri);
+        self.workspace().default_denied_except(path.as_deref())
+    }
+
+    /// Record what the open document `uri` now says; `true` when that changes what the workspace denies.
+    fn record(&self, uri: &Uri) -> bool {
+        let Some(path) = index::workspace_path(self.root(), uri) else {
+            return false;
+        };
+        let summary = self.documents().get(uri).and_then(Document::summary);
+        let mut workspace = self.workspace();
+        let before = workspace.default_denied();
+        match summary {
+            Some(summary) => workspace.set(&path, summary),
+            None => workspace.remove(&path),
+        }
+        workspace.default_denied() != before
+    }
+
+    /// Lint every open document again against the workspace (its text unchanged), and tell the client.
+    async fn relint_open(&self) {
+        let uris: Vec<Uri> = self.documents().keys().cloned().collect();
+        for uri in &uris {
+            let denied = self.denied_for(uri);
+            if let Some(document) = self.documents().get_mut(uri) {
+                document.relint(&denied);
+            }
+        }
+        if self.session().pull {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        } else {
+            for uri in uris {
+                self.publish(uri).await;
+            }
         }
     }
 
@@ -197,6 +261,28 @@ impl LanguageServer for Backend {
             .as_ref()
             .is_some_and(|t| t.diagnostic.is_some());
         let _ = self.session.set(Session { encoding, pull });
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        let _ = self.can_watch.set(can_watch);
+        #[allow(
+            deprecated,
+            reason = "clients that send no workspace folders still send rootUri"
+        )]
+        let root_uri = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone());
+        let root = root_uri
+            .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+            .and_then(|p| p.canonicalize().ok());
+        let _ = self.root.set(root);
         let diagnostic_provider = pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("dockwarden".to_owned()),
@@ -237,6 +323,75 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        if let Some(root) = self.root().map(Path::to_path_buf) {
+            let started = std::time::Instant::now();
+            let built = tokio::task::spawn_blocking(move || index::build(&root)).await;
+            if let Ok(mut workspace) = built {
+                // Open documents speak for themselves: their text may differ from the disk.
+                let open: Vec<Uri> = self.documents().keys().cloned().collect();
+                for uri in &open {
+                    if let Some(path) = index::workspace_path(self.root(), uri) {
+                        workspace.remove(&path);
+                    }
+                }
+                tracing::info!(files = workspace.len(), elapsed = ?started.elapsed(), "workspace indexed");
+                *self.workspace() = workspace;
+                for uri in &open {
+                    self.record(uri);
+                }
+                self.relint_open().await;
+            }
+        }
+        if self.can_watch.get().copied().unwrap_or(false) {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/*.{yml,yaml}".to_owned()),
+                    kind: None,
+                }],
+            };
+            let registration = Registration {
+                id: "dockwarden-yaml".to_owned(),
+                method: "workspace/didChangeWatchedFiles".to_owned(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!("cannot watch files: {e}");
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut changed = false;
+        for event in params.changes {
+            if self.documents().contains_key(&event.uri) {
+                continue;
+            }
+            let Some(path) = index::workspace_path(self.root(), &event.uri).or_else(|| {
+                // A deleted file cannot be canonicalised: accept it when its plain path is inside the root.
+                let path = event.uri.to_file_path()?.into_owned();
+                self.root().filter(|r| path.starts_with(r)).map(|_| path)
+            }) else {
+                continue;
+            };
+            let summary = if event.typ == FileChangeType::DELETED {
+                None
+            } else {
+                index::summarize_file(&path)
+            };
+            let mut workspace = self.workspace();
+            let before = workspace.default_denied();
+            match summary {
+                Some(summary) => workspace.set(&path, summary),
+                None => workspace.remove(&path),
+            }
+            changed |= workspace.default_denied() != before;
+        }
+        if changed {
+            self.relint_open().await;
+        }
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
     }
@@ -248,9 +403,14 @@ impl LanguageServer for Backend {
             tracing::debug!(uri = doc.uri.as_str(), "not a file dockwarden reads");
             return;
         };
-        let document = Document::open(doc.text, doc.version, language, name_kind);
+        let denied = self.denied_for(&doc.uri);
+        let document = Document::open(doc.text, doc.version, language, name_kind, &denied);
         self.documents().insert(doc.uri.clone(), document);
+        let changed = self.record(&doc.uri);
         self.publish(doc.uri).await;
+        if changed {
+            self.relint_open().await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -258,6 +418,7 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         {
             let encoding = self.session().encoding;
+            let denied = self.denied_for(&uri);
             let mut documents = self.documents();
             let Some(document) = documents.get_mut(&uri) else {
                 return;
@@ -270,9 +431,13 @@ impl LanguageServer for Backend {
                 );
                 return;
             }
-            document.apply(version, params.content_changes, encoding);
+            document.apply(version, params.content_changes, encoding, &denied);
         }
+        let changed = self.record(&uri);
         self.publish(uri).await;
+        if changed {
+            self.relint_open().await;
+        }
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
@@ -281,7 +446,25 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let removed = self.documents().remove(&uri).is_some();
         if removed && !self.session().pull {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
+        // Closed, the file on disk speaks for it again.
+        if let Some(path) = index::workspace_path(self.root(), &uri) {
+            let summary = index::summarize_file(&path);
+            let changed = {
+                let mut workspace = self.workspace();
+                let before = workspace.default_denied();
+                match summary {
+                    Some(summary) => workspace.set(&path, summary),
+                    None => workspace.remove(&path),
+                }
+                workspace.default_denied() != before
+            };
+            if changed {
+                self.relint_open().await;
+            }
         }
     }
 

@@ -9,7 +9,7 @@ pub mod registry;
 mod compose_support;
 mod identity;
 mod images;
-mod network;
+pub(crate) mod network;
 mod pod_security;
 mod runtime;
 mod secrets;
@@ -110,6 +110,10 @@ pub struct KubernetesContext<'a> {
 pub type DockerfileCheck = fn(&DockerfileContext, &mut Vec<Diagnostic>);
 pub type ComposeCheck = fn(&ComposeContext, &mut Vec<Diagnostic>);
 pub type KubernetesCheck = fn(&KubernetesContext, &mut Vec<Diagnostic>);
+/// A workspace rule's check: one Kubernetes file against what the other files of the workspace say.
+pub type WorkspaceCheck = fn(&WorkspaceContext, &mut Vec<Diagnostic>);
+
+pub use network::missing_network_policy::WorkspaceContext;
 
 /// The checks of one rule; the file kinds it applies to are those it has a check for.
 #[derive(Clone, Copy)]
@@ -117,6 +121,8 @@ pub struct Checks {
     pub dockerfile: Option<DockerfileCheck>,
     pub compose: Option<ComposeCheck>,
     pub kubernetes: Option<KubernetesCheck>,
+    /// Cross-file checks of Kubernetes files.
+    pub workspace: Option<WorkspaceCheck>,
 }
 
 impl Checks {
@@ -124,6 +130,7 @@ impl Checks {
         dockerfile: None,
         compose: None,
         kubernetes: None,
+        workspace: None,
     };
 
     pub fn kinds(&self) -> Vec<FileKind> {
@@ -134,7 +141,7 @@ impl Checks {
         if self.compose.is_some() {
             kinds.push(FileKind::Compose);
         }
-        if self.kubernetes.is_some() {
+        if self.kubernetes.is_some() || self.workspace.is_some() {
             kinds.push(FileKind::Kubernetes);
         }
         kinds

@@ -57,6 +57,7 @@ registry! {
     HostPort => network::host_port [kubernetes: check_kubernetes],
     PortPublishedOnAllInterfaces => network::port_published_on_all_interfaces [compose: check_compose],
     NetworkNotSegmented => network::network_not_segmented [compose: check_compose],
+    MissingNetworkPolicy => network::missing_network_policy [workspace: check_workspace],
     ContainerRuntimeSocket => runtime::container_runtime_socket [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     HostPathVolume => runtime::host_path_volume [compose: check_compose, kubernetes: check_kubernetes],
     DeviceAccess => runtime::device_access [compose: check_compose, kubernetes: check_kubernetes],

@@ -1,6 +1,7 @@
 //! What the container exposes.
 
 pub mod host_port;
+pub mod missing_network_policy;
 pub mod network_not_segmented;
 pub mod port_published_on_all_interfaces;
 pub mod ssh_port_exposed;

@@ -1,0 +1,64 @@
+//! The workspace index: what every Kubernetes file of the workspace contributes to the workspace rules.
+//! Built from the workspace folder when the session starts, then kept current from open documents (their
+//! text wins over the disk) and from the client's file-change notifications.
+//!
+//! The server reads only inside the workspace: the walk starts at its root, does not follow symbolic
+//! links, skips what `.gitignore` excludes, and is bounded in file count and size.
+
+use std::path::{Path, PathBuf};
+
+use crate::FileKind;
+use crate::document::{is_yaml_name, kind_from_name};
+use crate::workspace::{Summary, Workspace};
+use crate::yaml_stream::{Mode, YamlStream};
+
+/// At most this many YAML files are indexed (a monorepo's vendored charts should not stall start-up).
+const MAX_FILES: usize = 10_000;
+/// Larger files are not manifests anyone edits by hand.
+const MAX_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Index every YAML file under `root`.
+pub fn build(root: &Path) -> Workspace {
+    let mut workspace = Workspace::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    let files = walker
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| is_yaml_name(e.path()))
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() <= MAX_BYTES))
+        .take(MAX_FILES);
+    for entry in files {
+        if let Some(summary) = summarize_file(entry.path()) {
+            workspace.set(entry.path(), summary);
+        }
+    }
+    workspace
+}
+
+/// What a file on disk contributes, if it is a Kubernetes file.
+pub fn summarize_file(path: &Path) -> Option<Summary> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut stream = YamlStream::default();
+    let (kind, _) = stream.update(&text, Mode::Detect(kind_from_name(path)));
+    (kind == Some(FileKind::Kubernetes)).then(|| stream.summary())
+}
+
+/// The path of a `file:` URI inside `root` (canonicalised, so neither `..` nor a symlink leads outside).
+pub fn workspace_path(
+    root: Option<&Path>,
+    uri: &tower_lsp_server::ls_types::Uri,
+) -> Option<PathBuf> {
+    let path = uri.to_file_path()?.into_owned();
+    let root = root?;
+    let canonical = path.canonicalize().unwrap_or(path);
+    canonical.starts_with(root).then_some(canonical)
+}
