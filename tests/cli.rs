@@ -248,3 +248,28 @@ fn workspace_rules_see_every_file_given() {
     let walked = stdout(&dockwarden(&["check", "."], &dir));
     assert!(!walked.contains("missing-network-policy"), "{walked}");
 }
+
+#[test]
+fn a_compose_service_is_judged_by_the_dockerfile_it_builds() {
+    let dir = temp_dir("compose-build");
+    std::fs::create_dir_all(dir.join("app")).expect("dirs");
+    std::fs::write(
+        dir.join("app/Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"python\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("app/Dockerfile.nonroot"),
+        "FROM python:3.12-slim\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    let compose = "services:\n  root:\n    build:\n      context: ./app\n  fine:\n    build:\n      context: app\n      dockerfile: Dockerfile.nonroot\n  pulled:\n    image: nginx:1.27\n  outside:\n    build: ../../etc\n";
+    std::fs::write(dir.join("compose.yaml"), compose).expect("write");
+    let text = stdout(&dockwarden(&["check", "compose.yaml"], &dir));
+    let root_findings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("[run-as-root]"))
+        .collect();
+    assert_eq!(root_findings.len(), 1, "{text}");
+    assert!(root_findings[0].starts_with("compose.yaml:3:5:"), "{text}");
+}

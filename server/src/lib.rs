@@ -26,6 +26,7 @@
 pub mod base_images;
 pub mod cli;
 pub mod diagnostic;
+pub mod disk;
 pub mod document;
 pub mod fix;
 pub mod lint;

@@ -9,9 +9,9 @@ use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
-use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId};
+use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
 use crate::syntax::Language;
-use crate::yaml_stream::{Mode, YamlStream};
+use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 
 /// Parse and lint `source` as `kind`.
 pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
@@ -24,16 +24,16 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
     }
 }
 
-/// Lint `source` as `kind` inside a workspace whose other files default-deny the namespaces `denied`
-/// (workspace rules see them; per-file rules are unaffected).
-pub fn lint_in(source: &str, kind: FileKind, denied: &BTreeSet<String>) -> Vec<Diagnostic> {
+/// Lint `source` as `kind` with its surroundings: the namespaces the rest of the workspace default-denies
+/// (for workspace rules) and the files beside it (a Compose service's Dockerfile).
+pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
-        FileKind::Kubernetes => {
+        FileKind::Dockerfile => lint(source, kind),
+        _ => {
             YamlStream::default()
-                .update_in(source, Mode::Force(kind), Some(denied))
+                .update_in(source, Mode::Force(kind), around)
                 .1
         }
-        _ => lint(source, kind),
     }
 }
 
@@ -67,6 +67,7 @@ pub fn lint_yaml(
     kind: FileKind,
     yaml: &Yaml,
     tree: Option<&tree_sitter::Tree>,
+    files: &dyn FileSource,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match kind {
@@ -77,6 +78,7 @@ pub fn lint_yaml(
                 yaml,
                 compose: &compose,
                 tree,
+                files,
             };
             for rule in RuleId::ALL {
                 if let Some(check) = rule.checks().compose {

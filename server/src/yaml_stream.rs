@@ -16,7 +16,7 @@ use crate::fix::Edit;
 use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
-use crate::rules::{RuleId, WorkspaceContext};
+use crate::rules::{FileSource, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
 use crate::workspace::Summary;
 use crate::{Diagnostic, TextRange};
@@ -28,6 +28,23 @@ pub enum Mode {
     Detect(Option<FileKind>),
     /// As this kind, whatever the content.
     Force(FileKind),
+}
+
+/// What a file is linted with besides its text: what the rest of the workspace default-denies, and the
+/// files beside it.
+pub struct Surroundings<'a> {
+    pub denied: Option<&'a BTreeSet<String>>,
+    pub files: &'a dyn FileSource,
+}
+
+impl Surroundings<'_> {
+    /// The file alone.
+    pub fn none() -> Surroundings<'static> {
+        Surroundings {
+            denied: None,
+            files: &NoFiles,
+        }
+    }
 }
 
 /// One document of the stream.
@@ -55,7 +72,7 @@ impl YamlStream {
     /// Read `text` (the whole file) again, reusing what did not change; returns what the file is and its
     /// findings. Workspace rules see this file alone; see [`YamlStream::update_in`].
     pub fn update(&mut self, text: &str, mode: Mode) -> (Option<FileKind>, Vec<Diagnostic>) {
-        self.update_in(text, mode, None)
+        self.update_in(text, mode, &Surroundings::none())
     }
 
     /// Like [`YamlStream::update`], with the namespaces the rest of the workspace default-denies.
@@ -63,7 +80,7 @@ impl YamlStream {
         &mut self,
         text: &str,
         mode: Mode,
-        workspace_denied: Option<&BTreeSet<String>>,
+        around: &Surroundings,
     ) -> (Option<FileKind>, Vec<Diagnostic>) {
         let ranges = split_documents(text);
         let mut old: Vec<Option<Chunk>> = std::mem::take(&mut self.chunks)
@@ -117,7 +134,7 @@ impl YamlStream {
                     .collect();
                 let summary = self.summary();
                 let mut denied = summary.default_deny.clone();
-                denied.extend(workspace_denied.into_iter().flatten().cloned());
+                denied.extend(around.denied.into_iter().flatten().cloned());
                 let cx = WorkspaceContext {
                     source: text,
                     summary: &summary,
@@ -134,12 +151,12 @@ impl YamlStream {
             Some(kind) => match self.chunks.as_slice() {
                 [only] => {
                     let yaml = Yaml::build(text, only.tree.as_ref());
-                    crate::lint::lint_yaml(text, kind, &yaml, only.tree.as_ref())
+                    crate::lint::lint_yaml(text, kind, &yaml, only.tree.as_ref(), around.files)
                 }
                 _ => {
                     let tree = parse(Language::Yaml, text, None);
                     let yaml = Yaml::build(text, tree.as_ref());
-                    crate::lint::lint_yaml(text, kind, &yaml, tree.as_ref())
+                    crate::lint::lint_yaml(text, kind, &yaml, tree.as_ref(), around.files)
                 }
             },
             None => Vec::new(),
@@ -174,7 +191,8 @@ fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
         _ => parse(Language::Yaml, text, None),
     };
     let yaml = Yaml::build(text, tree.as_ref());
-    let diagnostics = crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, tree.as_ref());
+    let diagnostics =
+        crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, tree.as_ref(), &NoFiles);
     let summary = Summary::of(&yaml, &Kubernetes::read(&yaml));
     Chunk {
         summary,

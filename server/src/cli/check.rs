@@ -10,8 +10,11 @@ use rayon::prelude::*;
 use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
 use super::output::{FileReport, OutputFormat, write};
+use crate::disk::DiskFiles;
 use crate::fix::{FixMode, fix_all};
 use crate::lint::{default_denied, lint_in};
+use crate::rules::NoFiles;
+use crate::yaml_stream::Surroundings;
 use crate::{FileKind, Severity};
 
 pub struct CheckOptions {
@@ -143,6 +146,20 @@ fn run_one(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) ->
         kind,
     } = loaded;
     let display = path.display().to_string();
+    // A Compose file may read the Dockerfiles it builds, inside the current directory.
+    let files = match &input {
+        Input::File(file) => std::env::current_dir()
+            .ok()
+            .and_then(|root| DiskFiles::beside(file, &root)),
+        Input::Stdin => None,
+    };
+    let around = Surroundings {
+        denied: Some(denied),
+        files: match &files {
+            Some(f) => f,
+            None => &NoFiles,
+        },
+    };
     let Some(kind) = kind else {
         // YAML that is neither a Compose file nor a manifest: nothing to say about it.
         return Outcome::Report(FileReport {
@@ -158,7 +175,7 @@ fn run_one(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) ->
         } else {
             FixMode::Safe
         };
-        let (fixed, applied) = fix_all(&text, mode, |t| lint_in(t, kind, denied));
+        let (fixed, applied) = fix_all(&text, mode, |t| lint_in(t, kind, &around));
         if applied > 0 {
             let written = match &input {
                 // Standard input has nowhere to be written back: the fixed text is the output (see `check`).
@@ -171,7 +188,7 @@ fn run_one(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) ->
             text = fixed;
         }
     }
-    let diagnostics = lint_in(&text, kind, denied);
+    let diagnostics = lint_in(&text, kind, &around);
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());
     Outcome::Report(FileReport {
         path: display,

@@ -7,9 +7,11 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
+use crate::disk::DiskFiles;
+use crate::rules::NoFiles;
 use crate::syntax::Language;
 use crate::workspace::Summary;
-use crate::yaml_stream::{Mode, YamlStream};
+use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 use crate::{Diagnostic, FileKind, TextRange};
 
 /// What is kept of a document between changes so the next parse is incremental.
@@ -28,6 +30,8 @@ pub struct Document {
     pub kind: Option<FileKind>,
     parsed: Parsed,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files beside the document inside the workspace (a Compose service's Dockerfile).
+    files: Option<DiskFiles>,
 }
 
 impl Document {
@@ -37,6 +41,7 @@ impl Document {
         language: Language,
         name_kind: Option<FileKind>,
         denied: &BTreeSet<String>,
+        files: Option<DiskFiles>,
     ) -> Self {
         let parsed = match language {
             Language::Dockerfile => Parsed::Dockerfile(None),
@@ -50,6 +55,7 @@ impl Document {
             kind: None,
             parsed,
             diagnostics: Vec::new(),
+            files,
         };
         document.reparse(denied);
         document
@@ -118,8 +124,17 @@ impl Document {
                 self.diagnostics = crate::lint::lint_dockerfile(&self.text, tree.as_ref());
             }
             Parsed::Yaml(stream) => {
-                (self.kind, self.diagnostics) =
-                    stream.update_in(&self.text, Mode::Detect(self.name_kind), Some(denied));
+                (self.kind, self.diagnostics) = stream.update_in(
+                    &self.text,
+                    Mode::Detect(self.name_kind),
+                    &Surroundings {
+                        denied: Some(denied),
+                        files: match &self.files {
+                            Some(files) => files,
+                            None => &NoFiles,
+                        },
+                    },
+                );
             }
         }
     }

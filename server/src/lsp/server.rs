@@ -26,6 +26,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::{self, Encoding};
 use super::documents::Document;
 use super::index;
+use crate::disk::DiskFiles;
 use crate::fix::Applicability;
 use crate::syntax::Language;
 use crate::workspace::Workspace;
@@ -404,7 +405,10 @@ impl LanguageServer for Backend {
             return;
         };
         let denied = self.denied_for(&doc.uri);
-        let document = Document::open(doc.text, doc.version, language, name_kind, &denied);
+        let files = index::workspace_path(self.root(), &doc.uri)
+            .zip(self.root())
+            .and_then(|(path, root)| DiskFiles::beside(&path, root));
+        let document = Document::open(doc.text, doc.version, language, name_kind, &denied, files);
         self.documents().insert(doc.uri.clone(), document);
         let changed = self.record(&doc.uri);
         self.publish(doc.uri).await;

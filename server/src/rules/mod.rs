@@ -90,12 +90,28 @@ pub struct DockerfileContext<'a> {
     pub tree: Option<&'a tree_sitter::Tree>,
 }
 
+/// Files beside the one being linted, by path relative to its directory (a Compose service's Dockerfile).
+/// The engine does no IO of its own: the CLI and the server decide what may be read.
+pub trait FileSource: Sync {
+    fn read(&self, relative: &str) -> Option<String>;
+}
+
+/// No files: the file is linted alone.
+pub struct NoFiles;
+
+impl FileSource for NoFiles {
+    fn read(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// What a rule sees of one Compose file.
 pub struct ComposeContext<'a> {
     pub source: &'a str,
     pub yaml: &'a Yaml,
     pub compose: &'a Compose,
     pub tree: Option<&'a tree_sitter::Tree>,
+    pub files: &'a dyn FileSource,
 }
 
 /// What a rule sees of one YAML stream of Kubernetes manifests.

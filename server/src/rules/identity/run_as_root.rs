@@ -238,12 +238,14 @@ fn copies_without_chown(file: &Dockerfile, index: usize) -> &'static str {
     }
 }
 
-/// Compose: `user:` set to root. (A service without `user:` inherits its image's user: that is reported on
-/// the Dockerfile it builds, when the workspace has it.)
+/// Compose: `user:` set to root; or no `user:` and the service builds a Dockerfile (one the CLI or server
+/// can read beside the Compose file) whose image runs as root. An image pulled by name is not judged: its
+/// user is not in the workspace.
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
         let Some(user) = yaml.get(service.node, "user") else {
+            out.extend(built_as_root(cx, service));
             continue;
         };
         let Some(value) = yaml.str(user.value) else {
@@ -266,6 +268,61 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             .with_fix(fix),
         );
     }
+}
+
+/// A service without `user:` whose `build:` Dockerfile runs as root.
+fn built_as_root(
+    cx: &ComposeContext,
+    service: &crate::model::compose::Service,
+) -> Option<Diagnostic> {
+    let yaml = cx.yaml;
+    let build = yaml.get(service.node, "build")?;
+    let (context, dockerfile) = match yaml.str(build.value) {
+        Some(context) => (context.to_owned(), "Dockerfile".to_owned()),
+        None => {
+            let field = |key: &str| {
+                yaml.get(build.value, key)
+                    .and_then(|m| yaml.str(m.value))
+                    .map(str::to_owned)
+            };
+            (
+                field("context").unwrap_or_else(|| ".".to_owned()),
+                field("dockerfile").unwrap_or_else(|| "Dockerfile".to_owned()),
+            )
+        }
+    };
+    let relative = format!("{}/{dockerfile}", context.trim_end_matches('/'));
+    let text = cx.files.read(&relative)?;
+    let root = crate::lint(&text, crate::FileKind::Dockerfile)
+        .into_iter()
+        .any(|d| d.rule == RuleId::RunAsRoot);
+    if !root {
+        return None;
+    }
+    let fix = crate::yaml_edit::insert_entries(
+        cx.source,
+        yaml,
+        service.node,
+        &[(
+            "user".to_owned(),
+            crate::yaml_edit::Y::scalar("\"10001:10001\""),
+        )],
+    )
+    .map(|edit| {
+        Fix::unsafe_(
+            format!("Run service `{}` as `user: \"10001:10001\"`", service.name),
+            vec![edit],
+        )
+        .preferred(true)
+    });
+    Some(
+        Diagnostic::new(
+            RuleId::RunAsRoot,
+            build.range,
+            format!("service `{}` runs as root: the Dockerfile it builds (`{relative}`) sets no non-root `USER`", service.name),
+        )
+        .with_fixes(fix),
+    )
 }
 
 /// Kubernetes: no `runAsNonRoot: true` for the container (its own or its pod's), or `runAsUser: 0`.
