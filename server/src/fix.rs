@@ -101,6 +101,34 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
     Some(out)
 }
 
+/// The one edit that turns `old` into `new`: what lies between their common prefix and suffix (on
+/// character boundaries).
+pub fn diff(old: &str, new: &str) -> Edit {
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    Edit::replace(
+        TextRange::new(prefix, old.len() - suffix),
+        &new[prefix..new.len() - suffix],
+    )
+}
+
 /// Which fixes a fix-all pass may apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixMode {
@@ -197,6 +225,20 @@ mod tests {
         assert_eq!(
             apply_edits(text, &[Edit::delete(TextRange::new(3, 99))]),
             None
+        );
+    }
+
+    #[test]
+    fn diffs_stay_on_character_boundaries() {
+        let edit = diff("abcdef", "abXYef");
+        assert_eq!(
+            (edit.range, edit.new_text.as_str()),
+            (TextRange::new(2, 4), "XY")
+        );
+        assert_eq!(diff("é", "è").range, TextRange::new(0, 2));
+        assert_eq!(
+            apply_edits("aXa", &[diff("aXa", "aa")]).as_deref(),
+            Some("aa")
         );
     }
 }

@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use tree_sitter::Tree;
 
 use crate::document::{FileKind, is_helm_template};
-use crate::fix::Edit;
 use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
@@ -184,7 +183,7 @@ fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
             tree: Some(mut old_tree),
             ..
         }) => {
-            let edit = single_edit(&old_text, text);
+            let edit = crate::fix::diff(&old_text, text);
             edit_tree(&mut old_tree, &old_text, edit.range, &edit.new_text);
             parse(Language::Yaml, text, Some(&old_tree))
         }
@@ -203,33 +202,6 @@ fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
         tree,
         diagnostics,
     }
-}
-
-/// The one edit that turns `old` into `new`: what lies between their common prefix and suffix.
-pub fn single_edit(old: &str, new: &str) -> Edit {
-    let mut prefix = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
-        prefix -= 1;
-    }
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
-        suffix -= 1;
-    }
-    Edit::replace(
-        TextRange::new(prefix, old.len() - suffix),
-        &new[prefix..new.len() - suffix],
-    )
 }
 
 /// The documents of a stream: a new one starts at every `---` line (a document marker at column 0 also ends
@@ -269,17 +241,6 @@ mod tests {
             parts,
             ["a: 1\n", "---\nb: |\n  ---x\n", "--- # c\nc: 3\n", "---"]
         );
-    }
-
-    #[test]
-    fn single_edits() {
-        let edit = single_edit("abcdef", "abXYef");
-        assert_eq!(
-            (edit.range, edit.new_text.as_str()),
-            (TextRange::new(2, 4), "XY")
-        );
-        let edit = single_edit("é", "è");
-        assert_eq!(edit.range, TextRange::new(0, 2));
     }
 }
 

@@ -143,13 +143,10 @@ fn fix_all_action(
     if applied == 0 {
         return None;
     }
-    let changed = changed_range(&document.text, &fixed);
-    let new_text = fixed
-        .get(changed.start..fixed.len() - (document.text.len() - changed.end))?
-        .to_owned();
+    let change = crate::fix::diff(&document.text, &fixed);
     let text_edit = TextEdit {
-        range: convert::range(&document.rope, changed, encoding),
-        new_text,
+        range: convert::range(&document.rope, change.range, encoding),
+        new_text: change.new_text,
     };
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("dockwarden: fix all safe findings ({applied})"),
@@ -157,28 +154,4 @@ fn fix_all_action(
         edit: Some(edit(uri, Some(document.version), vec![text_edit])),
         ..CodeAction::default()
     }))
-}
-
-/// The range of `old` that differs from `new` (common prefix and suffix removed, on character boundaries).
-fn changed_range(old: &str, new: &str) -> TextRange {
-    let mut prefix = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
-        prefix -= 1;
-    }
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
-        suffix -= 1;
-    }
-    TextRange::new(prefix, old.len() - suffix)
 }

@@ -28,6 +28,21 @@ pub fn containers<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = Contain
     })
 }
 
+/// The `hostPath` volumes of every pod of the file: the path as written and its node.
+pub fn host_paths<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = (&'a str, NodeId)> + 'a {
+    let yaml = cx.yaml;
+    cx.k8s.pods.iter().flat_map(move |pod| {
+        let volumes = yaml
+            .get(pod.node, "volumes")
+            .map(|m| yaml.items(m.value))
+            .unwrap_or(&[]);
+        volumes.iter().filter_map(move |&volume| {
+            let path = yaml.path(volume, &["hostPath", "path"])?;
+            Some((yaml.str(path)?, path))
+        })
+    })
+}
+
 /// Where a finding about a missing setting of a container goes: its `name:` pair (else its first line).
 pub fn container_range(yaml: &Yaml, c: ContainerRef) -> TextRange {
     match yaml.get(c.container.node, "name") {

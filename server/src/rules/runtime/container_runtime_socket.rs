@@ -2,6 +2,7 @@ use crate::Diagnostic;
 use crate::Severity;
 use crate::model::dockerfile::Keyword;
 use crate::rules::compose_support::volumes;
+use crate::rules::pod_security::host_paths;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -99,26 +100,14 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    let yaml = cx.yaml;
-    for pod in &cx.k8s.pods {
-        let Some(volumes) = yaml.get(pod.node, "volumes") else {
-            continue;
-        };
-        for &volume in yaml.items(volumes.value) {
-            let Some(path) = yaml.path(volume, &["hostPath", "path"]) else {
-                continue;
-            };
-            let Some(text) = yaml.str(path) else { continue };
-            if is_socket(text) {
-                out.push(
-                    Diagnostic::new(
-                        RuleId::ContainerRuntimeSocket,
-                        yaml.node(path).range,
-                        format!("the pod mounts `{text}` from the node: access to the runtime socket is root on the node"),
-                    )
-                    .with_severity(Severity::Error),
-                );
-            }
-        }
+    for (text, path) in host_paths(cx).filter(|(text, _)| is_socket(text)) {
+        out.push(
+            Diagnostic::new(
+                RuleId::ContainerRuntimeSocket,
+                cx.yaml.node(path).range,
+                format!("the pod mounts `{text}` from the node: access to the runtime socket is root on the node"),
+            )
+            .with_severity(Severity::Error),
+        );
     }
 }

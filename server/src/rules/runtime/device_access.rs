@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::rules::pod_security::host_paths;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -50,23 +51,13 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    let yaml = cx.yaml;
-    for pod in &cx.k8s.pods {
-        let Some(volumes) = yaml.get(pod.node, "volumes") else {
-            continue;
-        };
-        for &volume in yaml.items(volumes.value) {
-            let Some(path) = yaml.path(volume, &["hostPath", "path"]) else {
-                continue;
-            };
-            let Some(text) = yaml.str(path) else { continue };
-            if text == "/dev" || text.starts_with("/dev/") {
-                out.push(Diagnostic::new(
-                    RuleId::DeviceAccess,
-                    yaml.node(path).range,
-                    format!("the pod mounts the node's device `{text}`"),
-                ));
-            }
-        }
+    for (text, path) in
+        host_paths(cx).filter(|(text, _)| *text == "/dev" || text.starts_with("/dev/"))
+    {
+        out.push(Diagnostic::new(
+            RuleId::DeviceAccess,
+            cx.yaml.node(path).range,
+            format!("the pod mounts the node's device `{text}`"),
+        ));
     }
 }

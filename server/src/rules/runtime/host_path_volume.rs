@@ -1,5 +1,6 @@
 use crate::fix::Fix;
 use crate::rules::compose_support::volumes;
+use crate::rules::pod_security::host_paths;
 use crate::rules::runtime::container_runtime_socket::is_socket;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::{replace_value, styled_scalar};
@@ -117,29 +118,16 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    let yaml = cx.yaml;
-    for pod in &cx.k8s.pods {
-        let Some(volumes) = yaml.get(pod.node, "volumes") else {
-            continue;
-        };
-        for &volume in yaml.items(volumes.value) {
-            let Some(path) = yaml.path(volume, &["hostPath", "path"]) else {
-                continue;
-            };
-            let Some(text) = yaml.str(path) else { continue };
-            if is_socket(text) {
-                continue;
-            }
-            let diagnostic = Diagnostic::new(
-                RuleId::HostPathVolume,
-                yaml.node(path).range,
-                format!("the pod mounts `{text}` from the node (`hostPath`)"),
-            );
-            out.push(if sensitive(text) {
-                diagnostic.with_severity(Severity::Error)
-            } else {
-                diagnostic
-            });
-        }
+    for (text, path) in host_paths(cx).filter(|(text, _)| !is_socket(text)) {
+        let diagnostic = Diagnostic::new(
+            RuleId::HostPathVolume,
+            cx.yaml.node(path).range,
+            format!("the pod mounts `{text}` from the node (`hostPath`)"),
+        );
+        out.push(if sensitive(text) {
+            diagnostic.with_severity(Severity::Error)
+        } else {
+            diagnostic
+        });
     }
 }
