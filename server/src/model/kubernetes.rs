@@ -68,7 +68,7 @@ impl Kubernetes {
         let mut out = Kubernetes::default();
         for (index, document) in yaml.documents.iter().enumerate() {
             let Some(root) = document.root else { continue };
-            let Some(manifest) = manifest(yaml, root, index) else {
+            let Some(manifest) = manifest_of(yaml, root, index) else {
                 continue;
             };
             if manifest.kind == "List" {
@@ -126,10 +126,6 @@ impl Kubernetes {
     }
 }
 
-fn manifest(yaml: &Yaml, root: NodeId, document: usize) -> Option<Manifest> {
-    manifest_of(yaml, root, document)
-}
-
 fn manifest_of(yaml: &Yaml, node: NodeId, document: usize) -> Option<Manifest> {
     if !yaml.is_mapping(node) {
         return None;
@@ -161,7 +157,7 @@ pub fn looks_like_kubernetes(yaml: &Yaml) -> bool {
     yaml.documents
         .iter()
         .enumerate()
-        .any(|(i, d)| d.root.is_some_and(|r| manifest(yaml, r, i).is_some()))
+        .any(|(i, d)| d.root.is_some_and(|r| manifest_of(yaml, r, i).is_some()))
 }
 
 /// A `securityContext` field of a container, else of its pod (for the fields a pod can set).
