@@ -541,3 +541,34 @@ fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_compose_service_is_judged_by_the_dockerfile_it_builds_inside_the_workspace() {
+    let root = std::env::temp_dir().join(format!("dockwarden-lsp-build-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("app")).expect("temp dir");
+    let root = root.canonicalize().expect("canonical root");
+    std::fs::write(
+        root.join("app/Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"python\"]\n",
+    )
+    .expect("write");
+    let compose = "services:\n  app:\n    build: ./app\n  escape:\n    build: ../../../etc\n";
+    std::fs::write(root.join("compose.yaml"), compose).expect("write");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/compose.yaml");
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": compose}}));
+    let diagnostics = client.published(&uri, 1);
+    let root_findings: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "run-as-root")
+        .collect();
+    assert_eq!(root_findings.len(), 1, "{diagnostics:#?}");
+    assert_eq!(
+        root_findings[0]["range"]["start"],
+        json!({"line": 2, "character": 4})
+    );
+    client.shutdown();
+}
