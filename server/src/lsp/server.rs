@@ -29,7 +29,7 @@ use super::index;
 use crate::disk::DiskFiles;
 use crate::fix::Applicability;
 use crate::syntax::Language;
-use crate::workspace::Workspace;
+use crate::workspace::{Summary, Workspace};
 use crate::{FileKind, Severity};
 
 /// What the client and server agreed on at `initialize`.
@@ -106,11 +106,17 @@ impl Backend {
             return false;
         };
         let summary = self.documents().get(uri).and_then(Document::summary);
+        self.set_summary(&path, summary)
+    }
+
+    /// Put what `path` says into the index (`None`: nothing); `true` when that changes what the workspace
+    /// denies.
+    fn set_summary(&self, path: &Path, summary: Option<Summary>) -> bool {
         let mut workspace = self.workspace();
         let before = workspace.default_denied();
         match summary {
-            Some(summary) => workspace.set(&path, summary),
-            None => workspace.remove(&path),
+            Some(summary) => workspace.set(path, summary),
+            None => workspace.remove(path),
         }
         workspace.default_denied() != before
     }
@@ -380,13 +386,7 @@ impl LanguageServer for Backend {
             } else {
                 index::summarize_file(&path)
             };
-            let mut workspace = self.workspace();
-            let before = workspace.default_denied();
-            match summary {
-                Some(summary) => workspace.set(&path, summary),
-                None => workspace.remove(&path),
-            }
-            changed |= workspace.default_denied() != before;
+            changed |= self.set_summary(&path, summary);
         }
         if changed {
             self.relint_open().await;
@@ -456,17 +456,7 @@ impl LanguageServer for Backend {
         }
         // Closed, the file on disk speaks for it again.
         if let Some(path) = index::workspace_path(self.root(), &uri) {
-            let summary = index::summarize_file(&path);
-            let changed = {
-                let mut workspace = self.workspace();
-                let before = workspace.default_denied();
-                match summary {
-                    Some(summary) => workspace.set(&path, summary),
-                    None => workspace.remove(&path),
-                }
-                workspace.default_denied() != before
-            };
-            if changed {
+            if self.set_summary(&path, index::summarize_file(&path)) {
                 self.relint_open().await;
             }
         }
