@@ -273,3 +273,89 @@ fn a_compose_service_is_judged_by_the_dockerfile_it_builds() {
     assert_eq!(root_findings.len(), 1, "{text}");
     assert!(root_findings[0].starts_with("compose.yaml:3:5:"), "{text}");
 }
+
+#[test]
+fn unsafe_fixes_write_one_network_policy_per_namespace_beside_the_manifests() {
+    let dir = temp_dir("policy");
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  containers:\n    - name: {name}\n      image: nginx:1.27\n"
+        )
+    };
+    std::fs::write(dir.join("a.yaml"), pod("a")).expect("write");
+    std::fs::write(dir.join("b.yaml"), pod("b")).expect("write");
+    let before = dockwarden(&["check", "."], &dir);
+    assert_eq!(
+        stdout(&before).matches("[missing-network-policy]").count(),
+        2,
+        "{}",
+        stdout(&before)
+    );
+    dockwarden(&["check", ".", "--fix", "--unsafe-fixes"], &dir);
+    let policy = std::fs::read_to_string(dir.join("networkpolicy-default-deny.yaml"))
+        .expect("policy written");
+    assert_eq!(policy.matches("kind: NetworkPolicy").count(), 1, "{policy}");
+    assert!(
+        policy.contains(
+            "namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n"
+        )
+    );
+    for name in ["a.yaml", "b.yaml"] {
+        let text = std::fs::read_to_string(dir.join(name)).expect("read");
+        assert!(
+            !text.contains("NetworkPolicy"),
+            "{name} keeps its documents:\n{text}"
+        );
+    }
+    let after = dockwarden(&["check", "."], &dir);
+    assert!(
+        !stdout(&after).contains("[missing-network-policy]"),
+        "{}",
+        stdout(&after)
+    );
+}
+
+#[test]
+fn compose_secrets_in_env_files_that_git_keeps_and_the_env_example_fix() {
+    let dir = temp_dir("envfile");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  api:\n    image: example/api:1.4\n    environment:\n      DB_PASSWORD: hunter2hunter2\n    env_file: [shared.env, local.env]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("shared.env"),
+        "LOG_LEVEL=debug\nexport API_TOKEN='x7Gq2LmPz9'\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("local.env"), "SMTP_PASSWORD=s3cr3t-local\n").expect("write");
+    std::fs::write(dir.join(".gitignore"), "local.env\n").expect("write");
+    std::fs::write(dir.join(".env.example"), "LOG_LEVEL=info").expect("write");
+
+    let output = stdout(&dockwarden(&["check", "compose.yaml"], &dir));
+    let secrets: Vec<&str> = output
+        .lines()
+        .filter(|l| l.contains("[secret-in-env]"))
+        .collect();
+    assert_eq!(secrets.len(), 2, "{output}");
+    assert!(secrets[0].starts_with("compose.yaml:5:7:"), "{output}");
+    assert!(
+        secrets[1].starts_with("compose.yaml:6:16:")
+            && secrets[1].contains("`API_TOKEN`")
+            && secrets[1].contains("`shared.env` line 2"),
+        "{output}"
+    );
+    assert!(
+        !output.contains("SMTP_PASSWORD"),
+        "git ignores local.env:\n{output}"
+    );
+
+    dockwarden(&["check", "compose.yaml", "--fix", "--unsafe-fixes"], &dir);
+    let compose = std::fs::read_to_string(dir.join("compose.yaml")).expect("read");
+    assert!(
+        compose.contains("DB_PASSWORD: \"${DB_PASSWORD}\""),
+        "{compose}"
+    );
+    let example = std::fs::read_to_string(dir.join(".env.example")).expect("read");
+    assert_eq!(example, "LOG_LEVEL=info\nDB_PASSWORD=\n");
+}

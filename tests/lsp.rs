@@ -572,3 +572,170 @@ fn a_compose_service_is_judged_by_the_dockerfile_it_builds_inside_the_workspace(
     );
     client.shutdown();
 }
+
+/// The quick fixes offered for `diagnostic`.
+fn actions_for(client: &mut Client, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}
+        }),
+    );
+    actions.as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewhere() {
+    let root = std::env::temp_dir().join(format!("dockwarden-lsp-create-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("k8s")).expect("temp dir");
+    let root = root.canonicalize().expect("canonical root");
+    let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n";
+    std::fs::write(root.join("k8s/app.yaml"), app).expect("write");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/k8s/app.yaml");
+    let policy_uri = format!("{root_uri}/k8s/networkpolicy-default-deny.yaml");
+    let finding = |diagnostics: &[Value]| {
+        diagnostics
+            .iter()
+            .find(|d| d["code"] == "missing-network-policy")
+            .cloned()
+    };
+
+    // A client that cannot create files: the policy is appended to the manifest itself.
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": app}}),
+    );
+    let diagnostics = client.published(&uri, 1);
+    let diagnostic = finding(&diagnostics).expect("missing-network-policy reported");
+    let actions = actions_for(&mut client, &uri, &diagnostic);
+    let action = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("NetworkPolicy"))
+        })
+        .unwrap_or_else(|| panic!("no policy action among {actions:#?}"));
+    assert!(
+        action["title"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("to this file")),
+        "{action:#?}"
+    );
+    let changes = action["edit"]["documentChanges"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(changes.len(), 1, "only this document changes: {changes:#?}");
+    let edits = changes[0]["edits"].as_array().cloned().unwrap_or_default();
+    let appended = apply_edits(app, &edits, true);
+    assert!(
+        appended.starts_with(app) && appended.contains("namespace: shop\nspec:\n  podSelector: {}")
+    );
+    client.shutdown();
+
+    // A client that can: the action creates `networkpolicy-default-deny.yaml` beside the manifest.
+    let mut client = Client::start();
+    client.initialize_in(
+        &root_uri,
+        json!({"workspace": {
+            "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
+            "didChangeWatchedFiles": {"dynamicRegistration": false}
+        }}),
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": app}}),
+    );
+    let diagnostics = client.published(&uri, 1);
+    let diagnostic = finding(&diagnostics).expect("missing-network-policy reported");
+    let actions = actions_for(&mut client, &uri, &diagnostic);
+    let action = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("NetworkPolicy"))
+        })
+        .unwrap_or_else(|| panic!("no policy action among {actions:#?}"));
+    let changes = action["edit"]["documentChanges"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(
+        changes.len(),
+        2,
+        "the manifest stays as it is: {changes:#?}"
+    );
+    assert_eq!(changes[0]["kind"], "create");
+    assert_eq!(changes[0]["uri"], json!(policy_uri));
+    assert_eq!(changes[0]["options"]["overwrite"], false);
+    assert_eq!(changes[1]["textDocument"]["uri"], json!(policy_uri));
+    let policy = changes[1]["edits"][0]["newText"]
+        .as_str()
+        .expect("policy text");
+
+    // The client writes the file and says so: the workspace now denies `shop`, and the finding goes.
+    std::fs::write(root.join("k8s/networkpolicy-default-deny.yaml"), policy).expect("write");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": policy_uri, "type": 1}]}),
+    );
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri)
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| finding(d).is_none())
+    });
+
+    // A file that exists gets the policy appended at its end, whatever it holds.
+    std::fs::write(
+        root.join("k8s/networkpolicy-default-deny.yaml"),
+        "# policies",
+    )
+    .expect("write");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": policy_uri, "type": 2}]}),
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri)
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| finding(d).is_some())
+    });
+    let diagnostics = params["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let diagnostic = finding(&diagnostics).expect("finding back");
+    let actions = actions_for(&mut client, &uri, &diagnostic);
+    let action = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("NetworkPolicy"))
+        })
+        .expect("policy action");
+    let changes = action["edit"]["documentChanges"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(changes.len(), 1, "an edit, no create: {changes:#?}");
+    assert_eq!(changes[0]["textDocument"]["uri"], json!(policy_uri));
+    assert_eq!(
+        changes[0]["edits"][0]["range"]["start"],
+        json!({"line": 0, "character": 10})
+    );
+    assert!(
+        changes[0]["edits"][0]["newText"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("\n---\n")),
+        "{changes:#?}"
+    );
+    client.shutdown();
+}

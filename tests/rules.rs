@@ -69,11 +69,18 @@ fn fixtures_match_their_snapshots() {
         } else {
             assert!(hits > 0, "{name} must trigger {rule}");
         }
-        let (fixed, applied) = fix_all(&text, FixMode::Unsafe, |t| lint(t, kind));
+        let fixed = fix_all(&text, FixMode::Unsafe, |t| lint(t, kind));
         let mut snapshot = common::render(&name, &text, &diagnostics);
-        if applied > 0 {
+        if fixed.applied > 0 {
             snapshot.push_str(&format!(
-                "\n--- after --fix --unsafe-fixes ({applied} applied) ---\n{fixed}"
+                "\n--- after --fix --unsafe-fixes ({} applied) ---\n{}",
+                fixed.applied, fixed.text
+            ));
+        }
+        for change in &fixed.files {
+            snapshot.push_str(&format!(
+                "\n--- appended to {} ---\n{}",
+                change.path, change.text
             ));
         }
         insta::assert_snapshot!(snapshot_name(&path), snapshot);

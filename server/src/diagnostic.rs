@@ -59,6 +59,16 @@ impl Diagnostic {
         }
     }
 
+    /// This finding with only the fixes that change nothing but its own file (see [`Fix::in_this_file`]).
+    pub fn in_this_file(mut self) -> Self {
+        self.fixes = self
+            .fixes
+            .iter()
+            .filter_map(|f| f.in_this_file().cloned())
+            .collect();
+        self
+    }
+
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

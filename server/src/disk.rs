@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use ignore::Match;
+use ignore::gitignore::Gitignore;
+
 use crate::rules::FileSource;
 
 /// Files relative to `dir`, readable only when their canonical path lies inside `root` (so neither `..` nor
@@ -25,12 +28,43 @@ impl DiskFiles {
     }
 }
 
+impl DiskFiles {
+    /// The canonical path of `relative`, if it exists inside the root.
+    fn inside(&self, relative: &str) -> Option<PathBuf> {
+        let path = self.dir.join(relative).canonicalize().ok()?;
+        path.starts_with(&self.root).then_some(path)
+    }
+}
+
 impl FileSource for DiskFiles {
     fn read(&self, relative: &str) -> Option<String> {
-        let path = self.dir.join(relative).canonicalize().ok()?;
-        if !path.starts_with(&self.root) || std::fs::metadata(&path).ok()?.len() > MAX_BYTES {
+        let path = self.inside(relative)?;
+        if std::fs::metadata(&path).ok()?.len() > MAX_BYTES {
             return None;
         }
         std::fs::read_to_string(path).ok()
+    }
+
+    /// The nearest `.gitignore` with a rule for the file (or a folder it is in) decides, from the file's
+    /// folder up to the root, as git does.
+    fn git_ignored(&self, relative: &str) -> bool {
+        let Some(path) = self.inside(relative) else {
+            return false;
+        };
+        for folder in path.ancestors().skip(1) {
+            if !folder.starts_with(&self.root) {
+                break;
+            }
+            let file = folder.join(".gitignore");
+            if file.is_file() {
+                let (rules, _) = Gitignore::new(&file);
+                match rules.matched_path_or_any_parents(&path, false) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+        }
+        false
     }
 }

@@ -42,11 +42,61 @@ impl Edit {
     }
 }
 
+/// A change to a file other than the one linted: `text` is appended to the file at `path` (relative to the
+/// linted file's folder), which is created when it does not exist. Appending is the only operation: it needs
+/// no offsets into a file the rule may never have read, so it cannot go stale.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct FileChange {
+    pub path: String,
+    pub text: String,
+}
+
+impl FileChange {
+    pub fn append(path: &str, text: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            text: text.into(),
+        }
+    }
+
+    /// The file this changes, for a file linted in `dir`: `None` unless the path is a plain relative one
+    /// that stays in `dir`'s tree (no `..`, not absolute), whoever wrote it (an editor sends fixes back).
+    pub fn target(&self, dir: &std::path::Path) -> Option<std::path::PathBuf> {
+        let path = std::path::Path::new(&self.path);
+        let plain = !self.path.is_empty()
+            && path
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        plain.then(|| dir.join(path))
+    }
+
+    /// The file's text after the change, from its text now (`None`: it does not exist). The text is appended
+    /// on a line of its own.
+    pub fn apply(&self, existing: Option<&str>) -> String {
+        let existing = existing.unwrap_or("");
+        let mut out = existing.to_owned();
+        if !existing.is_empty() && !existing.ends_with(['\n', '\r']) {
+            out.push_str(if existing.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            });
+        }
+        out.push_str(&self.text);
+        out
+    }
+}
+
 /// One way to resolve a finding: a title for the menu and the edits that do it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Changes to other files, applied together with `edits`.
+    pub files: Vec<FileChange>,
+    /// What to offer instead when the other files cannot be changed (an editor that cannot create files, a
+    /// document that is not on disk): a fix of this file alone.
+    pub fallback: Option<Box<Fix>>,
     pub applicability: Applicability,
     /// The action to choose when only one may be applied (`check --unsafe-fixes`, the editor's preferred action).
     pub preferred: bool,
@@ -57,6 +107,8 @@ impl Fix {
         Self {
             title: title.into(),
             edits,
+            files: Vec::new(),
+            fallback: None,
             applicability: Applicability::Safe,
             preferred: true,
         }
@@ -66,6 +118,8 @@ impl Fix {
         Self {
             title: title.into(),
             edits,
+            files: Vec::new(),
+            fallback: None,
             applicability: Applicability::Unsafe,
             preferred: false,
         }
@@ -74,6 +128,27 @@ impl Fix {
     pub fn preferred(mut self, preferred: bool) -> Self {
         self.preferred = preferred;
         self
+    }
+
+    /// Also change another file.
+    pub fn with_file_change(mut self, change: FileChange) -> Self {
+        self.files.push(change);
+        self
+    }
+
+    /// Offer `fallback` where the other files of this fix cannot be changed.
+    pub fn with_fallback(mut self, fallback: Fix) -> Self {
+        self.fallback = Some(Box::new(fallback));
+        self
+    }
+
+    /// This fix where only the linted file may change: itself, its fallback, or nothing.
+    pub fn in_this_file(&self) -> Option<&Fix> {
+        if self.files.is_empty() {
+            Some(self)
+        } else {
+            self.fallback.as_deref().and_then(Fix::in_this_file)
+        }
     }
 
     /// The text after this fix, or `None` when its edits overlap or do not fit the text (a stale fix).
@@ -142,25 +217,36 @@ pub enum FixMode {
 /// re-creates what it removed.
 const MAX_ROUNDS: usize = 100;
 
-/// Apply fixes in rounds until no applicable fix changes the text: each round applies every chosen fix whose
+/// What a fix-all pass did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixed {
+    /// The file's text after the fixes.
+    pub text: String,
+    /// How many fixes were applied.
+    pub applied: usize,
+    /// The changes to other files that the applied fixes make, each once, in the order they were taken.
+    pub files: Vec<FileChange>,
+}
+
+/// Apply fixes in rounds until no applicable fix changes anything: each round applies every chosen fix whose
 /// edits do not touch those already taken (the others wait for the next round, when the text has been linted
-/// again and their ranges are current).
+/// again and their ranges are current). Changes to other files are collected, not made: the caller owns IO.
+/// A fix whose file changes were all taken already counts as done (the finding it resolves in another file
+/// reappears on every round, since the linter does not see the changes that are not made yet).
 ///
-/// `lint` is the linter to re-run (the caller's kind and settings). Returns the final text and how many fixes
-/// were applied.
-pub fn fix_all(
-    text: &str,
-    mode: FixMode,
-    lint: impl Fn(&str) -> Vec<crate::Diagnostic>,
-) -> (String, usize) {
+/// `lint` is the linter to re-run (the caller's kind and settings).
+pub fn fix_all(text: &str, mode: FixMode, lint: impl Fn(&str) -> Vec<crate::Diagnostic>) -> Fixed {
     let mut current = text.to_owned();
     let mut applied = 0;
+    let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let diagnostics = lint(&current);
         let mut taken: Vec<&Edit> = Vec::new();
         let mut count = 0;
+        let mut new_files = false;
         for fix in diagnostics.iter().filter_map(|d| choose(d, mode)) {
-            let duplicate = fix.edits.iter().all(|e| taken.contains(&e));
+            let duplicate = fix.edits.iter().all(|e| taken.contains(&e))
+                && fix.files.iter().all(|f| files.contains(f));
             if duplicate
                 || fix
                     .edits
@@ -170,18 +256,29 @@ pub fn fix_all(
                 continue;
             }
             taken.extend(&fix.edits);
+            for change in &fix.files {
+                if !files.contains(change) {
+                    files.push(change.clone());
+                    new_files = true;
+                }
+            }
             count += 1;
         }
         let edits: Vec<Edit> = taken.into_iter().cloned().collect();
-        match apply_edits(&current, &edits).filter(|t| *t != current) {
-            Some(t) => {
-                current = t;
-                applied += count;
-            }
-            None => break,
+        let changed = apply_edits(&current, &edits).filter(|t| *t != current);
+        if changed.is_none() && !new_files {
+            break;
         }
+        if let Some(t) = changed {
+            current = t;
+        }
+        applied += count;
     }
-    (current, applied)
+    Fixed {
+        text: current,
+        applied,
+        files,
+    }
 }
 
 /// Whether two edits overlap or meet: edits that meet at one offset are kept apart, so the order in which two
@@ -240,5 +337,55 @@ mod tests {
             apply_edits("aXa", &[diff("aXa", "aa")]).as_deref(),
             Some("aa")
         );
+    }
+
+    #[test]
+    fn other_files_stay_in_the_folder_and_get_text_on_a_line_of_its_own() {
+        let dir = std::path::Path::new("/w/k8s");
+        let change = FileChange::append("policy.yaml", "---\nkind: X\n");
+        assert_eq!(change.target(dir), Some(dir.join("policy.yaml")));
+        for outside in ["../policy.yaml", "/etc/passwd", "", "./a/../../b"] {
+            assert_eq!(
+                FileChange::append(outside, "").target(dir),
+                None,
+                "{outside}"
+            );
+        }
+        assert_eq!(change.apply(None), "---\nkind: X\n");
+        assert_eq!(change.apply(Some("a: 1")), "a: 1\n---\nkind: X\n");
+        assert_eq!(
+            change.apply(Some("a: 1\r\nb: 2")),
+            "a: 1\r\nb: 2\r\n---\nkind: X\n"
+        );
+    }
+
+    #[test]
+    fn fix_all_collects_each_change_to_another_file_once() {
+        use crate::rules::RuleId;
+        // A finding that a change to another file resolves: the linter never sees that change, so the
+        // finding stays, and fix-all must still stop.
+        let lint = |text: &str| {
+            let fix = Fix::unsafe_("policy", Vec::new())
+                .preferred(true)
+                .with_file_change(FileChange::append("p.yaml", "kind: X\n"));
+            let mut found = vec![
+                crate::Diagnostic::new(RuleId::MissingNetworkPolicy, TextRange::empty(0), "m")
+                    .with_fix(fix),
+            ];
+            if !text.contains("USER") {
+                let fix = Fix::unsafe_("user", vec![Edit::insert(text.len(), "USER 1\n")])
+                    .preferred(true);
+                found.push(
+                    crate::Diagnostic::new(RuleId::RunAsRoot, TextRange::empty(0), "r")
+                        .with_fix(fix),
+                );
+            }
+            found
+        };
+        let fixed = fix_all("FROM a\n", FixMode::Unsafe, lint);
+        assert_eq!(fixed.text, "FROM a\nUSER 1\n");
+        assert_eq!(fixed.applied, 2);
+        assert_eq!(fixed.files, [FileChange::append("p.yaml", "kind: X\n")]);
+        assert_eq!(fix_all("FROM a\n", FixMode::Safe, lint).applied, 0);
     }
 }

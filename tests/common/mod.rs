@@ -4,13 +4,16 @@
 
 pub mod lsp;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use dockwarden::document::LineIndex;
-use dockwarden::fix::Fix;
+use dockwarden::fix::{FileChange, Fix, FixMode, fix_all};
+use dockwarden::lint::{default_denied, lint_in};
+use dockwarden::rules::FileSource;
 use dockwarden::rules::RuleId;
-use dockwarden::{Diagnostic, FileKind, lint};
+use dockwarden::yaml_stream::Surroundings;
+use dockwarden::{Diagnostic, FileKind};
 
 /// The fixture directories and the kind their files are linted as (`other/` holds YAML that is no manifest).
 pub const FIXTURE_KINDS: [(&str, Option<FileKind>); 4] = [
@@ -84,6 +87,12 @@ pub fn render(name: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
                 "     {marker} fix ({:?}): {}\n",
                 fix.applicability, fix.title
             ));
+            if let Some(fallback) = &fix.fallback {
+                out.push_str(&format!(
+                    "       where other files cannot change: {}\n",
+                    fallback.title
+                ));
+            }
         }
     }
     out
@@ -240,8 +249,66 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
     Ok(())
 }
 
-/// Check invariant 5 for one fix of one finding; returns a description of the violation, if any.
+/// The folder of a linted file, in memory: the files fixes write beside it, and what they default-deny.
+#[derive(Default, Clone)]
+pub struct Folder {
+    files: BTreeMap<String, String>,
+}
+
+impl Folder {
+    fn apply(&mut self, changes: &[FileChange]) {
+        for change in changes {
+            let text = change.apply(self.files.get(&change.path).map(String::as_str));
+            self.files.insert(change.path.clone(), text);
+        }
+    }
+
+    /// Lint `text` as a file of this folder.
+    pub fn lint(&self, text: &str, kind: FileKind) -> Vec<Diagnostic> {
+        let denied: BTreeSet<String> = self
+            .files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".yaml"))
+            .flat_map(|(_, text)| default_denied(text))
+            .collect();
+        let around = Surroundings {
+            denied: Some(&denied),
+            files: self,
+        };
+        lint_in(text, kind, &around)
+    }
+}
+
+impl FileSource for Folder {
+    fn read(&self, relative: &str) -> Option<String> {
+        self.files.get(relative).cloned()
+    }
+
+    fn git_ignored(&self, _: &str) -> bool {
+        false
+    }
+}
+
+/// Check invariant 5 for one fix of one finding, and for its fallback; returns a description of the
+/// violation, if any.
 pub fn check_fix(
+    kind: FileKind,
+    text: &str,
+    diagnostic: &Diagnostic,
+    fix: &Fix,
+    before: &[Diagnostic],
+) -> Result<(), String> {
+    check_fix_in(&Folder::default(), kind, text, diagnostic, fix, before)?;
+    match &fix.fallback {
+        Some(fallback) => check_fix(kind, text, diagnostic, fallback, before),
+        None => Ok(()),
+    }
+}
+
+/// [`check_fix`] for a file in `folder`: the fix's changes to other files are made there, and the file is
+/// linted again with them.
+pub fn check_fix_in(
+    folder: &Folder,
     kind: FileKind,
     text: &str,
     diagnostic: &Diagnostic,
@@ -251,10 +318,22 @@ pub fn check_fix(
     let fixed = fix
         .apply(text)
         .ok_or_else(|| format!("fix `{}` does not apply", fix.title))?;
-    if fixed == text {
+    if fixed == text && fix.files.is_empty() {
         return Err(format!("fix `{}` changes nothing", fix.title));
     }
-    let after = lint(&fixed, kind);
+    let mut folder = folder.clone();
+    folder.apply(&fix.files);
+    for change in &fix.files {
+        if change.path.ends_with(".yaml") {
+            yaml_leaves(&folder.files[&change.path]).map_err(|e| {
+                format!(
+                    "fix `{}` writes broken YAML to {}: {e}",
+                    fix.title, change.path
+                )
+            })?;
+        }
+    }
+    let after = folder.lint(&fixed, kind);
     if error_nodes(kind, &fixed) > error_nodes(kind, text) {
         return Err(format!(
             "fix `{}` adds syntax error nodes:\n{fixed}",
@@ -292,12 +371,11 @@ pub fn check_fix(
             ));
         }
     }
-    // Applying fix-all again to a fixed file converges: a second pass changes nothing.
-    let (once, _) =
-        dockwarden::fix::fix_all(&fixed, dockwarden::fix::FixMode::Unsafe, |t| lint(t, kind));
-    let (twice, n) =
-        dockwarden::fix::fix_all(&once, dockwarden::fix::FixMode::Unsafe, |t| lint(t, kind));
-    if n != 0 || twice != once {
+    // Applying fix-all again to a fixed file converges: a second pass changes nothing, here or beside it.
+    let once = fix_all(&fixed, FixMode::Unsafe, |t| folder.lint(t, kind));
+    folder.apply(&once.files);
+    let twice = fix_all(&once.text, FixMode::Unsafe, |t| folder.lint(t, kind));
+    if twice.applied != 0 || twice.text != once.text || !twice.files.is_empty() {
         return Err(format!("fixes do not converge after `{}`", fix.title));
     }
     Ok(())

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rayon::prelude::*;
@@ -11,11 +11,12 @@ use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
 use super::output::{FileReport, OutputFormat, write};
 use crate::disk::DiskFiles;
-use crate::fix::{FixMode, fix_all};
+use crate::document::is_yaml_name;
+use crate::fix::{FileChange, FixMode, fix_all};
 use crate::lint::{default_denied, lint_in};
 use crate::rules::NoFiles;
 use crate::yaml_stream::Surroundings;
-use crate::{FileKind, Severity};
+use crate::{Diagnostic, FileKind, Severity};
 
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
@@ -34,20 +35,23 @@ enum Outcome {
 pub fn check(options: &CheckOptions) -> ExitCode {
     let (inputs, mut errors) = collect(&options.paths);
     // Read everything first: workspace rules look at every file given before any is linted.
-    let loaded: Vec<Result<Loaded, String>> = inputs
+    let mut loaded: Vec<Result<Loaded, String>> = inputs
         .par_iter()
         .map(|input| load(input, options))
         .collect();
-    let denied: BTreeSet<String> = loaded
+    let mut denied: BTreeSet<String> = loaded
         .iter()
         .flatten()
         .filter(|l| l.kind == Some(FileKind::Kubernetes))
         .flat_map(|l| default_denied(&l.text))
         .collect();
+    if options.fix {
+        errors.extend(fix_files(&mut loaded, options, &mut denied));
+    }
     let outcomes: Vec<Outcome> = loaded
         .into_par_iter()
         .map(|loaded| match loaded {
-            Ok(loaded) => run_one(loaded, options, &denied),
+            Ok(loaded) => report(loaded, options, &denied),
             Err(e) => Outcome::Error(e),
         })
         .collect();
@@ -137,58 +141,127 @@ fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
     })
 }
 
-fn run_one(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> Outcome {
-    let Loaded {
-        input,
-        path,
-        mut text,
-        valid_utf8,
-        kind,
-    } = loaded;
-    let display = path.display().to_string();
-    // A Compose file may read the Dockerfiles it builds, inside the current directory.
-    let files = match &input {
+/// Fix the files one after another (a fix may write another file, such as a NetworkPolicy that resolves
+/// the same finding in the files that follow); returns the files that could not be written.
+fn fix_files(
+    loaded: &mut [Result<Loaded, String>],
+    options: &CheckOptions,
+    denied: &mut BTreeSet<String>,
+) -> Vec<String> {
+    let mode = if options.unsafe_fixes {
+        FixMode::Unsafe
+    } else {
+        FixMode::Safe
+    };
+    let mut errors = Vec::new();
+    for i in 0..loaded.len() {
+        let Ok(file) = &loaded[i] else { continue };
+        let Some(kind) = file.kind.filter(|_| file.valid_utf8) else {
+            continue;
+        };
+        let files = beside(&file.input);
+        let around = surroundings(denied, files.as_ref());
+        let on_disk = matches!(file.input, Input::File(_));
+        let fixed = fix_all(&file.text, mode, |t| {
+            let found = lint_in(t, kind, &around);
+            if on_disk {
+                found
+            } else {
+                // Standard input has no folder to write other files to.
+                found.into_iter().map(Diagnostic::in_this_file).collect()
+            }
+        });
+        let path = file.path.clone();
+        if fixed.applied == 0 {
+            continue;
+        }
+        if on_disk {
+            if let Err(e) = std::fs::write(&path, &fixed.text) {
+                errors.push(format!("{}: cannot write fixes: {e}", path.display()));
+                continue;
+            }
+        }
+        if let Ok(file) = &mut loaded[i] {
+            file.text = fixed.text;
+        }
+        let folder = path.parent().unwrap_or(Path::new("."));
+        for change in &fixed.files {
+            match write_change(change, folder, loaded) {
+                Ok(written) if is_yaml_name(Path::new(&change.path)) => {
+                    denied.extend(default_denied(&written));
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    errors
+}
+
+/// Append a fix's change to another file, and keep that file's text current if it is an input too.
+fn write_change(
+    change: &FileChange,
+    folder: &Path,
+    loaded: &mut [Result<Loaded, String>],
+) -> Result<String, String> {
+    let target = change
+        .target(folder)
+        .ok_or_else(|| format!("{}: a fix names a file outside its folder", change.path))?;
+    let existing = std::fs::read_to_string(&target).ok();
+    let text = change.apply(existing.as_deref());
+    std::fs::write(&target, &text)
+        .map_err(|e| format!("{}: cannot write fixes: {e}", target.display()))?;
+    let same = |path: &Path| {
+        path.canonicalize()
+            .ok()
+            .is_some_and(|p| Some(p) == target.canonicalize().ok())
+    };
+    for file in loaded.iter_mut().flatten() {
+        if same(&file.path) {
+            file.text.clone_from(&text);
+        }
+    }
+    Ok(text)
+}
+
+/// The files beside an input that rules may read (a Compose service's Dockerfile), inside the current
+/// directory.
+fn beside(input: &Input) -> Option<DiskFiles> {
+    match input {
         Input::File(file) => std::env::current_dir()
             .ok()
             .and_then(|root| DiskFiles::beside(file, &root)),
         Input::Stdin => None,
-    };
-    let around = Surroundings {
+    }
+}
+
+fn surroundings<'a>(
+    denied: &'a BTreeSet<String>,
+    files: Option<&'a DiskFiles>,
+) -> Surroundings<'a> {
+    Surroundings {
         denied: Some(denied),
-        files: match &files {
+        files: match files {
             Some(f) => f,
             None => &NoFiles,
         },
-    };
-    let Some(kind) = kind else {
-        // YAML that is neither a Compose file nor a manifest: nothing to say about it.
-        return Outcome::Report(FileReport {
-            path: display,
-            text,
-            diagnostics: Vec::new(),
-            fixed_stdin: None,
-        });
-    };
-    if options.fix && valid_utf8 {
-        let mode = if options.unsafe_fixes {
-            FixMode::Unsafe
-        } else {
-            FixMode::Safe
-        };
-        let (fixed, applied) = fix_all(&text, mode, |t| lint_in(t, kind, &around));
-        if applied > 0 {
-            let written = match &input {
-                // Standard input has nowhere to be written back: the fixed text is the output (see `check`).
-                Input::Stdin => Ok(()),
-                Input::File(path) => std::fs::write(path, &fixed),
-            };
-            if let Err(e) = written {
-                return Outcome::Error(format!("{display}: cannot write fixes: {e}"));
-            }
-            text = fixed;
-        }
     }
-    let diagnostics = lint_in(&text, kind, &around);
+}
+
+/// The findings that remain in one input, after any fixes.
+fn report(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> Outcome {
+    let Loaded {
+        input,
+        path,
+        text,
+        kind,
+        ..
+    } = loaded;
+    let display = path.display().to_string();
+    let files = beside(&input);
+    let around = surroundings(denied, files.as_ref());
+    // YAML that is neither a Compose file nor a manifest: nothing to say about it.
+    let diagnostics = kind.map_or_else(Vec::new, |kind| lint_in(&text, kind, &around));
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());
     Outcome::Report(FileReport {
         path: display,

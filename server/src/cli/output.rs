@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use serde::Serialize;
 
 use crate::document::{LineCol, LineIndex};
-use crate::fix::{Applicability, Edit, Fix};
+use crate::fix::{Applicability, Edit, FileChange, Fix};
 use crate::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,6 +40,12 @@ struct JsonFix<'a> {
     applicability: Applicability,
     preferred: bool,
     edits: Vec<JsonEdit<'a>>,
+    /// Text appended to other files (created when missing), by path relative to the file's folder.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    files: &'a [FileChange],
+    /// The fix to apply instead where other files cannot be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fallback: Option<Box<JsonFix<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -124,5 +130,10 @@ fn json_fix<'a>(fix: &'a Fix, index: &LineIndex) -> JsonFix<'a> {
                 new_text: &e.new_text,
             })
             .collect(),
+        files: &fix.files,
+        fallback: fix
+            .fallback
+            .as_deref()
+            .map(|f| Box::new(json_fix(f, index))),
     }
 }

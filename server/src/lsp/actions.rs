@@ -3,16 +3,18 @@
 
 use std::collections::HashMap;
 
+use ropey::Rope;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
-    Diagnostic, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri,
+    CreateFile, CreateFileOptions, Diagnostic, DocumentChangeOperation, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Range, ResourceOp, TextDocumentEdit, TextEdit, Uri,
     WorkspaceEdit,
 };
 
-use super::convert;
-use super::server::{Backend, DiagnosticData};
+use super::server::{Backend, DiagnosticData, FixData};
+use super::{convert, index};
 use crate::TextRange;
-use crate::fix::{FixMode, fix_all};
+use crate::fix::{FileChange, FixMode, fix_all};
 
 pub fn fix_all_kind() -> CodeActionKind {
     CodeActionKind::new("source.fixAll.dockwarden")
@@ -35,17 +37,17 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
             else {
                 continue;
             };
-            for fix in data.fixes {
+            for fix in &data.fixes {
                 // A fix computed for another version of the document is stale: the client asks again once
                 // it has the current diagnostics.
-                let Some(edits) = text_edits(backend, &uri, data.version, &fix.edits) else {
+                let Some((fix, edit)) = workspace_edit(backend, &uri, data.version, fix) else {
                     continue;
                 };
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix.title,
+                    title: fix.title.clone(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diagnostic.clone()]),
-                    edit: Some(edit(&uri, Some(data.version), edits)),
+                    edit: Some(edit),
                     is_preferred: Some(fix.preferred),
                     ..CodeAction::default()
                 }));
@@ -108,20 +110,115 @@ fn text_edits(
     Some(edits)
 }
 
-fn edit(uri: &Uri, version: Option<i32>, edits: Vec<TextEdit>) -> WorkspaceEdit {
+/// The edit of one fix, with the fix it is (itself, or its fallback when the other files it changes cannot
+/// be: the document is not in the workspace, or a file must be created and the client cannot).
+fn workspace_edit<'a>(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+    fix: &'a FixData,
+) -> Option<(&'a FixData, WorkspaceEdit)> {
+    let edits = text_edits(backend, uri, version, &fix.edits)?;
+    let mut changes = Vec::new();
+    if !edits.is_empty() {
+        changes.push(DocumentChangeOperation::Edit(document_edit(
+            uri,
+            Some(version),
+            edits,
+        )));
+    }
+    for (path, text) in &fix.files {
+        match other_file(backend, uri, &FileChange::append(path, text.clone())) {
+            Some(operations) => changes.extend(operations),
+            None => {
+                let fallback = fix.fallback.as_deref()?;
+                return workspace_edit(backend, uri, version, fallback);
+            }
+        }
+    }
+    Some((fix, edit(changes)))
+}
+
+/// The operations that append `change` to a file beside `uri` inside the workspace: an edit at its end,
+/// or creating it when it does not exist.
+fn other_file(
+    backend: &Backend,
+    uri: &Uri,
+    change: &FileChange,
+) -> Option<Vec<DocumentChangeOperation>> {
+    let session = backend.session();
+    let document = index::workspace_path(backend.root(), uri)?;
+    let target = change.target(document.parent()?)?;
+    let target_uri = Uri::from_file_path(&target)?;
+    let existing = match backend.documents().get(&target_uri) {
+        Some(open) => Some((open.text.clone(), Some(open.version))),
+        None => std::fs::read_to_string(&target).ok().map(|t| (t, None)),
+    };
+    let Some((text, version)) = existing else {
+        if !session.create_files {
+            return None;
+        }
+        return Some(vec![
+            DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                uri: target_uri.clone(),
+                options: Some(CreateFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(true),
+                }),
+                annotation_id: None,
+            })),
+            DocumentChangeOperation::Edit(document_edit(
+                &target_uri,
+                None,
+                vec![TextEdit {
+                    range: Range::default(),
+                    new_text: change.apply(None),
+                }],
+            )),
+        ]);
+    };
+    let end = convert::position(&Rope::from_str(&text), text.len(), session.encoding);
+    let appended = change.apply(Some(&text)).split_off(text.len());
+    Some(vec![DocumentChangeOperation::Edit(document_edit(
+        &target_uri,
+        version,
+        vec![TextEdit {
+            range: Range::new(end, end),
+            new_text: appended,
+        }],
+    ))])
+}
+
+fn document_edit(uri: &Uri, version: Option<i32>, edits: Vec<TextEdit>) -> TextDocumentEdit {
+    TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: uri.clone(),
+            version,
+        },
+        edits: edits.into_iter().map(OneOf::Left).collect(),
+    }
+}
+
+/// Document edits alone where they suffice: a client that cannot create files may not read operations.
+fn edit(changes: Vec<DocumentChangeOperation>) -> WorkspaceEdit {
+    let creates = changes
+        .iter()
+        .any(|c| matches!(c, DocumentChangeOperation::Op(_)));
+    let document_changes = if creates {
+        DocumentChanges::Operations(changes)
+    } else {
+        DocumentChanges::Edits(
+            changes
+                .into_iter()
+                .filter_map(|c| match c {
+                    DocumentChangeOperation::Edit(e) => Some(e),
+                    DocumentChangeOperation::Op(_) => None,
+                })
+                .collect(),
+        )
+    };
     WorkspaceEdit {
-        document_changes: Some(tower_lsp_server::ls_types::DocumentChanges::Edits(vec![
-            TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier {
-                    uri: uri.clone(),
-                    version,
-                },
-                edits: edits
-                    .into_iter()
-                    .map(tower_lsp_server::ls_types::OneOf::Left)
-                    .collect(),
-            },
-        ])),
+        document_changes: Some(document_changes),
         changes: None::<HashMap<Uri, Vec<TextEdit>>>,
         change_annotations: None,
     }
@@ -137,13 +234,18 @@ fn fix_all_action(
     let documents = backend.documents();
     let document = documents.get(uri)?;
     let document_kind = document.kind?;
-    let (fixed, applied) = fix_all(&document.text, FixMode::Safe, |t| {
+    // Other files are not touched here: a fix-all pass edits the document it was asked for.
+    let fixed = fix_all(&document.text, FixMode::Safe, |t| {
         crate::lint(t, document_kind)
+            .into_iter()
+            .map(crate::Diagnostic::in_this_file)
+            .collect()
     });
+    let applied = fixed.applied;
     if applied == 0 {
         return None;
     }
-    let change = crate::fix::diff(&document.text, &fixed);
+    let change = crate::fix::diff(&document.text, &fixed.text);
     let text_edit = TextEdit {
         range: convert::range(&document.rope, change.range, encoding),
         new_text: change.new_text,
@@ -151,7 +253,11 @@ fn fix_all_action(
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("dockwarden: fix all safe findings ({applied})"),
         kind: Some(kind),
-        edit: Some(edit(uri, Some(document.version), vec![text_edit])),
+        edit: Some(edit(vec![DocumentChangeOperation::Edit(document_edit(
+            uri,
+            Some(document.version),
+            vec![text_edit],
+        ))])),
         ..CodeAction::default()
     }))
 }

@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType, FileSystemWatcher,
     FullDocumentDiagnosticReport, GlobPattern, Hover, HoverParams, HoverProviderCapability,
     InitializeParams, InitializeResult, InitializedParams, Location, NumberOrString, Registration,
-    RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo,
+    RelatedFullDocumentDiagnosticReport, ResourceOperationKind, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
@@ -27,7 +27,7 @@ use super::convert::{self, Encoding};
 use super::documents::Document;
 use super::index;
 use crate::disk::DiskFiles;
-use crate::fix::Applicability;
+use crate::fix::{Applicability, Fix};
 use crate::syntax::Language;
 use crate::workspace::{Summary, Workspace};
 use crate::{FileKind, Severity};
@@ -39,6 +39,8 @@ pub struct Session {
     /// The client pulls diagnostics (`textDocument/diagnostic`); otherwise they are pushed. Never both, or
     /// editors show every finding twice.
     pub pull: bool,
+    /// The client applies workspace edits that create files (`resourceOperations` has `create`).
+    pub create_files: bool,
 }
 
 pub struct Backend {
@@ -64,6 +66,33 @@ pub struct FixData {
     pub safe: bool,
     pub preferred: bool,
     pub edits: Vec<(usize, usize, String)>,
+    /// Text appended to other files, by path relative to the document's folder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<(String, String)>,
+    /// The fix of this document alone, for when the other files cannot be changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Box<FixData>>,
+}
+
+impl FixData {
+    fn of(fix: &Fix) -> Self {
+        Self {
+            title: fix.title.clone(),
+            safe: fix.applicability == Applicability::Safe,
+            preferred: fix.preferred,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| (e.range.start, e.range.end, e.new_text.clone()))
+                .collect(),
+            files: fix
+                .files
+                .iter()
+                .map(|c| (c.path.clone(), c.text.clone()))
+                .collect(),
+            fallback: fix.fallback.as_deref().map(|f| Box::new(Self::of(f))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,7 +119,7 @@ impl Backend {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn root(&self) -> Option<&Path> {
+    pub fn root(&self) -> Option<&Path> {
         self.root.get().and_then(Option::as_deref)
     }
 
@@ -143,6 +172,7 @@ impl Backend {
         self.session.get().copied().unwrap_or(Session {
             encoding: Encoding::Utf16,
             pull: false,
+            create_files: false,
         })
     }
 
@@ -217,20 +247,7 @@ pub fn to_lsp(
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info | Severity::Off => DiagnosticSeverity::INFORMATION,
     };
-    let fixes = d
-        .fixes
-        .iter()
-        .map(|f| FixData {
-            title: f.title.clone(),
-            safe: f.applicability == Applicability::Safe,
-            preferred: f.preferred,
-            edits: f
-                .edits
-                .iter()
-                .map(|e| (e.range.start, e.range.end, e.new_text.clone()))
-                .collect(),
-        })
-        .collect();
+    let fixes = d.fixes.iter().map(FixData::of).collect();
     let related = d
         .related
         .iter()
@@ -267,7 +284,22 @@ impl LanguageServer for Backend {
             .text_document
             .as_ref()
             .is_some_and(|t| t.diagnostic.is_some());
-        let _ = self.session.set(Session { encoding, pull });
+        let create_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| {
+                e.document_changes == Some(true)
+                    && e.resource_operations
+                        .as_ref()
+                        .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
+            });
+        let _ = self.session.set(Session {
+            encoding,
+            pull,
+            create_files,
+        });
         let can_watch = params
             .capabilities
             .workspace

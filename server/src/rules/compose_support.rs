@@ -21,6 +21,20 @@ pub fn strings(yaml: &Yaml, value: NodeId) -> Vec<(String, NodeId)> {
         .collect()
 }
 
+/// The files a service's `env_file:` names: a string, a list of strings, or a list of `{path: …}` entries.
+pub fn env_files(yaml: &Yaml, service: &Service) -> Vec<(String, NodeId)> {
+    let Some(member) = yaml.get(service.node, "env_file") else {
+        return Vec::new();
+    };
+    let mut out = strings(yaml, member.value);
+    for &item in yaml.items(member.value) {
+        if let Some(path) = yaml.get(item, "path").and_then(|m| yaml.str(m.value)) {
+            out.push((path.to_owned(), item));
+        }
+    }
+    out
+}
+
 /// Add `item` to the service's list option `key`, creating `key: [item]` when absent.
 pub fn add_to_list(cx: &ComposeContext, service: &Service, key: &str, item: &str) -> Option<Edit> {
     match cx.yaml.get(service.node, key) {

@@ -94,6 +94,9 @@ pub struct DockerfileContext<'a> {
 /// The engine does no IO of its own: the CLI and the server decide what may be read.
 pub trait FileSource: Sync {
     fn read(&self, relative: &str) -> Option<String>;
+    /// Whether git ignores the file (a `.gitignore` on its way from the root says so): an ignored file
+    /// stays out of the repository, so what it holds is not published with it.
+    fn git_ignored(&self, relative: &str) -> bool;
 }
 
 /// No files: the file is linted alone.
@@ -102,6 +105,10 @@ pub struct NoFiles;
 impl FileSource for NoFiles {
     fn read(&self, _: &str) -> Option<String> {
         None
+    }
+
+    fn git_ignored(&self, _: &str) -> bool {
+        false
     }
 }
 

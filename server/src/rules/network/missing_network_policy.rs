@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::fix::{Edit, FileChange, Fix};
 use crate::rules::support::line_ending;
 use crate::rules::{RuleId, declare_rule};
 use crate::workspace::Summary;
@@ -28,7 +28,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Unsafe (traffic that is not explicitly allowed stops): add a default-deny NetworkPolicy for the
-    /// namespace, as a new `---` document of the file; allow the flows the workload needs next to it.
+    /// namespace to `networkpolicy-default-deny.yaml` beside the manifest (created when missing; the CLI
+    /// writes it under `--fix --unsafe-fixes`). An editor that cannot create files gets the policy as a new
+    /// `---` document of the manifest instead. Then allow the flows the workload needs next to it.
     ///
     /// ## References
     /// - Kubernetes: "Network Policies", default deny all ingress and all egress traffic
@@ -51,11 +53,21 @@ pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
         if cx.denied.contains(namespace) {
             continue;
         }
-        let fix = Fix::unsafe_(
+        let policy = policy(cx.source, namespace);
+        let in_this_file = Fix::unsafe_(
             format!("Add a default-deny NetworkPolicy for namespace `{namespace}` to this file"),
-            vec![append_policy(cx.source, namespace)],
+            vec![append_to(cx.source, &policy)],
         )
         .preferred(true);
+        let fix = Fix::unsafe_(
+            format!(
+                "Add a default-deny NetworkPolicy for namespace `{namespace}` to `{POLICY_FILE}`"
+            ),
+            Vec::new(),
+        )
+        .preferred(true)
+        .with_file_change(FileChange::append(POLICY_FILE, policy))
+        .with_fallback(in_this_file);
         out.push(
             Diagnostic::new(
                 RuleId::MissingNetworkPolicy,
@@ -67,14 +79,13 @@ pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn append_policy(source: &str, namespace: &str) -> Edit {
+/// The file beside the manifest that the fix writes the policy to.
+const POLICY_FILE: &str = "networkpolicy-default-deny.yaml";
+
+/// The default-deny policy of `namespace` as a `---` document, in the line endings of `source`.
+fn policy(source: &str, namespace: &str) -> String {
     let eol = line_ending(source);
-    let lead = if source.is_empty() || source.ends_with(['\n', '\r']) {
-        ""
-    } else {
-        eol
-    };
-    let policy = [
+    let lines = [
         "---",
         "apiVersion: networking.k8s.io/v1",
         "kind: NetworkPolicy",
@@ -85,5 +96,15 @@ fn append_policy(source: &str, namespace: &str) -> Edit {
         "  podSelector: {}",
         "  policyTypes: [Ingress, Egress]",
     ];
-    Edit::insert(source.len(), format!("{lead}{}{eol}", policy.join(eol)))
+    format!("{}{eol}", lines.join(eol))
+}
+
+/// Append `document` to `source`, on a line of its own.
+fn append_to(source: &str, document: &str) -> Edit {
+    let lead = if source.is_empty() || source.ends_with(['\n', '\r']) {
+        ""
+    } else {
+        line_ending(source)
+    };
+    Edit::insert(source.len(), format!("{lead}{document}"))
 }

@@ -1,5 +1,7 @@
-use crate::fix::{Edit, Fix};
+use crate::fix::{Edit, FileChange, Fix};
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
+use crate::model::env_file;
+use crate::rules::compose_support::env_files;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::support::{delete_instruction, line_ending};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
@@ -9,7 +11,8 @@ use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
     /// ## What it does
-    /// Reports secrets written into environment variables: Compose `environment:` (map and list form),
+    /// Reports secrets written into environment variables: Compose `environment:` (map and list form) and
+    /// the files its `env_file:` names when git does not ignore them (they are committed with the code),
     /// Kubernetes `env[].value`, and Dockerfile `ENV` and `ARG`:
     /// - a secret-looking name (`password`, `token`, `api_key`, `secret`, `credentials`, `auth`…) with a
     ///   literal value (error), or any value in a known credential format (error);
@@ -37,7 +40,9 @@ declare_rule! {
     /// variable gets `--mount=type=secret,id=<name>,env=<NAME>` (Dockerfile frontend 1.10 or newer: a
     /// `# syntax=docker/dockerfile:1` directive is added or an older pinned one is bumped). Supply it with
     /// `docker run -e NAME` and `docker build --secret id=<name>,env=NAME`.
-    /// Compose: the value becomes `${NAME}`, read from the shell or a `.env` file kept out of the repository.
+    /// Compose: the value becomes `${NAME}`, read from the shell or a `.env` file kept out of the repository;
+    /// when the project has a `.env.example`, `NAME=` is added to it. A secret in a tracked `env_file` has
+    /// no automatic fix: ignore the file in git and keep only the names in `.env.example`.
     /// Kubernetes: `value:` becomes `valueFrom.secretKeyRef` (`<workload>-secrets`, key = the name in
     /// kebab-case); the title gives the `kubectl create secret generic` command.
     ///
@@ -228,60 +233,101 @@ fn frontend_edit(cx: &DockerfileContext) -> Option<Edit> {
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
-        let Some(environment) = yaml.get(service.node, "environment") else {
-            continue;
-        };
-        // Map form: `NAME: value`.
-        for member in yaml.members(environment.value) {
-            let Some(value) = yaml.str(member.value) else {
-                continue;
-            };
-            let Some((severity, message)) =
-                env_finding(member.key, value, "written in the Compose file")
-            else {
-                continue;
-            };
-            let reference = format!("${{{}}}", member.key);
-            let fix = Fix::unsafe_(
-                format!(
-                    "Read `{}` from the environment (`{reference}`, e.g. from an untracked `.env`)",
-                    member.key
-                ),
-                vec![replace_value(
-                    yaml,
-                    member.value,
-                    &styled_scalar(yaml, member.value, &reference),
-                )],
-            )
-            .preferred(true);
-            out.push(
-                Diagnostic::new(RuleId::SecretInEnv, member.range, message)
-                    .with_severity(severity)
-                    .with_fix(fix),
-            );
+        if let Some(environment) = yaml.get(service.node, "environment") {
+            // Map form: `NAME: value`.
+            for member in yaml.members(environment.value) {
+                if let Some(value) = yaml.str(member.value) {
+                    let reference = format!("${{{}}}", member.key);
+                    let edit = replace_value(
+                        yaml,
+                        member.value,
+                        &styled_scalar(yaml, member.value, &reference),
+                    );
+                    out.extend(compose_finding(cx, member.key, value, member.range, edit));
+                }
+            }
+            // List form: `- NAME=value`.
+            for &item in yaml.items(environment.value) {
+                if let Some((name, value)) = yaml.str(item).and_then(|s| s.split_once('=')) {
+                    let replaced = format!("{name}=${{{name}}}");
+                    let edit = replace_value(yaml, item, &styled_scalar(yaml, item, &replaced));
+                    out.extend(compose_finding(
+                        cx,
+                        name,
+                        value,
+                        yaml.node(item).range,
+                        edit,
+                    ));
+                }
+            }
         }
-        // List form: `- NAME=value`.
-        for &item in yaml.items(environment.value) {
-            let Some((name, value)) = yaml.str(item).and_then(|s| s.split_once('=')) else {
-                continue;
-            };
-            let Some((severity, message)) = env_finding(name, value, "written in the Compose file")
-            else {
-                continue;
-            };
-            let replaced = format!("{name}=${{{name}}}");
-            let fix = Fix::unsafe_(
-                format!("Read `{name}` from the environment (`{replaced}`, e.g. from an untracked `.env`)"),
-                vec![replace_value(yaml, item, &styled_scalar(yaml, item, &replaced))],
-            )
-            .preferred(true);
-            out.push(
-                Diagnostic::new(RuleId::SecretInEnv, yaml.node(item).range, message)
-                    .with_severity(severity)
-                    .with_fix(fix),
-            );
+        for (path, node) in env_files(yaml, service) {
+            out.extend(env_file_findings(cx, &path, yaml.node(node).range));
         }
     }
+}
+
+/// A secret written in `environment:`; the fix reads it from the environment instead (`edit`), and names
+/// it in `.env.example` when the project keeps one, so the next person knows to set it.
+fn compose_finding(
+    cx: &ComposeContext,
+    name: &str,
+    value: &str,
+    range: TextRange,
+    edit: Edit,
+) -> Option<Diagnostic> {
+    let (severity, message) = env_finding(name, value, "written in the Compose file")?;
+    let mut title = format!(
+        "Read `{name}` from the environment (`${{{name}}}`, e.g. from an untracked `.env`)"
+    );
+    let example = cx
+        .files
+        .read(ENV_EXAMPLE)
+        .filter(|text| !env_file::defines(text, name))
+        .map(|text| {
+            title.push_str(&format!(" and list it in `{ENV_EXAMPLE}`"));
+            FileChange::append(ENV_EXAMPLE, format!("{name}={}", line_ending(&text)))
+        });
+    let mut fix = Fix::unsafe_(title, vec![edit]).preferred(true);
+    fix.files.extend(example);
+    Some(
+        Diagnostic::new(RuleId::SecretInEnv, range, message)
+            .with_severity(severity)
+            .with_fix(fix),
+    )
+}
+
+/// The file that documents, without values, the variables a Compose project needs.
+const ENV_EXAMPLE: &str = ".env.example";
+
+/// Secrets in a file that `env_file:` names, unless git ignores it: a file kept out of the repository is
+/// how run-time secrets are meant to be supplied; a tracked one publishes them with the code.
+fn env_file_findings(cx: &ComposeContext, path: &str, range: TextRange) -> Vec<Diagnostic> {
+    let Some(text) = cx.files.read(path) else {
+        return Vec::new();
+    };
+    if cx.files.git_ignored(path) {
+        return Vec::new();
+    }
+    let place = format!("written in `{path}`, which git does not ignore");
+    env_file::variables(&text)
+        .into_iter()
+        .filter_map(|v| {
+            let (severity, message) = env_finding(v.name, v.value?, &place)?;
+            Some(
+                Diagnostic::new(
+                    RuleId::SecretInEnv,
+                    range,
+                    format!("{message} (`{path}` line {})", v.line),
+                )
+                .with_severity(severity)
+                .with_related(
+                    range,
+                    format!("add `{path}` to `.gitignore` (and `git rm --cached {path}` if it was committed); keep the names in `{ENV_EXAMPLE}`"),
+                ),
+            )
+        })
+        .collect()
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
