@@ -189,5 +189,19 @@ if #vim.diagnostic.get(notes) ~= 0 then
 end
 say('ok: notes.yaml has no findings')
 
+-- 5. Filetype detection (ftdetect/dockwarden.vim) for names Neovim 0.7 does not know.
+for name, filetype in pairs({
+  ['Containerfile'] = 'dockerfile',
+  ['api.Dockerfile'] = 'dockerfile',
+  ['compose.yaml'] = 'yaml.docker-compose',
+  ['docker-compose.prod.yml'] = 'yaml.docker-compose',
+}) do
+  vim.cmd('edit ' .. vim.fn.fnameescape(workspace .. '/' .. name))
+  if vim.bo.filetype ~= filetype then
+    fail(string.format('%s has filetype "%s", expected "%s"', name, vim.bo.filetype, filetype))
+  end
+end
+say('ok: filetypes detected')
+
 say('PASS')
 vim.cmd('qall!')
