@@ -151,7 +151,20 @@ wait_for('a secret-in-env finding for the typed API_TOKEN', function()
 end, dockerfile)
 say('ok: typed edit reported ' .. describe(dockerfile))
 
--- 4. A Compose file and a Kubernetes manifest get their findings; other YAML gets none.
+-- 4. :DockwardenFixAll applies the safe fixes: an `ADD` of a local file becomes `COPY`.
+local count = vim.api.nvim_buf_line_count(dockerfile)
+vim.api.nvim_buf_set_lines(dockerfile, count, count, false, { 'ADD app.py /app/' })
+wait_for('add-instead-of-copy on the new line', function()
+  return has(dockerfile, 'add-instead-of-copy', count + 1)
+end, dockerfile)
+vim.cmd('DockwardenFixAll')
+wait_for(':DockwardenFixAll to turn ADD into COPY', function()
+  return vim.api.nvim_buf_get_lines(dockerfile, count, count + 1, false)[1] == 'COPY app.py /app/'
+    and not has(dockerfile, 'add-instead-of-copy')
+end, dockerfile)
+say('ok: :DockwardenFixAll ' .. describe(dockerfile))
+
+-- 5. A Compose file and a Kubernetes manifest get their findings; other YAML gets none.
 local compose = open('compose.yaml')
 wait_for('Compose findings (privileged-container)', function()
   return has(compose, 'privileged-container')
@@ -189,7 +202,7 @@ if #vim.diagnostic.get(notes) ~= 0 then
 end
 say('ok: notes.yaml has no findings')
 
--- 5. Filetype detection (ftdetect/dockwarden.vim) for names Neovim 0.7 does not know.
+-- 6. Filetype detection (ftdetect/dockwarden.vim) for names Neovim 0.7 does not know.
 for name, filetype in pairs({
   ['Containerfile'] = 'dockerfile',
   ['api.Dockerfile'] = 'dockerfile',
