@@ -21,7 +21,9 @@ fn neovims() -> Vec<(PathBuf, (u32, u32))> {
     for binary in list.split(':').filter(|b| !b.is_empty()) {
         match version(Path::new(binary)) {
             Some(v) => found.push((PathBuf::from(binary), v)),
-            None if required => panic!("Neovim `{binary}` does not run (DOCKWARDEN_EDITOR_TESTS=required)"),
+            None if required => {
+                panic!("Neovim `{binary}` does not run (DOCKWARDEN_EDITOR_TESTS=required)")
+            }
             None => eprintln!("Neovim `{binary}` not found: skipped (run tests/run to install it)"),
         }
     }
@@ -42,9 +44,14 @@ fn workspace(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join(".git")).expect("workspace");
     for file in ["Dockerfile", "compose.yaml", "deployment.yaml"] {
-        std::fs::copy(Path::new(REPO).join("examples").join(file), dir.join(file)).expect("copy example");
+        std::fs::copy(Path::new(REPO).join("examples").join(file), dir.join(file))
+            .expect("copy example");
     }
-    std::fs::copy(Path::new(REPO).join("tests/neovim/notes.yaml"), dir.join("notes.yaml")).expect("copy");
+    std::fs::copy(
+        Path::new(REPO).join("tests/neovim/notes.yaml"),
+        dir.join("notes.yaml"),
+    )
+    .expect("copy");
     dir.canonicalize().expect("canonical workspace")
 }
 
@@ -57,7 +64,10 @@ struct Run {
 fn run_suite(nvim: &Path, server: &Path, start: &str, step_timeout_ms: u64, name: &str) -> Run {
     let dir = workspace(name);
     let state = dir.join(".state");
-    let t0 = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis();
+    let t0 = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_millis();
     let mut child = Command::new(nvim)
         .args(["--headless", "--clean", "-n", "-i", "NONE"])
         .arg("--cmd")
@@ -113,7 +123,13 @@ fn the_plugin_works_end_to_end_in_every_neovim() {
             &["setup"]
         };
         for start in starts {
-            let run = run_suite(&nvim, &server(), start, 20_000, &format!("{major}-{minor}-{start}"));
+            let run = run_suite(
+                &nvim,
+                &server(),
+                start,
+                20_000,
+                &format!("{major}-{minor}-{start}"),
+            );
             let time = run
                 .log
                 .lines()
@@ -137,11 +153,24 @@ fn the_plugin_works_end_to_end_in_every_neovim() {
 fn the_suite_fails_against_a_server_that_publishes_nothing() {
     let silent = Path::new(REPO).join("tests/neovim/silent-server.py");
     for (nvim, (major, minor)) in neovims() {
-        let run = run_suite(&nvim, &silent, "setup", 2_000, &format!("{major}-{minor}-silent"));
-        eprintln!("Neovim {major}.{minor} against a silent server:\n{}", run.log);
-        assert!(!run.success, "the suite passed against a server that says nothing");
+        let run = run_suite(
+            &nvim,
+            &silent,
+            "setup",
+            2_000,
+            &format!("{major}-{minor}-silent"),
+        );
+        eprintln!(
+            "Neovim {major}.{minor} against a silent server:\n{}",
+            run.log
+        );
         assert!(
-            run.log.contains("FAIL: timed out after 2000 ms waiting for the Dockerfile findings"),
+            !run.success,
+            "the suite passed against a server that says nothing"
+        );
+        assert!(
+            run.log
+                .contains("FAIL: timed out after 2000 ms waiting for the Dockerfile findings"),
             "{}",
             run.log
         );

@@ -8,6 +8,7 @@ use crate::document::{FileKind, is_yaml_name, kind_from_content, kind_from_name}
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
+use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
 use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
 use crate::syntax::Language;
@@ -47,9 +48,11 @@ pub fn default_denied(source: &str) -> BTreeSet<String> {
 /// Lint a Dockerfile with a tree already parsed (incrementally, in the server).
 pub fn lint_dockerfile(source: &str, tree: Option<&tree_sitter::Tree>) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
+    let scripts = Scripts::read(source, &file);
     let cx = DockerfileContext {
         source,
         file: &file,
+        scripts: &scripts,
         tree,
     };
     let mut out = Vec::new();

@@ -6,4 +6,5 @@ pub mod dockerfile;
 pub mod env_file;
 pub mod image_ref;
 pub mod kubernetes;
+pub mod shell;
 pub mod yaml;

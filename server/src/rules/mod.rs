@@ -21,6 +21,7 @@ pub use registry::RuleId;
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
+use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
 use crate::{Diagnostic, FileKind, Severity};
 
@@ -87,6 +88,8 @@ impl RuleMeta {
 pub struct DockerfileContext<'a> {
     pub source: &'a str,
     pub file: &'a Dockerfile,
+    /// The `RUN` bodies, read as shell scripts.
+    pub scripts: &'a Scripts,
     pub tree: Option<&'a tree_sitter::Tree>,
 }
 

@@ -82,66 +82,9 @@ pub fn lineage_runs(file: &Dockerfile, index: usize) -> bool {
     })
 }
 
-/// Offsets (in `text`) of words in command position: the first word, and words after `&&`, `||`, `;`, `|`,
-/// `(`, a newline, or the shell keywords `then`, `do`, `else`, `exec`.
-pub fn command_words(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut expect_command = true;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c == b' ' || c == b'\t' {
-            i += 1;
-            continue;
-        }
-        if matches!(c, b'\n' | b';' | b'|' | b'&' | b'(' | b'{' | b'`') {
-            expect_command = true;
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len()
-            && !matches!(
-                bytes[i],
-                b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'
-            )
-        {
-            i += 1;
-        }
-        let word = text.get(start..i).unwrap_or("");
-        if expect_command {
-            out.push((start, word));
-            expect_command = matches!(
-                word,
-                "then" | "do" | "else" | "exec" | "!" | "time" | "if" | "while"
-            );
-        }
-        if i == start {
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn commands_after_separators() {
-        let words: Vec<&str> =
-            command_words("apt-get install sudo && sudo x; if true; then sudo -u a b; fi | exec y")
-                .into_iter()
-                .map(|(_, w)| w)
-                .collect();
-        assert_eq!(
-            words,
-            [
-                "apt-get", "sudo", "if", "true", "then", "sudo", "fi", "exec", "y"
-            ]
-        );
-    }
 
     #[test]
     fn inserting_at_the_end_adds_a_missing_line_break() {

@@ -3,6 +3,7 @@
 //! Parsing never fails: a parser that returns no tree is treated as an empty tree. The server keeps each
 //! document's tree and reparses incrementally with `InputEdit`s; the CLI parses once.
 
+pub mod bash;
 pub mod dockerfile;
 pub mod yaml;
 
@@ -28,9 +29,25 @@ impl Language {
     }
 }
 
+/// Every grammar the parsers are kept for: the documents' languages, and bash for `RUN` bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grammar {
+    Document(Language),
+    Bash,
+}
+
+impl Grammar {
+    fn language(self) -> tree_sitter::Language {
+        match self {
+            Grammar::Document(language) => language.grammar(),
+            Grammar::Bash => bash::language(),
+        }
+    }
+}
+
 thread_local! {
     /// Parsers per thread: `tree_sitter::Parser` is not `Sync`, and the CLI lints files on rayon's threads.
-    static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
+    static PARSERS: RefCell<Vec<(Grammar, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Parse `text`, reusing `old` (already `edit`ed to match `text`) when given. `None` when the text cannot be
@@ -39,14 +56,23 @@ pub fn parse(language: Language, text: &str, old: Option<&Tree>) -> Option<Tree>
     if language == Language::Yaml && yaml::unsafe_for_grammar(text).is_some() {
         return None;
     }
+    parse_with(Grammar::Document(language), text, old)
+}
+
+/// Parse a shell script (a `RUN` body) with the bash grammar.
+pub fn parse_bash(text: &str) -> Option<Tree> {
+    parse_with(Grammar::Bash, text, None)
+}
+
+fn parse_with(grammar: Grammar, text: &str, old: Option<&Tree>) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
-        let index = match parsers.iter().position(|(l, _)| *l == language) {
+        let index = match parsers.iter().position(|(g, _)| *g == grammar) {
             Some(i) => i,
             None => {
                 let mut parser = Parser::new();
-                parser.set_language(&language.grammar()).ok()?;
-                parsers.push((language, parser));
+                parser.set_language(&grammar.language()).ok()?;
+                parsers.push((grammar, parser));
                 parsers.len() - 1
             }
         };

@@ -297,6 +297,28 @@ impl Dockerfile {
         })
     }
 
+    /// The `SHELL` argv in effect at instruction `index`: the last `SHELL` before it in its stage or the
+    /// stages it builds on; empty for Docker's default, `["/bin/sh", "-c"]`.
+    pub fn shell(&self, index: usize) -> Vec<String> {
+        let Some(instruction) = self.instructions.get(index) else {
+            return Vec::new();
+        };
+        let Some(stage) = instruction.stage else {
+            return Vec::new();
+        };
+        self.lineage(stage)
+            .into_iter()
+            .find_map(|s| {
+                self.stage_body(s)
+                    .iter()
+                    .rev()
+                    .filter(|i| i.range.start < instruction.range.start)
+                    .find(|i| i.keyword == Keyword::Shell)
+                    .and_then(Instruction::exec_form)
+            })
+            .unwrap_or_default()
+    }
+
     /// The external image stage `index` finally builds on (following `FROM <stage>` links).
     pub fn root_stage(&self, index: usize) -> Option<&Stage> {
         self.lineage(index).last().and_then(|&s| self.stages.get(s))

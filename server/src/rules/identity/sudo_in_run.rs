@@ -1,6 +1,4 @@
 use crate::Diagnostic;
-use crate::model::dockerfile::Keyword;
-use crate::rules::support::command_words;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -32,48 +30,14 @@ declare_rule! {
 }
 
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx
-        .file
-        .instructions
-        .iter()
-        .filter(|i| i.keyword == Keyword::Run)
-    {
-        let message =
-            "`sudo` in a `RUN`: run the step before switching `USER` instead of shipping sudo";
-        if let Some(argv) = instruction.exec_form() {
-            if argv.first().is_some_and(|a| a == "sudo") {
-                out.push(Diagnostic::new(
-                    RuleId::SudoInRun,
-                    instruction.range,
-                    message,
-                ));
-            }
-            continue;
-        }
-        // Commands start after the `--mount=…` style flags.
-        let from = instruction
-            .operands()
-            .first()
-            .map_or(0, |w| w.logical_start);
-        let text = instruction.logical.text.get(from..).unwrap_or("");
-        for (at, word) in command_words(text) {
-            if word == "sudo" {
-                let range = instruction.logical.source_range(from + at, from + at + 4);
-                out.push(Diagnostic::new(RuleId::SudoInRun, range, message));
-            }
-        }
-        for heredoc in &instruction.heredocs {
-            let body = heredoc.body.slice(cx.source);
-            for (at, word) in command_words(body) {
-                if word == "sudo" {
-                    let start = heredoc.body.start + at;
-                    out.push(Diagnostic::new(
-                        RuleId::SudoInRun,
-                        crate::TextRange::new(start, start + 4),
-                        message,
-                    ));
-                }
-            }
+    for (_, script) in cx.scripts.iter() {
+        for command in script.commands.iter().filter(|c| c.is(&["sudo"])) {
+            let range = command.name.as_ref().map_or(command.range, |n| n.range);
+            out.push(Diagnostic::new(
+                RuleId::SudoInRun,
+                range,
+                "`sudo` in a `RUN`: run the step before switching `USER` instead of shipping sudo",
+            ));
         }
     }
 }

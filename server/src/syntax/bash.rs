@@ -1,0 +1,5 @@
+//! The bash grammar, for `RUN` bodies.
+
+pub fn language() -> tree_sitter::Language {
+    tree_sitter_bash::LANGUAGE.into()
+}
