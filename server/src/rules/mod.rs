@@ -13,6 +13,7 @@ pub(crate) mod network;
 mod pod_security;
 mod runtime;
 mod secrets;
+mod shell_support;
 pub(crate) mod support;
 mod syntax_error;
 

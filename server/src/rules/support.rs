@@ -1,9 +1,9 @@
 //! Helpers several rules share: placing inserted lines, deleting whole instructions, rewriting an image
-//! reference where it is really written, and finding commands in `RUN` text.
+//! reference where it is really written, removing one pair of an `ENV`.
 
 use crate::TextRange;
 use crate::fix::Edit;
-use crate::model::dockerfile::{Dockerfile, ImageSource, Instruction, Stage};
+use crate::model::dockerfile::{Dockerfile, ImageSource, Instruction, Pair, Stage};
 
 /// The file's line break: CRLF when its first line break is one, else LF.
 pub fn line_ending(source: &str) -> &'static str {
@@ -70,6 +70,18 @@ pub fn replace_image(stage: &Stage, new_image: &str) -> Edit {
     match &stage.image_source {
         ImageSource::Literal => Edit::replace(stage.image_range, new_image),
         ImageSource::ArgDefault { default, .. } => Edit::replace(*default, new_image),
+    }
+}
+
+/// Remove pair `k` of an `ENV`/`ARG` instruction (the whole instruction when it is the only pair).
+pub fn remove_pair(source: &str, instruction: &Instruction, pairs: &[Pair], k: usize) -> Edit {
+    let pair = &pairs[k];
+    if pairs.len() == 1 {
+        delete_instruction(source, instruction)
+    } else if k + 1 < pairs.len() {
+        Edit::delete(TextRange::new(pair.range.start, pairs[k + 1].range.start))
+    } else {
+        Edit::delete(TextRange::new(pairs[k - 1].range.end, pair.range.end))
     }
 }
 

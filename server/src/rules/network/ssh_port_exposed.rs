@@ -2,12 +2,15 @@ use crate::Diagnostic;
 use crate::model::dockerfile::Keyword;
 use crate::rules::compose_support::container_ports;
 use crate::rules::pod_security::{containers, describe};
+use crate::rules::shell_support::{Manager, install, unwrapped};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Reports SSH's port 22: `EXPOSE 22` (also `22/tcp` and ranges that include 22), a Compose service that
-    /// publishes or exposes container port 22, a Kubernetes `containerPort: 22`.
+    /// publishes or exposes container port 22, a Kubernetes `containerPort: 22`; and an SSH server installed
+    /// by a `RUN` (`apt-get install openssh-server`, `apk add openssh`, `dnf install openssh-server`,
+    /// `dropbear`).
     ///
     /// ## Why it matters
     /// An SSH server in a container is a second way in, with its own keys to leak and its own CVEs, and it is
@@ -43,6 +46,38 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                     word.range,
                     "port 22 is exposed: containers should not run an SSH server",
                 ));
+            }
+        }
+    }
+    ssh_server_installs(cx, out);
+}
+
+/// An SSH server installed by a package manager: `openssh-server` (Debian, Fedora), `openssh` or
+/// `openssh-server` (Alpine), `dropbear`.
+fn ssh_server_installs(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    for (_, script) in cx.scripts.iter() {
+        for command in &script.commands {
+            let command = unwrapped(command);
+            let Some(install) = install(&command) else {
+                continue;
+            };
+            for package in install.packages {
+                let name = package
+                    .text
+                    .split(['=', '~', '>', '<'])
+                    .next()
+                    .unwrap_or("");
+                let server = match install.manager {
+                    Manager::Apk => ["openssh", "openssh-server", "dropbear"].contains(&name),
+                    Manager::Apt | Manager::Yum => ["openssh-server", "dropbear"].contains(&name),
+                };
+                if server {
+                    out.push(Diagnostic::new(
+                        RuleId::SshPortExposed,
+                        package.range,
+                        format!("`{}` installs an SSH server in the image: containers should not run one", package.text),
+                    ));
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
 use crate::model::env_file;
 use crate::rules::compose_support::env_files;
 use crate::rules::pod_security::{containers, describe};
-use crate::rules::support::{delete_instruction, line_ending};
+use crate::rules::support::{line_ending, remove_pair};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::secrets::{ValueKind, classify_value, env_finding, secret_name};
 use crate::yaml_edit::{column, replace_value, styled_scalar};
@@ -151,13 +151,7 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
     let file = cx.file;
     let instruction = &file.instructions[index];
     let pair = &pairs[k];
-    let mut edits = vec![if pairs.len() == 1 {
-        delete_instruction(cx.source, instruction)
-    } else if k + 1 < pairs.len() {
-        Edit::delete(TextRange::new(pair.range.start, pairs[k + 1].range.start))
-    } else {
-        Edit::delete(TextRange::new(pairs[k - 1].range.end, pair.range.end))
-    }];
+    let mut edits = vec![remove_pair(cx.source, instruction, pairs, k)];
     let runs = runs_reading(cx, index, &pair.name);
     let id = secret_id(&pair.name);
     for run in &runs {

@@ -1,0 +1,300 @@
+use crate::fix::Fix;
+use crate::model::dockerfile::Keyword;
+use crate::model::shell::{Arg, Command};
+use crate::rules::pod_security::{containers, describe};
+use crate::rules::shell_support::{CURL_VALUES, next_arg, remove_args, remove_short, unwrapped};
+use crate::rules::support::remove_pair;
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::yaml_edit::{remove_entry, remove_item};
+use crate::{Diagnostic, TextRange};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports TLS certificate checks turned off: `curl -k`/`--insecure` (also inside `-fsSLk`),
+    /// `wget --no-check-certificate`, `pip --trusted-host`, `npm`/`yarn config set strict-ssl false`,
+    /// `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the environment variables
+    /// `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY`, `PIP_TRUSTED_HOST`,
+    /// `NPM_CONFIG_STRICT_SSL=false` — in a Dockerfile (`ENV`, `RUN`), a Compose `environment:` or a
+    /// Kubernetes `env:`.
+    ///
+    /// ## Why it matters
+    /// Without certificate checks, anyone on the network path can serve the download or answer the API
+    /// call: the build installs their code, the app sends them its data. A proxy with its own CA is fixed by
+    /// trusting that CA, not by turning checks off.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN curl -fsSLk https://example.com/tool -o /usr/local/bin/tool
+    /// ENV NODE_TLS_REJECT_UNAUTHORIZED=0
+    /// ```
+    /// Silent for the same commands with checks on, and for `NODE_TLS_REJECT_UNAUTHORIZED=1`.
+    ///
+    /// ## Fix
+    /// Unsafe (requests to hosts with untrusted certificates will now fail): remove the option or the
+    /// variable. Trust a private CA with `--cacert`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS` or
+    /// `update-ca-certificates` instead.
+    ///
+    /// ## References
+    /// - hadolint DL3047 area; Trivy DS-0014 area
+    /// - CWE-295: Improper Certificate Validation
+    name: "tls-verification-disabled",
+    severity: Error,
+    fix: Unsafe,
+    summary: "TLS certificate verification is turned off",
+}
+
+/// Why setting `name` to `value` turns certificate checks off, if it does.
+fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    let off = |v: &str| ["0", "false", "no", "off"].contains(&v.to_ascii_lowercase().as_str());
+    match name {
+        "NODE_TLS_REJECT_UNAUTHORIZED" if value == "0" => Some("Node.js accepts any certificate"),
+        "PYTHONHTTPSVERIFY" if value == "0" => Some("Python's urllib accepts any certificate"),
+        "GIT_SSL_NO_VERIFY" if !value.is_empty() && !off(value) => {
+            Some("git accepts any certificate")
+        }
+        "PIP_TRUSTED_HOST" if !value.is_empty() => {
+            Some("pip accepts any certificate from these hosts")
+        }
+        _ if name.eq_ignore_ascii_case("NPM_CONFIG_STRICT_SSL") && off(value) => {
+            Some("npm accepts any certificate")
+        }
+        _ => None,
+    }
+}
+
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    for instruction in &cx.file.instructions {
+        if instruction.keyword != Keyword::Env {
+            continue;
+        }
+        let pairs = instruction.pairs();
+        for (k, pair) in pairs.iter().enumerate() {
+            let Some(why) = insecure_variable(&pair.name, pair.value.as_deref().unwrap_or(""))
+            else {
+                continue;
+            };
+            let fix = Fix::unsafe_(
+                format!("Remove `{}`", pair.name),
+                vec![remove_pair(cx.source, instruction, &pairs, k)],
+            )
+            .preferred(true);
+            out.push(variable_finding(pair.range, &pair.name, why).with_fix(fix));
+        }
+    }
+    for (_, script) in cx.scripts.iter() {
+        for command in &script.commands {
+            for assignment in &command.assignments {
+                if let Some(why) = insecure_variable(&assignment.name, &assignment.value.text) {
+                    out.push(variable_finding(assignment.range, &assignment.name, why));
+                }
+            }
+            commands(cx.source, command, out);
+        }
+    }
+}
+
+fn variable_finding(range: TextRange, name: &str, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        RuleId::TlsVerificationDisabled,
+        range,
+        format!("`{name}` turns TLS certificate checks off: {why}"),
+    )
+}
+
+/// The command-line forms.
+fn commands(source: &str, command: &Command, out: &mut Vec<Diagnostic>) {
+    let unwrapped = unwrapped(command);
+    let program = unwrapped.program().unwrap_or("");
+    let mut report = |arg: &Arg, what: &str, fix: Option<crate::fix::Edit>| {
+        // `-fsSLk` loses only its `k`.
+        let title = if arg.text.starts_with("--") || arg.text.len() == 2 {
+            format!("Remove `{}`", arg.text)
+        } else {
+            format!("Remove `k` from `{}`", arg.text)
+        };
+        let fix = fix.map(|edit| Fix::unsafe_(title, vec![edit]).preferred(true));
+        out.push(
+            Diagnostic::new(
+                RuleId::TlsVerificationDisabled,
+                arg.range,
+                format!("{what} turns TLS certificate checks off"),
+            )
+            .with_fixes(fix),
+        );
+    };
+    match program {
+        "curl" => {
+            if let Some(arg) = unwrapped.option(Some('k'), &["--insecure"], CURL_VALUES) {
+                let edit = if arg.text.starts_with("--") {
+                    remove_args(source, command, arg, None)
+                } else {
+                    remove_short(source, command, arg, 'k')
+                };
+                report(arg, "`curl -k`", edit);
+            }
+        }
+        "wget" => {
+            if let Some(arg) = unwrapped.option(None, &["--no-check-certificate"], "") {
+                report(
+                    arg,
+                    "`wget --no-check-certificate`",
+                    remove_args(source, command, arg, None),
+                );
+            }
+        }
+        "git" => {
+            for (i, arg) in unwrapped.args.iter().enumerate() {
+                let setting = match arg.text.as_str() {
+                    "-c" => unwrapped.args.get(i + 1),
+                    _ => None,
+                };
+                if setting.is_some_and(|s| sslverify_off(&s.text)) {
+                    report(
+                        arg,
+                        "`git -c http.sslVerify=false`",
+                        remove_args(source, command, arg, setting),
+                    );
+                }
+            }
+            let texts: Vec<&str> = unwrapped.args.iter().map(|a| a.text.as_str()).collect();
+            if let Some(at) = texts
+                .iter()
+                .position(|t| t.eq_ignore_ascii_case("http.sslverify"))
+            {
+                if texts.first() == Some(&"config") && texts.get(at + 1).is_some_and(|v| is_off(v))
+                {
+                    report(
+                        &unwrapped.args[at],
+                        "`git config http.sslVerify false`",
+                        None,
+                    );
+                }
+            }
+        }
+        "npm" | "yarn" | "pnpm" => {
+            let texts: Vec<&str> = unwrapped.args.iter().map(|a| a.text.as_str()).collect();
+            let config_set = texts.starts_with(&["config", "set"]);
+            for (i, arg) in unwrapped.args.iter().enumerate() {
+                let off = match arg.text.as_str() {
+                    "strict-ssl" => config_set && texts.get(i + 1).is_some_and(|v| is_off(v)),
+                    "strict-ssl=false" => config_set,
+                    "--strict-ssl=false" | "--no-strict-ssl" => true,
+                    _ => false,
+                };
+                if off {
+                    report(arg, &format!("`{program}` with `strict-ssl` false"), None);
+                }
+            }
+        }
+        _ => {}
+    }
+    if is_pip(&unwrapped) {
+        for arg in &unwrapped.args {
+            if arg.text == "--trusted-host" {
+                report(
+                    arg,
+                    "`pip --trusted-host`",
+                    remove_args(source, command, arg, next_arg(&unwrapped, arg)),
+                );
+            } else if arg.text.starts_with("--trusted-host=") {
+                report(
+                    arg,
+                    "`pip --trusted-host`",
+                    remove_args(source, command, arg, None),
+                );
+            }
+        }
+    }
+}
+
+fn is_off(value: &str) -> bool {
+    ["false", "0", "no", "off"].contains(&value.to_ascii_lowercase().as_str())
+}
+
+/// `http.sslVerify=false` (any case, any false spelling), also for a URL (`http.https://x.sslVerify`).
+fn sslverify_off(setting: &str) -> bool {
+    let lower = setting.to_ascii_lowercase();
+    lower.split_once('=').is_some_and(|(key, value)| {
+        key.starts_with("http.") && key.ends_with(".sslverify") && is_off(value)
+    })
+}
+
+/// `pip`, `pip3`, `python -m pip`.
+fn is_pip(command: &Command) -> bool {
+    let program = command.program().unwrap_or("");
+    program.starts_with("pip")
+        || (program.starts_with("python")
+            && command
+                .args
+                .windows(2)
+                .any(|w| w[0].text == "-m" && w[1].text == "pip"))
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for service in &cx.compose.services {
+        let Some(environment) = yaml.get(service.node, "environment") else {
+            continue;
+        };
+        let map = yaml.resolve(environment.value);
+        for member in yaml.members(environment.value) {
+            let Some(why) = yaml
+                .str(member.value)
+                .and_then(|v| insecure_variable(member.key, v))
+            else {
+                continue;
+            };
+            let fix = Fix::unsafe_(
+                format!("Remove `{}`", member.key),
+                vec![remove_entry(cx.source, yaml, member.owner, member.range)],
+            )
+            .preferred(true);
+            out.push(variable_finding(member.range, member.key, why).with_fix(fix));
+        }
+        for &item in yaml.items(environment.value) {
+            let Some((name, value)) = yaml.str(item).and_then(|s| s.split_once('=')) else {
+                continue;
+            };
+            let Some(why) = insecure_variable(name, value) else {
+                continue;
+            };
+            let fix = remove_item(cx.source, yaml, map, item)
+                .map(|edit| Fix::unsafe_(format!("Remove `{name}`"), vec![edit]).preferred(true));
+            out.push(variable_finding(yaml.node(item).range, name, why).with_fixes(fix));
+        }
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    let yaml = cx.yaml;
+    for c in containers(cx) {
+        let Some(env) = yaml.get(c.container.node, "env") else {
+            continue;
+        };
+        let list = yaml.resolve(env.value);
+        for &var in yaml.items(env.value) {
+            let name = yaml.get(var, "name").and_then(|m| yaml.str(m.value));
+            let value = yaml.get(var, "value").and_then(|m| yaml.str(m.value));
+            let (Some(name), Some(value)) = (name, value) else {
+                continue;
+            };
+            let Some(why) = insecure_variable(name, value) else {
+                continue;
+            };
+            let fix = remove_item(cx.source, yaml, list, var)
+                .map(|edit| Fix::unsafe_(format!("Remove `{name}`"), vec![edit]).preferred(true));
+            out.push(
+                Diagnostic::new(
+                    RuleId::TlsVerificationDisabled,
+                    yaml.node(var).range,
+                    format!(
+                        "`{name}` of {} turns TLS certificate checks off: {why}",
+                        describe(c)
+                    ),
+                )
+                .with_fixes(fix),
+            );
+        }
+    }
+}
