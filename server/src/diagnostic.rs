@@ -94,20 +94,12 @@ impl Diagnostic {
 
     /// The same finding with every range moved by `delta` bytes (its text moved, unchanged, within the file).
     pub fn shifted(mut self, delta: isize) -> Self {
-        let shift = |r: TextRange| {
-            TextRange::new(
-                r.start.saturating_add_signed(delta),
-                r.end.saturating_add_signed(delta),
-            )
-        };
-        self.range = shift(self.range);
+        self.range = self.range.shifted(delta);
         for related in &mut self.related {
-            related.range = shift(related.range);
+            related.range = related.range.shifted(delta);
         }
         for fix in &mut self.fixes {
-            for edit in &mut fix.edits {
-                edit.range = shift(edit.range);
-            }
+            fix.shift(delta);
         }
         self
     }

@@ -142,6 +142,16 @@ impl Fix {
         self
     }
 
+    /// Move the fix's edits in this file (and its fallback's) by `delta` bytes.
+    pub fn shift(&mut self, delta: isize) {
+        for edit in &mut self.edits {
+            edit.range = edit.range.shifted(delta);
+        }
+        if let Some(fallback) = &mut self.fallback {
+            fallback.shift(delta);
+        }
+    }
+
     /// This fix where only the linted file may change: itself, its fallback, or nothing.
     pub fn in_this_file(&self) -> Option<&Fix> {
         if self.files.is_empty() {

@@ -30,6 +30,14 @@ impl TextRange {
         self.start <= other.start && other.end <= self.end
     }
 
+    /// The range moved by `delta` bytes (text was inserted or removed before it).
+    pub fn shifted(self, delta: isize) -> Self {
+        Self::new(
+            self.start.saturating_add_signed(delta),
+            self.end.saturating_add_signed(delta),
+        )
+    }
+
     /// The slice of `text` this range covers, or `""` when it does not fit (never panics).
     pub fn slice(self, text: &str) -> &str {
         text.get(self.start..self.end).unwrap_or("")

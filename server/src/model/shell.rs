@@ -13,6 +13,7 @@
 //!
 //! A `SHELL` that is not a POSIX shell (PowerShell, `cmd`) leaves its `RUN`s unread.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -143,7 +144,7 @@ impl Scripts {
             .enumerate()
             .filter(|(_, i)| i.keyword == Keyword::Run)
             .filter(|(index, _)| posix(&file.shell(*index)))
-            .map(|(index, instruction)| (index, read_run(source, instruction)))
+            .map(|(index, instruction)| (index, cached(source, file.escape, instruction)))
             .collect();
         Self { scripts }
     }
@@ -159,6 +160,57 @@ impl Scripts {
     /// Every `RUN` script with its instruction index.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &Script)> {
         self.scripts.iter().map(|(i, s)| (*i, s))
+    }
+}
+
+thread_local! {
+    /// Scripts by the instruction's text (and escape character), with ranges from the instruction's start:
+    /// a keystroke changes one `RUN`, so the server parses that one again and moves the others.
+    static CACHE: RefCell<HashMap<(char, String), Script>> = RefCell::new(HashMap::new());
+}
+
+/// Entries kept before the cache starts over (about a few thousand `RUN`s of open files).
+const CACHE_LIMIT: usize = 4096;
+
+fn cached(source: &str, escape: char, instruction: &Instruction) -> Script {
+    let start = instruction.range.start;
+    let key = (escape, instruction.range.slice(source).to_owned());
+    let delta = isize::try_from(start).unwrap_or(0);
+    if let Some(script) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return script.shifted(delta);
+    }
+    let script = read_run(source, instruction);
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, script.clone().shifted(-delta));
+    });
+    script
+}
+
+impl Script {
+    /// The script with every range moved by `delta` bytes.
+    fn shifted(mut self, delta: isize) -> Self {
+        let arg = |a: &mut Arg| a.range = a.range.shifted(delta);
+        for command in &mut self.commands {
+            command.range = command.range.shifted(delta);
+            command.name.as_mut().map(arg);
+            command.args.iter_mut().for_each(arg);
+            for assignment in &mut command.assignments {
+                assignment.range = assignment.range.shifted(delta);
+                arg(&mut assignment.value);
+            }
+            for redirect in &mut command.redirects {
+                redirect.target.as_mut().map(arg);
+                redirect.heredoc = redirect.heredoc.map(|h| h.shifted(delta));
+            }
+        }
+        for pipeline in &mut self.pipelines {
+            pipeline.range = pipeline.range.shifted(delta);
+        }
+        self
     }
 }
 
