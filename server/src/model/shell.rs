@@ -322,42 +322,46 @@ fn read_exec(argv: &[String], range: TextRange, script: &mut Script) {
 #[derive(Default)]
 struct Mapped {
     text: String,
-    offsets: Vec<usize>,
+    /// Per byte: where it is in the Dockerfile, and whether it is written there (`false` for a line break or
+    /// heredoc terminator added for the parser, which has no width in the Dockerfile).
+    offsets: Vec<(usize, bool)>,
     /// Where a range ending at the end of the text ends (exec form: the instruction's end).
     end: Option<usize>,
 }
 
 impl Mapped {
-    /// Append a piece that is not in the Dockerfile as written (a line break, a heredoc terminator): all
-    /// its bytes sit at `at`.
+    /// Append a piece that is not in the Dockerfile as written: all its bytes sit at `at`.
     fn push(&mut self, piece: &str, at: usize) {
         self.text.push_str(piece);
-        self.offsets.extend(std::iter::repeat_n(at, piece.len()));
+        self.offsets.extend(std::iter::repeat_n((at, false), piece.len()));
     }
 
     /// Append one character written at `at`.
     fn push_char(&mut self, c: char, at: usize) {
         self.text.push(c);
-        self.offsets.extend(at..at + c.len_utf8());
+        self.offsets.extend((at..at + c.len_utf8()).map(|o| (o, true)));
     }
 
     /// Append `range` of the Dockerfile, as written.
     fn push_source(&mut self, source: &str, range: TextRange) {
-        self.text.push_str(range.slice(source));
+        let piece = range.slice(source);
+        self.text.push_str(piece);
         self.offsets
-            .extend(range.start..range.start + range.slice(source).len());
+            .extend((range.start..range.start + piece.len()).map(|o| (o, true)));
     }
 
     fn range(&self, start: usize, end: usize) -> TextRange {
-        let at = |i: usize| self.offsets.get(i).copied();
-        let last = self.offsets.last().map_or(0, |o| o + 1);
-        let start_at = at(start).unwrap_or(last);
+        let last = self.offsets.last().map_or(0, |&(o, written)| o + usize::from(written));
+        let start_at = self.offsets.get(start).map_or(last, |&(o, _)| o);
         if end <= start {
             return TextRange::empty(start_at);
         }
         let end_at = match (end == self.text.len(), self.end) {
             (true, Some(end)) => end,
-            _ => at(end - 1).map_or(last, |o| o + 1),
+            _ => self
+                .offsets
+                .get(end - 1)
+                .map_or(last, |&(o, written)| o + usize::from(written)),
         };
         TextRange::new(start_at, end_at.max(start_at))
     }
@@ -781,5 +785,25 @@ mod tests {
             ["install", "curl"]
         );
         assert_eq!(run.commands[0].args[1].range.slice(text), "curl");
+    }
+
+    proptest::proptest! {
+        /// Any `RUN` text reads without a panic, and every range it gives lies inside the file.
+        #[test]
+        fn any_run_reads(body in "([ -~]|\\n|\\t|<<EOF|\\$\\(|é|`){0,120}") {
+            for text in [format!("FROM a\nRUN {body}\n"), format!("# escape=`\nFROM a\nRUN {body}\nEOF\n")] {
+                let file = Dockerfile::parse(&text);
+                let scripts = Scripts::read(&text, &file);
+                for (_, script) in scripts.iter() {
+                    for command in &script.commands {
+                        proptest::prop_assert!(command.range.end <= text.len());
+                        for arg in command.args.iter().chain(command.name.iter()) {
+                            proptest::prop_assert!(arg.range.end <= text.len());
+                            proptest::prop_assert!(text.is_char_boundary(arg.range.start) && text.is_char_boundary(arg.range.end));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
