@@ -154,32 +154,109 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     None
 }
 
-/// The finding for an environment variable `name=value` written where `place` says ("baked into the image",
-/// "written in the Compose file"): a value in a credential format whatever the name, a literal under a secret
-/// name, or an obvious placeholder under one (info). References, settings and empty values are not secrets.
-pub fn env_finding(name: &str, value: &str, place: &str) -> Option<(Severity, String)> {
+/// Why a value was judged a secret: the evidence, for the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The name holds a secret word.
+    Name(String),
+    /// The value is in a known credential format.
+    Format(&'static str),
+    /// The value looks random (Shannon entropy, bits per character).
+    Entropy(u32),
+}
+
+/// The decision for one `name=value`: how loud, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub severity: Severity,
+    pub reasons: Vec<Reason>,
+    /// The value is an obvious placeholder: the real one must not go where this one is.
+    pub placeholder: bool,
+}
+
+/// The decision table shared by every rule: a value in a credential format whatever the name (error), a
+/// literal under a secret name (error), an obvious placeholder under one (info). Empty values, references
+/// and settings are not secrets.
+pub fn judge(name: &str, value: &str) -> Option<Verdict> {
     let kind = classify_value(value);
-    if let ValueKind::Credential(format) = kind {
-        return Some((
-            Severity::Error,
-            format!("the value of `{name}` is {format}: it is {place}"),
-        ));
-    }
-    let secret = secret_name(name)?;
-    let why = format!("its name says \"{}\"", secret.word);
+    let named = secret_name(name).map(|s| Reason::Name(s.word));
+    let random = entropy_bits(value.trim()).map(Reason::Entropy);
     match kind {
-        ValueKind::Literal => Some((
-            Severity::Error,
-            format!("`{name}` looks like a secret ({why}) and its literal value is {place}"),
-        )),
-        ValueKind::Placeholder => Some((
-            Severity::Info,
-            format!(
-                "`{name}` looks like a secret ({why}); its value is a placeholder, but the real one must not be written here"
-            ),
-        )),
+        ValueKind::Credential(format) => Some(Verdict {
+            severity: Severity::Error,
+            reasons: [Some(Reason::Format(format)), named]
+                .into_iter()
+                .flatten()
+                .collect(),
+            placeholder: false,
+        }),
+        ValueKind::Literal => Some(Verdict {
+            severity: Severity::Error,
+            reasons: [named?].into_iter().chain(random).collect(),
+            placeholder: false,
+        }),
+        ValueKind::Placeholder => Some(Verdict {
+            severity: Severity::Info,
+            reasons: vec![named?],
+            placeholder: true,
+        }),
         _ => None,
     }
+}
+
+impl Reason {
+    pub fn describe(&self) -> String {
+        match self {
+            Reason::Name(word) => format!("its name says \"{word}\""),
+            Reason::Format(format) => format!("its value is {format}"),
+            Reason::Entropy(bits) => {
+                format!("its value looks random, {bits} bits of entropy per character")
+            }
+        }
+    }
+}
+
+/// The finding for an environment variable `name=value` written where `place` says ("baked into the image",
+/// "written in the Compose file"), from [`judge`].
+pub fn env_finding(name: &str, value: &str, place: &str) -> Option<(Severity, String)> {
+    let verdict = judge(name, value)?;
+    let why: Vec<String> = verdict.reasons.iter().map(Reason::describe).collect();
+    let why = why.join("; ");
+    let message = if verdict.placeholder {
+        format!(
+            "`{name}` looks like a secret ({why}); its value is a placeholder, but the real one must not be written here"
+        )
+    } else {
+        format!("`{name}` holds a secret ({why}), {place}")
+    };
+    Some((verdict.severity, message))
+}
+
+/// Shannon entropy in bits per character, when `value` is long and varied enough to be a generated secret
+/// (20 characters or more, no spaces, letters and digits mixed, at least 3.5 bits per character).
+pub fn entropy_bits(value: &str) -> Option<u32> {
+    if value.len() < 20 || value.contains(char::is_whitespace) {
+        return None;
+    }
+    let letters = value.chars().any(|c| c.is_ascii_alphabetic());
+    let digits = value.chars().any(|c| c.is_ascii_digit());
+    if !(letters && digits) {
+        return None;
+    }
+    let mut counts = std::collections::HashMap::new();
+    for c in value.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+    }
+    let n = value.chars().count() as f64;
+    let bits: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    // Whole bits are enough for a message; the cast is of a small positive number.
+    (bits >= 3.5).then_some(bits.round() as u32)
 }
 
 /// How a value reads.
@@ -407,5 +484,250 @@ mod tests {
             ValueKind::Credential("a URL with a password")
         );
         assert_eq!(classify_value("postgres://u@db/x"), ValueKind::Literal);
+    }
+
+    /// Real-world shapes: what official images, Compose files and manifests write. Each firing case with the
+    /// severity the table gives.
+    const FIRING: &[(&str, &str, Severity)] = &[
+        ("POSTGRES_PASSWORD", "example", Severity::Info),
+        ("POSTGRES_PASSWORD", "s3cr3tP4ss", Severity::Error),
+        ("MYSQL_ROOT_PASSWORD", "root", Severity::Error),
+        ("MYSQL_PASSWORD", "changeme", Severity::Info),
+        (
+            "MONGO_INITDB_ROOT_PASSWORD",
+            "mongo-admin-2024",
+            Severity::Error,
+        ),
+        ("RABBITMQ_DEFAULT_PASS", "guest", Severity::Error),
+        ("REDIS_PASSWORD", "<your-redis-password>", Severity::Info),
+        ("DB_PASS", "hunter2", Severity::Error),
+        (
+            "DATABASE_URL",
+            "postgres://app:Tr0ub4dor@db:5432/app",
+            Severity::Error,
+        ),
+        (
+            "CELERY_BROKER_URL",
+            "amqp://admin:admin123@rabbitmq:5672//",
+            Severity::Error,
+        ),
+        (
+            "SPRING_DATASOURCE_PASSWORD",
+            "spring-pass-1",
+            Severity::Error,
+        ),
+        ("KEYCLOAK_ADMIN_PASSWORD", "admin", Severity::Error),
+        ("GF_SECURITY_ADMIN_PASSWORD", "grafana123", Severity::Error),
+        (
+            "SECRET_KEY",
+            "django-insecure-8f3k2l5m9n0p",
+            Severity::Error,
+        ),
+        (
+            "SECRET_KEY_BASE",
+            "a8f5f167f44f4964e6c998dee827110c",
+            Severity::Error,
+        ),
+        ("JWT_SECRET", "my-jwt-signing-secret", Severity::Error),
+        ("API_KEY", "4f9d2c7b8a1e6f3d", Severity::Error),
+        ("apiKey", "k-77aa91be", Severity::Error),
+        (
+            "STRIPE_SECRET_KEY",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            Severity::Error,
+        ),
+        (
+            "STRIPE_KEY",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            Severity::Error,
+        ),
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", Severity::Error),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            Severity::Error,
+        ),
+        (
+            "GITHUB_TOKEN",
+            "ghp_1234567890abcdefghijklmnopqrstuvwxyz",
+            Severity::Error,
+        ),
+        (
+            "GH_PAT",
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+            Severity::Error,
+        ),
+        (
+            "GITLAB_TOKEN",
+            "glpat-xxxxxxxxxxxxxxxxxxxx",
+            Severity::Error,
+        ),
+        ("CI_JOB", "glpat-A1b2C3d4E5f6G7h8I9j0", Severity::Error),
+        (
+            "SLACK_BOT_TOKEN",
+            "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp",
+            Severity::Error,
+        ),
+        (
+            "NOTIFY_HOOK",
+            "xoxp-123456789012-1234567890123-AbCdEfGh",
+            Severity::Error,
+        ),
+        (
+            "GOOGLE_MAPS_KEY",
+            "AIzaSyA-1234567890abcdefghijklmnopqrstu",
+            Severity::Error,
+        ),
+        (
+            "NPM_TOKEN",
+            "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+            Severity::Error,
+        ),
+        (
+            "TWINE_PASSWORD",
+            "pypi-AgEIcHlwaS5vcmcCJGE0ZjY5ZjY1LTk1YjgtNGY2Yy1hYjY1LTA4YjI1NjE0ZjM4NQ",
+            Severity::Error,
+        ),
+        (
+            "TLS_KEY",
+            "-----BEGIN RSA PRIVATE KEY-----MIIEpAIBAAKCAQEA",
+            Severity::Error,
+        ),
+        (
+            "SESSION",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            Severity::Error,
+        ),
+        ("OAUTH_CLIENT_SECRET", "9f8e7d6c5b4a", Severity::Error),
+        ("client-secret", "abcdef123456", Severity::Error),
+        ("auth.token", "t0k3n-v4lu3", Severity::Error),
+        ("SMTP_PASSWORD", "mail-pass", Severity::Error),
+        ("LDAP_BIND_PWD", "Secret123", Severity::Error),
+        (
+            "VAULT_TOKEN",
+            "hvs.CAESIJ1234567890abcdefghijkl",
+            Severity::Error,
+        ),
+        (
+            "PRIVATE_KEY",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            Severity::Error,
+        ),
+        (
+            "ENCRYPTION_KEY",
+            "0123456789abcdef0123456789abcdef",
+            Severity::Error,
+        ),
+        ("BASIC_AUTH_CREDENTIALS", "admin:admin", Severity::Error),
+        (
+            "WEBHOOK",
+            "https://user:p4ssw0rd@hooks.example.com/x",
+            Severity::Error,
+        ),
+        ("ADMIN_PASSWORD", "xxxxxxxx", Severity::Info),
+        ("REGISTRY_PASSWORD", "000000", Severity::Info),
+    ];
+
+    /// Values that must stay silent, whatever their name suggests.
+    const SILENT: &[(&str, &str)] = &[
+        ("GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D"),
+        (
+            "GPG_KEYS",
+            "B42F6819007F00F88E364FD4036A9C25BF357DD4 7937DFD2AB06298B2293C3187D33FF9D0246406D",
+        ),
+        ("NODE_GPG_KEYS", "4ED778F539E3634C779C87C6D7062848A1AB005C"),
+        (
+            "PYTHON_SHA256",
+            "8fb5f9fbc7609fa822cb31549884575db7fd9657cbffb89510b5d7975963a83a",
+        ),
+        ("NGINX_PGP_KEY", ""),
+        (
+            "RUBY_DOWNLOAD_SHA256",
+            "a0eee4cd4ea8cc4dcc9ea3fe47e5d8f5ccd3ab9b9c29ce0b3b6fb4ffd5d24ee0",
+        ),
+        (
+            "GOLANG_CHECKSUM",
+            "4fa6e3cd2a7d6c8ea2f5e9c7b0f9e1234567890abcdef1234567890abcdef12",
+        ),
+        ("PASSWORD_FILE", "/run/secrets/db_password"),
+        ("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres-passwd"),
+        ("MYSQL_ROOT_PASSWORD", "${MYSQL_ROOT_PASSWORD}"),
+        ("DB_PASSWORD", "$DB_PASSWORD"),
+        ("API_TOKEN", "${API_TOKEN:?set API_TOKEN}"),
+        ("DB_PASSWORD", ""),
+        ("SECRET_KEY", "   "),
+        ("TOKEN_URL", "https://auth.example.com/oauth/token"),
+        ("AUTH_ENDPOINT", "https://login.example.com/authorize"),
+        (
+            "OAUTH_TOKEN_URL",
+            "https://github.com/login/oauth/access_token",
+        ),
+        ("KEYCLOAK_URL", "https://keycloak:8443/auth"),
+        ("DATABASE_URL", "postgres://app@db:5432/app"),
+        ("DATABASE_URL", "postgres://app:${DB_PASSWORD}@db:5432/app"),
+        ("REDIS_URL", "redis://redis:6379/0"),
+        ("NODE_VERSION", "22.11.0"),
+        ("PASSENGER_VERSION", "6.0.23"),
+        (
+            "PUBLIC_KEY",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+        ),
+        (
+            "JWT_PUBLIC_KEY",
+            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+        ),
+        ("SSH_KEYRING", "/usr/share/keyrings/example.gpg"),
+        ("CERT_FINGERPRINT", "SHA256:2e:9a:ab:4f"),
+        ("AUTH_ENABLED", "true"),
+        ("PASSWORD_MIN_LENGTH", "12"),
+        ("TOKEN_TTL", "3600"),
+        ("SECRET_PATH", "/etc/app/secret"),
+        ("SECRETS_DIR", "/run/secrets"),
+        ("AUTH_TYPE", "oauth2"),
+        ("AUTH_PROVIDER", "github"),
+        ("DB_USER", "app"),
+        ("POSTGRES_USER", "postgres"),
+        ("AUTHOR", "Jane Doe <jane@example.com>"),
+        ("MONKEY", "banana"),
+        ("PASSTHROUGH", "1"),
+        ("TOKENIZERS_PARALLELISM", "false"),
+        ("KEY_ALGORITHM", "RS256"),
+        ("SESSION_COOKIE_NAME", "sid"),
+        ("BUILD_COMMIT", "9fceb02d0ae598e95dc970b74767f19372d61af8"),
+        (
+            "IMAGE_DIGEST",
+            "sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945",
+        ),
+    ];
+
+    #[test]
+    fn decision_table_on_real_world_shapes() {
+        assert!(FIRING.len() >= 40 && SILENT.len() >= 40);
+        for (name, value, severity) in FIRING {
+            let verdict =
+                judge(name, value).unwrap_or_else(|| panic!("{name}={value} must be a secret"));
+            assert_eq!(verdict.severity, *severity, "{name}={value}");
+            assert!(
+                !verdict.reasons.is_empty(),
+                "{name}={value}: a finding says why"
+            );
+        }
+        for (name, value) in SILENT {
+            assert_eq!(judge(name, value), None, "{name}={value} must stay silent");
+        }
+    }
+
+    #[test]
+    fn the_verdict_says_why() {
+        let verdict = judge(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+        .expect("secret");
+        assert_eq!(verdict.reasons[0], Reason::Name("secret".into()));
+        assert!(matches!(verdict.reasons[1], Reason::Entropy(bits) if bits >= 4));
+        let verdict =
+            judge("NOTIFY_HOOK", "xoxp-123456789012-1234567890123-AbCdEfGh").expect("secret");
+        assert_eq!(verdict.reasons, [Reason::Format("a Slack token")]);
     }
 }

@@ -333,13 +333,15 @@ impl Mapped {
     /// Append a piece that is not in the Dockerfile as written: all its bytes sit at `at`.
     fn push(&mut self, piece: &str, at: usize) {
         self.text.push_str(piece);
-        self.offsets.extend(std::iter::repeat_n((at, false), piece.len()));
+        self.offsets
+            .extend(std::iter::repeat_n((at, false), piece.len()));
     }
 
     /// Append one character written at `at`.
     fn push_char(&mut self, c: char, at: usize) {
         self.text.push(c);
-        self.offsets.extend((at..at + c.len_utf8()).map(|o| (o, true)));
+        self.offsets
+            .extend((at..at + c.len_utf8()).map(|o| (o, true)));
     }
 
     /// Append `range` of the Dockerfile, as written.
@@ -351,7 +353,10 @@ impl Mapped {
     }
 
     fn range(&self, start: usize, end: usize) -> TextRange {
-        let last = self.offsets.last().map_or(0, |&(o, written)| o + usize::from(written));
+        let last = self
+            .offsets
+            .last()
+            .map_or(0, |&(o, written)| o + usize::from(written));
         let start_at = self.offsets.get(start).map_or(last, |&(o, _)| o);
         if end <= start {
             return TextRange::empty(start_at);
