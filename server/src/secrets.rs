@@ -409,17 +409,84 @@ pub fn credential_format(v: &str) -> Option<&'static str> {
     {
         return Some("a JSON Web Token");
     }
-    if let Some((_, after_scheme)) = v.split_once("://") {
+    if let Some((scheme, after_scheme)) = v.split_once("://") {
+        let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
         let authority = after_scheme.split('/').next().unwrap_or("");
-        if let Some((userinfo, _)) = authority.rsplit_once('@') {
-            if let Some((_, password)) = userinfo.split_once(':') {
-                if !password.is_empty() && !password.starts_with('$') {
+        if let Some((userinfo, _)) = authority.rsplit_once('@').filter(|_| valid_scheme) {
+            if let Some((user, password)) = userinfo.split_once(':') {
+                // `host:443@8443` (mitmproxy's reverse mode) is a host and a port, not a login.
+                let host_and_port =
+                    user.contains('.') && password.bytes().all(|b| b.is_ascii_digit());
+                if !password.is_empty() && !password.starts_with('$') && !host_and_port {
                     return Some("a URL with a password");
                 }
             }
         }
     }
     None
+}
+
+/// Every value in a known credential format written anywhere in `text` (code, comments, any string), with
+/// its range and format: words split at blanks, quotes, brackets and `=`, and private-key PEM headers.
+pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
+    let mut out = Vec::new();
+    let is_boundary = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\''
+                    | '`'
+                    | '='
+                    | ','
+                    | ';'
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '<'
+                    | '>'
+                    | '|'
+            )
+    };
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_boundary(c)) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let word = &text[s..i];
+                if let Some(format) = credential_format(word).filter(|f| *f != "a private key") {
+                    out.push((crate::TextRange::new(s, i), format));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let mut from = 0;
+    while let Some(at) = text[from..].find("-----BEGIN ") {
+        let begin = from + at;
+        let line_end = text[begin..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |e| begin + e);
+        let header = &text[begin..line_end];
+        if let Some(end) = header.find("PRIVATE KEY-----") {
+            out.push((
+                crate::TextRange::new(begin, begin + end + "PRIVATE KEY-----".len()),
+                "a private key",
+            ));
+        }
+        from = line_end;
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
 }
 
 #[cfg(test)]
@@ -729,5 +796,26 @@ mod tests {
         let verdict =
             judge("NOTIFY_HOOK", "xoxp-123456789012-1234567890123-AbCdEfGh").expect("secret");
         assert_eq!(verdict.reasons, [Reason::Format("a Slack token")]);
+    }
+
+    #[test]
+    fn credentials_anywhere_in_text() {
+        let text = "# token: ghp_1234567890abcdefghijklmnopqrstuvwxyz\nRUN curl -H \"Authorization: Bearer xoxb-123456789012-1234567890123-AbCdEfGhIjKl\" x\nKEY=AKIAIOSFODNN7EXAMPLE\n-----BEGIN OPENSSH PRIVATE KEY-----\nsha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945\n";
+        let found: Vec<(&str, &str)> = credentials_in(text)
+            .iter()
+            .map(|(r, f)| (r.slice(text), *f))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("ghp_1234567890abcdefghijklmnopqrstuvwxyz", "a GitHub token"),
+                (
+                    "xoxb-123456789012-1234567890123-AbCdEfGhIjKl",
+                    "a Slack token"
+                ),
+                ("AKIAIOSFODNN7EXAMPLE", "an AWS access key id"),
+                ("-----BEGIN OPENSSH PRIVATE KEY-----", "a private key"),
+            ]
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! Secrets baked into images.
 
+pub mod hardcoded_credential;
 pub mod kubernetes_secret_in_repo;
 pub mod secret_in_env;
