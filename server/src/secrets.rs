@@ -429,6 +429,39 @@ pub fn credential_format(v: &str) -> Option<&'static str> {
     None
 }
 
+/// Standard base64 (Kubernetes Secret `data`), ignoring whitespace; `None` when it is not valid base64 or
+/// not UTF-8 text.
+pub fn decode_base64(text: &str) -> Option<String> {
+    let digit = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        }
+    };
+    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let body = clean
+        .strip_suffix(b"==")
+        .or_else(|| clean.strip_suffix(b"="))
+        .unwrap_or(&clean);
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= digit(c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Every value in a known credential format written anywhere in `text` (code, comments, any string), with
 /// its range and format: words split at blanks, quotes, brackets and `=`, and private-key PEM headers.
 pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
@@ -796,6 +829,17 @@ mod tests {
         let verdict =
             judge("NOTIFY_HOOK", "xoxp-123456789012-1234567890123-AbCdEfGh").expect("secret");
         assert_eq!(verdict.reasons, [Reason::Format("a Slack token")]);
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(decode_base64("aHVudGVyMg==").as_deref(), Some("hunter2"));
+        assert_eq!(
+            decode_base64("c3VwZXJzZWNyZXQxMjM=").as_deref(),
+            Some("supersecret123")
+        );
+        assert_eq!(decode_base64("").as_deref(), Some(""));
+        assert_eq!(decode_base64("not base64!"), None);
     }
 
     #[test]

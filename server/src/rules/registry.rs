@@ -49,6 +49,7 @@ registry! {
     ServiceAccountTokenMounted => identity::service_account_token_mounted [kubernetes: check_kubernetes],
     SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     KubernetesSecretInRepo => secrets::kubernetes_secret_in_repo [kubernetes: check_kubernetes],
+    SecretInConfigmap => secrets::secret_in_configmap [kubernetes: check_kubernetes],
     HardcodedCredential => secrets::hardcoded_credential [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
     UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
