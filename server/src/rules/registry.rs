@@ -50,6 +50,7 @@ registry! {
     SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     KubernetesSecretInRepo => secrets::kubernetes_secret_in_repo [kubernetes: check_kubernetes],
     SecretInConfigmap => secrets::secret_in_configmap [kubernetes: check_kubernetes],
+    SecretInLayer => secrets::secret_in_layer [dockerfile: check_dockerfile],
     HardcodedCredential => secrets::hardcoded_credential [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
     UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],

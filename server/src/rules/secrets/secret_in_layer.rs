@@ -1,0 +1,212 @@
+use crate::model::shell::{Arg, Command};
+use crate::rules::shell_support::{operands, unwrapped};
+use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::secrets::{credential_format, secret_name};
+use crate::{Diagnostic, TextRange};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `RUN` that writes a secret into the image's filesystem:
+    /// - a credentials file written by redirection or `tee`: `.npmrc`, `.pypirc`, `.netrc`, `.pgpass`,
+    ///   `.git-credentials`, `.docker/config.json`, `.aws/credentials`;
+    /// - `echo`/`printf`/`cat <<EOF` into any file when the content holds a credential format or a
+    ///   secret-named variable (`echo "$NPM_TOKEN" > /app/token`);
+    /// - `chpasswd` (a password set in the image);
+    /// - `git clone https://user:$TOKEN@…` (the URL, token included, stays in `.git/config`);
+    /// - logins that store credentials: `aws configure set aws_secret_access_key …`,
+    ///   `gcloud auth activate-service-account`, `az login -p`, `docker login -p`, `npm config set …_authToken`.
+    ///
+    /// ## Why it matters
+    /// Every `RUN` is a layer: a file written in one stays in the image even when a later `RUN` deletes it,
+    /// and anyone who pulls the image extracts it (`docker save`). Build secrets are mounted for one `RUN`
+    /// only and never stored.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc && npm ci
+    /// ```
+    /// Silent when the `RUN` takes the secret from a secret mount (`RUN --mount=type=secret,…`). A
+    /// credential written literally in the `git` URL is `hardcoded-credential`'s.
+    ///
+    /// ## Fix
+    /// None yet: mount the secret for the one `RUN` that needs it, e.g.
+    /// `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`
+    /// (`docker build --secret id=npmrc,src=$HOME/.npmrc`).
+    ///
+    /// ## References
+    /// - Docker: "Build secrets"; hadolint DL3004 area; Trivy DS-0031 area
+    /// - CWE-538: Insertion of Sensitive Information into Externally-Accessible File or Directory
+    name: "secret-in-layer",
+    severity: Error,
+    fix: None,
+    summary: "a RUN writes a secret into an image layer",
+}
+
+/// Files that hold credentials, by the end of their path.
+const CREDENTIAL_FILES: [&str; 7] = [
+    ".npmrc",
+    ".pypirc",
+    ".netrc",
+    ".pgpass",
+    ".git-credentials",
+    ".docker/config.json",
+    ".aws/credentials",
+];
+
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    for (index, script) in cx.scripts.iter() {
+        let instruction = &cx.file.instructions[index];
+        let secret_mount = instruction
+            .flags()
+            .any(|f| f.text.starts_with("--mount=") && f.text.contains("type=secret"));
+        if secret_mount {
+            continue;
+        }
+        for command in &script.commands {
+            let mut report = |range: TextRange, message: String| {
+                out.push(Diagnostic::new(RuleId::SecretInLayer, range, message));
+            };
+            for target in written_files(command) {
+                if let Some(file) = CREDENTIAL_FILES.iter().find(|f| target.text.ends_with(*f)) {
+                    report(
+                        target.range,
+                        format!(
+                            "`{}` ({file}) holds credentials and is written into the image layer: mount it as a build secret instead",
+                            target.text
+                        ),
+                    );
+                } else if let Some(why) = secret_content(cx.source, command) {
+                    report(
+                        target.range,
+                        format!(
+                            "`{}` is written with {why} into the image layer: mount the secret for this RUN instead",
+                            target.text
+                        ),
+                    );
+                }
+            }
+            let unwrapped = unwrapped(command);
+            if let Some(message) = stores_credentials(&unwrapped) {
+                report(command.range, message);
+            }
+        }
+    }
+}
+
+/// The files a command writes: redirection targets (`>`, `>>`, `&>`) and `tee`'s operands.
+fn written_files(command: &Command) -> Vec<&Arg> {
+    let mut out: Vec<&Arg> = command
+        .redirects
+        .iter()
+        .filter(|r| r.operator.ends_with('>') && !r.operator.ends_with(">&"))
+        .filter_map(|r| r.target.as_ref())
+        .filter(|t| t.text != "/dev/null")
+        .collect();
+    if command.is(&["tee"]) {
+        out.extend(operands(command));
+    }
+    out
+}
+
+/// What secret an `echo`/`printf`/`cat <<EOF` writes, if any: a credential format, or a secret-named
+/// variable (`$NPM_TOKEN`).
+fn secret_content(source: &str, command: &Command) -> Option<String> {
+    if !command.is(&["echo", "printf", "cat"]) {
+        return None;
+    }
+    let mut texts: Vec<&str> = command.args.iter().map(|a| a.text.as_str()).collect();
+    texts.extend(
+        command
+            .redirects
+            .iter()
+            .filter_map(|r| r.heredoc)
+            .map(|body| body.slice(source)),
+    );
+    for text in texts {
+        if let Some((_, format)) = crate::secrets::credentials_in(text).first() {
+            return Some(format.to_string());
+        }
+        if let Some(name) = variables(text)
+            .into_iter()
+            .find(|n| secret_name(n).is_some())
+        {
+            return Some(format!("the secret-named variable `{name}`"));
+        }
+    }
+    None
+}
+
+/// `$NAME` and `${NAME…}` references in `text`.
+fn variables(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('$') {
+        let rest = &text[at + 1..];
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if len > 0 {
+            out.push(&rest[..len]);
+        }
+    }
+    out
+}
+
+/// Commands that store a credential in the image when they run.
+fn stores_credentials(command: &Command) -> Option<String> {
+    let program = command.program()?;
+    let texts: Vec<&str> = command.args.iter().map(|a| a.text.as_str()).collect();
+    let has = |option: &str| {
+        texts
+            .iter()
+            .any(|t| *t == option || t.starts_with(&format!("{option}=")))
+    };
+    match program {
+        "chpasswd" => Some("`chpasswd` sets a password in the image: anyone with the image can read its hash, and the password is in the build".to_owned()),
+        "aws" if texts.starts_with(&["configure", "set"])
+            && texts.get(2).is_some_and(|k| {
+                let key = k.to_ascii_lowercase();
+                key.ends_with("aws_secret_access_key") || key.ends_with("aws_access_key_id") || key.ends_with("aws_session_token")
+            }) =>
+        {
+            Some("`aws configure set` stores the key in `~/.aws/credentials` in the image layer".to_owned())
+        }
+        "gcloud" if texts.starts_with(&["auth", "activate-service-account"]) => Some(
+            "`gcloud auth activate-service-account` stores the service account's key in the image layer".to_owned(),
+        ),
+        "az" if texts.first() == Some(&"login") && (has("-p") || has("--password")) => {
+            Some("`az login -p` stores a login in the image layer".to_owned())
+        }
+        "docker" | "podman" | "buildah"
+            if texts.first() == Some(&"login") && (has("-p") || has("--password")) =>
+        {
+            Some(format!("`{program} login -p` stores the registry password in the image layer"))
+        }
+        "npm" | "yarn" | "pnpm"
+            if texts.starts_with(&["config", "set"])
+                && texts.get(2).is_some_and(|k| k.contains("_authToken") || k.ends_with("_auth") || k.ends_with("_password") || k.contains("npmAuthToken")) =>
+        {
+            Some(format!("`{program} config set` writes the registry token to `.npmrc` in the image layer"))
+        }
+        "git" => git_url_with_token(command),
+        _ => None,
+    }
+}
+
+/// `git clone https://user:$TOKEN@host/…`: the token stays in `.git/config`. Literal passwords are
+/// reported by `hardcoded-credential`.
+fn git_url_with_token(command: &Command) -> Option<String> {
+    command.args.iter().find_map(|arg| {
+        let (_, rest) = arg.text.split_once("://")?;
+        let authority = rest.split('/').next()?;
+        let (userinfo, _) = authority.rsplit_once('@')?;
+        let secret = match userinfo.split_once(':') {
+            Some((_, password)) => password,
+            None => userinfo,
+        };
+        let literal = credential_format(&arg.text).is_some();
+        (secret.starts_with('$') && !literal).then(|| {
+            "`git` with a token in the URL keeps it in the repository's `.git/config` in the image layer".to_owned()
+        })
+    })
+}
