@@ -29,6 +29,12 @@ fn stdout(output: &Output) -> String {
 fn the_readme_example_reports_the_three_findings_and_fixes_them() {
     let dir = temp_dir("example");
     std::fs::write(dir.join("Dockerfile"), EXAMPLE).expect("write");
+    // The example's build context keeps secrets out, as `examples/` does.
+    std::fs::write(
+        dir.join(".dockerignore"),
+        include_str!("../examples/.dockerignore"),
+    )
+    .expect("write");
     let output = dockwarden(&["check", "Dockerfile"], &dir);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
@@ -358,4 +364,43 @@ fn compose_secrets_in_env_files_that_git_keeps_and_the_env_example_fix() {
     );
     let example = std::fs::read_to_string(dir.join(".env.example")).expect("read");
     assert_eq!(example, "LOG_LEVEL=info\nDB_PASSWORD=\n");
+}
+
+#[test]
+fn copied_secrets_follow_the_build_contexts_ignore_file_with_dockers_semantics() {
+    let dir = temp_dir("dockerignore");
+    let dockerfile = "FROM alpine:3.22\nCOPY id_rsa /root/.ssh/\nCOPY a/x.pem /certs/\nCOPY . /app\nUSER 10001:10001\n";
+    std::fs::write(dir.join("Dockerfile"), dockerfile).expect("write");
+    std::fs::write(dir.join("other.Dockerfile"), dockerfile).expect("write");
+    let copied = |output: &Output| -> Vec<String> {
+        stdout(output)
+            .lines()
+            .filter(|l| l.contains("[secret-file-copied]"))
+            .map(|l| l.split(": ").next().unwrap_or("").to_owned())
+            .collect()
+    };
+    // No ignore file: both secrets, and the whole context copied without one.
+    let output = dockwarden(&["check", "Dockerfile"], &dir);
+    assert_eq!(
+        copied(&output),
+        ["Dockerfile:2:6", "Dockerfile:3:6", "Dockerfile:4:6"],
+        "{}",
+        stdout(&output)
+    );
+    assert!(stdout(&output).contains("4:6: info[secret-file-copied]"));
+
+    // `*.pem` is anchored at the context root (not gitignore's any-depth match).
+    std::fs::write(dir.join(".dockerignore"), "id_rsa\n*.pem\n").expect("write");
+    let output = dockwarden(&["check", "Dockerfile"], &dir);
+    assert_eq!(copied(&output), ["Dockerfile:3:6"], "{}", stdout(&output));
+
+    // `<name>.dockerignore` beside the Dockerfile wins over `.dockerignore`.
+    std::fs::write(dir.join("other.Dockerfile.dockerignore"), "**/*.pem\n").expect("write");
+    let output = dockwarden(&["check", "other.Dockerfile"], &dir);
+    assert_eq!(
+        copied(&output),
+        ["other.Dockerfile:2:6"],
+        "{}",
+        stdout(&output)
+    );
 }

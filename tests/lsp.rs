@@ -739,3 +739,37 @@ fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewh
     );
     client.shutdown();
 }
+
+#[test]
+fn a_changed_dockerignore_is_read_again() {
+    let root = std::env::temp_dir().join(format!("dockwarden-lsp-ignore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("temp dir");
+    let root = root.canonicalize().expect("canonical root");
+    let dockerfile = "FROM alpine:3.22\nCOPY id_rsa /root/.ssh/\nUSER 10001:10001\n";
+    std::fs::write(root.join("Dockerfile"), dockerfile).expect("write");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/Dockerfile");
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    client.open(&uri, dockerfile);
+    let diagnostics = client.published(&uri, 1);
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "secret-file-copied"),
+        "{diagnostics:#?}"
+    );
+    std::fs::write(root.join(".dockerignore"), "id_rsa\n").expect("write");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("{root_uri}/.dockerignore"), "type": 1}]}),
+    );
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri)
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().all(|d| d["code"] != "secret-file-copied"))
+    });
+    client.shutdown();
+}

@@ -43,7 +43,12 @@ fn workspace(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dockwarden-nvim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join(".git")).expect("workspace");
-    for file in ["Dockerfile", "compose.yaml", "deployment.yaml"] {
+    for file in [
+        "Dockerfile",
+        ".dockerignore",
+        "compose.yaml",
+        "deployment.yaml",
+    ] {
         std::fs::copy(Path::new(REPO).join("examples").join(file), dir.join(file))
             .expect("copy example");
     }

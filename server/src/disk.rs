@@ -12,18 +12,26 @@ use crate::rules::FileSource;
 pub struct DiskFiles {
     pub dir: PathBuf,
     pub root: PathBuf,
+    /// The linted file's name.
+    pub name: String,
 }
 
 /// Larger files are not Dockerfiles.
 const MAX_BYTES: u64 = 1024 * 1024;
 
 impl DiskFiles {
-    /// The files beside `file`, inside `root` (both canonicalised; `None` when either does not exist).
+    /// The files beside `file`, inside `root` (both canonicalised; `None` when either does not exist, or
+    /// when `file` is outside `root`: then nothing around it may be read, and nothing is known).
     pub fn beside(file: &Path, root: &Path) -> Option<Self> {
         let file = file.canonicalize().ok()?;
+        let root = root.canonicalize().ok()?;
+        if !file.starts_with(&root) {
+            return None;
+        }
         Some(Self {
             dir: file.parent()?.to_path_buf(),
-            root: root.canonicalize().ok()?,
+            root,
+            name: file.file_name()?.to_string_lossy().into_owned(),
         })
     }
 }
@@ -66,5 +74,9 @@ impl FileSource for DiskFiles {
             }
         }
         false
+    }
+
+    fn file_name(&self) -> Option<&str> {
+        Some(&self.name)
     }
 }

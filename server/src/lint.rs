@@ -10,7 +10,9 @@ use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
-use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
+use crate::rules::{
+    ComposeContext, DockerfileContext, FileSource, KubernetesContext, NoFiles, RuleId,
+};
 use crate::syntax::Language;
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 
@@ -20,6 +22,7 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
         Language::Dockerfile => lint_dockerfile(
             source,
             crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
+            &NoFiles,
         ),
         Language::Yaml => YamlStream::default().update(source, Mode::Force(kind)).1,
     }
@@ -29,7 +32,11 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
 /// (for workspace rules) and the files beside it (a Compose service's Dockerfile).
 pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
-        FileKind::Dockerfile => lint(source, kind),
+        FileKind::Dockerfile => lint_dockerfile(
+            source,
+            crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
+            around.files,
+        ),
         _ => {
             YamlStream::default()
                 .update_in(source, Mode::Force(kind), around)
@@ -45,14 +52,19 @@ pub fn default_denied(source: &str) -> BTreeSet<String> {
     stream.summary().default_deny
 }
 
-/// Lint a Dockerfile with a tree already parsed (incrementally, in the server).
-pub fn lint_dockerfile(source: &str, tree: Option<&tree_sitter::Tree>) -> Vec<Diagnostic> {
+/// Lint a Dockerfile with a tree already parsed (incrementally, in the server), and the files around it.
+pub fn lint_dockerfile(
+    source: &str,
+    tree: Option<&tree_sitter::Tree>,
+    files: &dyn FileSource,
+) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
     let scripts = Scripts::read(source, &file);
     let cx = DockerfileContext {
         source,
         file: &file,
         scripts: &scripts,
+        files,
         tree,
     };
     let mut out = Vec::new();
@@ -103,7 +115,7 @@ pub fn lint_yaml(
                 }
             }
         }
-        FileKind::Dockerfile => return lint_dockerfile(source, tree),
+        FileKind::Dockerfile => return lint_dockerfile(source, tree, files),
     }
     finish(out)
 }

@@ -287,6 +287,11 @@ impl FileSource for Folder {
     fn git_ignored(&self, _: &str) -> bool {
         false
     }
+
+    /// Only the files fixes wrote are known: the rest of the real folder is not.
+    fn file_name(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Check invariant 5 for one fix of one finding, and for its fallback; returns a description of the

@@ -121,7 +121,11 @@ impl Document {
             Parsed::Dockerfile(tree) => {
                 *tree = crate::syntax::parse(Language::Dockerfile, &self.text, tree.as_ref());
                 self.kind = Some(FileKind::Dockerfile);
-                self.diagnostics = crate::lint::lint_dockerfile(&self.text, tree.as_ref());
+                let files: &dyn crate::rules::FileSource = match &self.files {
+                    Some(files) => files,
+                    None => &NoFiles,
+                };
+                self.diagnostics = crate::lint::lint_dockerfile(&self.text, tree.as_ref(), files);
             }
             Parsed::Yaml(stream) => {
                 (self.kind, self.diagnostics) = stream.update_in(

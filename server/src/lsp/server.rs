@@ -384,10 +384,20 @@ impl LanguageServer for Backend {
         }
         if self.can_watch.get().copied().unwrap_or(false) {
             let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher {
-                    glob_pattern: GlobPattern::String("**/*.{yml,yaml}".to_owned()),
+                // YAML for the workspace index; the files open documents read around them (ignore files,
+                // a Compose service's Dockerfile, env files) for a new lint.
+                watchers: [
+                    "**/*.{yml,yaml}",
+                    "**/{.dockerignore,*.dockerignore,.gitignore}",
+                    "**/{Dockerfile,*.Dockerfile,Dockerfile.*,Containerfile}",
+                    "**/.env*",
+                ]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_owned()),
                     kind: None,
-                }],
+                })
+                .collect(),
             };
             let registration = Registration {
                 id: "dockwarden-yaml".to_owned(),
@@ -413,6 +423,11 @@ impl LanguageServer for Backend {
             }) else {
                 continue;
             };
+            if !crate::document::is_yaml_name(&path) {
+                // A file open documents read around them: lint them again.
+                changed = true;
+                continue;
+            }
             let summary = if event.typ == FileChangeType::DELETED {
                 None
             } else {

@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod dockerfile;
+pub mod dockerignore;
 pub mod env_file;
 pub mod image_ref;
 pub mod kubernetes;

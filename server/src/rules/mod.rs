@@ -91,6 +91,8 @@ pub struct DockerfileContext<'a> {
     pub file: &'a Dockerfile,
     /// The `RUN` bodies, read as shell scripts.
     pub scripts: &'a Scripts,
+    /// The files around it (its build context's ignore file).
+    pub files: &'a dyn FileSource,
     pub tree: Option<&'a tree_sitter::Tree>,
 }
 
@@ -101,6 +103,9 @@ pub trait FileSource: Sync {
     /// Whether git ignores the file (a `.gitignore` on its way from the root says so): an ignored file
     /// stays out of the repository, so what it holds is not published with it.
     fn git_ignored(&self, relative: &str) -> bool;
+    /// The linted file's own name; `None` when it is linted alone and nothing around it is known (so a
+    /// missing file proves nothing).
+    fn file_name(&self) -> Option<&str>;
 }
 
 /// No files: the file is linted alone.
@@ -113,6 +118,10 @@ impl FileSource for NoFiles {
 
     fn git_ignored(&self, _: &str) -> bool {
         false
+    }
+
+    fn file_name(&self) -> Option<&str> {
+        None
     }
 }
 

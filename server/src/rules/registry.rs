@@ -51,6 +51,7 @@ registry! {
     KubernetesSecretInRepo => secrets::kubernetes_secret_in_repo [kubernetes: check_kubernetes],
     SecretInConfigmap => secrets::secret_in_configmap [kubernetes: check_kubernetes],
     SecretInLayer => secrets::secret_in_layer [dockerfile: check_dockerfile],
+    SecretFileCopied => secrets::secret_file_copied [dockerfile: check_dockerfile],
     HardcodedCredential => secrets::hardcoded_credential [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
     UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
