@@ -78,10 +78,15 @@ fn fixtures_match_their_snapshots() {
             ));
         }
         for change in &fixed.files {
-            snapshot.push_str(&format!(
-                "\n--- appended to {} ---\n{}",
-                change.path, change.text
-            ));
+            let what = match &change.change {
+                dockwarden::fix::Change::Append { text } => {
+                    format!("appended to {}", change.path) + " ---\n" + text
+                }
+                dockwarden::fix::Change::Edit { edits, .. } => {
+                    format!("{} edits of {}", edits.len(), change.path) + " ---\n"
+                }
+            };
+            snapshot.push_str(&format!("\n--- {what}"));
         }
         insta::assert_snapshot!(snapshot_name(&path), snapshot);
     }

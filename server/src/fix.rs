@@ -4,7 +4,7 @@
 //! applying one never needs the rule again. Applying *many* fixes does: after one fix the byte ranges of the
 //! others are stale, so [`fix_all`] applies one fix at a time and lints again, until nothing is left to do.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::TextRange;
 
@@ -19,7 +19,7 @@ pub enum Applicability {
 }
 
 /// Replace `range` with `new_text`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Edit {
     pub range: TextRange,
     pub new_text: String,
@@ -42,49 +42,91 @@ impl Edit {
     }
 }
 
-/// A change to a file other than the one linted: `text` is appended to the file at `path` (relative to the
-/// linted file's folder), which is created when it does not exist. Appending is the only operation: it needs
-/// no offsets into a file the rule may never have read, so it cannot go stale.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// A change to a file other than the one linted, by path relative to the linted file's folder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FileChange {
     pub path: String,
-    pub text: String,
+    pub change: Change,
+}
+
+/// What a [`FileChange`] does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum Change {
+    /// Append `text` on a line of its own; the file is created when missing. Needs no offsets into a file
+    /// the rule may never have read, so it cannot go stale.
+    Append { text: String },
+    /// Edit the file as the rule read it: `original` fingerprints that text, and a file that changed since is
+    /// left alone (the edits' offsets would be wrong).
+    Edit { edits: Vec<Edit>, original: u64 },
 }
 
 impl FileChange {
     pub fn append(path: &str, text: impl Into<String>) -> Self {
         Self {
             path: path.to_owned(),
-            text: text.into(),
+            change: Change::Append { text: text.into() },
+        }
+    }
+
+    /// Edits of `text`, the file at `path` as it was read.
+    pub fn edit(path: &str, text: &str, edits: Vec<Edit>) -> Self {
+        Self {
+            path: path.to_owned(),
+            change: Change::Edit {
+                edits,
+                original: fingerprint(text),
+            },
         }
     }
 
     /// The file this changes, for a file linted in `dir`: `None` unless the path is a plain relative one
     /// that stays in `dir`'s tree (no `..`, not absolute), whoever wrote it (an editor sends fixes back).
+    /// Edits may reach a parent folder's file (a Compose file above the Dockerfile it builds): `..` is
+    /// allowed there, and the caller keeps the result inside its root.
     pub fn target(&self, dir: &std::path::Path) -> Option<std::path::PathBuf> {
+        use std::path::Component;
         let path = std::path::Path::new(&self.path);
-        let plain = !self.path.is_empty()
-            && path
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        let allowed = |c: Component| match c {
+            Component::Normal(_) => true,
+            Component::ParentDir => matches!(self.change, Change::Edit { .. }),
+            _ => false,
+        };
+        let plain = !self.path.is_empty() && path.components().all(allowed);
         plain.then(|| dir.join(path))
     }
 
-    /// The file's text after the change, from its text now (`None`: it does not exist). The text is appended
-    /// on a line of its own.
-    pub fn apply(&self, existing: Option<&str>) -> String {
-        let existing = existing.unwrap_or("");
-        let mut out = existing.to_owned();
-        if !existing.is_empty() && !existing.ends_with(['\n', '\r']) {
-            out.push_str(if existing.contains("\r\n") {
-                "\r\n"
-            } else {
-                "\n"
-            });
+    /// The file's text after the change, from its text now (`None`: it does not exist); `None` when the
+    /// change no longer fits (edits to a file that is missing or changed since it was read).
+    pub fn apply(&self, existing: Option<&str>) -> Option<String> {
+        match &self.change {
+            Change::Append { text } => {
+                let existing = existing.unwrap_or("");
+                let mut out = existing.to_owned();
+                if !existing.is_empty() && !existing.ends_with(['\n', '\r']) {
+                    out.push_str(if existing.contains("\r\n") {
+                        "\r\n"
+                    } else {
+                        "\n"
+                    });
+                }
+                out.push_str(text);
+                Some(out)
+            }
+            Change::Edit { edits, original } => {
+                let existing = existing.filter(|t| fingerprint(t) == *original)?;
+                apply_edits(existing, edits)
+            }
         }
-        out.push_str(&self.text);
-        out
     }
+}
+
+/// A fingerprint of a file's text, to tell whether it changed since a rule read it.
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// One way to resolve a finding: a title for the menu and the edits that do it.
@@ -361,12 +403,24 @@ mod tests {
                 "{outside}"
             );
         }
-        assert_eq!(change.apply(None), "---\nkind: X\n");
-        assert_eq!(change.apply(Some("a: 1")), "a: 1\n---\nkind: X\n");
+        assert_eq!(change.apply(None).as_deref(), Some("---\nkind: X\n"));
         assert_eq!(
-            change.apply(Some("a: 1\r\nb: 2")),
-            "a: 1\r\nb: 2\r\n---\nkind: X\n"
+            change.apply(Some("a: 1")).as_deref(),
+            Some("a: 1\n---\nkind: X\n")
         );
+        assert_eq!(
+            change.apply(Some("a: 1\r\nb: 2")).as_deref(),
+            Some("a: 1\r\nb: 2\r\n---\nkind: X\n")
+        );
+        let edit = FileChange::edit("../compose.yaml", "a: 1\n", vec![Edit::insert(5, "b: 2\n")]);
+        assert_eq!(edit.target(dir), Some(dir.join("../compose.yaml")));
+        assert_eq!(edit.apply(Some("a: 1\n")).as_deref(), Some("a: 1\nb: 2\n"));
+        assert_eq!(
+            edit.apply(Some("a: 9\n")),
+            None,
+            "changed since it was read"
+        );
+        assert_eq!(edit.apply(None), None);
     }
 
     #[test]

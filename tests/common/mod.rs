@@ -256,11 +256,15 @@ pub struct Folder {
 }
 
 impl Folder {
-    fn apply(&mut self, changes: &[FileChange]) {
+    /// Make the changes; a change that does not fit the file (edits of a file changed since) is an error.
+    fn apply(&mut self, changes: &[FileChange]) -> Result<(), String> {
         for change in changes {
-            let text = change.apply(self.files.get(&change.path).map(String::as_str));
+            let text = change
+                .apply(self.files.get(&change.path).map(String::as_str))
+                .ok_or_else(|| format!("the change to {} does not fit it", change.path))?;
             self.files.insert(change.path.clone(), text);
         }
+        Ok(())
     }
 
     /// Lint `text` as a file of this folder.
@@ -327,7 +331,7 @@ pub fn check_fix_in(
         return Err(format!("fix `{}` changes nothing", fix.title));
     }
     let mut folder = folder.clone();
-    folder.apply(&fix.files);
+    folder.apply(&fix.files)?;
     for change in &fix.files {
         if change.path.ends_with(".yaml") {
             yaml_leaves(&folder.files[&change.path]).map_err(|e| {
@@ -378,7 +382,7 @@ pub fn check_fix_in(
     }
     // Applying fix-all again to a fixed file converges: a second pass changes nothing, here or beside it.
     let once = fix_all(&fixed, FixMode::Unsafe, |t| folder.lint(t, kind));
-    folder.apply(&once.files);
+    folder.apply(&once.files)?;
     let twice = fix_all(&once.text, FixMode::Unsafe, |t| folder.lint(t, kind));
     if twice.applied != 0 || twice.text != once.text || !twice.files.is_empty() {
         return Err(format!("fixes do not converge after `{}`", fix.title));

@@ -184,7 +184,10 @@ fn fix_files(
         if let Ok(file) = &mut loaded[i] {
             file.text = fixed.text;
         }
-        let folder = path.parent().unwrap_or(Path::new("."));
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         for change in &fixed.files {
             match write_change(change, folder, loaded) {
                 Ok(written) if is_yaml_name(Path::new(&change.path)) => {
@@ -207,8 +210,23 @@ fn write_change(
     let target = change
         .target(folder)
         .ok_or_else(|| format!("{}: a fix names a file outside its folder", change.path))?;
+    let inside = std::env::current_dir()
+        .ok()
+        .zip(target.parent().and_then(|p| p.canonicalize().ok()))
+        .is_some_and(|(root, parent)| parent.starts_with(root.canonicalize().unwrap_or(root)));
+    if !inside {
+        return Err(format!(
+            "{}: a fix names a file outside the current directory",
+            target.display()
+        ));
+    }
     let existing = std::fs::read_to_string(&target).ok();
-    let text = change.apply(existing.as_deref());
+    let text = change.apply(existing.as_deref()).ok_or_else(|| {
+        format!(
+            "{}: changed since it was read, fix not applied",
+            target.display()
+        )
+    })?;
     std::fs::write(&target, &text)
         .map_err(|e| format!("{}: cannot write fixes: {e}", target.display()))?;
     let same = |path: &Path| {

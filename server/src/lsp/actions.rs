@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{
 use super::server::{Backend, DiagnosticData, FixData};
 use super::{convert, index};
 use crate::TextRange;
-use crate::fix::{FileChange, FixMode, fix_all};
+use crate::fix::{Change, FileChange, FixMode, fix_all};
 
 pub fn fix_all_kind() -> CodeActionKind {
     CodeActionKind::new("source.fixAll.dockwarden")
@@ -127,8 +127,8 @@ fn workspace_edit<'a>(
             edits,
         )));
     }
-    for (path, text) in &fix.files {
-        match other_file(backend, uri, &FileChange::append(path, text.clone())) {
+    for change in &fix.files {
+        match other_file(backend, uri, change) {
             Some(operations) => changes.extend(operations),
             None => {
                 let fallback = fix.fallback.as_deref()?;
@@ -139,16 +139,24 @@ fn workspace_edit<'a>(
     Some((fix, edit(changes)))
 }
 
-/// The operations that append `change` to a file beside `uri` inside the workspace: an edit at its end,
-/// or creating it when it does not exist.
+/// The operations that make `change` to a file beside `uri` inside the workspace: edits of its text as
+/// open or on disk (for an append, at its end), or creating it when it does not exist. `None` when that
+/// cannot be done: outside the workspace, a file to create and a client that cannot, or a file that changed
+/// since the rule read it.
 fn other_file(
     backend: &Backend,
     uri: &Uri,
     change: &FileChange,
 ) -> Option<Vec<DocumentChangeOperation>> {
     let session = backend.session();
-    let document = index::workspace_path(backend.root(), uri)?;
+    let root = backend.root()?;
+    let document = index::workspace_path(Some(root), uri)?;
     let target = change.target(document.parent()?)?;
+    let parent = target.parent()?.canonicalize().ok()?;
+    if !parent.starts_with(root) {
+        return None;
+    }
+    let target = parent.join(target.file_name()?);
     let target_uri = Uri::from_file_path(&target)?;
     let existing = match backend.documents().get(&target_uri) {
         Some(open) => Some((open.text.clone(), Some(open.version))),
@@ -172,20 +180,36 @@ fn other_file(
                 None,
                 vec![TextEdit {
                     range: Range::default(),
-                    new_text: change.apply(None),
+                    new_text: change.apply(None)?,
                 }],
             )),
         ]);
     };
-    let end = convert::position(&Rope::from_str(&text), text.len(), session.encoding);
-    let appended = change.apply(Some(&text)).split_off(text.len());
+    let rope = Rope::from_str(&text);
+    let edits = match &change.change {
+        Change::Append { .. } => {
+            let end = convert::position(&rope, text.len(), session.encoding);
+            vec![TextEdit {
+                range: Range::new(end, end),
+                new_text: change.apply(Some(&text))?.split_off(text.len()),
+            }]
+        }
+        Change::Edit { edits, .. } => {
+            // Checks the text is the one the rule read.
+            change.apply(Some(&text))?;
+            edits
+                .iter()
+                .map(|e| TextEdit {
+                    range: convert::range(&rope, e.range, session.encoding),
+                    new_text: e.new_text.clone(),
+                })
+                .collect()
+        }
+    };
     Some(vec![DocumentChangeOperation::Edit(document_edit(
         &target_uri,
         version,
-        vec![TextEdit {
-            range: Range::new(end, end),
-            new_text: appended,
-        }],
+        edits,
     ))])
 }
 

@@ -27,7 +27,7 @@ use super::convert::{self, Encoding};
 use super::documents::Document;
 use super::index;
 use crate::disk::DiskFiles;
-use crate::fix::{Applicability, Fix};
+use crate::fix::{Applicability, FileChange, Fix};
 use crate::syntax::Language;
 use crate::workspace::{Summary, Workspace};
 use crate::{FileKind, Severity};
@@ -66,9 +66,9 @@ pub struct FixData {
     pub safe: bool,
     pub preferred: bool,
     pub edits: Vec<(usize, usize, String)>,
-    /// Text appended to other files, by path relative to the document's folder.
+    /// Changes to other files, by path relative to the document's folder.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<(String, String)>,
+    pub files: Vec<FileChange>,
     /// The fix of this document alone, for when the other files cannot be changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Box<FixData>>,
@@ -85,11 +85,7 @@ impl FixData {
                 .iter()
                 .map(|e| (e.range.start, e.range.end, e.new_text.clone()))
                 .collect(),
-            files: fix
-                .files
-                .iter()
-                .map(|c| (c.path.clone(), c.text.clone()))
-                .collect(),
+            files: fix.files.clone(),
             fallback: fix.fallback.as_deref().map(|f| Box::new(Self::of(f))),
         }
     }
