@@ -404,3 +404,33 @@ fn copied_secrets_follow_the_build_contexts_ignore_file_with_dockers_semantics()
         stdout(&output)
     );
 }
+
+#[test]
+fn unsafe_fixes_move_a_dockerfile_secret_to_the_compose_service_that_builds_it() {
+    let dir = temp_dir("inject");
+    std::fs::create_dir_all(dir.join("api")).expect("dir");
+    std::fs::write(
+        dir.join("api/Dockerfile"),
+        "FROM python:3.12-slim\nENV API_TOKEN=q8Zr2LmPx7Wk\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  api:\n    build:\n      context: api\n    environment:\n      - LOG_LEVEL=info\n",
+    )
+    .expect("write");
+    dockwarden(&["check", ".", "--fix", "--unsafe-fixes"], &dir);
+    let dockerfile = std::fs::read_to_string(dir.join("api/Dockerfile")).expect("read");
+    let compose = std::fs::read_to_string(dir.join("compose.yaml")).expect("read");
+    assert!(!dockerfile.contains("API_TOKEN"), "{dockerfile}");
+    assert!(
+        compose.contains("      - API_TOKEN=${API_TOKEN}\n"),
+        "{compose}"
+    );
+    let after = dockwarden(&["check", "."], &dir);
+    assert!(
+        !stdout(&after).contains("[secret-in-env]"),
+        "{}",
+        stdout(&after)
+    );
+}

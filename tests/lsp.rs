@@ -487,14 +487,11 @@ fn harden_a_deployment_and_a_compose_service() {
 
 #[test]
 fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
-    let root = std::env::temp_dir().join(format!("dockwarden-lsp-ws-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).expect("temp dir");
-    let root = root.canonicalize().expect("canonical root");
+    let root = common::write_tree("lsp-ws", &[]);
     let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
     let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
-    std::fs::write(root.join("app.yaml"), app).expect("write");
-    std::fs::write(root.join("policy.yaml"), policy).expect("write");
+    common::put(&root, "app.yaml", app);
+    common::put(&root, "policy.yaml", policy);
     let root_uri = format!("file://{}", root.display());
     let uri = format!("{root_uri}/app.yaml");
 
@@ -544,17 +541,15 @@ fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
 
 #[test]
 fn a_compose_service_is_judged_by_the_dockerfile_it_builds_inside_the_workspace() {
-    let root = std::env::temp_dir().join(format!("dockwarden-lsp-build-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("app")).expect("temp dir");
-    let root = root.canonicalize().expect("canonical root");
-    std::fs::write(
-        root.join("app/Dockerfile"),
-        "FROM python:3.12-slim\nCMD [\"python\"]\n",
-    )
-    .expect("write");
+    let root = common::write_tree(
+        "lsp-build",
+        &[(
+            "app/Dockerfile",
+            "FROM python:3.12-slim\nCMD [\"python\"]\n",
+        )],
+    );
     let compose = "services:\n  app:\n    build: ./app\n  escape:\n    build: ../../../etc\n";
-    std::fs::write(root.join("compose.yaml"), compose).expect("write");
+    common::put(&root, "compose.yaml", compose);
     let root_uri = format!("file://{}", root.display());
     let uri = format!("{root_uri}/compose.yaml");
     let mut client = Client::start();
@@ -588,12 +583,9 @@ fn actions_for(client: &mut Client, uri: &str, diagnostic: &Value) -> Vec<Value>
 
 #[test]
 fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewhere() {
-    let root = std::env::temp_dir().join(format!("dockwarden-lsp-create-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("k8s")).expect("temp dir");
-    let root = root.canonicalize().expect("canonical root");
+    let root = common::write_tree("lsp-create", &[]);
     let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n";
-    std::fs::write(root.join("k8s/app.yaml"), app).expect("write");
+    common::put(&root, "k8s/app.yaml", app);
     let root_uri = format!("file://{}", root.display());
     let uri = format!("{root_uri}/k8s/app.yaml");
     let policy_uri = format!("{root_uri}/k8s/networkpolicy-default-deny.yaml");
@@ -680,7 +672,7 @@ fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewh
         .expect("policy text");
 
     // The client writes the file and says so: the workspace now denies `shop`, and the finding goes.
-    std::fs::write(root.join("k8s/networkpolicy-default-deny.yaml"), policy).expect("write");
+    common::put(&root, "k8s/networkpolicy-default-deny.yaml", policy);
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": policy_uri, "type": 1}]}),
@@ -742,12 +734,9 @@ fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewh
 
 #[test]
 fn a_changed_dockerignore_is_read_again() {
-    let root = std::env::temp_dir().join(format!("dockwarden-lsp-ignore-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).expect("temp dir");
-    let root = root.canonicalize().expect("canonical root");
+    let root = common::write_tree("lsp-ignore", &[]);
     let dockerfile = "FROM alpine:3.22\nCOPY id_rsa /root/.ssh/\nUSER 10001:10001\n";
-    std::fs::write(root.join("Dockerfile"), dockerfile).expect("write");
+    common::put(&root, "Dockerfile", dockerfile);
     let root_uri = format!("file://{}", root.display());
     let uri = format!("{root_uri}/Dockerfile");
     let mut client = Client::start();
@@ -771,5 +760,87 @@ fn a_changed_dockerignore_is_read_again() {
                 .as_array()
                 .is_some_and(|d| d.iter().all(|d| d["code"] != "secret-file-copied"))
     });
+    client.shutdown();
+}
+
+#[test]
+fn a_secret_moves_from_the_dockerfile_to_the_compose_service_that_builds_it_in_one_edit() {
+    let root = common::write_tree("lsp-inject", &[]);
+    let dockerfile = "FROM python:3.12-slim\nENV DB_PASSWORD=supersecret123 APP_ENV=prod\nUSER 10001:10001\nCMD [\"python\", \"app.py\"]\n";
+    let compose = "services:\n  api:\n    build: ./api\n    image: example/api:1.4\n    environment:\n      APP_ENV: prod\n";
+    common::put(&root, "api/Dockerfile", dockerfile);
+    common::put(&root, "compose.yaml", compose);
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/api/Dockerfile");
+    let compose_uri = format!("{root_uri}/compose.yaml");
+
+    let mut client = Client::start();
+    client.initialize_in(
+        &root_uri,
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+    );
+    client.open(&uri, dockerfile);
+    let diagnostics = client.published(&uri, 1);
+    let secret = diagnostics
+        .iter()
+        .find(|d| d["code"] == "secret-in-env")
+        .cloned()
+        .unwrap_or_else(|| panic!("secret-in-env missing: {diagnostics:#?}"));
+    let actions = actions_for(&mut client, &uri, &secret);
+    let action = actions
+        .iter()
+        .find(|a| a["isPreferred"] == json!(true))
+        .unwrap_or_else(|| panic!("no preferred action: {actions:#?}"));
+    let changes = action["edit"]["documentChanges"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(
+        changes.len(),
+        2,
+        "one workspace edit over both files: {changes:#?}"
+    );
+    assert_eq!(changes[0]["textDocument"]["uri"], json!(uri));
+    assert_eq!(changes[1]["textDocument"]["uri"], json!(compose_uri));
+    let fixed_dockerfile = apply_edits(
+        dockerfile,
+        changes[0]["edits"].as_array().expect("edits"),
+        true,
+    );
+    let fixed_compose = apply_edits(
+        compose,
+        changes[1]["edits"].as_array().expect("edits"),
+        true,
+    );
+    assert!(
+        !fixed_dockerfile.contains("DB_PASSWORD"),
+        "{fixed_dockerfile}"
+    );
+    assert!(
+        fixed_compose.contains("      DB_PASSWORD: \"${DB_PASSWORD}\"\n"),
+        "{fixed_compose}"
+    );
+
+    // The client applies the edit to both files; neither reports a secret any more.
+    common::put(&root, "compose.yaml", &fixed_compose);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed_dockerfile}]}),
+    );
+    let after = client.published(&uri, 2);
+    assert!(
+        after.iter().all(|d| d["code"] != "secret-in-env"),
+        "{after:#?}"
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": compose_uri, "languageId": "dockercompose", "version": 1, "text": fixed_compose}}),
+    );
+    let compose_findings = client.published(&compose_uri, 1);
+    assert!(
+        compose_findings
+            .iter()
+            .all(|d| d["code"] != "secret-in-env" && d["code"] != "hardcoded-credential"),
+        "{compose_findings:#?}"
+    );
     client.shutdown();
 }

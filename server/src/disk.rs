@@ -79,4 +79,9 @@ impl FileSource for DiskFiles {
     fn file_name(&self) -> Option<&str> {
         Some(&self.name)
     }
+
+    fn is_this_file(&self, relative: &str) -> bool {
+        self.inside(relative)
+            .is_some_and(|path| Some(path) == self.dir.join(&self.name).canonicalize().ok())
+    }
 }

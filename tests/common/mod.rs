@@ -39,6 +39,24 @@ pub fn fixtures() -> Vec<(PathBuf, Option<FileKind>)> {
     out
 }
 
+/// Write `text` at `path` under `dir`, creating its folders.
+pub fn put(dir: &Path, path: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("folders");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A fresh folder under the system's temporary one holding `files` (`(relative path, text)`), canonical.
+pub fn write_tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dockwarden-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (path, text) in files {
+        put(&dir, path, text);
+    }
+    dir.canonicalize().expect("canonical folder")
+}
+
 /// The shared corpus, when this checkout sits beside it (`../shared/corpus`) or `DOCKWARDEN_CORPUS` names it.
 pub fn corpus_dir() -> Option<PathBuf> {
     let candidates = [
@@ -295,6 +313,10 @@ impl FileSource for Folder {
     /// Only the files fixes wrote are known: the rest of the real folder is not.
     fn file_name(&self) -> Option<&str> {
         None
+    }
+
+    fn is_this_file(&self, _: &str) -> bool {
+        false
     }
 }
 

@@ -21,6 +21,24 @@ pub fn strings(yaml: &Yaml, value: NodeId) -> Vec<(String, NodeId)> {
         .collect()
 }
 
+/// What a service builds: its `build:` context (`.` when not given) and Dockerfile (`Dockerfile`), from
+/// `build: ./dir` or `build: {context: …, dockerfile: …}`; `None` without `build:`.
+pub fn build_of(yaml: &Yaml, service: &Service) -> Option<(String, String)> {
+    let build = yaml.get(service.node, "build")?;
+    if let Some(context) = yaml.str(build.value) {
+        return Some((context.to_owned(), "Dockerfile".to_owned()));
+    }
+    let field = |key: &str| {
+        yaml.get(build.value, key)
+            .and_then(|m| yaml.str(m.value))
+            .map(str::to_owned)
+    };
+    Some((
+        field("context").unwrap_or_else(|| ".".to_owned()),
+        field("dockerfile").unwrap_or_else(|| "Dockerfile".to_owned()),
+    ))
+}
+
 /// The files a service's `env_file:` names: a string, a list of strings, or a list of `{path: …}` entries.
 pub fn env_files(yaml: &Yaml, service: &Service) -> Vec<(String, NodeId)> {
     let Some(member) = yaml.get(service.node, "env_file") else {

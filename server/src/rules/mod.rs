@@ -6,6 +6,7 @@
 
 pub mod registry;
 
+mod compose_builds;
 mod compose_support;
 mod identity;
 mod images;
@@ -106,6 +107,8 @@ pub trait FileSource: Sync {
     /// The linted file's own name; `None` when it is linted alone and nothing around it is known (so a
     /// missing file proves nothing).
     fn file_name(&self) -> Option<&str>;
+    /// Whether `relative` names the linted file itself (a Compose file's `build:` pointing back at it).
+    fn is_this_file(&self, relative: &str) -> bool;
 }
 
 /// No files: the file is linted alone.
@@ -122,6 +125,10 @@ impl FileSource for NoFiles {
 
     fn file_name(&self) -> Option<&str> {
         None
+    }
+
+    fn is_this_file(&self, _: &str) -> bool {
+        false
     }
 }
 

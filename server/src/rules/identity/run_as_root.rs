@@ -277,20 +277,7 @@ fn built_as_root(
 ) -> Option<Diagnostic> {
     let yaml = cx.yaml;
     let build = yaml.get(service.node, "build")?;
-    let (context, dockerfile) = match yaml.str(build.value) {
-        Some(context) => (context.to_owned(), "Dockerfile".to_owned()),
-        None => {
-            let field = |key: &str| {
-                yaml.get(build.value, key)
-                    .and_then(|m| yaml.str(m.value))
-                    .map(str::to_owned)
-            };
-            (
-                field("context").unwrap_or_else(|| ".".to_owned()),
-                field("dockerfile").unwrap_or_else(|| "Dockerfile".to_owned()),
-            )
-        }
-    };
+    let (context, dockerfile) = crate::rules::compose_support::build_of(yaml, service)?;
     let relative = format!("{}/{dockerfile}", context.trim_end_matches('/'));
     let text = cx.files.read(&relative)?;
     let root = crate::lint(&text, crate::FileKind::Dockerfile)

@@ -1,12 +1,14 @@
 use crate::fix::{Edit, FileChange, Fix};
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
 use crate::model::env_file;
+use crate::model::yaml::Value;
+use crate::rules::compose_builds::{Builder, compose_building};
 use crate::rules::compose_support::env_files;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::support::{line_ending, remove_pair};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::secrets::{ValueKind, classify_value, env_finding, secret_name};
-use crate::yaml_edit::{column, replace_value, styled_scalar};
+use crate::yaml_edit::{Y, append_item, column, insert_entries, replace_value, styled_scalar};
 use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
@@ -40,6 +42,8 @@ declare_rule! {
     /// variable gets `--mount=type=secret,id=<name>,env=<NAME>` (Dockerfile frontend 1.10 or newer: a
     /// `# syntax=docker/dockerfile:1` directive is added or an older pinned one is bumped). Supply it with
     /// `docker run -e NAME` and `docker build --secret id=<name>,env=NAME`.
+    /// When a Compose service in the workspace builds the Dockerfile (and no `RUN` reads the variable), the
+    /// same fix gives that service `NAME: ${NAME}` in its `environment:` — one edit over both files.
     /// Compose: the value becomes `${NAME}`, read from the shell or a `.env` file kept out of the repository;
     /// when the project has a `.env.example`, `NAME=` is added to it. A secret in a tracked `env_file` has
     /// no automatic fix: ignore the file in git and keep only the names in `.env.example`.
@@ -172,7 +176,64 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
             pair.name
         ));
     }
-    Fix::unsafe_(title, edits).preferred(true)
+    let alone = Fix::unsafe_(title, edits.clone()).preferred(true);
+    // A Compose service that builds this Dockerfile gets the variable at run time, in the same edit.
+    let injection = runs
+        .is_empty()
+        .then(|| compose_building(cx.files))
+        .flatten()
+        .and_then(|builder| inject(&builder, &pair.name).map(|edit| (builder, edit)));
+    match injection {
+        Some((builder, edit)) => Fix::unsafe_(
+            format!(
+                "Remove `{name}` from the image; service `{}` in `{}` passes it at run time (`{name}: ${{{name}}}`)",
+                builder.service.name, builder.path,
+                name = pair.name
+            ),
+            edits,
+        )
+        .preferred(true)
+        .with_file_change(FileChange::edit(&builder.path, &builder.text, vec![edit]))
+        .with_fallback(alone),
+        None => alone,
+    }
+}
+
+/// The edit that gives the Compose service `name` from the environment: an entry in its `environment:`
+/// (map or list form, created when absent); `None` when it has one already.
+fn inject(builder: &Builder, name: &str) -> Option<Edit> {
+    let (yaml, text, service) = (&builder.yaml, builder.text.as_str(), &builder.service);
+    let reference = format!("\"${{{name}}}\"");
+    let Some(environment) = yaml.get(service.node, "environment") else {
+        let entry = Y::Map(vec![(name.to_owned(), Y::scalar(reference))]);
+        return insert_entries(
+            text,
+            yaml,
+            service.node,
+            &[("environment".to_owned(), entry)],
+        );
+    };
+    let node = yaml.resolve(environment.value);
+    match &yaml.node(node).value {
+        Value::Mapping(_) => {
+            if yaml.get(node, name).is_some() {
+                return None;
+            }
+            insert_entries(text, yaml, node, &[(name.to_owned(), Y::scalar(reference))])
+        }
+        Value::Sequence(_) => {
+            let defined = yaml
+                .items(node)
+                .iter()
+                .filter_map(|&i| yaml.str(i))
+                .any(|item| item.split('=').next() == Some(name));
+            if defined {
+                return None;
+            }
+            append_item(text, yaml, node, &format!("{name}=${{{name}}}"))
+        }
+        _ => None,
+    }
 }
 
 /// `RUN`s after instruction `index`, in its stage and the stages built on it, that read `$name`.
