@@ -165,3 +165,49 @@ fn every_fix_on_every_corpus_manifest_is_valid() {
         failures.len()
     );
 }
+
+/// The reviewed list of every secret finding on the corpus (`tests/corpus-review/secret-findings.txt`):
+/// each was read by hand (see the README beside it). A change in what the secret rules report on the
+/// corpus fails here until the list is reviewed again (`DOCKWARDEN_REVIEW=write` rewrites it).
+#[test]
+fn secret_findings_on_the_corpus_are_the_reviewed_ones() {
+    let Some(corpus) = common::corpus_dir() else {
+        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
+        return;
+    };
+    let mut files = Vec::new();
+    for dir in ["dockerfiles", "compose", "k8s"] {
+        files.extend(corpus_files(dir).unwrap_or_default());
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .arg("check")
+        .args(&files)
+        .output()
+        .expect("binary runs");
+    let prefix = format!("{}/", corpus.display());
+    let found: String = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| {
+            ["[secret-in-env]", "[hardcoded-credential]", "[secret-in-layer]"]
+                .iter()
+                .any(|r| l.contains(r))
+        })
+        .map(|l| format!("{}\n", l.strip_prefix(&prefix).unwrap_or(l)))
+        .collect();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus-review/secret-findings.txt");
+    if std::env::var("DOCKWARDEN_REVIEW").as_deref() == Ok("write") {
+        std::fs::write(&path, &found).expect("write the list");
+    }
+    let reviewed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        found == reviewed,
+        "the secret findings on the corpus changed: review them, then run with DOCKWARDEN_REVIEW=write\n{}",
+        found
+            .lines()
+            .filter(|l| !reviewed.contains(l))
+            .chain(reviewed.lines().filter(|l| !found.contains(l)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

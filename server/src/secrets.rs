@@ -133,7 +133,10 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     let words = words(name);
     let last = words.last()?;
     let joined = words.join("_");
+    // `AUTH_BACKENDS`, `TOKEN_URLS`: the plural of a pointer is a pointer.
+    let singular = last.strip_suffix('s').unwrap_or(last);
     if NOT_SECRET_SUFFIXES.contains(&last.as_str())
+        || NOT_SECRET_SUFFIXES.contains(&singular)
         || PUBLIC_NAMES
             .iter()
             .any(|p| joined == *p || joined.ends_with(&format!("_{p}")))
@@ -141,17 +144,22 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     {
         return None;
     }
+    let mut found = None;
     for (i, word) in words.iter().enumerate() {
-        if SECRET_WORDS.contains(&word.as_str()) {
-            return Some(SecretName { word: word.clone() });
+        let matched = if SECRET_WORDS.contains(&word.as_str()) {
+            word.clone()
+        } else if word == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()) {
+            format!("{}_key", words[i - 1])
+        } else {
+            continue;
+        };
+        // `auth` is the weakest word (`AUTH_TYPE`, `REGISTRY_AUTH=htpasswd`): a stronger one wins.
+        if matched != "auth" {
+            return Some(SecretName { word: matched });
         }
-        if word == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()) {
-            return Some(SecretName {
-                word: format!("{}_key", words[i - 1]),
-            });
-        }
+        found = Some(SecretName { word: matched });
     }
-    None
+    found
 }
 
 /// Why a value was judged a secret: the evidence, for the message.
@@ -179,7 +187,18 @@ pub struct Verdict {
 /// and settings are not secrets.
 pub fn judge(name: &str, value: &str) -> Option<Verdict> {
     let kind = classify_value(value);
-    let named = secret_name(name).map(|s| Reason::Name(s.word));
+    let secret = secret_name(name);
+    // `REGISTRY_AUTH=htpasswd`: under `auth` alone, a lower-case word names a method, not a credential.
+    let method = |v: &str| {
+        !v.is_empty()
+            && v.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ',')
+            })
+    };
+    if secret.as_ref().is_some_and(|s| s.word == "auth") && method(value.trim()) {
+        return None;
+    }
+    let named = secret.map(|s| Reason::Name(s.word));
     let random = entropy_bits(value.trim()).map(Reason::Entropy);
     match kind {
         ValueKind::Credential(format) => Some(Verdict {
@@ -315,7 +334,25 @@ fn is_placeholder(lower: &str) -> bool {
         "todo",
         "redacted",
     ];
+    // Phrases that ask for a value rather than give one: `ChooseYourOwnPasswordHere1234`, `change-this`.
+    let asks = [
+        "changeme",
+        "change_me",
+        "change-me",
+        "changethis",
+        "change-this",
+        "change_this",
+        "chooseyour",
+        "replaceme",
+        "replace-me",
+        "replace_me",
+        "yourpassword",
+        "your_password",
+        "your-password",
+        "placeholder",
+    ];
     words.contains(&lower)
+        || asks.iter().any(|a| lower.contains(a))
         || (lower.starts_with('<') && lower.ends_with('>'))
         || (lower.len() >= 3 && lower.bytes().all(|b| b == b'x' || b == b'*' || b == b'.'))
         || (lower.len() >= 3 && lower.bytes().all(|b| b == b'0'))
@@ -726,6 +763,13 @@ mod tests {
         ),
         ("ADMIN_PASSWORD", "xxxxxxxx", Severity::Info),
         ("REGISTRY_PASSWORD", "000000", Severity::Info),
+        (
+            "POSTGRESQL_PASSWORD",
+            "ChooseYourOwnPasswordHere1234",
+            Severity::Info,
+        ),
+        ("NPM_AUTH", "dXNlcjpwYXNzd29yZA==", Severity::Error),
+        ("YOURLS_PASS", "admin", Severity::Error),
     ];
 
     /// Values that must stay silent, whatever their name suggests.
