@@ -403,6 +403,29 @@ fn copied_secrets_follow_the_build_contexts_ignore_file_with_dockers_semantics()
         "{}",
         stdout(&output)
     );
+
+    // Built by a Compose service, the context is its `build.context`, with its own ignore file.
+    std::fs::create_dir_all(dir.join("svc/api")).expect("dirs");
+    std::fs::write(
+        dir.join("svc/api/Dockerfile"),
+        "FROM alpine:3.22\nCOPY api/id_rsa /root/.ssh/\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    let output = dockwarden(&["check", "svc/api/Dockerfile"], &dir);
+    assert_eq!(
+        copied(&output),
+        ["svc/api/Dockerfile:2:6"],
+        "{}",
+        stdout(&output)
+    );
+    std::fs::write(
+        dir.join("svc/compose.yaml"),
+        "services:\n  api:\n    build:\n      context: .\n      dockerfile: api/Dockerfile\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("svc/.dockerignore"), "api/id_rsa\n").expect("write");
+    let output = dockwarden(&["check", "svc/api/Dockerfile"], &dir);
+    assert!(copied(&output).is_empty(), "{}", stdout(&output));
 }
 
 #[test]

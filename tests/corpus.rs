@@ -188,9 +188,13 @@ fn secret_findings_on_the_corpus_are_the_reviewed_ones() {
     let found: String = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter(|l| {
-            ["[secret-in-env]", "[hardcoded-credential]", "[secret-in-layer]"]
-                .iter()
-                .any(|r| l.contains(r))
+            [
+                "[secret-in-env]",
+                "[hardcoded-credential]",
+                "[secret-in-layer]",
+            ]
+            .iter()
+            .any(|r| l.contains(r))
         })
         .map(|l| format!("{}\n", l.strip_prefix(&prefix).unwrap_or(l)))
         .collect();

@@ -1,5 +1,7 @@
 use crate::model::dockerfile::Keyword;
 use crate::model::dockerignore::DockerIgnore;
+use crate::rules::compose_builds::compose_building;
+use crate::rules::compose_support::build_of;
 use crate::rules::{DockerfileContext, FileSource, RuleId, declare_rule};
 use crate::{Diagnostic, Severity, TextRange};
 
@@ -13,7 +15,8 @@ declare_rule! {
     ///
     /// The ignore file is read with Docker's semantics (anchored patterns, `**`, `!` exceptions): the
     /// Dockerfile's own `<name>.dockerignore` beside it first, else `.dockerignore` in the build context
-    /// (the Dockerfile's folder), inside the workspace only.
+    /// (the `build.context` of a Compose service that builds the Dockerfile, else the Dockerfile's folder),
+    /// inside the workspace only.
     ///
     /// ## Why it matters
     /// A file copied into a layer is in the image for good, even if a later `RUN rm` deletes it: anyone who
@@ -157,12 +160,21 @@ struct BuildContext {
 }
 
 impl BuildContext {
-    /// `None` when the Dockerfile is linted alone (nothing around it is known).
+    /// `None` when the Dockerfile is linted alone (nothing around it is known). The context is the
+    /// `build.context` of a Compose service that builds this Dockerfile, else the Dockerfile's folder.
     fn read(files: &dyn FileSource) -> Option<Self> {
         let name = files.file_name()?;
+        let context = compose_building(files)
+            .and_then(|b| {
+                let (context, _) = build_of(&b.yaml, &b.service)?;
+                let folder = b.path.rsplit_once('/').map_or("", |(folder, _)| folder);
+                Some(format!("{folder}/{}", context.trim_end_matches('/')))
+            })
+            .map(|c| c.trim_start_matches('/').to_owned())
+            .unwrap_or_else(|| ".".to_owned());
         let text = files
             .read(&format!("{name}.dockerignore"))
-            .or_else(|| files.read(".dockerignore"));
+            .or_else(|| files.read(&format!("{context}/.dockerignore")));
         Some(Self {
             ignore: text.as_deref().map(DockerIgnore::parse),
         })
