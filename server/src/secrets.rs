@@ -438,13 +438,11 @@ pub fn credential_format(v: &str) -> Option<&'static str> {
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
         return Some("a private key");
     }
-    let jwt: Vec<&str> = v.split('.').collect();
-    if jwt.len() == 3
-        && v.starts_with("eyJ")
-        && jwt[1].starts_with("eyJ")
-        && jwt.iter().all(|p| p.len() > 4)
-    {
-        return Some("a JSON Web Token");
+    if v.starts_with("eyJ") {
+        let jwt: Vec<&str> = v.split('.').collect();
+        if jwt.len() == 3 && jwt[1].starts_with("eyJ") && jwt.iter().all(|p| p.len() > 4) {
+            return Some("a JSON Web Token");
+        }
     }
     if let Some((scheme, after_scheme)) = v.split_once("://") {
         let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -532,7 +530,13 @@ pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
             (None, false) => start = Some(i),
             (Some(s), true) => {
                 let word = &text[s..i];
-                if let Some(format) = credential_format(word).filter(|f| *f != "a private key") {
+                // Every format is 16 characters or more, or a URL with `@`: most words are neither.
+                let candidate = word.len() >= 16 || word.contains('@');
+                if let Some(format) = candidate
+                    .then(|| credential_format(word))
+                    .flatten()
+                    .filter(|f| *f != "a private key")
+                {
                     out.push((crate::TextRange::new(s, i), format));
                 }
                 start = None;

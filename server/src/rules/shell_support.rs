@@ -1,6 +1,8 @@
 //! Helpers for rules that read `RUN` scripts: package-manager commands, downloads, and edits that take an
 //! option out of a command.
 
+use std::borrow::Cow;
+
 use crate::TextRange;
 use crate::fix::Edit;
 use crate::model::shell::{Arg, Command};
@@ -152,7 +154,10 @@ const WRAPPERS: [&str; 8] = [
 ];
 
 /// The command a wrapper runs (`sudo -E bash -` → `bash -`), or the command itself.
-pub fn unwrapped(command: &Command) -> Command {
+pub fn unwrapped(command: &Command) -> Cow<'_, Command> {
+    if !command.is(&WRAPPERS) {
+        return Cow::Borrowed(command);
+    }
     let mut current = command.clone();
     for _ in 0..4 {
         if !current.is(&WRAPPERS) {
@@ -182,7 +187,7 @@ pub fn unwrapped(command: &Command) -> Command {
             ..current
         };
     }
-    current
+    Cow::Owned(current)
 }
 
 /// Whether the program reads a script from stdin: a shell without `-c` (and no script file, or `-s`/`-`),
