@@ -65,6 +65,7 @@ pub fn lint_dockerfile(
         file: &file,
         scripts: &scripts,
         files,
+        builder: std::cell::OnceCell::new(),
         tree,
     };
     let mut out = Vec::new();

@@ -6,7 +6,7 @@
 
 pub mod registry;
 
-mod compose_builds;
+pub mod compose_builds;
 mod compose_support;
 mod identity;
 mod images;
@@ -94,7 +94,18 @@ pub struct DockerfileContext<'a> {
     pub scripts: &'a Scripts,
     /// The files around it (its build context's ignore file).
     pub files: &'a dyn FileSource,
+    /// The Compose service that builds it, looked up once when a rule first asks.
+    pub builder: std::cell::OnceCell<Option<compose_builds::Builder>>,
     pub tree: Option<&'a tree_sitter::Tree>,
+}
+
+impl DockerfileContext<'_> {
+    /// The Compose service in the workspace that builds this Dockerfile, if any.
+    pub fn builder(&self) -> Option<&compose_builds::Builder> {
+        self.builder
+            .get_or_init(|| compose_builds::compose_building(self.files))
+            .as_ref()
+    }
 }
 
 /// Files beside the one being linted, by path relative to its directory (a Compose service's Dockerfile).

@@ -1,8 +1,7 @@
 use crate::model::dockerfile::Keyword;
 use crate::model::dockerignore::DockerIgnore;
-use crate::rules::compose_builds::compose_building;
 use crate::rules::compose_support::build_of;
-use crate::rules::{DockerfileContext, FileSource, RuleId, declare_rule};
+use crate::rules::{DockerfileContext, RuleId, declare_rule};
 use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
@@ -45,7 +44,7 @@ declare_rule! {
 }
 
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    let context = BuildContext::read(cx.files);
+    let context = BuildContext::read(cx);
     for instruction in &cx.file.instructions {
         if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
             || instruction.flag("from").is_some()
@@ -162,9 +161,11 @@ struct BuildContext {
 impl BuildContext {
     /// `None` when the Dockerfile is linted alone (nothing around it is known). The context is the
     /// `build.context` of a Compose service that builds this Dockerfile, else the Dockerfile's folder.
-    fn read(files: &dyn FileSource) -> Option<Self> {
+    fn read(cx: &DockerfileContext) -> Option<Self> {
+        let files = cx.files;
         let name = files.file_name()?;
-        let context = compose_building(files)
+        let context = cx
+            .builder()
             .and_then(|b| {
                 let (context, _) = build_of(&b.yaml, &b.service)?;
                 let folder = b.path.rsplit_once('/').map_or("", |(folder, _)| folder);

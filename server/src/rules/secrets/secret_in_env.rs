@@ -2,7 +2,7 @@ use crate::fix::{Edit, FileChange, Fix};
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
 use crate::model::env_file;
 use crate::model::yaml::Value;
-use crate::rules::compose_builds::{Builder, compose_building};
+use crate::rules::compose_builds::Builder;
 use crate::rules::compose_support::env_files;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::support::{line_ending, remove_pair};
@@ -180,9 +180,9 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
     // A Compose service that builds this Dockerfile gets the variable at run time, in the same edit.
     let injection = runs
         .is_empty()
-        .then(|| compose_building(cx.files))
+        .then(|| cx.builder())
         .flatten()
-        .and_then(|builder| inject(&builder, &pair.name).map(|edit| (builder, edit)));
+        .and_then(|builder| inject(builder, &pair.name).map(|edit| (builder, edit)));
     match injection {
         Some((builder, edit)) => Fix::unsafe_(
             format!(
