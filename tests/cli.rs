@@ -457,3 +457,39 @@ fn unsafe_fixes_move_a_dockerfile_secret_to_the_compose_service_that_builds_it()
         stdout(&after)
     );
 }
+
+#[test]
+fn a_secret_a_run_needs_becomes_a_compose_build_secret() {
+    let dir = temp_dir("build-secret");
+    std::fs::create_dir_all(dir.join("api")).expect("dir");
+    std::fs::write(
+        dir.join("api/Dockerfile"),
+        "FROM python:3.12-slim\nENV API_TOKEN=q8Zr2LmPx7Wk\nRUN curl -fsSL -H \"Authorization: Bearer $API_TOKEN\" -o /opt/model https://models.example.com/m\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  api:\n    build: ./api\n",
+    )
+    .expect("write");
+    dockwarden(
+        &["check", "api/Dockerfile", "--fix", "--unsafe-fixes"],
+        &dir,
+    );
+    let dockerfile = std::fs::read_to_string(dir.join("api/Dockerfile")).expect("read");
+    let compose = std::fs::read_to_string(dir.join("compose.yaml")).expect("read");
+    assert!(
+        dockerfile.contains("RUN --mount=type=secret,id=api_token,env=API_TOKEN curl"),
+        "{dockerfile}"
+    );
+    assert_eq!(
+        compose,
+        "services:\n  api:\n    build: {context: ./api, secrets: [api_token]}\nsecrets:\n  api_token:\n    environment: API_TOKEN\n"
+    );
+    let after = dockwarden(&["check", "."], &dir);
+    assert!(
+        !stdout(&after).contains("[secret-in-env]"),
+        "{}",
+        stdout(&after)
+    );
+}

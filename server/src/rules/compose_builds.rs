@@ -25,6 +25,14 @@ pub struct Builder {
     pub text: String,
     pub yaml: Yaml,
     pub service: Service,
+    root: Option<crate::model::yaml::NodeId>,
+}
+
+impl Builder {
+    /// The Compose file's top-level mapping.
+    pub fn compose_root(&self) -> Option<crate::model::yaml::NodeId> {
+        self.root
+    }
 }
 
 pub fn compose_building(files: &dyn FileSource) -> Option<Builder> {
@@ -39,6 +47,7 @@ pub fn compose_building(files: &dyn FileSource) -> Option<Builder> {
             let tree = crate::syntax::parse(Language::Yaml, &text, None);
             let yaml = Yaml::build(&text, tree.as_ref());
             let compose = Compose::read(&yaml);
+            let root = compose.root;
             let service = compose.services.into_iter().find(|service| {
                 build_of(&yaml, service).is_some_and(|(context, dockerfile)| {
                     let context = context.trim_end_matches('/');
@@ -51,6 +60,7 @@ pub fn compose_building(files: &dyn FileSource) -> Option<Builder> {
                     text,
                     yaml,
                     service,
+                    root,
                 });
             }
         }

@@ -177,25 +177,105 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
         ));
     }
     let alone = Fix::unsafe_(title, edits.clone()).preferred(true);
-    // A Compose service that builds this Dockerfile gets the variable at run time, in the same edit.
-    let injection = runs
-        .is_empty()
-        .then(|| cx.builder())
-        .flatten()
-        .and_then(|builder| inject(builder, &pair.name).map(|edit| (builder, edit)));
-    match injection {
-        Some((builder, edit)) => Fix::unsafe_(
+    // A Compose service that builds this Dockerfile supplies the variable in the same edit: at run time
+    // (`environment:`), or as the build secret the `RUN`s now mount.
+    let Some(builder) = cx.builder() else {
+        return alone;
+    };
+    let (compose_edits, how) = if runs.is_empty() {
+        let edits: Vec<Edit> = inject(builder, &pair.name).into_iter().collect();
+        (
+            edits,
             format!(
-                "Remove `{name}` from the image; service `{}` in `{}` passes it at run time (`{name}: ${{{name}}}`)",
-                builder.service.name, builder.path,
+                "passes it at run time (`{name}: ${{{name}}}`)",
                 name = pair.name
             ),
-            edits,
         )
-        .preferred(true)
-        .with_file_change(FileChange::edit(&builder.path, &builder.text, vec![edit]))
-        .with_fallback(alone),
-        None => alone,
+    } else {
+        (
+            build_secret(builder, &id, &pair.name),
+            format!(
+                "passes it as build secret `{id}` (`secrets: {id}: environment: {}`)",
+                pair.name
+            ),
+        )
+    };
+    if compose_edits.is_empty() {
+        return alone;
+    }
+    Fix::unsafe_(
+        format!(
+            "Remove `{}` from the image; service `{}` in `{}` {how}",
+            pair.name, builder.service.name, builder.path
+        ),
+        edits,
+    )
+    .preferred(true)
+    .with_file_change(FileChange::edit(
+        &builder.path,
+        &builder.text,
+        compose_edits,
+    ))
+    .with_fallback(alone)
+}
+
+/// The edits that give the Compose service build secret `id` from the variable `name`: `secrets: [id]` in
+/// its `build:` (a `build: ./dir` string becomes a mapping), and `id: {environment: name}` in the
+/// top-level `secrets:`. Empty when the file's shape is not one to edit safely.
+fn build_secret(builder: &Builder, id: &str, name: &str) -> Vec<Edit> {
+    let (yaml, text, service) = (&builder.yaml, builder.text.as_str(), &builder.service);
+    let Some(build) = yaml.get(service.node, "build") else {
+        return Vec::new();
+    };
+    let node = yaml.resolve(build.value);
+    let in_build = match (&yaml.node(node).value, yaml.str(node)) {
+        (_, Some(context)) => Some(replace_value(
+            yaml,
+            node,
+            &format!("{{context: {context}, secrets: [{id}]}}"),
+        )),
+        (Value::Mapping(_), _) => match yaml.get(node, "secrets") {
+            Some(list)
+                if yaml
+                    .items(list.value)
+                    .iter()
+                    .any(|&i| yaml.str(i) == Some(id)) =>
+            {
+                None
+            }
+            Some(list) => append_item(text, yaml, yaml.resolve(list.value), id),
+            None => insert_entries(
+                text,
+                yaml,
+                node,
+                &[("secrets".to_owned(), Y::List(vec![id.to_owned()]))],
+            ),
+        },
+        _ => None,
+    };
+    let Some(root) = builder.compose_root() else {
+        return Vec::new();
+    };
+    let source = Y::Map(vec![("environment".to_owned(), Y::scalar(name))]);
+    let top_level = match yaml.get(root, "secrets") {
+        Some(secrets) if yaml.get(yaml.resolve(secrets.value), id).is_some() => None,
+        Some(secrets) => insert_entries(
+            text,
+            yaml,
+            yaml.resolve(secrets.value),
+            &[(id.to_owned(), source)],
+        ),
+        None => insert_entries(
+            text,
+            yaml,
+            root,
+            &[("secrets".to_owned(), Y::Map(vec![(id.to_owned(), source)]))],
+        ),
+    };
+    match (in_build, top_level) {
+        (Some(a), Some(b)) => vec![a, b],
+        // Both parts or none: half a build secret breaks the build.
+        _ => Vec::new(),
     }
 }
 
