@@ -54,10 +54,10 @@ fn fixtures_match_their_snapshots() {
             );
             continue;
         };
-        let diagnostics = lint(&text, kind);
         let (rule, silent) = rule_of(&path);
         let rule_id =
             RuleId::from_name(&rule).unwrap_or_else(|| panic!("{name}: no rule named `{rule}`"));
+        let diagnostics = common::lint_fixture(&text, kind, rule_id);
         let hits = diagnostics.iter().filter(|d| d.rule == rule_id).count();
         if silent {
             assert_eq!(

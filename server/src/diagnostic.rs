@@ -51,7 +51,11 @@ impl Diagnostic {
     pub fn new(rule: RuleId, range: TextRange, message: impl Into<String>) -> Self {
         Self {
             rule,
-            severity: rule.meta().severity,
+            // A rule that is off by default reports at warning once it is turned on.
+            severity: match rule.meta().severity {
+                Severity::Off => Severity::Warning,
+                severity => severity,
+            },
             range,
             message: message.into(),
             fixes: Vec::new(),

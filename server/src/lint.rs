@@ -58,6 +58,16 @@ pub fn lint_dockerfile(
     tree: Option<&tree_sitter::Tree>,
     files: &dyn FileSource,
 ) -> Vec<Diagnostic> {
+    lint_dockerfile_with(source, tree, files, &[])
+}
+
+/// [`lint_dockerfile`], also running the rules in `opt_in` that are off by default.
+pub fn lint_dockerfile_with(
+    source: &str,
+    tree: Option<&tree_sitter::Tree>,
+    files: &dyn FileSource,
+    opt_in: &[RuleId],
+) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
     let scripts = Scripts::read(source, &file);
     let cx = DockerfileContext {
@@ -70,6 +80,9 @@ pub fn lint_dockerfile(
     };
     let mut out = Vec::new();
     for rule in RuleId::ALL {
+        if rule.meta().severity == crate::Severity::Off && !opt_in.contains(rule) {
+            continue;
+        }
         if let Some(check) = rule.checks().dockerfile {
             check(&cx, &mut out);
         }

@@ -39,6 +39,20 @@ pub fn fixtures() -> Vec<(PathBuf, Option<FileKind>)> {
     out
 }
 
+/// Lint a fixture of `rule`: a rule that is off by default is turned on for its own fixtures.
+pub fn lint_fixture(text: &str, kind: FileKind, rule: RuleId) -> Vec<Diagnostic> {
+    if kind == FileKind::Dockerfile && rule.meta().severity == dockwarden::Severity::Off {
+        let tree = dockwarden::syntax::parse(kind.language(), text, None);
+        return dockwarden::lint::lint_dockerfile_with(
+            text,
+            tree.as_ref(),
+            &dockwarden::rules::NoFiles,
+            &[rule],
+        );
+    }
+    dockwarden::lint(text, kind)
+}
+
 /// Write `text` at `path` under `dir`, creating its folders.
 pub fn put(dir: &Path, path: &str, text: impl AsRef<[u8]>) {
     let path = dir.join(path);

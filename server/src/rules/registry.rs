@@ -63,6 +63,7 @@ registry! {
     PackageManagerUpgrade => images::package_manager_upgrade [dockerfile: check_dockerfile],
     InstallRecommends => images::install_recommends [dockerfile: check_dockerfile],
     MissingPipefail => images::missing_pipefail [dockerfile: check_dockerfile],
+    UnpinnedPackages => images::unpinned_packages [dockerfile: check_dockerfile],
     SshPortExposed => network::ssh_port_exposed [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     HostPort => network::host_port [kubernetes: check_kubernetes],
     PortPublishedOnAllInterfaces => network::port_published_on_all_interfaces [compose: check_compose],

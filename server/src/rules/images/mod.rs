@@ -11,3 +11,4 @@ pub mod remote_add;
 pub mod signature_verification_disabled;
 pub mod tls_verification_disabled;
 pub mod unpinned_image;
+pub mod unpinned_packages;
