@@ -300,23 +300,27 @@ impl Dockerfile {
     /// The `SHELL` argv in effect at instruction `index`: the last `SHELL` before it in its stage or the
     /// stages it builds on; empty for Docker's default, `["/bin/sh", "-c"]`.
     pub fn shell(&self, index: usize) -> Vec<String> {
-        let Some(instruction) = self.instructions.get(index) else {
-            return Vec::new();
-        };
-        let Some(stage) = instruction.stage else {
-            return Vec::new();
-        };
-        self.lineage(stage)
-            .into_iter()
-            .find_map(|s| {
-                self.stage_body(s)
-                    .iter()
-                    .rev()
-                    .filter(|i| i.range.start < instruction.range.start)
-                    .find(|i| i.keyword == Keyword::Shell)
-                    .and_then(Instruction::exec_form)
-            })
+        self.last_before(index, Keyword::Shell)
+            .and_then(Instruction::exec_form)
             .unwrap_or_default()
+    }
+
+    /// The `USER` in effect at instruction `index` (`None`: root, the default).
+    pub fn effective_user_at(&self, index: usize) -> Option<&Instruction> {
+        self.last_before(index, Keyword::User)
+    }
+
+    /// The last `keyword` instruction before instruction `index`, in its stage or the stages it builds on.
+    fn last_before(&self, index: usize, keyword: Keyword) -> Option<&Instruction> {
+        let instruction = self.instructions.get(index)?;
+        let stage = instruction.stage?;
+        self.lineage(stage).into_iter().find_map(|s| {
+            self.stage_body(s)
+                .iter()
+                .rev()
+                .filter(|i| i.range.start < instruction.range.start)
+                .find(|i| i.keyword == keyword)
+        })
     }
 
     /// The external image stage `index` finally builds on (following `FROM <stage>` links).

@@ -1,3 +1,4 @@
+use crate::fix::{Edit, Fix};
 use crate::model::shell::{Arg, Command};
 use crate::rules::shell_support::{operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
@@ -25,20 +26,24 @@ declare_rule! {
     /// ```dockerfile
     /// RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc && npm ci
     /// ```
-    /// Silent when the `RUN` takes the secret from a secret mount (`RUN --mount=type=secret,…`). A
-    /// credential written literally in the `git` URL is `hardcoded-credential`'s.
+    /// Silent when the secret comes from a secret mount and is not written anywhere
+    /// (`RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`), and for writes to a mounted secret's
+    /// own path. A secret mounted as an environment variable and then written to a file is still reported:
+    /// the file stays in the layer. A credential written literally in the `git` URL is
+    /// `hardcoded-credential`'s.
     ///
     /// ## Fix
-    /// None yet: mount the secret for the one `RUN` that needs it, e.g.
-    /// `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`
-    /// (`docker build --secret id=npmrc,src=$HOME/.npmrc`).
+    /// Unsafe (the file must now be given to the build): where a `RUN` run as root starts by writing a
+    /// credentials file with `echo`/`printf` and goes on with `&&`, the write goes and the file is mounted for
+    /// that `RUN` only: `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`
+    /// (`docker build --secret id=npmrc,src=$HOME/.npmrc`). Other shapes: mount the secret the same way.
     ///
     /// ## References
     /// - Docker: "Build secrets"; hadolint DL3004 area; Trivy DS-0031 area
     /// - CWE-538: Insertion of Sensitive Information into Externally-Accessible File or Directory
     name: "secret-in-layer",
     severity: Error,
-    fix: None,
+    fix: Unsafe,
     summary: "a RUN writes a secret into an image layer",
 }
 
@@ -56,41 +61,117 @@ const CREDENTIAL_FILES: [&str; 7] = [
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (index, script) in cx.scripts.iter() {
         let instruction = &cx.file.instructions[index];
-        let secret_mount = instruction
+        // Where secrets are mounted for this `RUN`: writing there stores nothing in the layer.
+        let mounted: Vec<&str> = instruction
             .flags()
-            .any(|f| f.text.starts_with("--mount=") && f.text.contains("type=secret"));
-        if secret_mount {
-            continue;
-        }
+            .filter(|f| f.text.starts_with("--mount=") && f.text.contains("type=secret"))
+            .filter_map(|f| {
+                f.text
+                    .split(',')
+                    .find_map(|part| part.strip_prefix("target="))
+            })
+            .collect();
         for command in &script.commands {
-            let mut report = |range: TextRange, message: String| {
-                out.push(Diagnostic::new(RuleId::SecretInLayer, range, message));
-            };
-            for target in written_files(command) {
+            for target in written_files(command)
+                .into_iter()
+                .filter(|t| !mounted.contains(&t.text.as_str()))
+            {
                 if let Some(file) = CREDENTIAL_FILES.iter().find(|f| target.text.ends_with(*f)) {
-                    report(
-                        target.range,
-                        format!(
-                            "`{}` ({file}) holds credentials and is written into the image layer: mount it as a build secret instead",
-                            target.text
-                        ),
+                    let fix = mount_instead(cx, index, script, command, target, file);
+                    out.push(
+                        Diagnostic::new(
+                            RuleId::SecretInLayer,
+                            target.range,
+                            format!(
+                                "`{}` ({file}) holds credentials and is written into the image layer: mount it as a build secret instead",
+                                target.text
+                            ),
+                        )
+                        .with_fixes(fix),
                     );
                 } else if let Some(why) = secret_content(cx.source, command) {
-                    report(
+                    out.push(Diagnostic::new(
+                        RuleId::SecretInLayer,
                         target.range,
                         format!(
                             "`{}` is written with {why} into the image layer: mount the secret for this RUN instead",
                             target.text
                         ),
-                    );
+                    ));
                 }
             }
             let unwrapped = unwrapped(command);
             if let Some(message) = stores_credentials(&unwrapped) {
-                report(command.range, message);
+                out.push(Diagnostic::new(
+                    RuleId::SecretInLayer,
+                    command.range,
+                    message,
+                ));
             }
         }
     }
+}
+
+/// The shape that can be rewritten: a `RUN` that starts by writing a credentials file with `echo`/`printf`
+/// and goes on (`&&`) with the commands that use it, run as root. The write goes, and the file is mounted
+/// as a build secret at the same place for this `RUN` only. Not offered when the `RUN` also deletes the file
+/// (a mounted secret cannot be removed).
+fn mount_instead(
+    cx: &DockerfileContext,
+    index: usize,
+    script: &crate::model::shell::Script,
+    command: &Command,
+    target: &Arg,
+    file: &str,
+) -> Option<Fix> {
+    let instruction = &cx.file.instructions[index];
+    let first = script.commands.first()?;
+    let next = script.commands.get(1)?;
+    let by_root = cx.file.effective_user_at(index).is_none_or(|u| {
+        let user = u.operands().first().map_or("", |w| w.text.as_str());
+        user == "root" || user.starts_with("0:") || user == "0" || user.starts_with("root:")
+    });
+    let shape = std::ptr::eq(first, command)
+        && command.is(&["echo", "printf"])
+        && instruction.heredocs.is_empty()
+        && instruction.exec_form().is_none()
+        && by_root
+        && {
+            // The statement ends after its redirections.
+            let end = command
+                .redirects
+                .iter()
+                .filter_map(|r| r.target.as_ref())
+                .map(|t| t.range.end)
+                .fold(command.range.end, usize::max);
+            cx.source
+                .get(end..next.range.start)
+                .is_some_and(|between| between.trim() == "&&")
+        };
+    let deleted = script
+        .commands
+        .iter()
+        .any(|c| c.is(&["rm"]) && c.args.iter().any(|a| a.text == target.text));
+    if !shape || deleted {
+        return None;
+    }
+    let path = match target.text.strip_prefix("~/") {
+        Some(rest) => format!("/root/{rest}"),
+        None if target.text.starts_with('/') => target.text.clone(),
+        None => return None,
+    };
+    let id = file.trim_start_matches('.').replace(['/', '.'], "-");
+    let mount = format!(" --mount=type=secret,id={id},target={path}");
+    Some(
+        Fix::unsafe_(
+            format!("Mount `{path}` as build secret `{id}` instead of writing it (`docker build --secret id={id},src=…`)"),
+            vec![
+                Edit::insert(instruction.keyword_range.end, mount),
+                Edit::delete(TextRange::new(command.range.start, next.range.start)),
+            ],
+        )
+        .preferred(true),
+    )
 }
 
 /// The files a command writes: redirection targets (`>`, `>>`, `&>`) and `tee`'s operands.
