@@ -32,6 +32,8 @@ pub struct Arg {
     pub range: TextRange,
     /// No expansion in it: `text` is exactly what the command receives.
     pub literal: bool,
+    /// The variables it expands (`$NAME`, `${NAME:-x}`).
+    pub variables: Vec<String>,
 }
 
 /// `NAME=value` before a command (`FOO=1 make`), or after `export`/`declare`/`local`/`readonly`.
@@ -63,6 +65,8 @@ pub struct Command {
     pub range: TextRange,
     /// The pipeline (`a | b`) it is part of, as an index into [`Script::pipelines`].
     pub pipeline: Option<usize>,
+    /// The list operator that follows it (`&&`, `||`): what runs next depends on it.
+    pub then: Option<String>,
 }
 
 impl Command {
@@ -292,6 +296,7 @@ fn read_exec(argv: &[String], range: TextRange, script: &mut Script) {
         text: text.to_owned(),
         range,
         literal: true,
+        variables: Vec::new(),
     };
     let command = Command {
         name: argv.first().map(|a| arg(a)),
@@ -300,6 +305,7 @@ fn read_exec(argv: &[String], range: TextRange, script: &mut Script) {
         redirects: Vec::new(),
         range,
         pipeline: None,
+        then: None,
     };
     let inline = command
         .is(&SHELLS)
@@ -400,6 +406,7 @@ impl Reader<'_> {
     /// Walk every node once, without recursion: commands in the order they start, pipelines first.
     fn read(self, root: Node) {
         let mut pipeline_of: HashMap<usize, usize> = HashMap::new();
+        let mut then_of: HashMap<usize, String> = HashMap::new();
         let mut redirects_of: Vec<(usize, Node)> = Vec::new();
         let mut cursor = root.walk();
         loop {
@@ -418,6 +425,16 @@ impl Reader<'_> {
                         range: self.range(node),
                     });
                 }
+                "list" => {
+                    // `a && b`: the operator follows the command its left side ends with.
+                    let mut walker = node.walk();
+                    let operator = node.children(&mut walker).find(|c| !c.is_named());
+                    if let (Some(left), Some(operator)) = (node.named_child(0), operator) {
+                        if let Some(command) = last_command(left) {
+                            then_of.insert(command.id(), self.source(operator).to_owned());
+                        }
+                    }
+                }
                 "redirected_statement" => {
                     if let Some(command) = node.child_by_field_name("body").and_then(last_command) {
                         let mut walker = node.walk();
@@ -427,7 +444,8 @@ impl Reader<'_> {
                     }
                 }
                 "command" | "declaration_command" => {
-                    let command = self.command(node, pipeline_of.get(&node.id()).copied());
+                    let mut command = self.command(node, pipeline_of.get(&node.id()).copied());
+                    command.then = then_of.remove(&node.id());
                     if let Some(p) = command.pipeline {
                         let index = self.script.commands.len();
                         self.script.pipelines[p].commands.push(index);
@@ -471,6 +489,7 @@ impl Reader<'_> {
             redirects: Vec::new(),
             range: self.range(node),
             pipeline,
+            then: None,
         };
         if node.kind() == "declaration_command" {
             // `export A=b`: the keyword is the name; its assignments are both arguments and assignments.
@@ -496,6 +515,7 @@ impl Reader<'_> {
                             text: String::new(),
                             range: TextRange::empty(self.range(child).end),
                             literal: true,
+                            variables: Vec::new(),
                         },
                     };
                     let assignment = Assignment {
@@ -570,6 +590,37 @@ impl Reader<'_> {
             text,
             range: self.range(node),
             literal,
+            variables: self.variables(node),
+        }
+    }
+
+    /// The names of the variables expanded in `node`'s subtree, walked without recursion.
+    fn variables(&self, node: Node) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        loop {
+            let current = cursor.node();
+            if current.kind() == "variable_name"
+                && current
+                    .parent()
+                    .is_some_and(|p| matches!(p.kind(), "simple_expansion" | "expansion"))
+            {
+                out.push(self.source(current).to_owned());
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.node() == node {
+                    return out;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+            }
         }
     }
 }
@@ -726,8 +777,11 @@ mod tests {
         assert_eq!(curl.args[1].text, "https://x/$V");
         assert!(!curl.args[1].literal);
         assert_eq!(curl.args[1].range.slice(text), "\"https://x/$V\"");
+        assert_eq!(curl.args[1].variables, ["V"]);
         assert_eq!(run.pipelines.len(), 1);
         assert_eq!(run.pipelines[0].commands, [0, 1]);
+        assert_eq!(run.commands[1].then.as_deref(), Some("&&"));
+        assert_eq!(run.commands[2].then, None);
         assert_eq!(run.commands[1].range.slice(text), "sh -s -- -y");
         let echo = &run.commands[2];
         assert_eq!(echo.args[0].text, "a b");

@@ -136,18 +136,7 @@ fn mount_instead(
         && instruction.heredocs.is_empty()
         && instruction.exec_form().is_none()
         && by_root
-        && {
-            // The statement ends after its redirections.
-            let end = command
-                .redirects
-                .iter()
-                .filter_map(|r| r.target.as_ref())
-                .map(|t| t.range.end)
-                .fold(command.range.end, usize::max);
-            cx.source
-                .get(end..next.range.start)
-                .is_some_and(|between| between.trim() == "&&")
-        };
+        && command.then.as_deref() == Some("&&");
     let deleted = script
         .commands
         .iter()
@@ -190,34 +179,37 @@ fn written_files(command: &Command) -> Vec<&Arg> {
 }
 
 /// What secret an `echo`/`printf`/`cat <<EOF` writes, if any: a credential format, or a secret-named
-/// variable (`$NPM_TOKEN`).
+/// variable (`$NPM_TOKEN`) in its arguments or heredoc.
 fn secret_content(source: &str, command: &Command) -> Option<String> {
     if !command.is(&["echo", "printf", "cat"]) {
         return None;
     }
-    let mut texts: Vec<&str> = command.args.iter().map(|a| a.text.as_str()).collect();
-    texts.extend(
-        command
-            .redirects
-            .iter()
-            .filter_map(|r| r.heredoc)
-            .map(|body| body.slice(source)),
-    );
-    for text in texts {
+    let secret_variable = |names: &[&str]| -> Option<String> {
+        let name = names.iter().find(|n| secret_name(n).is_some())?;
+        Some(format!("the secret-named variable `{name}`"))
+    };
+    for arg in &command.args {
+        if let Some((_, format)) = crate::secrets::credentials_in(&arg.text).first() {
+            return Some(format.to_string());
+        }
+        let names: Vec<&str> = arg.variables.iter().map(String::as_str).collect();
+        if let Some(why) = secret_variable(&names) {
+            return Some(why);
+        }
+    }
+    for body in command.redirects.iter().filter_map(|r| r.heredoc) {
+        let text = body.slice(source);
         if let Some((_, format)) = crate::secrets::credentials_in(text).first() {
             return Some(format.to_string());
         }
-        if let Some(name) = variables(text)
-            .into_iter()
-            .find(|n| secret_name(n).is_some())
-        {
-            return Some(format!("the secret-named variable `{name}`"));
+        if let Some(why) = secret_variable(&variables(text)) {
+            return Some(why);
         }
     }
     None
 }
 
-/// `$NAME` and `${NAME…}` references in `text`.
+/// `$NAME` and `${NAME…}` references in a heredoc body (not parsed as shell: it is data).
 fn variables(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices('$') {
