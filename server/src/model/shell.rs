@@ -632,12 +632,8 @@ fn last_command(node: Node) -> Option<Node> {
     for _ in 0..64 {
         match node.kind() {
             "command" | "declaration_command" => return Some(node),
-            "list" | "pipeline" | "redirected_statement" => {
-                node = last_named_child(node)?;
-                if node.kind().ends_with("redirect") {
-                    return None;
-                }
-            }
+            "redirected_statement" => node = node.child_by_field_name("body")?,
+            "list" | "pipeline" => node = last_named_child(node)?,
             _ => return None,
         }
     }
@@ -782,6 +778,12 @@ mod tests {
         assert_eq!(run.pipelines[0].commands, [0, 1]);
         assert_eq!(run.commands[1].then.as_deref(), Some("&&"));
         assert_eq!(run.commands[2].then, None);
+        // A redirected command before `&&` (`echo x > f && y`) is followed by it too.
+        let (_, scripts) = script("FROM a\nRUN echo x > /f && y\n");
+        assert_eq!(
+            scripts.of(1).expect("script").commands[0].then.as_deref(),
+            Some("&&")
+        );
         assert_eq!(run.commands[1].range.slice(text), "sh -s -- -y");
         let echo = &run.commands[2];
         assert_eq!(echo.args[0].text, "a b");
