@@ -767,11 +767,11 @@ fn a_changed_dockerignore_is_read_again() {
 fn a_secret_moves_from_the_dockerfile_to_the_compose_service_that_builds_it_in_one_edit() {
     let root = common::write_tree("lsp-inject", &[]);
     let dockerfile = "FROM python:3.12-slim\nENV DB_PASSWORD=supersecret123 APP_ENV=prod\nUSER 10001:10001\nCMD [\"python\", \"app.py\"]\n";
-    let compose = "services:\n  api:\n    build: ./api\n    image: example/api:1.4\n    environment:\n      APP_ENV: prod\n";
-    common::put(&root, "api/Dockerfile", dockerfile);
+    let compose = "services:\n  api:\n    build: .\n    image: example/api:1.4\n    environment:\n      APP_ENV: prod\n";
+    common::put(&root, "Dockerfile", dockerfile);
     common::put(&root, "compose.yaml", compose);
     let root_uri = format!("file://{}", root.display());
-    let uri = format!("{root_uri}/api/Dockerfile");
+    let uri = format!("{root_uri}/Dockerfile");
     let compose_uri = format!("{root_uri}/compose.yaml");
 
     let mut client = Client::start();
