@@ -493,3 +493,46 @@ fn a_secret_a_run_needs_becomes_a_compose_build_secret() {
         stdout(&after)
     );
 }
+
+#[test]
+fn exit_codes_follow_the_threshold_and_github_annotations_are_escaped() {
+    let dir = temp_dir("ci-flags");
+    // An information finding only (`ADD` of a local file is a warning; `COPY .` without ignore file is
+    // information): the default threshold passes it, `info` fails on it, `--exit-zero` never fails.
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM alpine:3.22@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945\nCOPY . /app\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    let output = dockwarden(&["check", "Dockerfile"], &dir);
+    assert!(
+        stdout(&output).contains("info[secret-file-copied]"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let output = dockwarden(
+        &["check", "--severity-threshold", "info", "Dockerfile"],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = dockwarden(
+        &[
+            "check",
+            "--severity-threshold",
+            "info",
+            "--exit-zero",
+            "Dockerfile",
+        ],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let output = dockwarden(&["check", "--exit-zero", "missing-file"], &dir);
+    assert_eq!(output.status.code(), Some(2), "errors still fail");
+
+    let output = dockwarden(&["check", "--format", "github", "Dockerfile"], &dir);
+    assert_eq!(
+        stdout(&output),
+        "::notice file=Dockerfile,line=2,col=6,endLine=2,endColumn=7,title=dockwarden (secret-file-copied)::the whole build context is copied and it has no `.dockerignore`: `.env` files, keys and `.git` go into the image\n"
+    );
+}

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use dockwarden::cli::{self, CheckOptions, OutputFormat};
+use dockwarden::cli::{self, CheckOptions, OutputFormat, Threshold};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +35,12 @@ enum Command {
         /// The name to give standard input (decides its kind and appears in the output)
         #[arg(long)]
         stdin_filename: Option<PathBuf>,
+        /// Exit 0 even when there are findings (errors reading files still exit 2)
+        #[arg(long)]
+        exit_zero: bool,
+        /// The lowest severity that makes the exit code 1
+        #[arg(long, value_enum, default_value_t = Threshold::Warning)]
+        severity_threshold: Threshold,
     },
     /// Start the language server on standard input and output
     Lsp {
@@ -64,12 +70,16 @@ fn main() -> ExitCode {
             fix,
             unsafe_fixes,
             stdin_filename,
+            exit_zero,
+            severity_threshold,
         } => cli::check(&CheckOptions {
             paths,
             format,
             fix,
             unsafe_fixes,
             stdin_filename,
+            exit_zero,
+            severity_threshold,
         }),
         Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
         Command::Rules { markdown } => cli::rules(markdown),

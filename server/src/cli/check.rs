@@ -24,6 +24,28 @@ pub struct CheckOptions {
     pub fix: bool,
     pub unsafe_fixes: bool,
     pub stdin_filename: Option<PathBuf>,
+    /// Exit 0 whatever is found.
+    pub exit_zero: bool,
+    /// The lowest severity that fails the run.
+    pub severity_threshold: Threshold,
+}
+
+/// The severities `--severity-threshold` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Threshold {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Threshold {
+    fn severity(self) -> Severity {
+        match self {
+            Threshold::Info => Severity::Info,
+            Threshold::Warning => Severity::Warning,
+            Threshold::Error => Severity::Error,
+        }
+    }
 }
 
 /// What happened to one input.
@@ -89,10 +111,12 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     if !errors.is_empty() {
         return ExitCode::from(EXIT_ERROR);
     }
-    let failing = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity >= Severity::Warning);
+    let threshold = options.severity_threshold.severity();
+    let failing = !options.exit_zero
+        && reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= threshold);
     if failing {
         ExitCode::from(1)
     } else {

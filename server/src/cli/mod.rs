@@ -7,7 +7,7 @@ mod output;
 use std::io::Write;
 use std::process::ExitCode;
 
-pub use check::{CheckOptions, check};
+pub use check::{CheckOptions, Threshold, check};
 pub use output::OutputFormat;
 
 use crate::rules::RuleId;

@@ -1,4 +1,5 @@
-//! Rendering findings: `text` for people (colour on a terminal only) and `json` for programs.
+//! Rendering findings: `text` for people (colour on a terminal only), `json` for programs, `github` for
+//! GitHub Actions annotations.
 
 use std::io::{IsTerminal, Write};
 
@@ -12,6 +13,8 @@ use crate::{Diagnostic, Severity};
 pub enum OutputFormat {
     Text,
     Json,
+    /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+    Github,
 }
 
 /// One file's findings, ready to print.
@@ -63,6 +66,7 @@ pub fn write(
     match format {
         OutputFormat::Text => write_text(reports, out, colour_wanted()),
         OutputFormat::Json => write_json(reports, out),
+        OutputFormat::Github => write_github(reports, out),
     }
 }
 
@@ -94,6 +98,45 @@ fn write_text(reports: &[FileReport], out: &mut impl Write, colour: bool) -> std
         }
     }
     Ok(())
+}
+
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`, one line per finding.
+fn write_github(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()> {
+    for report in reports {
+        let index = LineIndex::new(&report.text);
+        for d in &report.diagnostics {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info | Severity::Off => "notice",
+            };
+            let (start, end) = (index.line_col(d.range.start), index.line_col(d.range.end));
+            writeln!(
+                out,
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                github_property(&report.path),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                github_property(&format!("dockwarden ({})", d.rule)),
+                github_data(&d.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A workflow command's message: `%`, CR and LF escaped.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,` escaped.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn write_json(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()> {
@@ -135,5 +178,19 @@ fn json_fix<'a>(fix: &'a Fix, index: &LineIndex) -> JsonFix<'a> {
             .fallback
             .as_deref()
             .map(|f| Box::new(json_fix(f, index))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{github_data, github_property};
+
+    #[test]
+    fn workflow_commands_escape_what_github_reads() {
+        assert_eq!(
+            github_data("50% done\r\nnext: a,b"),
+            "50%25 done%0D%0Anext: a,b"
+        );
+        assert_eq!(github_property("dir:a,b%.yaml"), "dir%3Aa%2Cb%25.yaml");
     }
 }
