@@ -536,3 +536,30 @@ fn exit_codes_follow_the_threshold_and_github_annotations_are_escaped() {
         "::notice file=Dockerfile,line=2,col=6,endLine=2,endColumn=7,title=dockwarden (secret-file-copied)::the whole build context is copied and it has no `.dockerignore`: `.env` files, keys and `.git` go into the image\n"
     );
 }
+
+#[test]
+fn diff_shows_what_fix_would_change_and_changes_nothing() {
+    let dir = temp_dir("diff");
+    let dockerfile = "FROM alpine:3.22\nADD a.txt /a\nUSER 10001:10001\n";
+    std::fs::write(dir.join("Dockerfile"), dockerfile).expect("write");
+    let output = dockwarden(&["check", "--diff", "Dockerfile"], &dir);
+    assert_eq!(
+        stdout(&output),
+        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,3 @@\n FROM alpine:3.22\n-ADD a.txt /a\n+COPY a.txt /a\n USER 10001:10001\n"
+    );
+    assert_eq!(output.status.code(), Some(1), "a diff to apply");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).expect("read"),
+        dockerfile
+    );
+    // Files a fix would create show as new.
+    std::fs::write(dir.join("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: \"nginx:1.27\"}]\n").expect("write");
+    let output = dockwarden(&["check", "--diff", "--unsafe-fixes", "pod.yaml"], &dir);
+    assert!(
+        stdout(&output)
+            .contains("+++ b/./networkpolicy-default-deny.yaml\n@@ -0,0 +1,9 @@\n+---\n"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!dir.join("networkpolicy-default-deny.yaml").exists());
+}

@@ -19,7 +19,8 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Lint Dockerfiles (directories are searched, honouring .gitignore)
+    /// Lint Dockerfiles, Compose files and Kubernetes manifests (directories are searched, honouring .gitignore)
+    #[command(group = clap::ArgGroup::new("fixing").args(["fix", "diff"]))]
     Check {
         /// Files or directories; `-` reads standard input. Defaults to the current directory.
         paths: Vec<PathBuf>,
@@ -29,8 +30,11 @@ enum Command {
         /// Apply safe fixes to the files
         #[arg(long)]
         fix: bool,
-        /// With --fix, also apply unsafe fixes (the preferred one per finding)
-        #[arg(long, requires = "fix")]
+        /// Show what --fix would change, as unified diffs, and change nothing (exit 1 when there is a diff)
+        #[arg(long, conflicts_with = "fix")]
+        diff: bool,
+        /// With --fix or --diff, also apply unsafe fixes (the preferred one per finding)
+        #[arg(long, requires = "fixing")]
         unsafe_fixes: bool,
         /// The name to give standard input (decides its kind and appears in the output)
         #[arg(long)]
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
             paths,
             format,
             fix,
+            diff,
             unsafe_fixes,
             stdin_filename,
             exit_zero,
@@ -76,6 +81,7 @@ fn main() -> ExitCode {
             paths,
             format,
             fix,
+            diff,
             unsafe_fixes,
             stdin_filename,
             exit_zero,

@@ -22,6 +22,8 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: OutputFormat,
     pub fix: bool,
+    /// Print what `fix` would change as unified diffs, and change nothing.
+    pub diff: bool,
     pub unsafe_fixes: bool,
     pub stdin_filename: Option<PathBuf>,
     /// Exit 0 whatever is found.
@@ -67,8 +69,18 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .filter(|l| l.kind == Some(FileKind::Kubernetes))
         .flat_map(|l| default_denied(&l.text))
         .collect();
+    if options.diff {
+        let mut sink = Sink::Diffs(Vec::new());
+        errors.extend(fix_files(&mut loaded, options, &mut denied, &mut sink));
+        return print_diffs(&sink, &errors, options);
+    }
     if options.fix {
-        errors.extend(fix_files(&mut loaded, options, &mut denied));
+        errors.extend(fix_files(
+            &mut loaded,
+            options,
+            &mut denied,
+            &mut Sink::Disk,
+        ));
     }
     let outcomes: Vec<Outcome> = loaded
         .into_par_iter()
@@ -167,10 +179,64 @@ fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
 
 /// Fix the files one after another (a fix may write another file, such as a NetworkPolicy that resolves
 /// the same finding in the files that follow); returns the files that could not be written.
+/// Where fixed text goes: back to the files, or into diffs (`--diff`).
+enum Sink {
+    Disk,
+    /// (path, text before, text after)
+    Diffs(Vec<(String, String, String)>),
+}
+
+impl Sink {
+    fn put(&mut self, path: &Path, before: &str, after: &str) -> Result<(), String> {
+        match self {
+            Sink::Disk => std::fs::write(path, after)
+                .map_err(|e| format!("{}: cannot write fixes: {e}", path.display())),
+            Sink::Diffs(diffs) => {
+                diffs.push((
+                    path.display().to_string(),
+                    before.to_owned(),
+                    after.to_owned(),
+                ));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `--diff`: the unified diffs, and exit 1 when there is one (errors: 2).
+fn print_diffs(sink: &Sink, errors: &[String], options: &CheckOptions) -> ExitCode {
+    let Sink::Diffs(diffs) = sink else {
+        return ExitCode::SUCCESS;
+    };
+    let mut stdout = std::io::stdout().lock();
+    for (path, before, after) in diffs {
+        let diff = similar::TextDiff::from_lines(before, after);
+        let text = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string();
+        if stdout.write_all(text.as_bytes()).is_err() {
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
+    for error in errors {
+        eprintln!("error: {error}");
+    }
+    if !errors.is_empty() {
+        ExitCode::from(EXIT_ERROR)
+    } else if diffs.is_empty() || options.exit_zero {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn fix_files(
     loaded: &mut [Result<Loaded, String>],
     options: &CheckOptions,
     denied: &mut BTreeSet<String>,
+    sink: &mut Sink,
 ) -> Vec<String> {
     let mode = if options.unsafe_fixes {
         FixMode::Unsafe
@@ -200,8 +266,8 @@ fn fix_files(
             continue;
         }
         if on_disk {
-            if let Err(e) = std::fs::write(&path, &fixed.text) {
-                errors.push(format!("{}: cannot write fixes: {e}", path.display()));
+            if let Err(e) = sink.put(&path, &file.text, &fixed.text) {
+                errors.push(e);
                 continue;
             }
         }
@@ -213,7 +279,7 @@ fn fix_files(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         for change in &fixed.files {
-            match write_change(change, folder, loaded) {
+            match write_change(change, folder, loaded, sink) {
                 Ok(written) if is_yaml_name(Path::new(&change.path)) => {
                     denied.extend(default_denied(&written));
                 }
@@ -230,6 +296,7 @@ fn write_change(
     change: &FileChange,
     folder: &Path,
     loaded: &mut [Result<Loaded, String>],
+    sink: &mut Sink,
 ) -> Result<String, String> {
     let target = change
         .target(folder)
@@ -251,8 +318,7 @@ fn write_change(
             target.display()
         )
     })?;
-    std::fs::write(&target, &text)
-        .map_err(|e| format!("{}: cannot write fixes: {e}", target.display()))?;
+    sink.put(&target, existing.as_deref().unwrap_or(""), &text)?;
     let same = |path: &Path| {
         path.canonicalize()
             .ok()
