@@ -8,13 +8,7 @@ use std::process::Command;
 use dockwarden::{FileKind, lint};
 
 fn corpus_dockerfiles() -> Option<Vec<std::path::PathBuf>> {
-    let dir = common::corpus_dir()?.join("dockerfiles");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
-    Some(files)
+    corpus_files("dockerfiles")
 }
 
 #[test]

@@ -142,27 +142,16 @@ fn counts(diagnostics: &[Diagnostic]) -> BTreeMap<RuleId, usize> {
 /// recursion (no recursion over input structure, even in tests).
 pub fn nodes(tree: &tree_sitter::Tree) -> Vec<(String, usize, usize, bool)> {
     let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
+    dockwarden::syntax::preorder(tree.root_node(), |node| {
         out.push((
             node.kind().to_owned(),
             node.start_byte(),
             node.end_byte(),
             node.is_error() || node.is_missing(),
         ));
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
+        true
+    });
+    out
 }
 
 fn error_nodes(kind: FileKind, text: &str) -> usize {

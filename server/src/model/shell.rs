@@ -403,14 +403,12 @@ impl Reader<'_> {
         self.text.range(node.start_byte(), node.end_byte())
     }
 
-    /// Walk every node once, without recursion: commands in the order they start, pipelines first.
+    /// Visit every node once: commands in the order they start, pipelines and lists first.
     fn read(self, root: Node) {
         let mut pipeline_of: HashMap<usize, usize> = HashMap::new();
         let mut then_of: HashMap<usize, String> = HashMap::new();
         let mut redirects_of: Vec<(usize, Node)> = Vec::new();
-        let mut cursor = root.walk();
-        loop {
-            let node = cursor.node();
+        crate::syntax::preorder(root, |node| {
             match node.kind() {
                 "pipeline" => {
                     let index = self.script.pipelines.len();
@@ -467,18 +465,8 @@ impl Reader<'_> {
                 }
                 _ => {}
             }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return;
-                }
-            }
-        }
+            true
+        });
     }
 
     fn command(&self, node: Node, pipeline: Option<usize>) -> Command {
@@ -594,34 +582,19 @@ impl Reader<'_> {
         }
     }
 
-    /// The names of the variables expanded in `node`'s subtree, walked without recursion.
+    /// The names of the variables expanded in `node`'s subtree.
     fn variables(&self, node: Node) -> Vec<String> {
         let mut out = Vec::new();
-        let mut cursor = node.walk();
-        loop {
-            let current = cursor.node();
-            if current.kind() == "variable_name"
-                && current
-                    .parent()
-                    .is_some_and(|p| matches!(p.kind(), "simple_expansion" | "expansion"))
-            {
+        crate::syntax::preorder(node, |current| {
+            let expanded = current
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "simple_expansion" | "expansion"));
+            if current.kind() == "variable_name" && expanded {
                 out.push(self.source(current).to_owned());
             }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.node() == node {
-                    return out;
-                }
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return out;
-                }
-            }
-        }
+            true
+        });
+        out
     }
 }
 

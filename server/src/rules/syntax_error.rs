@@ -105,11 +105,9 @@ fn yaml_errors(yaml: &Yaml, tree: Option<&tree_sitter::Tree>, out: &mut Vec<Diag
     if !tree.root_node().has_error() {
         return;
     }
-    let mut cursor = tree.walk();
     let mut reported = 0;
-    // Iterative pre-order walk that does not descend into error nodes.
-    loop {
-        let node = cursor.node();
+    // Not into error nodes: one finding per error.
+    crate::syntax::preorder(tree.root_node(), |node| {
         let error = node.is_error() || node.is_missing();
         if error && reported < MAX_YAML_ERRORS {
             reported += 1;
@@ -124,16 +122,6 @@ fn yaml_errors(yaml: &Yaml, tree: Option<&tree_sitter::Tree>, out: &mut Vec<Diag
                 message,
             ));
         }
-        if !error && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
+        !error
+    });
 }

@@ -80,6 +80,31 @@ fn parse_with(grammar: Grammar, text: &str, old: Option<&Tree>) -> Option<Tree> 
     })
 }
 
+/// Visit `root` and every node under it in pre-order, without recursion (trees follow the input's nesting,
+/// which may be deep); `visit` returns whether to go into the node's children.
+pub fn preorder<'t>(
+    root: tree_sitter::Node<'t>,
+    mut visit: impl FnMut(tree_sitter::Node<'t>) -> bool,
+) {
+    let mut cursor = root.walk();
+    loop {
+        if visit(cursor.node()) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
 /// Tell `tree` that `range` of `old_text` was replaced by `new_text`, so the next [`parse`] can reuse it.
 pub fn edit_tree(tree: &mut Tree, old_text: &str, range: TextRange, new_text: &str) {
     let start_position = point_at(old_text, range.start);
