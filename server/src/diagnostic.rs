@@ -1,13 +1,13 @@
 //! What a rule reports: a finding with its range, message and fixes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::TextRange;
 use crate::fix::Fix;
 use crate::rules::RuleId;
 
 /// How loud a finding is. `Off` exists for configuration; a reported finding is never `Off`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Off,

@@ -25,6 +25,7 @@
 
 pub mod base_images;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod disk;
 pub mod document;
@@ -34,6 +35,7 @@ pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod secrets;
+pub mod suppress;
 pub mod syntax;
 pub mod text_range;
 pub mod workspace;

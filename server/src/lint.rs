@@ -4,38 +4,32 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::Diagnostic;
+use crate::config::Settings;
 use crate::document::{FileKind, is_yaml_name, kind_from_content, kind_from_name};
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
-use crate::rules::{
-    ComposeContext, DockerfileContext, FileSource, KubernetesContext, NoFiles, RuleId,
-};
+use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
 use crate::syntax::Language;
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 
-/// Parse and lint `source` as `kind`.
+/// Parse and lint `source` as `kind`, alone and with the default settings.
 pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
-    match kind.language() {
-        Language::Dockerfile => lint_dockerfile(
-            source,
-            crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
-            &NoFiles,
-        ),
-        Language::Yaml => YamlStream::default().update(source, Mode::Force(kind)).1,
-    }
+    lint_in(source, kind, &Surroundings::none())
 }
 
-/// Lint `source` as `kind` with its surroundings: the namespaces the rest of the workspace default-denies
-/// (for workspace rules) and the files beside it (a Compose service's Dockerfile).
+/// Lint `source` as `kind` with its surroundings: the settings that apply to it, the namespaces the rest of
+/// the workspace default-denies (for workspace rules) and the files beside it (a Compose service's
+/// Dockerfile).
 pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
         FileKind::Dockerfile => lint_dockerfile(
             source,
             crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
             around.files,
+            around.settings,
         ),
         _ => {
             YamlStream::default()
@@ -52,21 +46,13 @@ pub fn default_denied(source: &str) -> BTreeSet<String> {
     stream.summary().default_deny
 }
 
-/// Lint a Dockerfile with a tree already parsed (incrementally, in the server), and the files around it.
+/// Lint a Dockerfile with a tree already parsed (incrementally, in the server), the files around it and
+/// the settings that apply to it; suppressions and settings are applied to what the rules find.
 pub fn lint_dockerfile(
     source: &str,
     tree: Option<&tree_sitter::Tree>,
     files: &dyn FileSource,
-) -> Vec<Diagnostic> {
-    lint_dockerfile_with(source, tree, files, &[])
-}
-
-/// [`lint_dockerfile`], also running the rules in `opt_in` that are off by default.
-pub fn lint_dockerfile_with(
-    source: &str,
-    tree: Option<&tree_sitter::Tree>,
-    files: &dyn FileSource,
-    opt_in: &[RuleId],
+    settings: &Settings,
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
     let scripts = Scripts::read(source, &file);
@@ -77,28 +63,32 @@ pub fn lint_dockerfile_with(
         files,
         builder: std::cell::OnceCell::new(),
         tree,
+        settings,
     };
     let mut out = Vec::new();
     for rule in RuleId::ALL {
-        if rule.meta().severity == crate::Severity::Off && !opt_in.contains(rule) {
+        if !settings.enabled(*rule) {
             continue;
         }
         if let Some(check) = rule.checks().dockerfile {
             check(&cx, &mut out);
         }
     }
-    finish(out)
+    crate::suppress::apply_dockerfile(source, &file, settings, finish(out))
 }
 
-/// Lint a YAML stream already read into `yaml` as `kind` (Compose or Kubernetes).
+/// What the rules find in a YAML stream already read into `yaml` as `kind` (Compose or Kubernetes), before
+/// suppressions and settings are applied to the whole file.
 pub fn lint_yaml(
     source: &str,
     kind: FileKind,
     yaml: &Yaml,
     tree: Option<&tree_sitter::Tree>,
     files: &dyn FileSource,
+    settings: &Settings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let enabled = RuleId::ALL.iter().filter(|r| settings.enabled(**r));
     match kind {
         FileKind::Compose => {
             let compose = Compose::read(yaml);
@@ -108,8 +98,9 @@ pub fn lint_yaml(
                 compose: &compose,
                 tree,
                 files,
+                settings,
             };
-            for rule in RuleId::ALL {
+            for rule in enabled {
                 if let Some(check) = rule.checks().compose {
                     check(&cx, &mut out);
                 }
@@ -122,14 +113,15 @@ pub fn lint_yaml(
                 yaml,
                 k8s: &k8s,
                 tree,
+                settings,
             };
-            for rule in RuleId::ALL {
+            for rule in enabled {
                 if let Some(check) = rule.checks().kubernetes {
                     check(&cx, &mut out);
                 }
             }
         }
-        FileKind::Dockerfile => return lint_dockerfile(source, tree, files),
+        FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings),
     }
     finish(out)
 }

@@ -8,9 +8,11 @@
 //! so the editor and CI agree by construction.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use tree_sitter::Tree;
 
+use crate::config::Settings;
 use crate::document::{FileKind, is_helm_template};
 use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
@@ -34,14 +36,18 @@ pub enum Mode {
 pub struct Surroundings<'a> {
     pub denied: Option<&'a BTreeSet<String>>,
     pub files: &'a dyn FileSource,
+    /// The settings that apply to the file (its `.dockwarden.yaml` over the editor's).
+    pub settings: &'a Settings,
 }
 
 impl Surroundings<'_> {
-    /// The file alone.
+    /// The file alone, with the default settings.
     pub fn none() -> Surroundings<'static> {
+        static DEFAULT: LazyLock<Settings> = LazyLock::new(Settings::default);
         Surroundings {
             denied: None,
             files: &NoFiles,
+            settings: &DEFAULT,
         }
     }
 }
@@ -65,6 +71,8 @@ pub struct YamlStream {
     chunks: Vec<Chunk>,
     /// Where each chunk starts in the text last read.
     starts: Vec<usize>,
+    /// The settings the chunks were linted with: other settings, other findings.
+    settings: Option<Settings>,
 }
 
 impl YamlStream {
@@ -82,6 +90,10 @@ impl YamlStream {
         around: &Surroundings,
     ) -> (Option<FileKind>, Vec<Diagnostic>) {
         let ranges = split_documents(text);
+        if self.settings.as_ref() != Some(around.settings) {
+            self.chunks.clear();
+            self.settings = Some(around.settings.clone());
+        }
         let mut old: Vec<Option<Chunk>> = std::mem::take(&mut self.chunks)
             .into_iter()
             .map(Some)
@@ -94,7 +106,11 @@ impl YamlStream {
             let chunk = match unchanged.and_then(Option::take) {
                 Some(chunk) => chunk,
                 // Reparse incrementally from the document that was at this place, if any.
-                None => read_chunk(slice, old.get_mut(index).and_then(Option::take)),
+                None => read_chunk(
+                    slice,
+                    old.get_mut(index).and_then(Option::take),
+                    around.settings,
+                ),
             };
             self.chunks.push(chunk);
         }
@@ -150,17 +166,51 @@ impl YamlStream {
             Some(kind) => match self.chunks.as_slice() {
                 [only] => {
                     let yaml = Yaml::build(text, only.tree.as_ref());
-                    crate::lint::lint_yaml(text, kind, &yaml, only.tree.as_ref(), around.files)
+                    crate::lint::lint_yaml(
+                        text,
+                        kind,
+                        &yaml,
+                        only.tree.as_ref(),
+                        around.files,
+                        around.settings,
+                    )
                 }
                 _ => {
                     let tree = parse(Language::Yaml, text, None);
                     let yaml = Yaml::build(text, tree.as_ref());
-                    crate::lint::lint_yaml(text, kind, &yaml, tree.as_ref(), around.files)
+                    crate::lint::lint_yaml(
+                        text,
+                        kind,
+                        &yaml,
+                        tree.as_ref(),
+                        around.files,
+                        around.settings,
+                    )
                 }
             },
             None => Vec::new(),
         };
+        let is_comment = |offset: usize| self.is_comment(offset);
+        let diagnostics =
+            crate::suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
         (kind, diagnostics)
+    }
+
+    /// Whether a `#` at `offset` of the text last read starts a comment (not a line of a block scalar).
+    fn is_comment(&self, offset: usize) -> bool {
+        let index = self.starts.partition_point(|s| *s <= offset);
+        let Some((chunk, start)) = index
+            .checked_sub(1)
+            .and_then(|i| self.chunks.get(i).zip(self.starts.get(i)))
+        else {
+            return false;
+        };
+        let at = offset - start;
+        chunk.tree.as_ref().is_some_and(|tree| {
+            tree.root_node()
+                .descendant_for_byte_range(at, at + 1)
+                .is_some_and(|n| n.kind() == "comment")
+        })
     }
 }
 
@@ -176,7 +226,7 @@ impl YamlStream {
 }
 
 /// Parse and lint one document, incrementally from `previous` when there is one.
-fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
+fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk {
     let tree = match previous {
         Some(Chunk {
             text: old_text,
@@ -190,8 +240,14 @@ fn read_chunk(text: &str, previous: Option<Chunk>) -> Chunk {
         _ => parse(Language::Yaml, text, None),
     };
     let yaml = Yaml::build(text, tree.as_ref());
-    let diagnostics =
-        crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, tree.as_ref(), &NoFiles);
+    let diagnostics = crate::lint::lint_yaml(
+        text,
+        FileKind::Kubernetes,
+        &yaml,
+        tree.as_ref(),
+        &NoFiles,
+        settings,
+    );
     let summary = Summary::of(&yaml, &Kubernetes::read(&yaml));
     Chunk {
         summary,

@@ -40,17 +40,22 @@ pub fn fixtures() -> Vec<(PathBuf, Option<FileKind>)> {
 }
 
 /// Lint a fixture of `rule`: a rule that is off by default is turned on for its own fixtures.
+/// Rules whose fixtures need settings find them in `tests/fixtures/settings/<rule>.yaml`.
 pub fn lint_fixture(text: &str, kind: FileKind, rule: RuleId) -> Vec<Diagnostic> {
-    if kind == FileKind::Dockerfile && rule.meta().severity == dockwarden::Severity::Off {
-        let tree = dockwarden::syntax::parse(kind.language(), text, None);
-        return dockwarden::lint::lint_dockerfile_with(
-            text,
-            tree.as_ref(),
-            &dockwarden::rules::NoFiles,
-            &[rule],
-        );
-    }
-    dockwarden::lint(text, kind)
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/settings")
+        .join(format!("{rule}.yaml"));
+    let settings = match std::fs::read_to_string(&file) {
+        Ok(text) => dockwarden::config::Config::parse(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+            .settings(),
+        Err(_) => dockwarden::config::Settings::enabling(&[rule]),
+    };
+    let around = Surroundings {
+        settings: &settings,
+        ..Surroundings::none()
+    };
+    lint_in(text, kind, &around)
 }
 
 /// Write `text` at `path` under `dir`, creating its folders.
@@ -299,6 +304,7 @@ impl Folder {
         let around = Surroundings {
             denied: Some(&denied),
             files: self,
+            ..Surroundings::none()
         };
         lint_in(text, kind, &around)
     }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
 use super::output::{FileReport, OutputFormat, write};
+use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::document::is_yaml_name;
 use crate::fix::{FileChange, FixMode, fix_all};
@@ -63,6 +64,26 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .par_iter()
         .map(|input| load(input, options))
         .collect();
+    // Each file's `.dockwarden.yaml`: its settings, and whether its `ignore-paths` leave the file out.
+    let mut configs = Configs::new(None, Config::default());
+    loaded.retain_mut(|file| {
+        let Ok(file) = file else { return true };
+        let path = config_path(file);
+        if path.as_deref().is_some_and(|p| configs.ignores(p)) {
+            return false;
+        }
+        file.settings = configs.settings_for(path.as_deref());
+        true
+    });
+    errors.extend(configs.errors().map(|(file, e)| {
+        format!(
+            "{}:{}:{}: {}",
+            file.path.display(),
+            e.line,
+            e.column,
+            e.message
+        )
+    }));
     let mut denied: BTreeSet<String> = loaded
         .iter()
         .flatten()
@@ -143,6 +164,17 @@ struct Loaded {
     text: String,
     valid_utf8: bool,
     kind: Option<FileKind>,
+    settings: Settings,
+}
+
+/// Where an input is, for finding its config: the file's absolute path, or for standard input the name
+/// `--stdin-filename` gives it under the current directory.
+fn config_path(file: &Loaded) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    match &file.input {
+        Input::File(path) => path.canonicalize().ok(),
+        Input::Stdin => Some(cwd.join(file.path.file_name().map_or(Path::new("-"), Path::new))),
+    }
 }
 
 fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
@@ -174,6 +206,7 @@ fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
         text,
         valid_utf8,
         kind,
+        settings: Settings::default(),
     })
 }
 
@@ -250,7 +283,7 @@ fn fix_files(
             continue;
         };
         let files = beside(&file.input);
-        let around = surroundings(denied, files.as_ref());
+        let around = surroundings(denied, files.as_ref(), &file.settings);
         let on_disk = matches!(file.input, Input::File(_));
         let fixed = fix_all(&file.text, mode, |t| {
             let found = lint_in(t, kind, &around);
@@ -346,8 +379,10 @@ fn beside(input: &Input) -> Option<DiskFiles> {
 fn surroundings<'a>(
     denied: &'a BTreeSet<String>,
     files: Option<&'a DiskFiles>,
+    settings: &'a Settings,
 ) -> Surroundings<'a> {
     Surroundings {
+        settings,
         denied: Some(denied),
         files: match files {
             Some(f) => f,
@@ -363,11 +398,12 @@ fn report(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> 
         path,
         text,
         kind,
+        settings,
         ..
     } = loaded;
     let display = path.display().to_string();
     let files = beside(&input);
-    let around = surroundings(denied, files.as_ref());
+    let around = surroundings(denied, files.as_ref(), &settings);
     // YAML that is neither a Compose file nor a manifest: nothing to say about it.
     let diagnostics = kind.map_or_else(Vec::new, |kind| lint_in(&text, kind, &around));
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());

@@ -7,6 +7,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
+use crate::config::Settings;
 use crate::disk::DiskFiles;
 use crate::rules::NoFiles;
 use crate::syntax::Language;
@@ -32,6 +33,8 @@ pub struct Document {
     pub diagnostics: Vec<Diagnostic>,
     /// The files beside the document inside the workspace (a Compose service's Dockerfile).
     files: Option<DiskFiles>,
+    /// What its `.dockwarden.yaml` and the editor's settings say.
+    settings: Settings,
 }
 
 impl Document {
@@ -42,6 +45,7 @@ impl Document {
         name_kind: Option<FileKind>,
         denied: &BTreeSet<String>,
         files: Option<DiskFiles>,
+        settings: Settings,
     ) -> Self {
         let parsed = match language {
             Language::Dockerfile => Parsed::Dockerfile(None),
@@ -56,6 +60,7 @@ impl Document {
             parsed,
             diagnostics: Vec::new(),
             files,
+            settings,
         };
         document.reparse(denied);
         document
@@ -106,6 +111,12 @@ impl Document {
         self.reparse(denied);
     }
 
+    /// Take new settings (a config file or the editor's settings changed); lint with them at the next
+    /// [`Document::relint`].
+    pub fn set_settings(&mut self, settings: Settings) {
+        self.settings = settings;
+    }
+
     /// What this document contributes to the workspace rules.
     pub fn summary(&self) -> Option<Summary> {
         match &self.parsed {
@@ -125,13 +136,15 @@ impl Document {
                     Some(files) => files,
                     None => &NoFiles,
                 };
-                self.diagnostics = crate::lint::lint_dockerfile(&self.text, tree.as_ref(), files);
+                self.diagnostics =
+                    crate::lint::lint_dockerfile(&self.text, tree.as_ref(), files, &self.settings);
             }
             Parsed::Yaml(stream) => {
                 (self.kind, self.diagnostics) = stream.update_in(
                     &self.text,
                     Mode::Detect(self.name_kind),
                     &Surroundings {
+                        settings: &self.settings,
                         denied: Some(denied),
                         files: match &self.files {
                             Some(files) => files,

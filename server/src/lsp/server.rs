@@ -9,16 +9,16 @@ use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic as LspDiagnostic, DiagnosticOptions,
+    CodeActionResponse, ConfigurationItem, Diagnostic as LspDiagnostic, DiagnosticOptions,
     DiagnosticRelatedInformation, DiagnosticServerCapabilities, DiagnosticSeverity,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentDiagnosticParams,
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType, FileSystemWatcher,
     FullDocumentDiagnosticReport, GlobPattern, Hover, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, InitializedParams, Location, NumberOrString, Registration,
-    RelatedFullDocumentDiagnosticReport, ResourceOperationKind, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    InitializeParams, InitializeResult, InitializedParams, Location, MessageType, NumberOrString,
+    Registration, RelatedFullDocumentDiagnosticReport, ResourceOperationKind, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
@@ -26,6 +26,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::{self, Encoding};
 use super::documents::Document;
 use super::index;
+use crate::config::{Config, ConfigError, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::fix::{Applicability, FileChange, Fix};
 use crate::syntax::Language;
@@ -55,6 +56,14 @@ pub struct Backend {
     workspace: Mutex<Workspace>,
     /// The client can be asked to watch files (`workspace/didChangeWatchedFiles` registration).
     can_watch: OnceLock<bool>,
+    /// The client answers `workspace/configuration`.
+    can_configure: OnceLock<bool>,
+    /// The workspace's `.dockwarden.yaml` files over the editor's settings.
+    configs: Mutex<Configs>,
+    /// The editor's settings as last received.
+    editor: Mutex<Config>,
+    /// Config files whose errors are shown, to clear them once mended.
+    config_errors: Mutex<BTreeSet<PathBuf>>,
 }
 
 /// A fix as shipped in `Diagnostic.data`. Edits are byte offsets into the document version the fix was
@@ -106,6 +115,122 @@ impl Backend {
             root: OnceLock::new(),
             workspace: Mutex::new(Workspace::default()),
             can_watch: OnceLock::new(),
+            can_configure: OnceLock::new(),
+            configs: Mutex::new(Configs::default()),
+            editor: Mutex::new(Config::default()),
+            config_errors: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    fn configs(&self) -> MutexGuard<'_, Configs> {
+        self.configs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The settings for the document at `uri`: its `.dockwarden.yaml` over the editor's settings.
+    fn settings_for(&self, uri: &Uri) -> Settings {
+        let path = index::workspace_path(self.root(), uri);
+        self.configs().settings_for(path.as_deref())
+    }
+
+    /// Whether the workspace's `ignore-paths` leave the document at `uri` out.
+    fn ignored(&self, uri: &Uri) -> bool {
+        index::workspace_path(self.root(), uri).is_some_and(|p| self.configs().ignores(&p))
+    }
+
+    /// Read the config files again (one changed, or the editor's settings did), give every open document
+    /// its settings, lint them again, and show the config files' errors on them.
+    async fn reload_settings(&self) {
+        let editor = self
+            .editor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        self.configs().reset(editor);
+        let uris: Vec<Uri> = self.documents().keys().cloned().collect();
+        let mut dropped = Vec::new();
+        for uri in &uris {
+            if self.ignored(uri) {
+                dropped.push(uri.clone());
+                continue;
+            }
+            let settings = self.settings_for(uri);
+            if let Some(document) = self.documents().get_mut(uri) {
+                document.set_settings(settings);
+            }
+        }
+        for uri in dropped {
+            self.documents().remove(&uri);
+            if !self.session().pull {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+        self.relint_open().await;
+        self.publish_config_errors().await;
+    }
+
+    /// Show each config file's error on it (or clear what was shown). Pushed whatever the diagnostic model:
+    /// config files are not documents the client pulls findings for.
+    async fn publish_config_errors(&self) {
+        let errors: Vec<(PathBuf, LspDiagnostic)> = self
+            .configs()
+            .errors()
+            .map(|(file, e)| (file.path.clone(), config_diagnostic(&file.text, e)))
+            .collect();
+        let now: BTreeSet<PathBuf> = errors.iter().map(|(p, _)| p.clone()).collect();
+        let before = std::mem::replace(
+            &mut *self
+                .config_errors
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            now.clone(),
+        );
+        for (path, diagnostic) in errors {
+            if let Some(uri) = Uri::from_file_path(&path) {
+                self.client
+                    .publish_diagnostics(uri, vec![diagnostic], None)
+                    .await;
+            }
+        }
+        for path in before.difference(&now) {
+            if let Some(uri) = Uri::from_file_path(path) {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+    }
+
+    /// Take the editor's settings (logging what does not fit) and apply them.
+    async fn set_editor_settings(&self, value: &serde_json::Value) {
+        let (config, problems) = Config::from_editor(value);
+        for problem in problems {
+            self.client
+                .log_message(MessageType::WARNING, format!("dockwarden: {problem}"))
+                .await;
+        }
+        *self
+            .editor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = config;
+        self.reload_settings().await;
+    }
+
+    /// Ask the client for the `dockwarden` section of its settings, where it can answer.
+    async fn pull_editor_settings(&self) {
+        if !self.can_configure.get().copied().unwrap_or(false) {
+            return;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("dockwarden".to_owned()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                if let Some(value) = values.into_iter().next().filter(|v| !v.is_null()) {
+                    self.set_editor_settings(&value).await;
+                }
+            }
+            Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
         }
     }
 
@@ -204,6 +329,13 @@ impl Backend {
     }
 }
 
+/// Whether `uri` names a `.dockwarden.yaml`.
+fn is_config_uri(uri: &Uri) -> bool {
+    let path = uri.path().as_str();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    crate::config::FILE_NAMES.contains(&name)
+}
+
 /// Which documents the server reads, and with which grammar: Dockerfiles by language id, name or content;
 /// YAML (Compose files, manifests) by language id or name. Whether a YAML document is one of ours is decided
 /// from its content on every change. Others are ignored quietly.
@@ -229,6 +361,23 @@ fn document_language(
     let plain_text = matches!(id.as_str(), "" | "plaintext");
     let dockerfile = plain_text && crate::document::kind_from_content(text).is_some();
     dockerfile.then_some((Language::Dockerfile, Some(FileKind::Dockerfile)))
+}
+
+/// A config file's error as a protocol diagnostic (its text is read here, not kept as a document).
+fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
+    let rope = ropey::Rope::from_str(text);
+    let start = error.offset.min(text.len());
+    let end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i)
+        .max(start);
+    LspDiagnostic {
+        range: convert::range(&rope, crate::TextRange::new(start, end), Encoding::Utf16),
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some("dockwarden".to_owned()),
+        message: format!("invalid configuration: {}", error.message),
+        ..LspDiagnostic::default()
+    }
 }
 
 pub fn to_lsp(
@@ -304,6 +453,13 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         let _ = self.can_watch.set(can_watch);
+        let can_configure = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
+        let _ = self.can_configure.set(can_configure);
         #[allow(
             deprecated,
             reason = "clients that send no workspace folders still send rootUri"
@@ -317,6 +473,20 @@ impl LanguageServer for Backend {
         let root = root_uri
             .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
             .and_then(|p| p.canonicalize().ok());
+        let (editor, problems) = Config::from_editor(
+            params
+                .initialization_options
+                .as_ref()
+                .unwrap_or(&serde_json::Value::Null),
+        );
+        for problem in problems {
+            tracing::warn!("{problem}");
+        }
+        *self.configs() = Configs::new(root.clone(), editor.clone());
+        *self
+            .editor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = editor;
         let _ = self.root.set(root);
         let diagnostic_provider = pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
@@ -387,6 +557,7 @@ impl LanguageServer for Backend {
                     "**/{.dockerignore,*.dockerignore,.gitignore}",
                     "**/{Dockerfile,*.Dockerfile,Dockerfile.*,Containerfile}",
                     "**/.env*",
+                    "**/.dockwarden.{yaml,yml}",
                 ]
                 .into_iter()
                 .map(|glob| FileSystemWatcher {
@@ -404,11 +575,26 @@ impl LanguageServer for Backend {
                 tracing::warn!("cannot watch files: {e}");
             }
         }
+        self.pull_editor_settings().await;
+        self.publish_config_errors().await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Clients of the pull model send `null` and expect to be asked.
+        if params.settings.is_null() {
+            self.pull_editor_settings().await;
+        } else {
+            self.set_editor_settings(&params.settings).await;
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut changed = false;
+        let config_changed = params.changes.iter().any(|e| is_config_uri(&e.uri));
         for event in params.changes {
+            if is_config_uri(&event.uri) {
+                continue;
+            }
             if self.documents().contains_key(&event.uri) {
                 continue;
             }
@@ -431,7 +617,9 @@ impl LanguageServer for Backend {
             };
             changed |= self.set_summary(&path, summary);
         }
-        if changed {
+        if config_changed {
+            self.reload_settings().await;
+        } else if changed {
             self.relint_open().await;
         }
     }
@@ -447,11 +635,24 @@ impl LanguageServer for Backend {
             tracing::debug!(uri = doc.uri.as_str(), "not a file dockwarden reads");
             return;
         };
+        if self.ignored(&doc.uri) {
+            tracing::debug!(uri = doc.uri.as_str(), "left out by ignore-paths");
+            return;
+        }
         let denied = self.denied_for(&doc.uri);
         let files = index::workspace_path(self.root(), &doc.uri)
             .zip(self.root())
             .and_then(|(path, root)| DiskFiles::beside(&path, root));
-        let document = Document::open(doc.text, doc.version, language, name_kind, &denied, files);
+        let settings = self.settings_for(&doc.uri);
+        let document = Document::open(
+            doc.text,
+            doc.version,
+            language,
+            name_kind,
+            &denied,
+            files,
+            settings,
+        );
         self.documents().insert(doc.uri.clone(), document);
         let changed = self.record(&doc.uri);
         self.publish(doc.uri).await;
@@ -487,7 +688,12 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // A saved config applies at once, also in clients that watch no files.
+        if is_config_uri(&params.text_document.uri) {
+            self.reload_settings().await;
+        }
+    }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;

@@ -101,6 +101,18 @@ impl ImageRef {
             || self.registry.as_deref() == Some("cgr.dev")
     }
 
+    /// The name Docker pulls, with its registry and Hub's `library/` spelled out:
+    /// `docker.io/library/python`, `docker.io/bitnami/redis`, `ghcr.io/org/app`.
+    pub fn canonical_name(&self) -> String {
+        match self.registry.as_deref() {
+            None | Some("docker.io" | "index.docker.io") if !self.repository.contains('/') => {
+                format!("docker.io/library/{}", self.repository)
+            }
+            None | Some("index.docker.io") => format!("docker.io/{}", self.repository),
+            Some(registry) => format!("{registry}/{}", self.repository),
+        }
+    }
+
     /// The name as written, with registry: `ghcr.io/org/app`.
     pub fn name(&self) -> String {
         match &self.registry {

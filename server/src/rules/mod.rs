@@ -16,10 +16,12 @@ mod runtime;
 mod secrets;
 mod shell_support;
 pub(crate) mod support;
+mod suppression;
 mod syntax_error;
 
 pub use registry::RuleId;
 
+use crate::config::Settings;
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
@@ -97,6 +99,7 @@ pub struct DockerfileContext<'a> {
     /// The Compose service that builds it, looked up once when a rule first asks.
     pub builder: std::cell::OnceCell<Option<compose_builds::Builder>>,
     pub tree: Option<&'a tree_sitter::Tree>,
+    pub settings: &'a Settings,
 }
 
 impl DockerfileContext<'_> {
@@ -150,6 +153,7 @@ pub struct ComposeContext<'a> {
     pub compose: &'a Compose,
     pub tree: Option<&'a tree_sitter::Tree>,
     pub files: &'a dyn FileSource,
+    pub settings: &'a Settings,
 }
 
 /// What a rule sees of one YAML stream of Kubernetes manifests.
@@ -158,6 +162,7 @@ pub struct KubernetesContext<'a> {
     pub yaml: &'a Yaml,
     pub k8s: &'a Kubernetes,
     pub tree: Option<&'a tree_sitter::Tree>,
+    pub settings: &'a Settings,
 }
 
 /// A rule's checks, one per file kind it reads: read the file, push findings.
@@ -187,7 +192,20 @@ impl Checks {
         workspace: None,
     };
 
+    /// The kinds of file the rule reports in; a rule with no check of its own (a finding about suppression
+    /// comments, made after the other rules) reports in every kind.
     pub fn kinds(&self) -> Vec<FileKind> {
+        let none = self.dockerfile.is_none()
+            && self.compose.is_none()
+            && self.kubernetes.is_none()
+            && self.workspace.is_none();
+        if none {
+            return vec![
+                FileKind::Dockerfile,
+                FileKind::Compose,
+                FileKind::Kubernetes,
+            ];
+        }
         let mut kinds = Vec::new();
         if self.dockerfile.is_some() {
             kinds.push(FileKind::Dockerfile);

@@ -2,7 +2,9 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{Checks, RuleMeta, identity, images, network, runtime, secrets, syntax_error};
+use super::{
+    Checks, RuleMeta, identity, images, network, runtime, secrets, suppression, syntax_error,
+};
 
 macro_rules! registry {
     ($($variant:ident => $module:path [$($kind:ident: $check:ident),*]),* $(,)?) => {
@@ -26,6 +28,8 @@ macro_rules! registry {
             pub fn checks(self) -> Checks {
                 match self {
                     $(RuleId::$variant => {
+                        // Rules without checks of their own do not use their module here.
+                        #[allow(unused_imports)]
                         use $module as m;
                         // Rules checking every kind specify every field; the rest default to none.
                         #[allow(clippy::needless_update)]
@@ -64,6 +68,7 @@ registry! {
     InstallRecommends => images::install_recommends [dockerfile: check_dockerfile],
     MissingPipefail => images::missing_pipefail [dockerfile: check_dockerfile],
     UnpinnedPackages => images::unpinned_packages [dockerfile: check_dockerfile],
+    UntrustedRegistry => images::untrusted_registry [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     SshPortExposed => network::ssh_port_exposed [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     HostPort => network::host_port [kubernetes: check_kubernetes],
     PortPublishedOnAllInterfaces => network::port_published_on_all_interfaces [compose: check_compose],
@@ -76,8 +81,12 @@ registry! {
     MissingResourceLimits => runtime::missing_resource_limits [compose: check_compose, kubernetes: check_kubernetes],
     SystemWorkdir => runtime::system_workdir [dockerfile: check_dockerfile],
     ShellFormEntrypoint => runtime::shell_form_entrypoint [dockerfile: check_dockerfile],
+    MissingHealthcheck => runtime::missing_healthcheck [dockerfile: check_dockerfile],
     WritableRootFilesystem => runtime::writable_root_filesystem [compose: check_compose, kubernetes: check_kubernetes],
     UnconfinedProfile => runtime::unconfined_profile [compose: check_compose, kubernetes: check_kubernetes],
+    // Read by `crate::suppress` after the other rules, in every kind of file.
+    UnusedSuppression => suppression::unused_suppression [],
+    DisallowedSuppression => suppression::disallowed_suppression [],
 }
 
 impl RuleId {

@@ -12,3 +12,4 @@ pub mod signature_verification_disabled;
 pub mod tls_verification_disabled;
 pub mod unpinned_image;
 pub mod unpinned_packages;
+pub mod untrusted_registry;

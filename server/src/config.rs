@@ -1,0 +1,562 @@
+//! `.dockwarden.yaml` and the editor's settings, resolved into the [`Settings`] one lint runs with.
+//!
+//! The file and the editor speak the same language (the same keys, deserialised into one [`Config`]); the
+//! file's word wins wherever both speak, so the editor shows what CI will report. The nearest file above a
+//! linted file applies to it. A file that does not parse, or holds an unknown key or a bad value, is a
+//! [`ConfigError`] with the line and column to show on the config file itself; the lint then runs with the
+//! editor's settings alone rather than not at all.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use globset::GlobMatcher;
+use serde::{Deserialize, Deserializer};
+
+use crate::Severity;
+use crate::model::image_ref::ImageRef;
+use crate::rules::RuleId;
+
+/// The file names dockwarden looks for, in this order, in every folder from a file's up.
+pub const FILE_NAMES: [&str; 2] = [".dockwarden.yaml", ".dockwarden.yml"];
+
+/// What a config file (or the editor) says. Every field is optional: unsaid means "the default, or what
+/// the other layer says".
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    /// Severity per rule; `off` turns a rule off, any other level turns an opt-in rule on.
+    #[serde(default)]
+    pub rules: BTreeMap<RuleId, Severity>,
+    /// Registries (and repositories) images may come from; unset, `untrusted-registry` stays silent.
+    pub trusted_registries: Option<Vec<RegistryPattern>>,
+    /// The organisation's golden images by family (`python: registry.example.com/python-hardened`), offered
+    /// first by the base-image fix.
+    pub base_images: Option<BTreeMap<String, GoldenImage>>,
+    /// Paths (gitignore syntax, relative to the config file) that are not linted.
+    pub ignore_paths: Option<Vec<String>>,
+    /// `false`: inline suppressions have no effect and are reported (a CI policy).
+    pub allow_suppressions: Option<bool>,
+    /// `true`: a suppression without a reason (`-- why`) has no effect and is reported.
+    pub require_reason: Option<bool>,
+}
+
+impl Config {
+    /// Parse a config file's text; an error carries the line and column it is about.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        // An empty file (or one of comments only) is an empty config, not an error.
+        if text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#') || l == "---"
+        }) {
+            return Ok(Config::default());
+        }
+        serde_yaml_ng::from_str(text).map_err(|e| ConfigError::from_yaml(&e))
+    }
+
+    /// Read settings given as JSON, strictly (every key known, every value valid).
+    pub fn from_json(value: serde_json::Value) -> Result<Config, String> {
+        if value.is_null() {
+            return Ok(Config::default());
+        }
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
+    /// Read the editor's settings (`initializationOptions`, `workspace/configuration`, or
+    /// `didChangeConfiguration`, with or without a `dockwarden` section around them), leniently: keys may be
+    /// kebab-case or camelCase, keys of the editor's own (`enable`, `trace`) are skipped, and a bad value
+    /// leaves out its key only; the problems are returned to be logged.
+    pub fn from_editor(value: &serde_json::Value) -> (Config, Vec<String>) {
+        let section = value.get("dockwarden").unwrap_or(value);
+        let mut config = Config::default();
+        let mut problems = Vec::new();
+        let Some(object) = section.as_object() else {
+            return (config, problems);
+        };
+        for (key, value) in object {
+            let kebab = kebab_case(key);
+            if !KEYS.contains(&kebab.as_str()) {
+                continue;
+            }
+            let one = serde_json::json!({ kebab.clone(): value });
+            match Config::from_json(one) {
+                Ok(part) => config = part.over(&config),
+                Err(e) => problems.push(format!("setting `{key}`: {e}")),
+            }
+        }
+        (config, problems)
+    }
+
+    /// This config over `under`: every field this one sets wins; rule severities merge, this one's first.
+    pub fn over(&self, under: &Config) -> Config {
+        let mut rules = under.rules.clone();
+        rules.extend(self.rules.iter().map(|(r, s)| (*r, *s)));
+        Config {
+            rules,
+            trusted_registries: self
+                .trusted_registries
+                .clone()
+                .or_else(|| under.trusted_registries.clone()),
+            base_images: self
+                .base_images
+                .clone()
+                .or_else(|| under.base_images.clone()),
+            ignore_paths: self
+                .ignore_paths
+                .clone()
+                .or_else(|| under.ignore_paths.clone()),
+            allow_suppressions: self.allow_suppressions.or(under.allow_suppressions),
+            require_reason: self.require_reason.or(under.require_reason),
+        }
+    }
+
+    /// What a lint needs of this config.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            rules: self.rules.clone(),
+            trusted_registries: self.trusted_registries.clone(),
+            base_images: self.base_images.clone().unwrap_or_default(),
+            allow_suppressions: self.allow_suppressions.unwrap_or(true),
+            require_reason: self.require_reason.unwrap_or(false),
+        }
+    }
+}
+
+/// The keys of a [`Config`].
+const KEYS: [&str; 6] = [
+    "rules",
+    "trusted-registries",
+    "base-images",
+    "ignore-paths",
+    "allow-suppressions",
+    "require-reason",
+];
+
+/// `trustedRegistries` → `trusted-registries`; kebab-case stays as it is.
+fn kebab_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What one lint runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    rules: BTreeMap<RuleId, Severity>,
+    trusted_registries: Option<Vec<RegistryPattern>>,
+    base_images: BTreeMap<String, GoldenImage>,
+    pub allow_suppressions: bool,
+    pub require_reason: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Config::default().settings()
+    }
+}
+
+impl Settings {
+    /// Settings that turn `rules` on (the opt-in ones at warning), for tests and fixtures.
+    pub fn enabling(rules: &[RuleId]) -> Settings {
+        let mut settings = Settings::default();
+        for rule in rules.iter().filter(|r| r.meta().severity == Severity::Off) {
+            settings.rules.insert(*rule, Severity::Warning);
+        }
+        settings
+    }
+
+    /// The severity `rule` reports at; `Off` when it does not run.
+    pub fn severity(&self, rule: RuleId) -> Severity {
+        self.rules
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.meta().severity)
+    }
+
+    /// The severity the config gives `rule`, if it names one; findings keep their own otherwise (a rule may
+    /// report some findings as information).
+    pub fn configured(&self, rule: RuleId) -> Option<Severity> {
+        self.rules.get(&rule).copied()
+    }
+
+    pub fn enabled(&self, rule: RuleId) -> bool {
+        self.severity(rule) != Severity::Off
+    }
+
+    /// Whether images from `image` may be used; `None` when no list is configured.
+    pub fn trusts(&self, image: &ImageRef) -> Option<bool> {
+        let patterns = self.trusted_registries.as_ref()?;
+        let name = image.canonical_name();
+        let registry = name.split('/').next().unwrap_or_default();
+        Some(patterns.iter().any(|p| p.matches(registry, &name)))
+    }
+
+    /// The organisation's image for the family `family` (`python`), if the config names one.
+    pub fn golden_image(&self, family: &str) -> Option<&ImageRef> {
+        self.base_images.get(family).map(|g| &g.image)
+    }
+}
+
+/// A `trusted-registries` entry: a registry host (`registry.example.com`, every image in it), or a glob over
+/// `registry/repository` (`docker.io/library/*`, `ghcr.io/acme/**`).
+#[derive(Debug, Clone)]
+pub struct RegistryPattern {
+    text: String,
+    matcher: GlobMatcher,
+}
+
+impl RegistryPattern {
+    fn matches(&self, registry: &str, name: &str) -> bool {
+        if self.text.contains('/') {
+            self.matcher.is_match(name)
+        } else {
+            self.matcher.is_match(registry)
+        }
+    }
+}
+
+impl PartialEq for RegistryPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<'de> Deserialize<'de> for RegistryPattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let glob = globset::GlobBuilder::new(&text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                serde::de::Error::custom(format!("`{text}` is not a valid pattern: {e}"))
+            })?;
+        Ok(RegistryPattern {
+            matcher: glob.compile_matcher(),
+            text,
+        })
+    }
+}
+
+/// A `base-images` value: an image reference without unresolved variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldenImage {
+    pub image: ImageRef,
+}
+
+impl<'de> Deserialize<'de> for GoldenImage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ImageRef::parse(&text)
+            .map(|image| GoldenImage { image })
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an image reference")))
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        RuleId::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown rule `{name}` (`dockwarden rules` lists them)"
+            ))
+        })
+    }
+}
+
+/// A config file that cannot be used, and where it goes wrong (1-based line and column, byte offset).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+}
+
+impl ConfigError {
+    fn from_yaml(error: &serde_yaml_ng::Error) -> Self {
+        let location = error.location();
+        let mut message = error.to_string();
+        // The crate writes the position into the message; it is shown separately.
+        if let Some(l) = &location {
+            message = message.replacen(
+                &format!(" at line {} column {}", l.line(), l.column()),
+                "",
+                1,
+            );
+        }
+        ConfigError {
+            message,
+            line: location.as_ref().map_or(1, |l| l.line()),
+            column: location.as_ref().map_or(1, |l| l.column()),
+            offset: location.as_ref().map_or(0, |l| l.index()),
+        }
+    }
+}
+
+/// The config file that applies to a file in `folder`: the nearest one in it or a folder above, not above
+/// `root` when one is given (the server reads nothing outside its workspace).
+pub fn find(folder: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    for dir in folder.ancestors() {
+        if root.is_some_and(|r| !dir.starts_with(r)) {
+            break;
+        }
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// A config file as loaded: its folder (what `ignore-paths` are relative to) and what it says, or why it
+/// cannot be used.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub config: Result<Config, ConfigError>,
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path) -> ConfigFile {
+        let (text, config) = match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let config = Config::parse(&text);
+                (text, config)
+            }
+            Err(e) => (
+                String::new(),
+                Err(ConfigError {
+                    message: format!("cannot read the file: {e}"),
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                }),
+            ),
+        };
+        ConfigFile {
+            path: path.to_path_buf(),
+            text,
+            config,
+        }
+    }
+
+    /// What applies under this file: it over the editor's settings (`None` = the defaults).
+    pub fn over(&self, editor: &Config) -> Config {
+        match &self.config {
+            Ok(config) => config.over(editor),
+            Err(_) => editor.clone(),
+        }
+    }
+
+    /// Whether `path` (a file under this config's folder) is excluded by `ignore-paths`.
+    pub fn ignores(&self, editor: &Config, path: &Path) -> bool {
+        let config = self.over(editor);
+        let Some(patterns) = config.ignore_paths else {
+            return false;
+        };
+        let Some(folder) = self.path.parent() else {
+            return false;
+        };
+        ignored(folder, &patterns, path)
+    }
+}
+
+/// Whether `path` matches one of `patterns` (gitignore syntax, relative to `folder`) or lies in a folder
+/// that does.
+pub fn ignored(folder: &Path, patterns: &[String], path: &Path) -> bool {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
+    for pattern in patterns {
+        // A bad pattern was reported when the file was read; it matches nothing.
+        let _ = builder.add_line(None, pattern);
+    }
+    let Ok(matcher) = builder.build() else {
+        return false;
+    };
+    path.starts_with(folder) && matcher.matched_path_or_any_parents(path, false).is_ignore()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_config_parses() {
+        let config = Config::parse(
+            "rules:\n  run-as-root: error\n  missing-pipefail: off\n  unpinned-packages: info\n\
+             trusted-registries:\n  - registry.example.com\n  - docker.io/library/*\n\
+             base-images:\n  python: registry.example.com/python-hardened\n\
+             ignore-paths: [vendor/]\nallow-suppressions: false\nrequire-reason: true\n",
+        )
+        .expect("valid config");
+        let settings = config.settings();
+        assert_eq!(settings.severity(RuleId::RunAsRoot), Severity::Error);
+        assert!(!settings.enabled(RuleId::MissingPipefail));
+        assert_eq!(settings.severity(RuleId::UnpinnedPackages), Severity::Info);
+        let image = |s: &str| ImageRef::parse(s).expect("image");
+        assert_eq!(settings.trusts(&image("python:3.12")), Some(true));
+        assert_eq!(settings.trusts(&image("bitnami/redis:7")), Some(false));
+        assert_eq!(
+            settings.trusts(&image("registry.example.com/a/b:1")),
+            Some(true)
+        );
+        assert_eq!(settings.trusts(&image("ghcr.io/acme/app:1")), Some(false));
+        assert!(!settings.allow_suppressions && settings.require_reason);
+        assert_eq!(Settings::default().trusts(&image("x:1")), None);
+    }
+
+    #[test]
+    fn errors_point_at_the_line_and_column() {
+        let cases = [
+            (
+                "rules:\n  run-as-rot: error\n",
+                2,
+                3,
+                "unknown rule `run-as-rot`",
+            ),
+            (
+                "rules:\n  run-as-root: loud\n",
+                2,
+                16,
+                "unknown variant `loud`",
+            ),
+            (
+                "allow-suppressions: false\ntrusted: [a]\n",
+                2,
+                1,
+                "unknown field `trusted`",
+            ),
+            ("require-reason: maybe\n", 1, 17, "invalid type"),
+            (
+                "base-images:\n  python: ${BASE}\n",
+                2,
+                3,
+                "is not an image reference",
+            ),
+            ("rules: [\n", 1, 8, "expected a map"),
+            (
+                "ignore-paths: [\"a]\n",
+                2,
+                1,
+                "while scanning a quoted scalar",
+            ),
+        ];
+        for (text, line, column, message) in cases {
+            let error = Config::parse(text).expect_err(text);
+            assert_eq!(
+                (error.line, error.column),
+                (line, column),
+                "{text:?}: {error}"
+            );
+            assert!(error.message.contains(message), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_file_wins_where_both_speak() {
+        let file =
+            Config::parse("rules: {run-as-root: error}\nrequire-reason: true\n").expect("ok");
+        let (editor, problems) = Config::from_editor(&serde_json::json!({"dockwarden": {
+            "enable": true,
+            "rules": {"run-as-root": "off", "missing-pipefail": "off"},
+            "requireReason": false,
+            "allowSuppressions": false,
+            "trustedRegistries": "not a list",
+        }}));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(editor.trusted_registries.is_none());
+        let settings = file.over(&editor).settings();
+        assert_eq!(settings.severity(RuleId::RunAsRoot), Severity::Error);
+        assert!(!settings.enabled(RuleId::MissingPipefail));
+        assert!(settings.require_reason);
+        assert!(!settings.allow_suppressions);
+    }
+}
+
+/// The config files of a run (the CLI's) or a workspace (the server's), each read once, and the editor's
+/// settings they lie over.
+#[derive(Debug, Default)]
+pub struct Configs {
+    /// Config files are looked for up to this folder only (the server's workspace); `None`: up to `/`.
+    root: Option<PathBuf>,
+    editor: Config,
+    /// By config path.
+    files: HashMap<PathBuf, ConfigFile>,
+    /// The config that applies in a folder, by folder.
+    nearest: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Configs {
+    pub fn new(root: Option<PathBuf>, editor: Config) -> Self {
+        Self {
+            root,
+            editor,
+            ..Self::default()
+        }
+    }
+
+    /// Forget every file read (one changed on disk) and take the editor's settings again.
+    pub fn reset(&mut self, editor: Config) {
+        self.editor = editor;
+        self.files.clear();
+        self.nearest.clear();
+    }
+
+    /// The config file that applies to `path` (a file), read on first use.
+    pub fn file_for(&mut self, path: &Path) -> Option<&ConfigFile> {
+        let folder = path.parent()?.to_path_buf();
+        let config = match self.nearest.get(&folder) {
+            Some(found) => found.clone(),
+            None => {
+                let found = find(&folder, self.root.as_deref());
+                self.nearest.insert(folder, found.clone());
+                found
+            }
+        }?;
+        if !self.files.contains_key(&config) {
+            self.files.insert(config.clone(), ConfigFile::load(&config));
+        }
+        self.files.get(&config)
+    }
+
+    /// The settings a lint of `path` runs with (`None`: a file without a path, such as standard input with
+    /// no name: the editor's settings alone).
+    pub fn settings_for(&mut self, path: Option<&Path>) -> Settings {
+        let editor = self.editor.clone();
+        match path.and_then(|p| self.file_for(p)) {
+            Some(file) => file.over(&editor).settings(),
+            None => editor.settings(),
+        }
+    }
+
+    /// Whether `ignore-paths` excludes `path`.
+    pub fn ignores(&mut self, path: &Path) -> bool {
+        let editor = self.editor.clone();
+        match self.file_for(path) {
+            Some(file) => file.ignores(&editor, path),
+            None => {
+                let (Some(patterns), Some(root)) = (&editor.ignore_paths, &self.root) else {
+                    return false;
+                };
+                ignored(root, patterns, path)
+            }
+        }
+    }
+
+    /// The config files read so far that cannot be used.
+    pub fn errors(&self) -> impl Iterator<Item = (&ConfigFile, &ConfigError)> {
+        self.files
+            .values()
+            .filter_map(|f| f.config.as_ref().err().map(|e| (f, e)))
+    }
+}
