@@ -75,10 +75,11 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         file.settings = configs.settings_for(path.as_deref());
         true
     });
+    let cwd = std::env::current_dir().unwrap_or_default();
     errors.extend(configs.errors().map(|(file, e)| {
         format!(
             "{}:{}:{}: {}",
-            file.path.display(),
+            file.path.strip_prefix(&cwd).unwrap_or(&file.path).display(),
             e.line,
             e.column,
             e.message

@@ -2,6 +2,7 @@ use crate::Diagnostic;
 use crate::base_images::{Replacement, catalog};
 use crate::fix::Fix;
 use crate::model::dockerfile::{Dockerfile, Keyword};
+use crate::model::image_ref::ImageRef;
 use crate::rules::support::{lineage_runs, replace_image};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
@@ -30,7 +31,10 @@ declare_rule! {
     /// `debian:trixie-slim`. Distroless is offered only when the final stage has no `RUN` and its
     /// `CMD`/`ENTRYPOINT` are in exec form. Registry, tag and `AS` name are kept; a digest is dropped (it
     /// cannot survive a change of image) and the title says so; an image from an `ARG` default is edited
-    /// there. The mapping is the dated file `server/data/base-images.json`.
+    /// there. The mapping is the dated file `server/data/base-images.json`. An organisation's golden image
+    /// for the family (`base-images: {python: registry.example.com/python-hardened}` in `.dockwarden.yaml`)
+    /// comes first and is preferred, with its own tag or else the tag it replaces; images outside
+    /// `trusted-registries` are not offered.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in the container"
@@ -58,7 +62,17 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let distroless_ok = distroless_fits(file, index);
-    let alternatives = catalog.alternatives(family, image, distroless_ok);
+    let mut alternatives = catalog.alternatives(family, image, distroless_ok);
+    if let Some(golden) = golden(cx, family_name, image) {
+        for alt in &mut alternatives {
+            alt.preferred = false;
+        }
+        alternatives.insert(0, golden);
+    }
+    // A fix must not bring in an image the config does not trust.
+    alternatives.retain(|alt| {
+        ImageRef::parse(&alt.reference).is_none_or(|i| cx.settings.trusts(&i) != Some(false))
+    });
     let message = match alternatives.first() {
         Some(first) => format!(
             "`{}` is a full {family_name} image in the final stage: a leaner image such as `{}` ships far less",
@@ -78,6 +92,32 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     out.push(
         Diagnostic::new(RuleId::BloatedBaseImage, root.image_range, message).with_fixes(fixes),
     );
+}
+
+/// The organisation's golden image for the family (`base-images` in `.dockwarden.yaml`), with the tag it
+/// names, else the tag of the image it replaces; `None` when neither pins a version (an untagged image would
+/// be a new finding).
+fn golden(cx: &DockerfileContext, family: &str, image: &ImageRef) -> Option<Replacement> {
+    let golden = cx.settings.golden_image(family)?;
+    let reference = if golden.tag.is_some() || golden.digest.is_some() {
+        let mut reference = golden.name();
+        if let Some(tag) = &golden.tag {
+            reference = format!("{reference}:{tag}");
+        }
+        if let Some(digest) = &golden.digest {
+            reference = format!("{reference}@{digest}");
+        }
+        reference
+    } else {
+        let tag = image.tag.as_deref().filter(|t| *t != "latest")?;
+        format!("{}:{tag}", golden.name())
+    };
+    Some(Replacement {
+        label: "your organisation's image".to_owned(),
+        reference,
+        note: None,
+        preferred: true,
+    })
 }
 
 /// Distroless has no shell and no package manager: the stage must not `RUN` anything, and its `CMD` and
