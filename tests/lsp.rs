@@ -844,3 +844,137 @@ fn a_secret_moves_from_the_dockerfile_to_the_compose_service_that_builds_it_in_o
     );
     client.shutdown();
 }
+
+#[test]
+fn the_config_file_on_disk_drives_open_documents_and_findings_can_be_ignored_in_place() {
+    let root = common::write_tree("lsp-config", &[]);
+    let dockerfile = "FROM python:3.12\nADD app/ /app/\n";
+    common::put(&root, "Dockerfile", dockerfile);
+    common::put(
+        &root,
+        ".dockwarden.yaml",
+        "rules:\n  bloated-base-image: off\n",
+    );
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/Dockerfile");
+    let config_uri = format!("{root_uri}/.dockwarden.yaml");
+    let codes = |p: &Value| -> Vec<(String, String)> {
+        p["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                let severity = match d["severity"].as_i64() {
+                    Some(1) => "error",
+                    Some(2) => "warning",
+                    _ => "info",
+                };
+                (
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    severity.to_owned(),
+                )
+            })
+            .collect()
+    };
+    let pair = |code: &str, severity: &str| (code.to_owned(), severity.to_owned());
+
+    let mut client = Client::start();
+    client.initialize_in(
+        &root_uri,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": dockerfile}}),
+    );
+    let diagnostics = client.published(&uri, 1);
+    let mut found = codes(&json!({ "diagnostics": diagnostics }));
+    found.sort();
+    // bloated-base-image is off in the config.
+    assert_eq!(
+        found,
+        [
+            pair("add-instead-of-copy", "warning"),
+            pair("run-as-root", "warning")
+        ]
+    );
+
+    // "Ignore add-instead-of-copy here" puts a comment above the ADD, and the finding goes.
+    let add = diagnostics
+        .iter()
+        .find(|d| d["code"] == "add-instead-of-copy")
+        .cloned()
+        .expect("add-instead-of-copy");
+    let actions = actions_for(&mut client, &uri, &add);
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore add-instead-of-copy here")
+        .unwrap_or_else(|| panic!("no ignore action among {actions:#?}"));
+    let edits = ignore["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let ignored = common::lsp::apply_edits(dockerfile, &edits, true);
+    assert_eq!(
+        ignored,
+        "FROM python:3.12\n# dockwarden-ignore: add-instead-of-copy\nADD app/ /app/\n"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": ignored}]}),
+    );
+    let after = codes(&json!({ "diagnostics": client.published(&uri, 2) }));
+    assert!(
+        !after.iter().any(|(c, _)| c == "add-instead-of-copy"),
+        "{after:?}"
+    );
+
+    // The config changes on disk: the open document follows it.
+    common::put(
+        &root,
+        ".dockwarden.yaml",
+        "rules:\n  bloated-base-image: error\n  run-as-root: off\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri) && codes(p).contains(&pair("bloated-base-image", "error"))
+    });
+    assert!(
+        !codes(&params).iter().any(|(c, _)| c == "run-as-root"),
+        "{params}"
+    );
+
+    // A broken config is shown on the config file, at its line and column; the document falls back to
+    // the defaults.
+    common::put(&root, ".dockwarden.yaml", "rules:\n  run-as-rot: off\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(config_uri)
+    });
+    let error = &params["diagnostics"][0];
+    assert_eq!(
+        error["range"]["start"],
+        json!({"line": 1, "character": 2}),
+        "{params}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("unknown rule `run-as-rot`")),
+        "{params}"
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri) && codes(p).contains(&pair("run-as-root", "warning"))
+    });
+    assert!(
+        codes(&params).contains(&pair("bloated-base-image", "warning")),
+        "{params}"
+    );
+    client.shutdown();
+}

@@ -203,3 +203,56 @@ fn readme_rule_table_is_current() {
         "README rule table is stale: run `dockwarden rules --markdown` and paste it"
     );
 }
+
+/// "Ignore <rule> here" on every finding of every fixture: the comment it inserts silences that finding,
+/// the file still reads the same way, and no other finding appears or goes.
+#[test]
+fn ignoring_a_finding_here_silences_it_and_nothing_else() {
+    let mut checked = 0;
+    for (path, kind) in common::fixtures() {
+        let Some(kind) = kind else { continue };
+        let text = std::fs::read_to_string(&path).expect("readable fixture");
+        let before = lint(&text, kind);
+        for d in &before {
+            if matches!(
+                d.rule,
+                RuleId::UnusedSuppression | RuleId::DisallowedSuppression | RuleId::SyntaxError
+            ) {
+                continue;
+            }
+            let name = path.display();
+            let Some(edit) = dockwarden::suppress::ignore_edit(&text, kind, d.rule, d.range.start)
+            else {
+                // Only a finding in a comment with no instruction right below it has no place.
+                let line_start = text[..d.range.start].rfind('\n').map_or(0, |i| i + 1);
+                assert!(
+                    text[line_start..].trim_start().starts_with('#'),
+                    "{name}: no place to ignore {} at {:?}",
+                    d.rule,
+                    d.range
+                );
+                continue;
+            };
+            let after_text = dockwarden::fix::apply_edits(&text, &[edit]).expect("edit fits");
+            let after = lint(&after_text, kind);
+            let count = |list: &[dockwarden::Diagnostic], rule: RuleId| {
+                list.iter().filter(|x| x.rule == rule).count()
+            };
+            assert!(
+                count(&after, d.rule) < count(&before, d.rule),
+                "{name}: ignoring {} did not silence it:\n{after_text}",
+                d.rule
+            );
+            for other in RuleId::ALL.iter().filter(|r| **r != d.rule) {
+                assert_eq!(
+                    count(&after, *other),
+                    count(&before, *other),
+                    "{name}: ignoring {} changed the {other} findings:\n{after_text}",
+                    d.rule
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "only {checked} findings were ignored");
+}

@@ -362,13 +362,17 @@ fn dockerfile_suppressions(source: &str, file: &Dockerfile) -> Vec<Suppression> 
                     names,
                     has_reason,
                     // A line suppression that is not directly above an instruction covers nothing.
+                    // The comment lines between it and the instruction are covered too (a credential in
+                    // a comment can be suppressed like one in the instruction).
                     scope: if whole {
                         None
                     } else {
                         Some(
                             instruction
                                 .filter(|_| above)
-                                .unwrap_or(TextRange::empty(line.start)),
+                                .map_or(TextRange::empty(line.start), |i| {
+                                    TextRange::new(line.end, i.end)
+                                }),
                         )
                     },
                 });
@@ -586,11 +590,22 @@ pub fn ignore_edit(
     let line = match kind {
         crate::FileKind::Dockerfile => {
             let file = Dockerfile::parse(source);
-            let instruction = file
-                .instructions
-                .iter()
-                .find(|i| i.range.start <= offset && offset <= i.range.end)?;
-            line_around(source, instruction.range.start)
+            let next = file.instructions.iter().find(|i| offset <= i.range.end)?;
+            if next.range.start <= offset {
+                line_around(source, next.range.start)
+            } else {
+                // A finding in a comment line: the suppression goes above it, and covers the comment lines
+                // down to the next instruction, if only comment lines lie between.
+                let line = line_around(source, offset);
+                let between = TextRange::new(line.start, next.range.start);
+                let all_comments = line_ranges(source, between)
+                    .iter()
+                    .all(|l| is_comment_line(l.slice(source)));
+                if !all_comments {
+                    return None;
+                }
+                line
+            }
         }
         _ => {
             let tree = crate::syntax::parse(crate::syntax::Language::Yaml, source, None)?;
@@ -651,6 +666,55 @@ mod tests {
         assert_eq!(block(4), "  - x");
         assert_eq!(block(1), "  b: 1");
         assert_eq!(block(7), "f: 3");
+    }
+
+    #[test]
+    fn ignore_comments_go_above_the_owner_indented_like_it() {
+        let ignore = |text: &str, kind, rule, at: &str| {
+            let offset = text.find(at).expect("marker");
+            let edit = ignore_edit(text, kind, rule, offset).expect("a place");
+            crate::fix::apply_edits(text, &[edit]).expect("fits")
+        };
+        let docker = "FROM python:3.12\n  RUN sudo make \\\n    install\n";
+        assert_eq!(
+            ignore(
+                docker,
+                crate::FileKind::Dockerfile,
+                RuleId::SudoInRun,
+                "sudo"
+            ),
+            "FROM python:3.12\n  # dockwarden-ignore: sudo-in-run\n  RUN sudo make \\\n    install\n"
+        );
+        let existing = "# dockwarden-ignore: run-as-root -- why\nFROM python:3.12\n";
+        assert_eq!(
+            ignore(
+                existing,
+                crate::FileKind::Dockerfile,
+                RuleId::BloatedBaseImage,
+                "python"
+            ),
+            "# dockwarden-ignore: run-as-root, bloated-base-image -- why\nFROM python:3.12\n"
+        );
+        let yaml = "spec:\n  containers:\n    - name: a\n      securityContext:\n        privileged: true\n";
+        assert_eq!(
+            ignore(
+                yaml,
+                crate::FileKind::Kubernetes,
+                RuleId::PrivilegedContainer,
+                "privileged:"
+            ),
+            "spec:\n  containers:\n    - name: a\n      securityContext:\n        # dockwarden-ignore: privileged-container\n        privileged: true\n"
+        );
+        let scalar = "data:\n  app.ini: |\n    password = hunter2\n";
+        assert_eq!(
+            ignore(
+                scalar,
+                crate::FileKind::Kubernetes,
+                RuleId::SecretInConfigmap,
+                "password"
+            ),
+            "data:\n  # dockwarden-ignore: secret-in-configmap\n  app.ini: |\n    password = hunter2\n"
+        );
     }
 
     #[test]

@@ -6,15 +6,16 @@ use std::collections::HashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
-    CreateFile, CreateFileOptions, Diagnostic, DocumentChangeOperation, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, Range, ResourceOp, TextDocumentEdit, TextEdit, Uri,
-    WorkspaceEdit,
+    CreateFile, CreateFileOptions, Diagnostic, DocumentChangeOperation, DocumentChanges,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Range, ResourceOp,
+    TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::server::{Backend, DiagnosticData, FixData};
 use super::{convert, index};
 use crate::TextRange;
 use crate::fix::{Change, FileChange, FixMode, fix_all};
+use crate::rules::RuleId;
 
 pub fn fix_all_kind() -> CodeActionKind {
     CodeActionKind::new("source.fixAll.dockwarden")
@@ -52,6 +53,7 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
                     ..CodeAction::default()
                 }));
             }
+            actions.extend(ignore_action(backend, &uri, data.version, &diagnostic));
         }
     }
     let fix_all = fix_all_kind();
@@ -66,6 +68,43 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
         }
     }
     Some(actions)
+}
+
+/// "Ignore <rule> here": a `# dockwarden-ignore:` comment above the finding's instruction or YAML key,
+/// placed from the document's current text (the version the finding was computed for). Not offered for the
+/// findings about suppression comments themselves.
+fn ignore_action(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+    diagnostic: &Diagnostic,
+) -> Option<CodeActionOrCommand> {
+    let Some(NumberOrString::String(code)) = &diagnostic.code else {
+        return None;
+    };
+    let rule = RuleId::from_name(code)
+        .filter(|r| !matches!(r, RuleId::UnusedSuppression | RuleId::DisallowedSuppression))?;
+    let encoding = backend.session().encoding;
+    let documents = backend.documents();
+    let document = documents.get(uri).filter(|d| d.version == version)?;
+    let kind = document.kind?;
+    let offset = convert::offset(&document.rope, diagnostic.range.start, encoding);
+    let edit = crate::suppress::ignore_edit(&document.text, kind, rule, offset)?;
+    let text_edit = TextEdit {
+        range: convert::range(&document.rope, edit.range, encoding),
+        new_text: edit.new_text,
+    };
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!("Ignore {rule} here"),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), vec![text_edit])])),
+            ..WorkspaceEdit::default()
+        }),
+        is_preferred: Some(false),
+        ..CodeAction::default()
+    }))
 }
 
 /// The client's diagnostics from us; when a client drops `data`, the stored finding at that range stands in

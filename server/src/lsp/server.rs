@@ -166,8 +166,8 @@ impl Backend {
                 self.client.publish_diagnostics(uri, Vec::new(), None).await;
             }
         }
-        self.relint_open().await;
         self.publish_config_errors().await;
+        self.relint_open().await;
     }
 
     /// Show each config file's error on it (or clear what was shown). Pushed whatever the diagnostic model:
