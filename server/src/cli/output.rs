@@ -1,5 +1,5 @@
 //! Rendering findings: `text` for people (colour on a terminal only), `json` for programs, `github` for
-//! GitHub Actions annotations.
+//! GitHub Actions annotations, `sarif` (in [`super::sarif`]) for code scanning.
 
 use std::io::{IsTerminal, Write};
 
@@ -15,6 +15,8 @@ pub enum OutputFormat {
     Json,
     /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// One file's findings, ready to print.
@@ -67,6 +69,7 @@ pub fn write(
         OutputFormat::Text => write_text(reports, out, colour_wanted()),
         OutputFormat::Json => write_json(reports, out),
         OutputFormat::Github => write_github(reports, out),
+        OutputFormat::Sarif => super::sarif::write(reports, out),
     }
 }
 

@@ -1,0 +1,119 @@
+//! `--format sarif` through the built binary, validated against the official SARIF 2.1.0 schema
+//! (`tests/fixtures/sarif/`), on the examples and on the whole corpus when it is present.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn sarif_of(args: &[&str], dir: &Path) -> (String, Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .args(["check", "--format", "sarif", "--exit-zero"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let log = serde_json::from_str(&text).expect("SARIF is JSON");
+    (text, log)
+}
+
+/// Run the schema validator; `None` when Python's jsonschema is missing and the run does not require it.
+fn validate(text: &str) -> Option<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_sarif.py");
+    let mut child = Command::new("python3")
+        .arg(&script)
+        .env(
+            "PYTHONPATH",
+            std::env::var("DOCKWARDEN_PYTHONPATH").unwrap_or_default(),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("validator ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("No module named 'jsonschema'") {
+        assert!(
+            std::env::var("DOCKWARDEN_SARIF_TESTS").as_deref() != Ok("required"),
+            "jsonschema is required (tests/run installs it)"
+        );
+        eprintln!("skipped: Python's jsonschema is not installed (tests/run installs it)");
+        return None;
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "SARIF does not validate:\n{stdout}{stderr}"
+    );
+    Some(stdout)
+}
+
+#[test]
+fn sarif_of_the_examples_is_valid_and_complete() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (text, log) = sarif_of(&["examples"], root);
+    let run = &log["runs"][0];
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), dockwarden::rules::RuleId::ALL.len());
+    let results = run["results"].as_array().expect("results");
+    assert!(results.len() >= 10, "{results:#?}");
+    for result in results {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["dockwarden/v1"].is_string());
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(
+            region["startLine"].as_u64().is_some_and(|l| l >= 1),
+            "{region}"
+        );
+    }
+    // The example Dockerfile's base-image finding carries its fixes.
+    let bloated = results
+        .iter()
+        .find(|r| r["ruleId"] == "bloated-base-image")
+        .expect("bloated-base-image");
+    let replacement = &bloated["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "python:3.12-slim");
+    assert_eq!(replacement["deletedRegion"]["startLine"], 1);
+    let fingerprints: std::collections::BTreeSet<&str> = results
+        .iter()
+        .filter_map(|r| r["partialFingerprints"]["dockwarden/v1"].as_str())
+        .collect();
+    assert_eq!(fingerprints.len(), results.len(), "fingerprints are unique");
+    if let Some(summary) = validate(&text) {
+        eprintln!("examples: {summary}");
+    }
+}
+
+#[test]
+fn sarif_of_the_corpus_validates_against_the_schema() {
+    let Some(corpus) = common::corpus_dir() else {
+        eprintln!("skipped: no corpus");
+        return;
+    };
+    let (text, log) = sarif_of(&["."], &corpus);
+    let results = log["runs"][0]["results"].as_array().map_or(0, Vec::len);
+    assert!(results > 1000, "only {results} results over the corpus");
+    if let Some(summary) = validate(&text) {
+        eprintln!("corpus: {summary}");
+    }
+}
