@@ -29,6 +29,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod disk;
 pub mod document;
+pub mod eol_images;
 pub mod fix;
 pub mod lint;
 pub mod lsp;

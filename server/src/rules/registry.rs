@@ -58,6 +58,7 @@ registry! {
     SecretFileCopied => secrets::secret_file_copied [dockerfile: check_dockerfile],
     HardcodedCredential => secrets::hardcoded_credential [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     BloatedBaseImage => images::bloated_base_image [dockerfile: check_dockerfile],
+    EolBaseImage => images::eol_base_image [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     UnpinnedImage => images::unpinned_image [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     AddInsteadOfCopy => images::add_instead_of_copy [dockerfile: check_dockerfile],
     RemoteAdd => images::remote_add [dockerfile: check_dockerfile],

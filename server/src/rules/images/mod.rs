@@ -4,6 +4,7 @@
 pub mod add_instead_of_copy;
 pub mod bloated_base_image;
 pub mod curl_pipe_shell;
+pub mod eol_base_image;
 pub mod install_recommends;
 pub mod missing_pipefail;
 pub mod package_manager_upgrade;

@@ -1,0 +1,127 @@
+use crate::base_images::catalog;
+use crate::eol_images::{Verdict, table};
+use crate::fix::{Edit, Fix};
+use crate::model::dockerfile::ImageSource;
+use crate::model::image_ref::ImageRef;
+use crate::model::yaml::{NodeId, Yaml};
+use crate::rules::pod_security::containers;
+use crate::rules::support::replace_image;
+use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::{Diagnostic, TextRange};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an official image whose release line is past end of life: a Dockerfile `FROM` (after
+    /// substituting `ARG` defaults), a Compose `image:`, a Kubernetes container `image:`. The message gives
+    /// the date. Covered: python, node, golang, ruby, php, eclipse-temurin (and the deprecated openjdk image),
+    /// debian, ubuntu, alpine, centos, nginx, postgres, mysql, redis.
+    ///
+    /// ## Why it matters
+    /// An end-of-life line gets no security fixes: every vulnerability found after that date stays in the
+    /// image for good, and scanners report a growing list nobody can fix by rebuilding.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.9-slim-bullseye
+    /// ```
+    /// The table is offline and dated (`server/data/eol-images.json`, with its sources): as of 2026-11,
+    /// python ≤ 3.10, node ≤ 20 and odd majors, debian ≤ 11, ubuntu ≤ 20.04 and old interim releases,
+    /// alpine ≤ 3.21, every centos. Silent for lines the table does not list (newer ones), images of other
+    /// registries or namespaces, and references built from variables.
+    ///
+    /// ## Fix
+    /// Unsafe (a new language or OS version can break the build or the app): bump to the nearest supported
+    /// line of the same variant: `python:3.9-slim-bullseye` → `python:3.11-slim-bookworm`,
+    /// `debian:buster-slim` → `debian:bookworm-slim`, `openjdk:11` → `eclipse-temurin:11-jdk`. A digest is
+    /// dropped. No fix for CentOS, which has no supported line.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.3 / NIST SP 800-190 §4.1.1 (image vulnerabilities)
+    /// - Trivy and Docker Scout report end-of-life OS images the same way
+    name: "eol-base-image",
+    severity: Warning,
+    fix: Unsafe,
+    summary: "an image whose release line is past end of life",
+}
+
+pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    for stage in &cx.file.stages {
+        let Some(image) = &stage.image else { continue };
+        let Some(verdict) = table().judge(image) else {
+            continue;
+        };
+        // An image partly built from an `ARG` (`python:${PY}-slim`) is reported, but not rewritten: the
+        // build argument would stop working.
+        let written = cx.file.instructions[stage.from]
+            .operands()
+            .first()
+            .is_some_and(|w| w.text.contains('$'));
+        let partial = written && matches!(stage.image_source, ImageSource::Literal);
+        let fix = fix(&verdict, image, |new| replace_image(stage, new)).filter(|_| !partial);
+        out.push(finding(&stage.image_text, &verdict, stage.image_range, fix));
+    }
+}
+
+pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
+    for service in &cx.compose.services {
+        // With `build:`, `image:` names what is built, not what it is built from.
+        if cx.yaml.get(service.node, "build").is_some() {
+            continue;
+        }
+        if let Some(image) = cx.yaml.get(service.node, "image") {
+            check_yaml(cx.yaml, image.value, out);
+        }
+    }
+}
+
+pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+    for c in containers(cx) {
+        if let Some(image) = cx.yaml.get(c.container.node, "image") {
+            check_yaml(cx.yaml, image.value, out);
+        }
+    }
+}
+
+fn check_yaml(yaml: &Yaml, value: NodeId, out: &mut Vec<Diagnostic>) {
+    let Some(reference) = yaml.str(value) else {
+        return;
+    };
+    let Some(image) = ImageRef::parse(reference) else {
+        return;
+    };
+    let Some(verdict) = table().judge(&image) else {
+        return;
+    };
+    let range = yaml.node(value).range;
+    let fix = fix(&verdict, &image, |new| Edit::replace(range, new));
+    out.push(finding(reference, &verdict, range, fix));
+}
+
+fn finding(written: &str, verdict: &Verdict, range: TextRange, fix: Option<Fix>) -> Diagnostic {
+    let message = format!(
+        "`{written}` is past end of life: {} stopped getting security fixes on {}",
+        verdict.what, verdict.date
+    );
+    Diagnostic::new(RuleId::EolBaseImage, range, message).with_fixes(fix)
+}
+
+fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Edit) -> Option<Fix> {
+    let new = verdict.replacement.as_deref()?;
+    // No lean counterpart (`openjdk:11-jdk-slim` has only a full Temurin JDK): a bump to a full image
+    // would be a new finding.
+    let catalog = catalog();
+    let full = |i: &ImageRef| {
+        catalog
+            .family(i)
+            .is_some_and(|(_, f)| !catalog.is_lean(f, i.tag.as_deref()))
+    };
+    if ImageRef::parse(new).is_some_and(|n| full(&n) && !full(image)) {
+        return None;
+    }
+    let digest_note = if image.digest.is_some() {
+        " (drops the digest: pin the new image again)"
+    } else {
+        ""
+    };
+    Some(Fix::unsafe_(format!("Bump to `{new}`{digest_note}"), vec![edit(new)]).preferred(true))
+}
