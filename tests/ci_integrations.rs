@@ -1,0 +1,96 @@
+//! The CI integrations as shipped: the GitHub Action's lint step and the pre-commit hooks' entries, run
+//! with the built binary (the action's install and upload steps need GitHub; `pre-commit try-repo .` is
+//! shown in the README).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_yaml_ng::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn yaml(name: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(name)).expect(name);
+    serde_yaml_ng::from_str(&text).expect("valid YAML")
+}
+
+/// `PATH` with the built binary's folder first, as the action's install step leaves it.
+fn path_with_binary() -> String {
+    let bin = Path::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .parent()
+        .expect("a folder")
+        .display()
+        .to_string();
+    format!("{bin}:{}", std::env::var("PATH").unwrap_or_default())
+}
+
+#[test]
+fn the_actions_lint_step_writes_sarif_annotates_and_reports_the_exit_code() {
+    let action = yaml("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let lint = steps
+        .iter()
+        .find(|s| s["id"] == "lint")
+        .expect("a lint step");
+    let script = lint["run"].as_str().expect("a script");
+    assert!(!script.contains("${{"), "inputs must reach the script through env only");
+    let out = std::env::temp_dir().join(format!("dockwarden-action-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("temp dir");
+    let output = Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(root())
+        .env("PATH", path_with_binary())
+        .env("INPUT_PATHS", "examples/Dockerfile examples/compose.yaml")
+        .env("INPUT_THRESHOLD", "warning")
+        .env("INPUT_SARIF", out.join("dockwarden.sarif"))
+        .env("GITHUB_OUTPUT", out.join("output"))
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("::error file=examples/Dockerfile"), "{stdout}");
+    let written = std::fs::read_to_string(out.join("output")).expect("step output");
+    assert_eq!(written.trim(), "exit-code=1");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("dockwarden.sarif")).expect("sarif"))
+            .expect("JSON");
+    let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
+    assert!(results >= 5, "{results} results");
+}
+
+#[test]
+fn the_pre_commit_hooks_run_the_cli_on_the_files_they_are_given() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_sequence().expect("a list of hooks");
+    assert_eq!(hooks.len(), 2);
+    for hook in hooks {
+        assert_eq!(hook["language"], "rust", "pre-commit builds the root package");
+        let entry = hook["entry"].as_str().expect("entry");
+        let dir = std::env::temp_dir().join(format!(
+            "dockwarden-hook-{}-{}",
+            hook["id"].as_str().unwrap_or_default(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("Dockerfile"), "FROM python:3.12-slim\nADD app/ /app/\n")
+            .expect("write");
+        // pre-commit appends the matching file names to the entry.
+        let output = Command::new("bash")
+            .args(["-c", &format!("{entry} Dockerfile")])
+            .current_dir(&dir)
+            .env("PATH", path_with_binary())
+            .output()
+            .expect("bash runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{entry}: {stdout}");
+        assert!(stdout.contains("run-as-root"), "{entry}: {stdout}");
+        let fixed = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
+        let fixes = entry.contains("--fix");
+        assert_eq!(fixed.contains("COPY app/"), fixes, "{entry}: {fixed}");
+    }
+}
