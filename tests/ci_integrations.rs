@@ -36,7 +36,10 @@ fn the_actions_lint_step_writes_sarif_annotates_and_reports_the_exit_code() {
         .find(|s| s["id"] == "lint")
         .expect("a lint step");
     let script = lint["run"].as_str().expect("a script");
-    assert!(!script.contains("${{"), "inputs must reach the script through env only");
+    assert!(
+        !script.contains("${{"),
+        "inputs must reach the script through env only"
+    );
     let out = std::env::temp_dir().join(format!("dockwarden-action-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).expect("temp dir");
@@ -51,13 +54,21 @@ fn the_actions_lint_step_writes_sarif_annotates_and_reports_the_exit_code() {
         .output()
         .expect("bash runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("::error file=examples/Dockerfile"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("::error file=examples/Dockerfile"),
+        "{stdout}"
+    );
     let written = std::fs::read_to_string(out.join("output")).expect("step output");
     assert_eq!(written.trim(), "exit-code=1");
-    let sarif: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("dockwarden.sarif")).expect("sarif"))
-            .expect("JSON");
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("dockwarden.sarif")).expect("sarif"),
+    )
+    .expect("JSON");
     let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
     assert!(results >= 5, "{results} results");
 }
@@ -68,7 +79,10 @@ fn the_pre_commit_hooks_run_the_cli_on_the_files_they_are_given() {
     let hooks = hooks.as_sequence().expect("a list of hooks");
     assert_eq!(hooks.len(), 2);
     for hook in hooks {
-        assert_eq!(hook["language"], "rust", "pre-commit builds the root package");
+        assert_eq!(
+            hook["language"], "rust",
+            "pre-commit builds the root package"
+        );
         let entry = hook["entry"].as_str().expect("entry");
         let dir = std::env::temp_dir().join(format!(
             "dockwarden-hook-{}-{}",
@@ -77,8 +91,11 @@ fn the_pre_commit_hooks_run_the_cli_on_the_files_they_are_given() {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::write(dir.join("Dockerfile"), "FROM python:3.12-slim\nADD app/ /app/\n")
-            .expect("write");
+        std::fs::write(
+            dir.join("Dockerfile"),
+            "FROM python:3.12-slim\nADD app/ /app/\n",
+        )
+        .expect("write");
         // pre-commit appends the matching file names to the entry.
         let output = Command::new("bash")
             .args(["-c", &format!("{entry} Dockerfile")])

@@ -978,3 +978,93 @@ fn the_config_file_on_disk_drives_open_documents_and_findings_can_be_ignored_in_
     );
     client.shutdown();
 }
+
+#[test]
+fn workspace_diagnostics_report_the_files_that_are_not_open_and_wait_for_changes() {
+    let root = common::write_tree(
+        "lsp-workspace-diagnostics",
+        &[
+            (
+                "Dockerfile",
+                "FROM python:3.12-slim\nADD app/ /app/\nUSER 10001\n",
+            ),
+            (
+                "services/api/Dockerfile",
+                "FROM node:22-slim\nENV API_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\nUSER 10001\n",
+            ),
+            ("notes.yaml", "title: not a manifest\n"),
+            ("vendor/Dockerfile", "FROM python:3.12\n"),
+            (".dockwarden.yaml", "ignore-paths: [vendor/]\n"),
+        ],
+    );
+    let root_uri = format!("file://{}", root.display());
+    let open_uri = format!("{root_uri}/Dockerfile");
+    let api_uri = format!("{root_uri}/services/api/Dockerfile");
+    let mut client = Client::start();
+    let result = client.initialize_in(
+        &root_uri,
+        json!({"textDocument": {"diagnostic": {}}, "workspace": {"diagnostics": {"refreshSupport": true}}}),
+    );
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
+        true
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": open_uri, "languageId": "dockerfile", "version": 1,
+               "text": "FROM python:3.12-slim\nADD app/ /app/\nUSER 10001\n"}}),
+    );
+    let report = client.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    let uris: Vec<&str> = items.iter().filter_map(|i| i["uri"].as_str()).collect();
+    assert_eq!(
+        uris,
+        [api_uri.as_str()],
+        "only the closed Dockerfile that is not ignored: {report:#}"
+    );
+    let api = &items[0];
+    assert_eq!(api["kind"], "full");
+    let codes: Vec<&str> = api["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"secret-in-env"), "{codes:?}");
+    let result_id = api["resultId"].as_str().expect("a result id").to_owned();
+
+    // Asked again with the ids it holds, the server answers once something changes.
+    let id = client.send_request(
+        "workspace/diagnostic",
+        json!({"previousResultIds": [{"uri": api_uri, "value": result_id}]}),
+    );
+    common::put(
+        &root,
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres:17\n    privileged: true\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("{root_uri}/compose.yaml"), "type": 1}]}),
+    );
+    let report = client.response(id, "workspace/diagnostic");
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    let kind_of = |uri: &str| {
+        items
+            .iter()
+            .find(|i| i["uri"] == json!(uri))
+            .map(|i| i["kind"].clone())
+    };
+    assert_eq!(kind_of(&api_uri), Some(json!("unchanged")), "{report:#}");
+    let compose = items
+        .iter()
+        .find(|i| i["uri"] == json!(format!("{root_uri}/compose.yaml")))
+        .expect("the new compose file");
+    assert!(
+        compose["items"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "privileged-container")),
+        "{compose:#}"
+    );
+    client.shutdown();
+}

@@ -485,7 +485,7 @@ mod tests {
 
 /// The config files of a run (the CLI's) or a workspace (the server's), each read once, and the editor's
 /// settings they lie over.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Configs {
     /// Config files are looked for up to this folder only (the server's workspace); `None`: up to `/`.
     root: Option<PathBuf>,

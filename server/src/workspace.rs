@@ -75,7 +75,7 @@ fn is_default_deny(yaml: &Yaml, root: usize) -> bool {
 }
 
 /// The summaries of every Kubernetes file of a workspace.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Workspace {
     files: BTreeMap<PathBuf, Summary>,
 }

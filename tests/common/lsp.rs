@@ -83,9 +83,20 @@ impl Client {
     }
 
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.response(id, method)
+    }
+
+    /// Send a request without waiting for its answer (see [`Client::response`]).
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// The answer to request `id`; what arrives before it is kept for later.
+    pub fn response(&mut self, id: i64, method: &str) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let message = self.receive(deadline, &format!("the response to {method}"));
@@ -102,7 +113,14 @@ impl Client {
     fn receive(&mut self, deadline: Instant, what: &str) -> Value {
         let left = deadline.saturating_duration_since(Instant::now());
         match self.incoming.recv_timeout(left) {
-            Ok(message) => message,
+            Ok(message) => {
+                // A request from the server gets an empty answer, as a client that ignores it would give.
+                if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
+                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                    self.send(&reply);
+                }
+                message
+            }
             Err(RecvTimeoutError::Timeout) => {
                 panic!("timed out after {TIMEOUT:?} waiting for {what}")
             }

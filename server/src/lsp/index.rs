@@ -20,24 +20,30 @@ const MAX_BYTES: u64 = 2 * 1024 * 1024;
 /// Index every YAML file under `root`.
 pub fn build(root: &Path) -> Workspace {
     let mut workspace = Workspace::default();
-    let walker = ignore::WalkBuilder::new(root)
+    for path in walk(root, is_yaml_name) {
+        if let Some(summary) = summarize_file(&path) {
+            workspace.set(&path, summary);
+        }
+    }
+    workspace
+}
+
+/// The files under `root` that `keep` accepts, without following links or entering what `.gitignore`
+/// excludes, each at most [`MAX_BYTES`], at most [`MAX_FILES`] of them.
+pub fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
-    let files = walker
+        .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter(|e| is_yaml_name(e.path()))
+        .filter(|e| keep(e.path()))
         .filter(|e| e.metadata().is_ok_and(|m| m.len() <= MAX_BYTES))
-        .take(MAX_FILES);
-    for entry in files {
-        if let Some(summary) = summarize_file(entry.path()) {
-            workspace.set(entry.path(), summary);
-        }
-    }
-    workspace
+        .take(MAX_FILES)
+        .map(ignore::DirEntry::into_path)
+        .collect()
 }
 
 /// What a file on disk contributes, if it is a Kubernetes file.

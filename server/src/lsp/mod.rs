@@ -11,6 +11,7 @@ mod documents;
 mod hover;
 mod index;
 mod server;
+mod workspace_diagnostics;
 
 use std::process::ExitCode;
 

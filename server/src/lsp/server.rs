@@ -19,13 +19,14 @@ use tower_lsp_server::ls_types::{
     InitializeParams, InitializeResult, InitializedParams, Location, MessageType, NumberOrString,
     Registration, RelatedFullDocumentDiagnosticReport, ResourceOperationKind, ServerCapabilities,
     ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    TextDocumentSyncSaveOptions, Uri, WorkspaceDiagnosticParams, WorkspaceDiagnosticReport,
+    WorkspaceDiagnosticReportResult,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, Encoding};
 use super::documents::Document;
-use super::index;
+use super::{index, workspace_diagnostics};
 use crate::config::{Config, ConfigError, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::fix::{Applicability, FileChange, Fix};
@@ -42,6 +43,8 @@ pub struct Session {
     pub pull: bool,
     /// The client applies workspace edits that create files (`resourceOperations` has `create`).
     pub create_files: bool,
+    /// The client can be asked to pull diagnostics again (`workspace/diagnostic/refresh`).
+    pub refresh: bool,
 }
 
 pub struct Backend {
@@ -64,6 +67,8 @@ pub struct Backend {
     editor: Mutex<Config>,
     /// Config files whose errors are shown, to clear them once mended.
     config_errors: Mutex<BTreeSet<PathBuf>>,
+    /// Wakes a waiting `workspace/diagnostic` request when a file or the settings change.
+    workspace_changed: tokio::sync::Notify,
 }
 
 /// A fix as shipped in `Diagnostic.data`. Edits are byte offsets into the document version the fix was
@@ -119,6 +124,7 @@ impl Backend {
             configs: Mutex::new(Configs::default()),
             editor: Mutex::new(Config::default()),
             config_errors: Mutex::new(BTreeSet::new()),
+            workspace_changed: tokio::sync::Notify::new(),
         }
     }
 
@@ -273,6 +279,7 @@ impl Backend {
 
     /// Lint every open document again against the workspace (its text unchanged), and tell the client.
     async fn relint_open(&self) {
+        self.workspace_changed.notify_one();
         let uris: Vec<Uri> = self.documents().keys().cloned().collect();
         for uri in &uris {
             let denied = self.denied_for(uri);
@@ -281,7 +288,9 @@ impl Backend {
             }
         }
         if self.session().pull {
-            let _ = self.client.workspace_diagnostic_refresh().await;
+            if self.session().refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
         } else {
             for uri in uris {
                 self.publish(uri).await;
@@ -294,6 +303,7 @@ impl Backend {
             encoding: Encoding::Utf16,
             pull: false,
             create_files: false,
+            refresh: false,
         })
     }
 
@@ -312,7 +322,7 @@ impl Backend {
         let items = document
             .diagnostics
             .iter()
-            .map(|d| to_lsp(uri, document, d, encoding))
+            .map(|d| to_lsp(uri, &document.rope, document.version, d, encoding))
             .collect();
         Some((document.version, items))
     }
@@ -382,11 +392,11 @@ fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
 
 pub fn to_lsp(
     uri: &Uri,
-    document: &Document,
+    rope: &ropey::Rope,
+    version: i32,
     d: &crate::Diagnostic,
     encoding: Encoding,
 ) -> LspDiagnostic {
-    let rope = &document.rope;
     let severity = match d.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -411,11 +421,7 @@ pub fn to_lsp(
         source: Some("dockwarden".to_owned()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
-        data: serde_json::to_value(DiagnosticData {
-            version: document.version,
-            fixes,
-        })
-        .ok(),
+        data: serde_json::to_value(DiagnosticData { version, fixes }).ok(),
         ..LspDiagnostic::default()
     }
 }
@@ -440,10 +446,18 @@ impl LanguageServer for Backend {
                         .as_ref()
                         .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
             });
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         let _ = self.session.set(Session {
             encoding,
             pull,
             create_files,
+            refresh,
         });
         let can_watch = params
             .capabilities
@@ -491,8 +505,8 @@ impl LanguageServer for Backend {
         let diagnostic_provider = pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("dockwarden".to_owned()),
-                inter_file_dependencies: false,
-                workspace_diagnostics: false,
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
                 ..DiagnosticOptions::default()
             })
         });
@@ -689,6 +703,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.workspace_changed.notify_one();
         // A saved config applies at once, also in clients that watch no files.
         if is_config_uri(&params.text_document.uri) {
             self.reload_settings().await;
@@ -698,6 +713,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let removed = self.documents().remove(&uri).is_some();
+        // Closed, the file is part of the workspace report again.
+        self.workspace_changed.notify_one();
         if removed && !self.session().pull {
             self.client
                 .publish_diagnostics(uri.clone(), Vec::new(), None)
@@ -728,6 +745,42 @@ impl LanguageServer for Backend {
                 },
             }),
         ))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        // A client that already holds a report asks again at once: answer when something has changed.
+        if !params.previous_result_ids.is_empty() {
+            self.workspace_changed.notified().await;
+        }
+        let Some(root) = self.root().map(Path::to_path_buf) else {
+            return Ok(WorkspaceDiagnosticReport { items: Vec::new() }.into());
+        };
+        let open = self
+            .documents()
+            .keys()
+            .filter_map(|uri| index::workspace_path(Some(&root), uri))
+            .collect();
+        let snapshot = workspace_diagnostics::Snapshot {
+            root,
+            open,
+            encoding: self.session().encoding,
+            previous: params
+                .previous_result_ids
+                .into_iter()
+                .map(|p| (p.uri, p.value))
+                .collect(),
+        };
+        let mut configs = self.configs().clone();
+        let workspace = self.workspace().clone();
+        let items = tokio::task::spawn_blocking(move || {
+            workspace_diagnostics::report(&snapshot, &mut configs, &workspace)
+        })
+        .await
+        .unwrap_or_default();
+        Ok(WorkspaceDiagnosticReport { items }.into())
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

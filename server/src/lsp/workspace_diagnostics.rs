@@ -1,0 +1,106 @@
+//! `workspace/diagnostic`: the findings of the workspace's files that are not open, so cross-file rules and a
+//! CI-style overview work in the editor. Open documents are left out (their own pulls report them, for the
+//! text in the editor). Each file's report has a result id (a fingerprint of its text and of what it was
+//! linted with); a file whose id the client already holds is reported unchanged.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+use tower_lsp_server::ls_types::{
+    FullDocumentDiagnosticReport, UnchangedDocumentDiagnosticReport, Uri,
+    WorkspaceDocumentDiagnosticReport, WorkspaceFullDocumentDiagnosticReport,
+    WorkspaceUnchangedDocumentDiagnosticReport,
+};
+
+use super::convert::Encoding;
+use super::index;
+use crate::config::Configs;
+use crate::disk::DiskFiles;
+use crate::document::{is_yaml_name, kind_from_name};
+use crate::rules::NoFiles;
+use crate::workspace::Workspace;
+use crate::yaml_stream::Surroundings;
+
+/// What the report needs of the server's state, taken under its locks before the (blocking) walk.
+pub struct Snapshot {
+    pub root: PathBuf,
+    pub open: HashSet<PathBuf>,
+    pub encoding: Encoding,
+    /// Result ids the client holds, by URI.
+    pub previous: HashMap<Uri, String>,
+}
+
+/// Lint every Dockerfile, Compose file and manifest of the workspace that is not open.
+pub fn report(
+    snapshot: &Snapshot,
+    configs: &mut Configs,
+    workspace: &Workspace,
+) -> Vec<WorkspaceDocumentDiagnosticReport> {
+    let candidates = index::walk(&snapshot.root, |p| {
+        is_yaml_name(p) || kind_from_name(p).is_some()
+    });
+    let mut items = Vec::new();
+    for path in candidates {
+        if snapshot.open.contains(&path) || configs.ignores(&path) {
+            continue;
+        }
+        let Some(uri) = Uri::from_file_path(&path) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Some(kind) = crate::lint::detect(Some(&path), &text) else {
+            continue;
+        };
+        let settings = configs.settings_for(Some(&path));
+        let denied: BTreeSet<String> = workspace.default_denied_except(Some(&path));
+        let result_id = format!(
+            "{:016x}",
+            crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{denied:?}"))
+        );
+        if snapshot.previous.get(&uri) == Some(&result_id) {
+            items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
+                WorkspaceUnchangedDocumentDiagnosticReport {
+                    uri,
+                    version: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id,
+                    },
+                },
+            ));
+            continue;
+        }
+        let files = DiskFiles::beside(&path, &snapshot.root);
+        let around = Surroundings {
+            denied: Some(&denied),
+            files: match &files {
+                Some(files) => files,
+                None => &NoFiles,
+            },
+            settings: &settings,
+        };
+        let found = crate::lint::lint_in(&text, kind, &around);
+        let rope = ropey::Rope::from_str(&text);
+        let diagnostics = found
+            .iter()
+            .map(|d| {
+                // Fixes are offered once the file is open, against the editor's text.
+                let mut item = super::server::to_lsp(&uri, &rope, 0, d, snapshot.encoding);
+                item.data = None;
+                item
+            })
+            .collect();
+        items.push(WorkspaceDocumentDiagnosticReport::Full(
+            WorkspaceFullDocumentDiagnosticReport {
+                uri,
+                version: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(result_id),
+                    items: diagnostics,
+                },
+            },
+        ));
+    }
+    items
+}
