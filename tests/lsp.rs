@@ -1038,6 +1038,8 @@ fn workspace_diagnostics_report_the_files_that_are_not_open_and_wait_for_changes
         "workspace/diagnostic",
         json!({"previousResultIds": [{"uri": api_uri, "value": result_id}]}),
     );
+    // Nothing has changed yet: the request is held (the file below is written after it arrived).
+    std::thread::sleep(std::time::Duration::from_millis(300));
     common::put(
         &root,
         "compose.yaml",
@@ -1065,6 +1067,68 @@ fn workspace_diagnostics_report_the_files_that_are_not_open_and_wait_for_changes
             .as_array()
             .is_some_and(|d| d.iter().any(|d| d["code"] == "privileged-container")),
         "{compose:#}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn editor_settings_fill_in_what_the_config_file_leaves_unsaid_and_the_file_wins() {
+    let root = common::write_tree(
+        "lsp-editor-settings",
+        &[(".dockwarden.yaml", "rules:\n  run-as-root: error\n")],
+    );
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/Dockerfile");
+    let severities = |diagnostics: &[Value]| -> Vec<(String, i64)> {
+        let mut list: Vec<(String, i64)> = diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    d["severity"].as_i64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri, "capabilities": {},
+               "initializationOptions": {"enable": true, "trace": "off",
+                   "rules": {"run-as-root": "off", "bloated-base-image": "off"}}}),
+    );
+    client.notify("initialized", json!({}));
+    client.open(&uri, "FROM python:3.12\nADD app/ /app/\n");
+    // run-as-root: the file says error over the editor's off; bloated-base-image: only the editor speaks.
+    assert_eq!(
+        severities(&client.published(&uri, 1)),
+        [
+            ("add-instead-of-copy".to_owned(), 2),
+            ("run-as-root".to_owned(), 1)
+        ]
+    );
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"dockwarden": {"rules": {"add-instead-of-copy": "off"}}}}),
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri)
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "bloated-base-image"))
+    });
+    let diagnostics = params["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        severities(&diagnostics),
+        [
+            ("bloated-base-image".to_owned(), 2),
+            ("run-as-root".to_owned(), 1)
+        ]
     );
     client.shutdown();
 }

@@ -279,7 +279,7 @@ impl Backend {
 
     /// Lint every open document again against the workspace (its text unchanged), and tell the client.
     async fn relint_open(&self) {
-        self.workspace_changed.notify_one();
+        self.workspace_changed.notify_waiters();
         let uris: Vec<Uri> = self.documents().keys().cloned().collect();
         for uri in &uris {
             let denied = self.denied_for(uri);
@@ -631,6 +631,8 @@ impl LanguageServer for Backend {
             };
             changed |= self.set_summary(&path, summary);
         }
+        // Files on disk changed: a held workspace report may have news.
+        self.workspace_changed.notify_waiters();
         if config_changed {
             self.reload_settings().await;
         } else if changed {
@@ -703,7 +705,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        self.workspace_changed.notify_one();
+        self.workspace_changed.notify_waiters();
         // A saved config applies at once, also in clients that watch no files.
         if is_config_uri(&params.text_document.uri) {
             self.reload_settings().await;
@@ -714,7 +716,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let removed = self.documents().remove(&uri).is_some();
         // Closed, the file is part of the workspace report again.
-        self.workspace_changed.notify_one();
+        self.workspace_changed.notify_waiters();
         if removed && !self.session().pull {
             self.client
                 .publish_diagnostics(uri.clone(), Vec::new(), None)
@@ -751,35 +753,43 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
-        // A client that already holds a report asks again at once: answer when something has changed.
-        if !params.previous_result_ids.is_empty() {
-            self.workspace_changed.notified().await;
-        }
         let Some(root) = self.root().map(Path::to_path_buf) else {
             return Ok(WorkspaceDiagnosticReport { items: Vec::new() }.into());
         };
-        let open = self
-            .documents()
-            .keys()
-            .filter_map(|uri| index::workspace_path(Some(&root), uri))
+        let previous: HashMap<Uri, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|p| (p.uri, p.value))
             .collect();
-        let snapshot = workspace_diagnostics::Snapshot {
-            root,
-            open,
-            encoding: self.session().encoding,
-            previous: params
-                .previous_result_ids
-                .into_iter()
-                .map(|p| (p.uri, p.value))
-                .collect(),
+        // A client that already holds every report asks again at once: answer when something has changed
+        // (listening starts before the report is made, so no change falls between the two).
+        let items = loop {
+            let changed = self.workspace_changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let open = self
+                .documents()
+                .keys()
+                .filter_map(|uri| index::workspace_path(Some(&root), uri))
+                .collect();
+            let snapshot = workspace_diagnostics::Snapshot {
+                root: root.clone(),
+                open,
+                encoding: self.session().encoding,
+                previous: previous.clone(),
+            };
+            let mut configs = self.configs().clone();
+            let workspace = self.workspace().clone();
+            let items = tokio::task::spawn_blocking(move || {
+                workspace_diagnostics::report(&snapshot, &mut configs, &workspace)
+            })
+            .await
+            .unwrap_or_default();
+            if previous.is_empty() || workspace_diagnostics::news(&items, &previous) {
+                break items;
+            }
+            changed.await;
         };
-        let mut configs = self.configs().clone();
-        let workspace = self.workspace().clone();
-        let items = tokio::task::spawn_blocking(move || {
-            workspace_diagnostics::report(&snapshot, &mut configs, &workspace)
-        })
-        .await
-        .unwrap_or_default();
         Ok(WorkspaceDiagnosticReport { items }.into())
     }
 

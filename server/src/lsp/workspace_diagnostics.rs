@@ -40,6 +40,7 @@ pub fn report(
         is_yaml_name(p) || kind_from_name(p).is_some()
     });
     let mut items = Vec::new();
+    let mut reported = HashSet::new();
     for path in candidates {
         if snapshot.open.contains(&path) || configs.ignores(&path) {
             continue;
@@ -60,6 +61,7 @@ pub fn report(
             crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{denied:?}"))
         );
         if snapshot.previous.get(&uri) == Some(&result_id) {
+            reported.insert(uri.clone());
             items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
                 WorkspaceUnchangedDocumentDiagnosticReport {
                     uri,
@@ -91,6 +93,7 @@ pub fn report(
                 item
             })
             .collect();
+        reported.insert(uri.clone());
         items.push(WorkspaceDocumentDiagnosticReport::Full(
             WorkspaceFullDocumentDiagnosticReport {
                 uri,
@@ -102,5 +105,25 @@ pub fn report(
             },
         ));
     }
+    // Files the client holds findings for that are gone, ignored or open now: nothing more to show.
+    for uri in snapshot.previous.keys().filter(|u| !reported.contains(*u)) {
+        items.push(WorkspaceDocumentDiagnosticReport::Full(
+            WorkspaceFullDocumentDiagnosticReport {
+                uri: uri.clone(),
+                version: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport::default(),
+            },
+        ));
+    }
     items
+}
+
+/// Whether a report tells the client something it does not know (a full report).
+pub fn news(items: &[WorkspaceDocumentDiagnosticReport], previous: &HashMap<Uri, String>) -> bool {
+    items.iter().any(|item| match item {
+        WorkspaceDocumentDiagnosticReport::Full(full) => {
+            previous.get(&full.uri) != full.full_document_diagnostic_report.result_id.as_ref()
+        }
+        WorkspaceDocumentDiagnosticReport::Unchanged(_) => false,
+    })
 }
