@@ -1132,3 +1132,36 @@ fn editor_settings_fill_in_what_the_config_file_leaves_unsaid_and_the_file_wins(
     );
     client.shutdown();
 }
+
+#[test]
+fn a_client_that_answers_workspace_configuration_is_asked_for_its_settings() {
+    let root = common::write_tree("lsp-configuration", &[]);
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/Dockerfile");
+    let mut client = Client::start();
+    client.configuration =
+        json!({"rules": {"add-instead-of-copy": "error"}, "requireReason": true});
+    client.initialize_in(&root_uri, json!({"workspace": {"configuration": true}}));
+    // The settings are asked for after `initialized`; a change notification without settings asks again.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    client.open(&uri, "FROM python:3.12-slim\nUSER 10001\n# dockwarden-ignore: add-instead-of-copy\nADD app/ /app/\n");
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri)
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "disallowed-suppression"))
+    });
+    let diagnostics = params["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let add = diagnostics
+        .iter()
+        .find(|d| d["code"] == "add-instead-of-copy")
+        .expect("the suppression needs a reason, so the finding stays");
+    assert_eq!(add["severity"], 1, "error, from the client's settings");
+    client.shutdown();
+}

@@ -18,6 +18,8 @@ pub struct Client {
     incoming: Receiver<Value>,
     pending: VecDeque<Value>,
     next_id: i64,
+    /// What the client answers to `workspace/configuration` (one value per item asked for).
+    pub configuration: Value,
 }
 
 impl Client {
@@ -68,6 +70,7 @@ impl Client {
             incoming,
             pending: VecDeque::new(),
             next_id: 1,
+            configuration: Value::Null,
         }
     }
 
@@ -114,9 +117,16 @@ impl Client {
         let left = deadline.saturating_duration_since(Instant::now());
         match self.incoming.recv_timeout(left) {
             Ok(message) => {
-                // A request from the server gets an empty answer, as a client that ignores it would give.
-                if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
-                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                // A request from the server gets an empty answer, as a client that ignores it would give,
+                // except `workspace/configuration`, answered with `configuration` for every item.
+                if let (Some(id), Some(method)) = (message.get("id"), message.get("method")) {
+                    let result = if method == "workspace/configuration" {
+                        let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                        Value::Array(vec![self.configuration.clone(); items])
+                    } else {
+                        Value::Null
+                    };
+                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
                     self.send(&reply);
                 }
                 message
