@@ -64,12 +64,14 @@ pub fn delete_instruction(source: &str, instruction: &Instruction) -> Edit {
     Edit::delete(TextRange::new(start, end))
 }
 
-/// Replace stage's image reference with `new_image` where it is written: in the `FROM` line, or in the default
-/// of the `ARG` it comes from.
-pub fn replace_image(stage: &Stage, new_image: &str) -> Edit {
+/// The edit that makes `stage` start from `new_image`: at the `FROM` line, or at the `ARG` default it comes
+/// from. `None` when the reference is built from variables and text (`python:${PY}-slim`): rewriting it
+/// would stop the build argument from working.
+pub fn replace_image(stage: &Stage, new_image: &str) -> Option<Edit> {
     match &stage.image_source {
-        ImageSource::Literal => Edit::replace(stage.image_range, new_image),
-        ImageSource::ArgDefault { default, .. } => Edit::replace(*default, new_image),
+        ImageSource::Literal => Some(Edit::replace(stage.image_range, new_image)),
+        ImageSource::ArgDefault { default, .. } => Some(Edit::replace(*default, new_image)),
+        ImageSource::Partial => None,
     }
 }
 

@@ -196,7 +196,12 @@ impl Instruction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageSource {
     Literal,
-    ArgDefault { name: String, default: TextRange },
+    ArgDefault {
+        name: String,
+        default: TextRange,
+    },
+    /// Built from variables and text (`python:${PY}-slim`): no one place holds the whole reference.
+    Partial,
 }
 
 /// A build stage: a `FROM` and the instructions up to the next one.
@@ -451,6 +456,7 @@ fn arg_source(written: &str, args: &[Pair]) -> ImageSource {
         Some((name, default, value)) if !value.is_empty() && !value.contains('$') => {
             ImageSource::ArgDefault { name, default }
         }
+        _ if written.contains('$') => ImageSource::Partial,
         _ => ImageSource::Literal,
     }
 }

@@ -120,9 +120,9 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
         if let Some(tag) = nonroot_tag(image) {
             let reference = format!("{}:{tag}", image.name());
             let title = format!("Switch to `{reference}`, which runs as uid 65532{chown_note}");
-            return Some(
-                Fix::unsafe_(title, vec![replace_image(root, &reference)]).preferred(true),
-            );
+            if let Some(edit) = replace_image(root, &reference) {
+                return Some(Fix::unsafe_(title, vec![edit]).preferred(true));
+            }
         }
         return Some(user_fix(
             source,

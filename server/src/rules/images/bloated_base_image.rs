@@ -34,7 +34,8 @@ declare_rule! {
     /// there. The mapping is the dated file `server/data/base-images.json`. An organisation's golden image
     /// for the family (`base-images: {python: registry.example.com/python-hardened}` in `.dockwarden.yaml`)
     /// comes first and is preferred, with its own tag or else the tag it replaces; images outside
-    /// `trusted-registries` are not offered.
+    /// `trusted-registries` are not offered. An image written partly with variables (`python:${PY}`) gets no
+    /// fix: rewriting it would stop the build argument from working.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in the container"
@@ -88,7 +89,9 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     } else {
         ""
     };
-    let fixes = alternatives.iter().map(|alt| fix(root, alt, digest_note));
+    let fixes = alternatives
+        .iter()
+        .filter_map(|alt| fix(root, alt, digest_note));
     out.push(
         Diagnostic::new(RuleId::BloatedBaseImage, root.image_range, message).with_fixes(fixes),
     );
@@ -134,7 +137,11 @@ fn distroless_fits(file: &Dockerfile, index: usize) -> bool {
     })
 }
 
-fn fix(stage: &crate::model::dockerfile::Stage, alt: &Replacement, digest_note: &str) -> Fix {
+fn fix(
+    stage: &crate::model::dockerfile::Stage,
+    alt: &Replacement,
+    digest_note: &str,
+) -> Option<Fix> {
     let note = alt
         .note
         .as_deref()
@@ -144,5 +151,5 @@ fn fix(stage: &crate::model::dockerfile::Stage, alt: &Replacement, digest_note: 
         "Switch to `{}` ({}){note}{digest_note}",
         alt.reference, alt.label
     );
-    Fix::unsafe_(title, vec![replace_image(stage, &alt.reference)]).preferred(alt.preferred)
+    Some(Fix::unsafe_(title, vec![replace_image(stage, &alt.reference)?]).preferred(alt.preferred))
 }

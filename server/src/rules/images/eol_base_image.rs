@@ -1,7 +1,6 @@
 use crate::base_images::catalog;
 use crate::eol_images::{Verdict, table};
 use crate::fix::{Edit, Fix};
-use crate::model::dockerfile::ImageSource;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::pod_security::containers;
@@ -50,14 +49,8 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         let Some(verdict) = table().judge(image) else {
             continue;
         };
-        // An image partly built from an `ARG` (`python:${PY}-slim`) is reported, but not rewritten: the
-        // build argument would stop working.
-        let written = cx.file.instructions[stage.from]
-            .operands()
-            .first()
-            .is_some_and(|w| w.text.contains('$'));
-        let partial = written && matches!(stage.image_source, ImageSource::Literal);
-        let fix = fix(&verdict, image, |new| replace_image(stage, new)).filter(|_| !partial);
+        // An image partly built from an `ARG` (`ruby:${RUBY}-slim`) is reported, not rewritten.
+        let fix = fix(&verdict, image, |new| replace_image(stage, new));
         out.push(finding(&stage.image_text, &verdict, stage.image_range, fix));
     }
 }
@@ -93,7 +86,7 @@ fn check_yaml(yaml: &Yaml, value: NodeId, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = yaml.node(value).range;
-    let fix = fix(&verdict, &image, |new| Edit::replace(range, new));
+    let fix = fix(&verdict, &image, |new| Some(Edit::replace(range, new)));
     out.push(finding(reference, &verdict, range, fix));
 }
 
@@ -105,7 +98,7 @@ fn finding(written: &str, verdict: &Verdict, range: TextRange, fix: Option<Fix>)
     Diagnostic::new(RuleId::EolBaseImage, range, message).with_fixes(fix)
 }
 
-fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Edit) -> Option<Fix> {
+fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Option<Edit>) -> Option<Fix> {
     let new = verdict.replacement.as_deref()?;
     // No lean counterpart (`openjdk:11-jdk-slim` has only a full Temurin JDK): a bump to a full image
     // would be a new finding.
@@ -123,5 +116,5 @@ fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Edit) -> Opti
     } else {
         ""
     };
-    Some(Fix::unsafe_(format!("Bump to `{new}`{digest_note}"), vec![edit(new)]).preferred(true))
+    Some(Fix::unsafe_(format!("Bump to `{new}`{digest_note}"), vec![edit(new)?]).preferred(true))
 }
