@@ -165,6 +165,7 @@ fn apply(
             out.push(d);
         }
     }
+    let kept = out.len();
     for (i, s) in suppressions.iter().enumerate() {
         let report = |rule: RuleId, d: Diagnostic| {
             settings
@@ -227,7 +228,12 @@ fn apply(
             out.extend(report(RuleId::UnusedSuppression, d));
         }
     }
-    crate::lint::finish(out)
+    // Filtering kept the order; findings about the comments themselves are sorted into place.
+    if out.len() > kept {
+        crate::lint::finish(out)
+    } else {
+        out
+    }
 }
 
 /// What the unused names are: unknown, off, or simply without a finding in their scope.
