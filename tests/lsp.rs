@@ -1113,16 +1113,7 @@ fn editor_settings_fill_in_what_the_config_file_leaves_unsaid_and_the_file_wins(
         "workspace/didChangeConfiguration",
         json!({"settings": {"dockwarden": {"rules": {"add-instead-of-copy": "off"}}}}),
     );
-    let params = client.notification("textDocument/publishDiagnostics", |p| {
-        p["uri"] == json!(uri)
-            && p["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "bloated-base-image"))
-    });
-    let diagnostics = params["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let diagnostics = client.published_with(&uri, "bloated-base-image");
     assert_eq!(
         severities(&diagnostics),
         [
@@ -1148,16 +1139,7 @@ fn a_client_that_answers_workspace_configuration_is_asked_for_its_settings() {
         json!({"settings": null}),
     );
     client.open(&uri, "FROM python:3.12-slim\nUSER 10001\n# dockwarden-ignore: add-instead-of-copy\nADD app/ /app/\n");
-    let params = client.notification("textDocument/publishDiagnostics", |p| {
-        p["uri"] == json!(uri)
-            && p["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "disallowed-suppression"))
-    });
-    let diagnostics = params["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let diagnostics = client.published_with(&uri, "disallowed-suppression");
     let add = diagnostics
         .iter()
         .find(|d| d["code"] == "add-instead-of-copy")

@@ -167,6 +167,20 @@ impl Client {
             .unwrap_or_default()
     }
 
+    /// The next diagnostics published for `uri` that include a finding of rule `code`.
+    pub fn published_with(&mut self, uri: &str, code: &str) -> Vec<Value> {
+        let params = self.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == json!(uri)
+                && p["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == code))
+        });
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Everything received so far that was not consumed.
     pub fn drain(&mut self) -> Vec<Value> {
         while let Ok(message) = self.incoming.try_recv() {

@@ -17,6 +17,11 @@ pub struct ContainerRef<'a> {
     pub container: &'a Container,
 }
 
+/// The `image:` values of every container of the file.
+pub fn container_images<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = NodeId> + 'a {
+    containers(cx).filter_map(|c| cx.yaml.get(c.container.node, "image").map(|m| m.value))
+}
+
 /// Every container of every pod spec in the file.
 pub fn containers<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = ContainerRef<'a>> {
     cx.k8s.pods.iter().flat_map(move |pod| {

@@ -3,7 +3,8 @@ use crate::eol_images::{Verdict, table};
 use crate::fix::{Edit, Fix};
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::rules::pod_security::containers;
+use crate::rules::compose_support::pulled_images;
+use crate::rules::pod_security::container_images;
 use crate::rules::support::replace_image;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::{Diagnostic, TextRange};
@@ -56,22 +57,14 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    for service in &cx.compose.services {
-        // With `build:`, `image:` names what is built, not what it is built from.
-        if cx.yaml.get(service.node, "build").is_some() {
-            continue;
-        }
-        if let Some(image) = cx.yaml.get(service.node, "image") {
-            check_yaml(cx.yaml, image.value, out);
-        }
+    for image in pulled_images(cx) {
+        check_yaml(cx.yaml, image, out);
     }
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    for c in containers(cx) {
-        if let Some(image) = cx.yaml.get(c.container.node, "image") {
-            check_yaml(cx.yaml, image.value, out);
-        }
+    for image in container_images(cx) {
+        check_yaml(cx.yaml, image, out);
     }
 }
 

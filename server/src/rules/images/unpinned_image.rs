@@ -1,7 +1,7 @@
 use crate::Diagnostic;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::rules::pod_security::containers;
+use crate::rules::pod_security::container_images;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -67,10 +67,8 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    for c in containers(cx) {
-        if let Some(image) = cx.yaml.get(c.container.node, "image") {
-            check_yaml_image(cx.yaml, image.value, out);
-        }
+    for image in container_images(cx) {
+        check_yaml_image(cx.yaml, image, out);
     }
 }
 
