@@ -178,6 +178,17 @@ pub fn container_ports(yaml: &Yaml, service: &Service) -> Vec<(u16, NodeId)> {
     out
 }
 
+/// The `image:` values of the services that pull their image (with `build:`, `image:` names what is built,
+/// not what it is built from).
+pub fn pulled_images<'a>(cx: &'a ComposeContext) -> impl Iterator<Item = NodeId> + 'a {
+    cx.compose.services.iter().filter_map(|service| {
+        if cx.yaml.get(service.node, "build").is_some() {
+            return None;
+        }
+        cx.yaml.get(service.node, "image").map(|m| m.value)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -188,15 +199,4 @@ mod tests {
         );
         assert_eq!(super::split_spec("/a:/b"), ["/a", "/b"]);
     }
-}
-
-/// The `image:` values of the services that pull their image (with `build:`, `image:` names what is built,
-/// not what it is built from).
-pub fn pulled_images<'a>(cx: &'a ComposeContext) -> impl Iterator<Item = NodeId> + 'a {
-    cx.compose.services.iter().filter_map(|service| {
-        if cx.yaml.get(service.node, "build").is_some() {
-            return None;
-        }
-        cx.yaml.get(service.node, "image").map(|m| m.value)
-    })
 }
