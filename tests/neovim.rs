@@ -38,7 +38,8 @@ fn version(binary: &Path) -> Option<(u32, u32)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-/// A fresh workspace: the repository's examples, a YAML file that is no manifest, and a `.git` root marker.
+/// A fresh workspace: the repository's examples, a YAML file that is no manifest, a Dockerfile built by a
+/// Compose service, and a `.git` root marker.
 fn workspace(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dockwarden-nvim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -57,6 +58,18 @@ fn workspace(name: &str) -> PathBuf {
         dir.join("notes.yaml"),
     )
     .expect("copy");
+    // A Dockerfile with a baked secret and the Compose service that builds it (the cross-file fix).
+    std::fs::create_dir_all(dir.join("inject")).expect("inject folder");
+    std::fs::write(
+        dir.join("inject/Dockerfile"),
+        "FROM python:3.12-slim\nENV DB_PASSWORD=supersecret123 APP_ENV=prod\nUSER 10001:10001\nCMD [\"python\", \"app.py\"]\n",
+    )
+    .expect("inject/Dockerfile");
+    std::fs::write(
+        dir.join("inject/compose.yaml"),
+        "services:\n  api:\n    build: .\n    image: example/api:1.4\n    environment:\n      APP_ENV: prod\n",
+    )
+    .expect("inject/compose.yaml");
     dir.canonicalize().expect("canonical workspace")
 }
 

@@ -58,7 +58,10 @@ pub enum Change {
     Append { text: String },
     /// Edit the file as the rule read it: `original` fingerprints that text, and a file that changed since is
     /// left alone (the edits' offsets would be wrong).
-    Edit { edits: Vec<Edit>, original: u64 },
+    Edit {
+        edits: Vec<Edit>,
+        original: Fingerprint,
+    },
 }
 
 impl FileChange {
@@ -122,11 +125,38 @@ impl FileChange {
 }
 
 /// A fingerprint of a file's text, to tell whether it changed since a rule read it.
-pub fn fingerprint(text: &str) -> u64 {
+pub fn fingerprint(text: &str) -> Fingerprint {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut hasher);
-    hasher.finish()
+    Fingerprint(hasher.finish())
+}
+
+/// A 64-bit hash that leaves the process as 16 hex digits, never as a JSON number: editors are written in
+/// JavaScript and Lua, which read JSON numbers as doubles, and a hash above 2^53 would come back rounded in
+/// the `data` of a diagnostic (and the fix it guards would be refused as stale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(u64);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let hex = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        u64::from_str_radix(&hex, 16)
+            .map(Fingerprint)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// One way to resolve a finding: a title for the menu and the edits that do it.

@@ -22,6 +22,38 @@ pub struct Client {
     pub configuration: Value,
 }
 
+/// `value` as an editor holds it: VS Code (JavaScript) and Neovim (Lua) read every JSON number as a double,
+/// so an integer above 2^53 comes back rounded when they echo it (a diagnostic's `data`, say). Every message
+/// this client receives goes through that rounding, so nothing the tests send back can rely on more.
+fn as_a_javascript_client_reads(value: Value) -> Value {
+    match value {
+        Value::Number(n) => {
+            let double = n.as_f64().unwrap_or(f64::NAN);
+            let integral = double.fract() == 0.0 && double.abs() < 1.8e19;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let number = match (integral, double >= 0.0) {
+                (true, true) => serde_json::Number::from(double as u64),
+                (true, false) => serde_json::Number::from(double as i64),
+                (false, _) => serde_json::Number::from_f64(double).unwrap_or(n),
+            };
+            Value::Number(number)
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(as_a_javascript_client_reads)
+                .collect(),
+        ),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, as_a_javascript_client_reads(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 impl Client {
     pub fn start() -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
@@ -59,7 +91,7 @@ impl Client {
                 let Ok(value) = serde_json::from_slice::<Value>(&body) else {
                     return;
                 };
-                if tx.send(value).is_err() {
+                if tx.send(as_a_javascript_client_reads(value)).is_err() {
                     return;
                 }
             }

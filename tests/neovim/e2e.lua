@@ -97,30 +97,37 @@ end, dockerfile)
 say(string.format('TIME first-diagnostics-ms %d', now_ms() - t0))
 say('ok: Dockerfile findings ' .. describe(dockerfile))
 
--- 2. The "add a non-root USER" quick fix, chosen by title and applied.
-local function is_user_fix(action)
-  return action.title:find('USER 10001', 1, true) ~= nil
-end
-vim.api.nvim_win_set_cursor(0, { 1, 5 })
-if vim.fn.has('nvim-0.8') == 1 then
-  vim.lsp.buf.code_action({ filter = is_user_fix, apply = true })
-else
+--- Apply the code action of `bufnr` at 1-based `line`, 0-based `col` whose title satisfies `accept`.
+--- The diagnostics sent back as context are the ones Neovim decoded, numbers as Lua doubles, so a `data`
+--- that relied on integers above 2^53 would come back changed and its action would be missing.
+local function apply_action(bufnr, line, col, accept, what)
+  vim.api.nvim_win_set_buf(0, bufnr)
+  vim.api.nvim_win_set_cursor(0, { line, col })
+  if vim.fn.has('nvim-0.8') == 1 then
+    vim.lsp.buf.code_action({ filter = accept, apply = true })
+    return
+  end
   -- 0.7: no filter/apply; ask with the line's diagnostics and apply the chosen edit ourselves.
-  local client = dockwarden_client(dockerfile)
+  local client = dockwarden_client(bufnr)
   local params = vim.lsp.util.make_range_params()
-  params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(dockerfile, 0) }
-  local responses = vim.lsp.buf_request_sync(dockerfile, 'textDocument/codeAction', params, timeout) or {}
+  params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, line - 1) }
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, timeout) or {}
   local chosen
   for _, action in ipairs((responses[client.id] or {}).result or {}) do
-    if is_user_fix(action) then
+    if accept(action) then
       chosen = action
     end
   end
   if chosen == nil then
-    fail('no "USER 10001" code action on line 1')
+    fail('no code action for ' .. what .. ' on line ' .. line)
   end
   vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
 end
+
+-- 2. The "add a non-root USER" quick fix, chosen by title and applied.
+apply_action(dockerfile, 1, 5, function(action)
+  return action.title:find('USER 10001', 1, true) ~= nil
+end, '"USER 10001"')
 local function text_of(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
 end
@@ -201,6 +208,24 @@ if #vim.diagnostic.get(notes) ~= 0 then
   fail('notes.yaml is no manifest, yet has findings: ' .. describe(notes))
 end
 say('ok: notes.yaml has no findings')
+
+-- 7. A secret in a Dockerfile that a Compose service builds moves to that service in one edit: the action's
+-- `data` names the Compose file's fingerprint, so this is the step a rounded number would break.
+local injected = open('inject/Dockerfile')
+wait_for('secret-in-env in inject/Dockerfile', function()
+  return has(injected, 'secret-in-env', 2)
+end, injected)
+apply_action(injected, 2, 4, function(action)
+  return action.title:find('service `api`', 1, true) ~= nil
+end, 'the move of DB_PASSWORD to the Compose service')
+local compose_path = workspace .. '/inject/compose.yaml'
+wait_for('DB_PASSWORD out of inject/Dockerfile and into inject/compose.yaml', function()
+  local compose_buf = vim.fn.bufnr(compose_path)
+  return compose_buf ~= -1 and vim.fn.bufloaded(compose_buf) == 1
+    and text_of(compose_buf):find('DB_PASSWORD: "${DB_PASSWORD}"', 1, true) ~= nil
+    and text_of(injected):find('DB_PASSWORD', 1, true) == nil
+end, injected)
+say('ok: the secret moved to the Compose service ' .. describe(injected))
 
 -- 6. Filetype detection (ftdetect/dockwarden.vim) for names Neovim 0.7 does not know.
 for name, filetype in pairs({

@@ -88,7 +88,7 @@ pub fn write(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()
                 .locations(vec![location])
                 .partial_fingerprints(BTreeMap::from([(
                     "dockwarden/v1".to_owned(),
-                    format!("{fingerprint:016x}"),
+                    fingerprint.to_string(),
                 )]));
             results.push(if fixes.is_empty() {
                 result.build()

@@ -56,10 +56,8 @@ pub fn report(
         };
         let settings = configs.settings_for(Some(&path));
         let denied: BTreeSet<String> = workspace.default_denied_except(Some(&path));
-        let result_id = format!(
-            "{:016x}",
-            crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{denied:?}"))
-        );
+        let result_id =
+            crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{denied:?}")).to_string();
         if snapshot.previous.get(&uri) == Some(&result_id) {
             reported.insert(uri.clone());
             items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
