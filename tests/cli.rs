@@ -563,3 +563,100 @@ fn diff_shows_what_fix_would_change_and_changes_nothing() {
     );
     assert!(!dir.join("networkpolicy-default-deny.yaml").exists());
 }
+
+/// No file disappears: Helm templates (by path, per document) and non-UTF-8 files are reported by
+/// `skipped-file`, and `{{ … }}` inside strings hides nothing.
+#[test]
+fn files_not_linted_in_full_say_so_and_templates_in_strings_hide_nothing() {
+    let dir = temp_dir("skipped");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox:1.37\n      securityContext: {privileged: true}\n";
+    let rule = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Down\n          annotations:\n            description: url {{ $labels.a }}:{{ $labels.b }}\n";
+    std::fs::write(dir.join("monitoring.yaml"), format!("{rule}---\n{pod}")).expect("write");
+    let helm_doc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n";
+    std::fs::write(dir.join("mixed.yaml"), format!("{pod}---\n{helm_doc}")).expect("write");
+    std::fs::create_dir_all(dir.join("chart/templates")).expect("chart");
+    std::fs::write(
+        dir.join("chart/Chart.yaml"),
+        "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+    )
+    .expect("write");
+    // Valid YAML, but a chart's template all the same: not read, and said so.
+    std::fs::write(dir.join("chart/templates/pod.yaml"), pod).expect("write");
+    std::fs::write(
+        dir.join("chart/templates/_helpers.tpl"),
+        "{{- define \"c.name\" -}}c{{- end }}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        b"FROM alpine:3.22\nRUN echo \"\xff\"\n",
+    )
+    .expect("write");
+
+    let output = dockwarden(
+        &[
+            "check",
+            "--format",
+            "json",
+            ".",
+            "chart/templates/_helpers.tpl",
+        ],
+        &dir,
+    );
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("one JSON array");
+    let of = |path: &str| -> Vec<(String, u64)> {
+        findings
+            .iter()
+            .filter(|f| {
+                f["path"]
+                    .as_str()
+                    .is_some_and(|p| p.trim_start_matches("./") == path)
+            })
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_owned(),
+                    f["start"]["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let has = |path: &str, rule: &str, line: u64| of(path).contains(&(rule.to_owned(), line));
+    assert!(
+        has("monitoring.yaml", "privileged-container", 21),
+        "{:?}",
+        of("monitoring.yaml")
+    );
+    assert!(
+        of("monitoring.yaml")
+            .iter()
+            .all(|(r, _)| r != "skipped-file")
+    );
+    assert!(
+        has("mixed.yaml", "privileged-container", 9),
+        "{:?}",
+        of("mixed.yaml")
+    );
+    assert!(
+        has("mixed.yaml", "skipped-file", 10),
+        "{:?}",
+        of("mixed.yaml")
+    );
+    assert_eq!(
+        of("chart/templates/pod.yaml"),
+        [("skipped-file".to_owned(), 1)]
+    );
+    assert_eq!(
+        of("chart/templates/_helpers.tpl"),
+        [("skipped-file".to_owned(), 1)]
+    );
+    let dockerfile = of("Dockerfile");
+    assert!(
+        dockerfile.contains(&("skipped-file".to_owned(), 1)),
+        "{dockerfile:?}"
+    );
+    assert!(
+        dockerfile.contains(&("run-as-root".to_owned(), 1)),
+        "{dockerfile:?}"
+    );
+}

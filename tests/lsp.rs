@@ -1147,3 +1147,48 @@ fn a_client_that_answers_workspace_configuration_is_asked_for_its_settings() {
     assert_eq!(add["severity"], 1, "error, from the client's settings");
     client.shutdown();
 }
+
+/// A Helm document in a stream is reported as skipped while the others are linted; a chart's template (by
+/// its path) is skipped whole.
+#[test]
+fn helm_documents_and_chart_templates_are_reported_as_skipped() {
+    let root = common::write_tree(
+        "lsp-helm",
+        &[(
+            "chart/Chart.yaml",
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        )],
+    );
+    let root_uri = format!("file://{}", root.display());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox:1.37\n      securityContext: {privileged: true}\n";
+    let mixed = format!(
+        "{pod}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{{{ .Values.name }}}}\n"
+    );
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    let open_yaml = |client: &mut Client, uri: &str, text: &str| {
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    };
+    let uri = format!("{root_uri}/mixed.yaml");
+    open_yaml(&mut client, &uri, &mixed);
+    let found = client.published(&uri, 1);
+    let at = |rule: &str| -> Vec<Value> {
+        found
+            .iter()
+            .filter(|d| d["code"] == rule)
+            .map(|d| d["range"]["start"]["line"].clone())
+            .collect()
+    };
+    assert_eq!(at("skipped-file"), [json!(9)], "{found:#?}");
+    assert_eq!(at("privileged-container"), [json!(8)], "{found:#?}");
+
+    let template = format!("{root_uri}/chart/templates/pod.yaml");
+    open_yaml(&mut client, &template, pod);
+    let found = client.published(&template, 1);
+    let codes: Vec<&Value> = found.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("skipped-file")], "{found:#?}");
+    client.shutdown();
+}

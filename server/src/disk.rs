@@ -36,6 +36,25 @@ impl DiskFiles {
     }
 }
 
+/// Whether `path` is a Helm chart's template: a `*.tpl` file, or a file under a `templates/` folder whose
+/// parent holds `Chart.yaml` (so `templates/` of other tools stays ordinary YAML).
+pub fn is_chart_template(path: &Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tpl"))
+    {
+        return true;
+    }
+    path.ancestors()
+        .skip(1)
+        .filter(|dir| dir.file_name().is_some_and(|n| n == "templates"))
+        .any(|templates| {
+            templates
+                .parent()
+                .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+        })
+}
+
 impl DiskFiles {
     /// The canonical path of `relative`, if it exists inside the root.
     fn inside(&self, relative: &str) -> Option<PathBuf> {

@@ -5,12 +5,13 @@ use std::path::Path;
 
 use crate::Diagnostic;
 use crate::config::Settings;
-use crate::document::{FileKind, is_yaml_name, kind_from_content, kind_from_name};
+use crate::document::{FileKind, Skip, is_yaml_name, kind_from_content, kind_from_name};
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
+use crate::rules::skipped_file;
 use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
 use crate::syntax::Language;
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
@@ -30,6 +31,7 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
             crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
             around.files,
             around.settings,
+            around.skips,
         ),
         _ => {
             YamlStream::default()
@@ -47,12 +49,14 @@ pub fn default_denied(source: &str) -> BTreeSet<String> {
 }
 
 /// Lint a Dockerfile with a tree already parsed (incrementally, in the server), the files around it and
-/// the settings that apply to it; suppressions and settings are applied to what the rules find.
+/// the settings that apply to it; suppressions and settings are applied to what the rules find, and to the
+/// `skipped-file` findings for `skips`.
 pub fn lint_dockerfile(
     source: &str,
     tree: Option<&tree_sitter::Tree>,
     files: &dyn FileSource,
     settings: &Settings,
+    skips: &[Skip],
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
     let scripts = Scripts::read(source, &file);
@@ -65,7 +69,10 @@ pub fn lint_dockerfile(
         tree,
         settings,
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Diagnostic> = skips
+        .iter()
+        .map(|s| skipped_file::finding(*s, skipped_file::first_line(source, 0)))
+        .collect();
     for rule in RuleId::ALL {
         if !settings.enabled(*rule) {
             continue;
@@ -121,7 +128,7 @@ pub fn lint_yaml(
                 }
             }
         }
-        FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings),
+        FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings, &[]),
     }
     finish(out)
 }
@@ -149,9 +156,25 @@ pub(crate) fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
+/// Why the file at `path` (with bytes that were, or were not, `valid_utf8`) is not linted in full.
+pub fn skips(path: Option<&Path>, valid_utf8: bool) -> Vec<Skip> {
+    let mut skips = Vec::new();
+    if path.is_some_and(crate::disk::is_chart_template) {
+        skips.push(Skip::HelmTemplate);
+    }
+    if !valid_utf8 {
+        skips.push(Skip::NotUtf8);
+    }
+    skips
+}
+
 /// What a file is, from its name and then its content: `None` for files dockwarden does not read (any YAML
-/// that is neither Compose nor Kubernetes, Helm templates, other text).
+/// that is neither Compose nor Kubernetes, other text). A Helm chart's template is a Kubernetes file that is
+/// not read (see [`skips`]).
 pub fn detect(name: Option<&Path>, source: &str) -> Option<FileKind> {
+    if name.is_some_and(crate::disk::is_chart_template) {
+        return Some(FileKind::Kubernetes);
+    }
     let by_name = name.and_then(kind_from_name);
     if by_name == Some(FileKind::Dockerfile) {
         return by_name;

@@ -13,10 +13,11 @@ use std::sync::LazyLock;
 use tree_sitter::Tree;
 
 use crate::config::Settings;
-use crate::document::{FileKind, is_helm_template};
+use crate::document::{FileKind, Skip, is_helm_template};
 use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
+use crate::rules::skipped_file;
 use crate::rules::{FileSource, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
 use crate::workspace::Summary;
@@ -38,6 +39,9 @@ pub struct Surroundings<'a> {
     pub files: &'a dyn FileSource,
     /// The settings that apply to the file (its `.dockwarden.yaml` over the editor's).
     pub settings: &'a Settings,
+    /// Why the file is not linted in full, as known before it is read (a chart template by its path, bytes
+    /// that are not UTF-8); each is reported by a `skipped-file` finding.
+    pub skips: &'a [Skip],
 }
 
 impl Surroundings<'_> {
@@ -48,6 +52,7 @@ impl Surroundings<'_> {
             denied: None,
             files: &NoFiles,
             settings: &DEFAULT,
+            skips: &[],
         }
     }
 }
@@ -115,13 +120,13 @@ impl YamlStream {
             self.chunks.push(chunk);
         }
         self.starts = ranges.iter().map(|r| r.start).collect();
+        // A chart template (by its path) is a Helm template in every document.
+        let chart = around.skips.contains(&Skip::HelmTemplate);
         let kind = match mode {
             Mode::Force(kind) => Some(kind),
+            Mode::Detect(_) if chart => Some(FileKind::Kubernetes),
             Mode::Detect(name) => {
-                if self.chunks.iter().any(|c| c.helm) {
-                    None
-                } else if name == Some(FileKind::Compose)
-                    || self.chunks.first().is_some_and(|c| c.compose)
+                if name == Some(FileKind::Compose) || self.chunks.first().is_some_and(|c| c.compose)
                 {
                     Some(FileKind::Compose)
                 } else {
@@ -132,19 +137,27 @@ impl YamlStream {
                 }
             }
         };
-        let diagnostics = match kind {
+        let skipped = |start: usize| {
+            skipped_file::finding(Skip::HelmTemplate, skipped_file::first_line(text, start))
+        };
+        let mut diagnostics = match kind {
+            Some(FileKind::Kubernetes) if chart => vec![skipped(0)],
             Some(FileKind::Kubernetes) => {
+                // A Helm document is not read; the others are.
                 let mut found: Vec<Diagnostic> = self
                     .chunks
                     .iter()
                     .zip(&ranges)
                     .flat_map(|(chunk, range)| {
                         let start = isize::try_from(range.start).unwrap_or(0);
-                        chunk
-                            .diagnostics
-                            .iter()
-                            .cloned()
+                        let own = if chunk.helm {
+                            Vec::new()
+                        } else {
+                            chunk.diagnostics.clone()
+                        };
+                        own.into_iter()
                             .map(move |d| d.shifted(start))
+                            .chain(chunk.helm.then(|| skipped(range.start)))
                     })
                     .collect();
                 let summary = self.summary();
@@ -162,6 +175,8 @@ impl YamlStream {
                 }
                 crate::lint::finish(found)
             }
+            // A Compose file with a Helm document is not read.
+            Some(_) if chart || self.chunks.iter().any(|c| c.helm) => vec![skipped(0)],
             // A Compose file is one document, read with its tree; one with several documents is read whole.
             Some(kind) => match self.chunks.as_slice() {
                 [only] => {
@@ -190,6 +205,13 @@ impl YamlStream {
             },
             None => Vec::new(),
         };
+        if kind.is_some() {
+            let others = around.skips.iter().filter(|s| **s != Skip::HelmTemplate);
+            let found: Vec<Diagnostic> = others
+                .map(|s| skipped_file::finding(*s, skipped_file::first_line(text, 0)))
+                .collect();
+            diagnostics.splice(0..0, found);
+        }
         let is_comment = |offset: usize| self.is_comment(offset);
         let diagnostics =
             crate::suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
@@ -248,16 +270,30 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
         &NoFiles,
         settings,
     );
-    let summary = Summary::of(&yaml, &Kubernetes::read(&yaml));
+    let helm = is_helm_template(text, &yaml);
+    // A Helm document is not read, so it tells the workspace rules nothing.
+    let summary = if helm {
+        Summary::default()
+    } else {
+        Summary::of(&yaml, &Kubernetes::read(&yaml))
+    };
     Chunk {
         summary,
         text: text.to_owned(),
-        manifest: looks_like_kubernetes(&yaml),
+        // A template may not parse as YAML: its own top-level `apiVersion:` and `kind:` lines say it is a
+        // manifest.
+        manifest: looks_like_kubernetes(&yaml) || (helm && names_a_kind(text)),
         compose: looks_like_compose(&yaml),
-        helm: is_helm_template(text, &yaml),
+        helm,
         tree,
         diagnostics,
     }
+}
+
+/// Whether a document's text has top-level `apiVersion:` and `kind:` lines.
+fn names_a_kind(text: &str) -> bool {
+    let has = |key: &str| text.lines().any(|l| l.starts_with(key));
+    has("apiVersion:") && has("kind:")
 }
 
 /// The documents of a stream: a new one starts at every `---` line (a document marker at column 0 also ends

@@ -41,7 +41,23 @@ pub fn fixtures() -> Vec<(PathBuf, Option<FileKind>)> {
 
 /// Lint a fixture of `rule`: a rule that is off by default is turned on for its own fixtures.
 /// Rules whose fixtures need settings find them in `tests/fixtures/settings/<rule>.yaml`.
-pub fn lint_fixture(text: &str, kind: FileKind, rule: RuleId) -> Vec<Diagnostic> {
+/// A fixture's text, decoded as the CLI decodes files (invalid UTF-8 read as U+FFFD), and why it is not
+/// linted in full.
+pub fn read_fixture(path: &Path) -> (String, Vec<dockwarden::document::Skip>) {
+    let bytes = std::fs::read(path).expect("readable fixture");
+    let valid = std::str::from_utf8(&bytes).is_ok();
+    (
+        String::from_utf8_lossy(&bytes).into_owned(),
+        dockwarden::lint::skips(Some(path), valid),
+    )
+}
+
+pub fn lint_fixture(
+    text: &str,
+    kind: FileKind,
+    rule: RuleId,
+    skips: &[dockwarden::document::Skip],
+) -> Vec<Diagnostic> {
     let file = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/settings")
         .join(format!("{rule}.yaml"));
@@ -53,6 +69,7 @@ pub fn lint_fixture(text: &str, kind: FileKind, rule: RuleId) -> Vec<Diagnostic>
     };
     let around = Surroundings {
         settings: &settings,
+        skips,
         ..Surroundings::none()
     };
     lint_in(text, kind, &around)

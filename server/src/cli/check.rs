@@ -12,7 +12,7 @@ use super::files::{Input, collect, kind_of};
 use super::output::{FileReport, OutputFormat, write};
 use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
-use crate::document::is_yaml_name;
+use crate::document::{Skip, is_yaml_name};
 use crate::fix::{FileChange, FixMode, fix_all};
 use crate::lint::{default_denied, lint_in};
 use crate::rules::NoFiles;
@@ -166,6 +166,8 @@ struct Loaded {
     valid_utf8: bool,
     kind: Option<FileKind>,
     settings: Settings,
+    /// Why it is not linted in full (a chart template, bytes that are not UTF-8).
+    skips: Vec<Skip>,
 }
 
 /// Where an input is, for finding its config: the file's absolute path, or for standard input the name
@@ -201,6 +203,7 @@ fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     };
     let kind = kind_of(&path, &text);
+    let skips = crate::lint::skips(Some(&path), valid_utf8);
     Ok(Loaded {
         input: input.clone(),
         path,
@@ -208,6 +211,7 @@ fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
         valid_utf8,
         kind,
         settings: Settings::default(),
+        skips,
     })
 }
 
@@ -284,7 +288,7 @@ fn fix_files(
             continue;
         };
         let files = beside(&file.input);
-        let around = surroundings(denied, files.as_ref(), &file.settings);
+        let around = surroundings(denied, files.as_ref(), &file.settings, &file.skips);
         let on_disk = matches!(file.input, Input::File(_));
         let fixed = fix_all(&file.text, mode, |t| {
             let found = lint_in(t, kind, &around);
@@ -381,9 +385,11 @@ fn surroundings<'a>(
     denied: &'a BTreeSet<String>,
     files: Option<&'a DiskFiles>,
     settings: &'a Settings,
+    skips: &'a [Skip],
 ) -> Surroundings<'a> {
     Surroundings {
         settings,
+        skips,
         denied: Some(denied),
         files: match files {
             Some(f) => f,
@@ -400,11 +406,12 @@ fn report(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> 
         text,
         kind,
         settings,
+        skips,
         ..
     } = loaded;
     let display = path.display().to_string();
     let files = beside(&input);
-    let around = surroundings(denied, files.as_ref(), &settings);
+    let around = surroundings(denied, files.as_ref(), &settings, &skips);
     // YAML that is neither a Compose file nor a manifest: nothing to say about it.
     let diagnostics = kind.map_or_else(Vec::new, |kind| lint_in(&text, kind, &around));
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());

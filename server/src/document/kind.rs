@@ -92,33 +92,76 @@ pub fn kind_from_content(text: &str) -> Option<FileKind> {
     None
 }
 
-/// A Helm template has `{{ … }}` actions where YAML structure goes: a line that starts with `{{`, or a value
-/// or item that does. Inside quoted strings and block scalars (PrometheusRule and Alertmanager templates)
-/// `{{` is just text.
+/// Whether a document is a Helm template: a `{{ … }}` Go-template action stands where YAML structure goes —
+/// a line or sequence item that starts with one (a whole-line `{{- if … }}`, a key that is an action), a
+/// plain value that starts with one (`name: {{ include "x" . }}`), or the whitespace-trimming `{{-`/`-}}`
+/// that only Go templates write. Inside strings it is text: PrometheusRule and Alertmanager templates
+/// (`description: url {{ $labels.a }}:{{ $labels.b }}`, quoted or block scalars), and Argo's unspaced
+/// `{{inputs.parameters.x}}`, which has none of Go's action syntax.
 pub fn is_helm_template(text: &str, yaml: &Yaml) -> bool {
     if !text.contains("{{") {
         return false;
     }
-    let block_scalars: Vec<crate::TextRange> = yaml
+    // Offsets that lie inside a scalar begun earlier: a continuation line of a block, quoted or
+    // multi-line plain scalar is content, whatever it starts with.
+    let scalars: Vec<(crate::TextRange, bool)> = yaml
         .nodes
         .iter()
-        .filter(|n| matches!(n.value, Value::Scalar(_, ScalarStyle::Block)))
-        .map(|n| n.range)
+        .filter_map(|n| match n.value {
+            Value::Scalar(_, style) => Some((n.range, style != ScalarStyle::Plain)),
+            _ => None,
+        })
         .collect();
-    let mut offset = 0;
+    let in_scalar = |at: usize| scalars.iter().any(|(r, _)| r.start < at && at < r.end);
+    // Quoted and block scalars are strings whatever they hold; a plain one with `{{-` is a template.
+    let in_string = |at: usize| {
+        scalars
+            .iter()
+            .any(|(r, string)| *string && r.start < at && at < r.end)
+    };
+    let mut start = 0;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let at = offset + (line.len() - trimmed.len());
-        offset += line.len();
-        let action = trimmed.starts_with("{{")
-            || trimmed.contains(": {{")
-            || trimmed.starts_with("- {{")
-            || trimmed.contains(":{{");
-        if action && !block_scalars.iter().any(|r| r.start <= at && at < r.end) {
+        let line_start = start;
+        start += line.len();
+        let mut rest = line.trim_start();
+        while let Some(item) = rest.strip_prefix("- ") {
+            rest = item.trim_start();
+        }
+        let at = |part: &str| line_start + (line.len() - part.len());
+        if rest.starts_with('#') || in_scalar(at(rest)) {
+            continue;
+        }
+        if starts_with_go_action(rest) {
+            return true;
+        }
+        let value = rest.find(": ").map(|i| rest[i + 2..].trim_start());
+        if value.is_some_and(starts_with_go_action) {
+            return true;
+        }
+        let code = rest.find(" #").map_or(rest, |i| &rest[..i]);
+        let trimming = ["{{-", "-}}"].iter().any(|marker| {
+            code.match_indices(marker)
+                .any(|(i, _)| !in_string(at(rest) + i))
+        });
+        if trimming {
             return true;
         }
     }
     false
+}
+
+/// Whether `text` starts with a Go-template action: `{{` followed by a space, `-`, `.`, `$` or a comment
+/// (`{{ .Values.x }}`, `{{- if … }}`, `{{.Values.x}}`, `{{$x}}`, `{{/* … */}}`), or an action with words
+/// (`{{include "x" .}}`). Argo's `{{inputs.parameters.x}}` and `{{=expr}}` are not Go actions.
+fn starts_with_go_action(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix("{{") else {
+        return false;
+    };
+    if inner.starts_with([' ', '\t', '-', '.', '$', '/']) {
+        return true;
+    }
+    let action = inner.find("}}").map_or(inner, |end| &inner[..end]);
+    !action.starts_with('=') && action.contains(' ')
 }
 
 #[cfg(test)]
@@ -217,10 +260,51 @@ mod tests {
             ),
             None
         );
+        // A Helm template is a manifest that is not read: it says so in a `skipped-file` finding.
         let helm =
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"x\" . }}\n";
-        assert_eq!(yaml_kind_of("deployment.yaml", helm), None);
+        assert_eq!(
+            yaml_kind_of("deployment.yaml", helm),
+            Some(FileKind::Kubernetes)
+        );
+        let found = crate::lint(helm, FileKind::Kubernetes);
+        assert_eq!(
+            found.iter().map(|d| d.rule).collect::<Vec<_>>(),
+            [crate::rules::RuleId::SkippedFile]
+        );
         let rule = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  a: \"{{ $labels.pod }}\"\n  b: |\n    {{ range . }}\n";
         assert_eq!(yaml_kind_of("rule.yaml", rule), Some(FileKind::Kubernetes));
+    }
+
+    fn helm(text: &str) -> bool {
+        let tree = crate::syntax::parse(Language::Yaml, text, None);
+        is_helm_template(text, &Yaml::build(text, tree.as_ref()))
+    }
+
+    #[test]
+    fn go_actions_where_structure_goes_make_a_helm_template() {
+        for yes in [
+            "metadata:\n  name: {{ include \"x\" . }}\n",
+            "{{- if .Values.enabled }}\nkind: Pod\n{{- end }}\n",
+            "metadata:\n  labels:\n    {{- include \"labels\" . | nindent 4 }}\n",
+            "spec:\n  replicas: {{.Values.replicas}}\n",
+            "args:\n  - {{ .Values.arg }}\n",
+            "{{ .Values.key }}: value\n",
+            "metadata:\n  name: app-{{- .Release.Name -}}\n",
+        ] {
+            assert!(helm(yes), "{yes}");
+        }
+        for no in [
+            "annotations:\n  description: url {{ $labels.a }}:{{ $labels.b }}\n",
+            "annotations:\n  summary: \"{{ $labels.pod }} is down\"\n",
+            "data:\n  t: |\n    {{- range .Alerts }}\n    {{ .Labels }}\n    {{- end }}\n",
+            "args: ['{{- if x -}}']\n",
+            "image: \"{{inputs.parameters.image}}\"\nargs:\n  - {{inputs.parameters.message}}\n",
+            "value: \"{{=sprig.trim(inputs.parameters.x)}}\"\n",
+            "description: a long\n  {{ $labels.instance }} text\n",
+            "# {{- a comment }}\nkind: Pod\n",
+        ] {
+            assert!(!helm(no), "{no}");
+        }
     }
 }

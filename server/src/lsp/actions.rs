@@ -72,7 +72,8 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
 
 /// "Ignore <rule> here": a `# dockwarden-ignore:` comment above the finding's instruction or YAML key,
 /// placed from the document's current text (the version the finding was computed for). Not offered for the
-/// findings about suppression comments themselves.
+/// findings about suppression comments themselves, nor for `skipped-file`, which is about the whole file
+/// (turn it off in `.dockwarden.yaml`, or leave the path out with `ignore-paths`).
 fn ignore_action(
     backend: &Backend,
     uri: &Uri,
@@ -82,8 +83,12 @@ fn ignore_action(
     let Some(NumberOrString::String(code)) = &diagnostic.code else {
         return None;
     };
-    let rule = RuleId::from_name(code)
-        .filter(|r| !matches!(r, RuleId::UnusedSuppression | RuleId::DisallowedSuppression))?;
+    let rule = RuleId::from_name(code).filter(|r| {
+        !matches!(
+            r,
+            RuleId::UnusedSuppression | RuleId::DisallowedSuppression | RuleId::SkippedFile
+        )
+    })?;
     let encoding = backend.session().encoding;
     let documents = backend.documents();
     let document = documents.get(uri).filter(|d| d.version == version)?;

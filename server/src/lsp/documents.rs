@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 use super::convert::{self, Encoding};
 use crate::config::Settings;
 use crate::disk::DiskFiles;
+use crate::document::Skip;
 use crate::rules::NoFiles;
 use crate::syntax::Language;
 use crate::workspace::Summary;
@@ -35,17 +36,20 @@ pub struct Document {
     files: Option<DiskFiles>,
     /// What its `.dockwarden.yaml` and the editor's settings say.
     settings: Settings,
+    /// Why it is not linted in full, as its path says (a Helm chart's template).
+    skips: Vec<Skip>,
 }
 
 impl Document {
+    /// A document read with `language`, of the kind its name says (`name_kind`).
     pub fn open(
         text: String,
         version: i32,
-        language: Language,
-        name_kind: Option<FileKind>,
+        (language, name_kind): (Language, Option<FileKind>),
         denied: &BTreeSet<String>,
         files: Option<DiskFiles>,
         settings: Settings,
+        skips: Vec<Skip>,
     ) -> Self {
         let parsed = match language {
             Language::Dockerfile => Parsed::Dockerfile(None),
@@ -61,6 +65,7 @@ impl Document {
             diagnostics: Vec::new(),
             files,
             settings,
+            skips,
         };
         document.reparse(denied);
         document
@@ -136,8 +141,13 @@ impl Document {
                     Some(files) => files,
                     None => &NoFiles,
                 };
-                self.diagnostics =
-                    crate::lint::lint_dockerfile(&self.text, tree.as_ref(), files, &self.settings);
+                self.diagnostics = crate::lint::lint_dockerfile(
+                    &self.text,
+                    tree.as_ref(),
+                    files,
+                    &self.settings,
+                    &self.skips,
+                );
             }
             Parsed::Yaml(stream) => {
                 (self.kind, self.diagnostics) = stream.update_in(
@@ -150,6 +160,7 @@ impl Document {
                             Some(files) => files,
                             None => &NoFiles,
                         },
+                        skips: &self.skips,
                     },
                 );
             }

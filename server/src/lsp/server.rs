@@ -656,6 +656,8 @@ impl LanguageServer for Backend {
             return;
         }
         let denied = self.denied_for(&doc.uri);
+        let path = doc.uri.to_file_path().map(std::borrow::Cow::into_owned);
+        let skips = crate::lint::skips(path.as_deref(), true);
         let files = index::workspace_path(self.root(), &doc.uri)
             .zip(self.root())
             .and_then(|(path, root)| DiskFiles::beside(&path, root));
@@ -663,11 +665,11 @@ impl LanguageServer for Backend {
         let document = Document::open(
             doc.text,
             doc.version,
-            language,
-            name_kind,
+            (language, name_kind),
             &denied,
             files,
             settings,
+            skips,
         );
         self.documents().insert(doc.uri.clone(), document);
         let changed = self.record(&doc.uri);

@@ -48,9 +48,12 @@ pub fn report(
         let Some(uri) = Uri::from_file_path(&path) else {
             continue;
         };
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
+        let valid_utf8 = std::str::from_utf8(&bytes).is_ok();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let skips = crate::lint::skips(Some(&path), valid_utf8);
         let Some(kind) = crate::lint::detect(Some(&path), &text) else {
             continue;
         };
@@ -79,6 +82,7 @@ pub fn report(
                 None => &NoFiles,
             },
             settings: &settings,
+            skips: &skips,
         };
         let found = crate::lint::lint_in(&text, kind, &around);
         let rope = ropey::Rope::from_str(&text);

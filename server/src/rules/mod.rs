@@ -15,6 +15,7 @@ mod pod_security;
 mod runtime;
 mod secrets;
 mod shell_support;
+pub(crate) mod skipped_file;
 pub(crate) mod support;
 mod suppression;
 mod syntax_error;

@@ -3,7 +3,8 @@
 use serde::{Serialize, Serializer};
 
 use super::{
-    Checks, RuleMeta, identity, images, network, runtime, secrets, suppression, syntax_error,
+    Checks, RuleMeta, identity, images, network, runtime, secrets, skipped_file, suppression,
+    syntax_error,
 };
 
 macro_rules! registry {
@@ -43,6 +44,8 @@ macro_rules! registry {
 
 registry! {
     SyntaxError => syntax_error [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
+    // Made by the engine for what it does not read in full, in every kind of file.
+    SkippedFile => skipped_file [],
     RunAsRoot => identity::run_as_root [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     NonNumericUser => identity::non_numeric_user [dockerfile: check_dockerfile],
     SudoInRun => identity::sudo_in_run [dockerfile: check_dockerfile],
