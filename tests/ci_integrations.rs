@@ -111,3 +111,40 @@ fn the_pre_commit_hooks_run_the_cli_on_the_files_they_are_given() {
         assert_eq!(fixed.contains("COPY app/"), fixes, "{entry}: {fixed}");
     }
 }
+
+/// The hooks' `files`/`exclude` patterns (Python regular expressions, as pre-commit reads them) pick the
+/// names dockwarden reads as Dockerfiles and leave out `Dockerfile.<ext>` files about one.
+#[test]
+fn the_pre_commit_hooks_pass_dockerfiles_and_leave_out_files_about_them() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    for hook in hooks.as_sequence().expect("a list of hooks") {
+        let files = hook["files"].as_str().expect("files");
+        let exclude = hook["exclude"].as_str().expect("exclude");
+        let picked = |name: &str| {
+            let script = "import re, sys\nf, x, n = sys.argv[1:]\nprint(bool(re.search(f, n)) and not re.search(x, n))";
+            let out = Command::new("python3")
+                .args(["-c", script, files, exclude, name])
+                .output()
+                .expect("python3 runs");
+            String::from_utf8_lossy(&out.stdout).trim() == "True"
+        };
+        for name in [
+            "Dockerfile",
+            "app/Dockerfile.prod",
+            "api.Dockerfile",
+            "Containerfile",
+            "k8s/pod.yaml",
+        ] {
+            assert!(picked(name), "{name} must be passed to the hook");
+        }
+        for ext in dockwarden::document::NOT_DOCKERFILE_EXTENSIONS {
+            let name = format!("docs/Dockerfile.{ext}");
+            assert!(!picked(&name), "{name} must be left out");
+            assert_eq!(
+                dockwarden::document::kind_from_name(std::path::Path::new(&name)),
+                None,
+                "{name}"
+            );
+        }
+    }
+}

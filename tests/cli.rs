@@ -660,3 +660,110 @@ fn files_not_linted_in_full_say_so_and_templates_in_strings_hide_nothing() {
         "{dockerfile:?}"
     );
 }
+
+/// `dockwarden check` as a user who cannot read part of the tree: CI runs as root, where permissions do not
+/// apply, so the run drops to `nobody` with `setpriv` there.
+fn dockwarden_unprivileged(args: &[&str], dir: &Path) -> Output {
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mut command = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_dockwarden"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+    };
+    command
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("setpriv and the binary run")
+}
+
+#[test]
+fn unreadable_special_and_dangling_paths_are_errors_with_exit_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("unreadable");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::create_dir_all(dir.join("ok")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("locked")).expect("mkdir");
+    std::fs::write(dir.join("ok/Dockerfile"), "FROM alpine:3.22\nUSER 10001\n").expect("write");
+    std::fs::write(dir.join("locked/Dockerfile"), "FROM alpine:3.22\n").expect("write");
+    std::fs::set_permissions(dir.join("locked"), std::fs::Permissions::from_mode(0o000))
+        .expect("chmod");
+    let output = dockwarden_unprivileged(&["check", "."], &dir);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    std::fs::set_permissions(dir.join("locked"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod back");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("locked") && stderr.contains("Permission denied"),
+        "{stderr}"
+    );
+
+    let fifo = dir.join("ok/Dockerfile.pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/nonexistent/Dockerfile", dir.join("ok/dangling.yaml"))
+        .expect("symlink");
+    for (path, says) in [
+        ("ok/Dockerfile.pipe", "not a regular file"),
+        ("ok/dangling.yaml", "dangling symbolic link"),
+        ("ok", "not a regular file"),
+    ] {
+        let output = dockwarden(&["check", path], &dir);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{path}: {stderr}");
+        assert!(stderr.contains(says), "{path}: {stderr}");
+    }
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn named_files_about_dockerfiles_binary_files_and_ignored_paths() {
+    let dir = temp_dir("about-dockerfiles");
+    std::fs::write(dir.join("Dockerfile.md"), "FROM ubuntu\n\nHow we build.\n").expect("write");
+    std::fs::write(dir.join("blob.bin"), b"FROM ubuntu\n\0\x01\x02").expect("write");
+    std::fs::write(dir.join("Dockerfile"), b"FROM ubuntu:24.04\n\0RUN x\n").expect("write");
+    std::fs::create_dir_all(dir.join("vendor")).expect("mkdir");
+    std::fs::write(dir.join("vendor/Dockerfile"), "FROM ubuntu\n").expect("write");
+    std::fs::write(dir.join(".dockwarden.yaml"), "ignore-paths: [vendor/]\n").expect("write");
+    let output = dockwarden(
+        &[
+            "check",
+            "Dockerfile.md",
+            "blob.bin",
+            "Dockerfile",
+            "vendor/Dockerfile",
+        ],
+        &dir,
+    );
+    let text = stdout(&output);
+    let stderr = stderr_of(&output);
+    assert!(
+        !text.contains("Dockerfile.md") && !text.contains("blob.bin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dockerfile:1:6: warning[run-as-root]"),
+        "{text}"
+    );
+    assert!(!text.contains("vendor"), "{text}");
+    assert!(
+        stderr.contains("vendor/Dockerfile: skipped: ignore-paths (vendor/ in .dockwarden.yaml)"),
+        "{stderr}"
+    );
+    // Walked, an ignored path is simply left out.
+    let walked = dockwarden(&["check", "."], &dir);
+    assert!(
+        !stderr_of(&walked).contains("skipped"),
+        "{}",
+        stderr_of(&walked)
+    );
+}

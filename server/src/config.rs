@@ -359,31 +359,38 @@ impl ConfigFile {
         }
     }
 
-    /// Whether `path` (a file under this config's folder) is excluded by `ignore-paths`.
-    pub fn ignores(&self, editor: &Config, path: &Path) -> bool {
+    /// The `ignore-paths` pattern that excludes `path` (a file under this config's folder), if any.
+    pub fn ignores(&self, editor: &Config, path: &Path) -> Option<String> {
         let config = self.over(editor);
-        let Some(patterns) = config.ignore_paths else {
-            return false;
-        };
-        let Some(folder) = self.path.parent() else {
-            return false;
-        };
-        ignored(folder, &patterns, path)
+        let patterns = config.ignore_paths?;
+        ignored(self.path.parent()?, &patterns, path)
     }
 }
 
-/// Whether `path` matches one of `patterns` (gitignore syntax, relative to `folder`) or lies in a folder
-/// that does.
-pub fn ignored(folder: &Path, patterns: &[String], path: &Path) -> bool {
+/// The pattern of `patterns` (gitignore syntax, relative to `folder`) that `path`, or a folder it lies in,
+/// matches, if any.
+pub fn ignored(folder: &Path, patterns: &[String], path: &Path) -> Option<String> {
     let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
     for pattern in patterns {
         // A bad pattern was reported when the file was read; it matches nothing.
         let _ = builder.add_line(None, pattern);
     }
-    let Ok(matcher) = builder.build() else {
-        return false;
-    };
-    path.starts_with(folder) && matcher.matched_path_or_any_parents(path, false).is_ignore()
+    let matcher = builder.build().ok()?;
+    if !path.starts_with(folder) {
+        return None;
+    }
+    match matcher.matched_path_or_any_parents(path, false) {
+        ignore::Match::Ignore(glob) => Some(glob.original().to_owned()),
+        _ => None,
+    }
+}
+
+/// Why `ignore-paths` leaves a file out: the pattern, and the config file that holds it (`None`: the
+/// editor's settings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredBy {
+    pub pattern: String,
+    pub file: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -541,15 +548,21 @@ impl Configs {
 
     /// Whether `ignore-paths` excludes `path`.
     pub fn ignores(&mut self, path: &Path) -> bool {
+        self.ignored_by(path).is_some()
+    }
+
+    /// The `ignore-paths` entry that excludes `path`, and where it is written.
+    pub fn ignored_by(&mut self, path: &Path) -> Option<IgnoredBy> {
         let editor = self.editor.clone();
         match self.file_for(path) {
-            Some(file) => file.ignores(&editor, path),
-            None => {
-                let (Some(patterns), Some(root)) = (&editor.ignore_paths, &self.root) else {
-                    return false;
-                };
-                ignored(root, patterns, path)
-            }
+            Some(file) => Some(IgnoredBy {
+                pattern: file.ignores(&editor, path)?,
+                file: Some(file.path.clone()),
+            }),
+            None => Some(IgnoredBy {
+                pattern: ignored(self.root.as_ref()?, editor.ignore_paths.as_ref()?, path)?,
+                file: None,
+            }),
         }
     }
 

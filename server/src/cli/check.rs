@@ -66,16 +66,39 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .collect();
     // Each file's `.dockwarden.yaml`: its settings, and whether its `ignore-paths` leave the file out.
     let mut configs = Configs::new(None, Config::default());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let named: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| p.is_file())
+        .cloned()
+        .collect();
+    let mut notes = Vec::new();
     loaded.retain_mut(|file| {
         let Ok(file) = file else { return true };
         let path = config_path(file);
-        if path.as_deref().is_some_and(|p| configs.ignores(p)) {
+        if let Some(by) = path.as_deref().and_then(|p| configs.ignored_by(p)) {
+            // A file left out of a walk is what `ignore-paths` asks for; one named on the command line
+            // deserves a word.
+            if named.contains(&file.path) {
+                let source = by.file.as_deref().map_or_else(
+                    || "editor settings".to_owned(),
+                    |f| f.strip_prefix(&cwd).unwrap_or(f).display().to_string(),
+                );
+                notes.push(format!(
+                    "{}: skipped: ignore-paths ({} in {source})",
+                    file.path.display(),
+                    by.pattern
+                ));
+            }
             return false;
         }
         file.settings = configs.settings_for(path.as_deref());
         true
     });
-    let cwd = std::env::current_dir().unwrap_or_default();
+    for note in &notes {
+        eprintln!("{note}");
+    }
     errors.extend(configs.errors().map(|(file, e)| {
         format!(
             "{}:{}:{}: {}",

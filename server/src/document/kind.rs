@@ -35,8 +35,15 @@ impl FileKind {
     }
 }
 
+/// `Dockerfile.<ext>` names that are documentation, templates, images, backups or patches about a
+/// Dockerfile, not one: `Dockerfile.md`, `Dockerfile.j2`, `Dockerfile.orig`…
+pub const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    "md", "markdown", "txt", "rst", "adoc", "png", "jpg", "svg", "pdf", "j2", "jinja", "tmpl",
+    "tpl", "template", "erb", "mustache", "orig", "bak", "swp", "patch", "diff", "lock", "sum",
+];
+
 /// The kind a file name implies: Dockerfiles (`Dockerfile`, `Containerfile`, `*.Dockerfile`, `*.dockerfile`,
-/// `Dockerfile.*`, `Containerfile.*`, never `*.dockerignore`) and Compose files (`compose.y(a)ml`,
+/// `Dockerfile.*`, `Containerfile.*` but not those of [`NOT_DOCKERFILE_EXTENSIONS`], never `*.dockerignore`) and Compose files (`compose.y(a)ml`,
 /// `compose.*.y(a)ml`, `docker-compose.y(a)ml`, `docker-compose.*.y(a)ml`, `*.compose.y(a)ml`). Kubernetes
 /// manifests have no naming convention: their content decides.
 pub fn kind_from_name(path: &Path) -> Option<FileKind> {
@@ -45,11 +52,14 @@ pub fn kind_from_name(path: &Path) -> Option<FileKind> {
     if lower.ends_with(".dockerignore") {
         return None;
     }
+    let suffixed = (lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
+        && !lower
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| NOT_DOCKERFILE_EXTENSIONS.contains(&ext));
     let dockerfile = lower == "dockerfile"
         || lower == "containerfile"
         || lower.ends_with(".dockerfile")
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.");
+        || suffixed;
     if dockerfile {
         return Some(FileKind::Dockerfile);
     }
@@ -72,8 +82,12 @@ pub fn is_yaml_name(path: &Path) -> bool {
 }
 
 /// The kind content implies for non-YAML text: a Dockerfile starts (after blank lines and comments) with
-/// `FROM` or `ARG`, or with a parser directive such as `# syntax=`.
+/// `FROM` or `ARG`, or with a parser directive such as `# syntax=`. Text with a NUL byte is binary, never
+/// claimed by content (a file *named* like a Dockerfile is linted whatever it holds).
 pub fn kind_from_content(text: &str) -> Option<FileKind> {
+    if text.contains('\0') {
+        return None;
+    }
     for line in text.lines().take(200) {
         let line = line.trim();
         if line.is_empty() {
@@ -209,6 +223,11 @@ mod tests {
             "dockerfiles",
             "values.yaml",
             "composer.yaml",
+            "Dockerfile.md",
+            "Dockerfile.j2",
+            "Containerfile.orig",
+            "Dockerfile.prod.bak",
+            "dockerfile.TMPL",
         ] {
             assert_eq!(kind_from_name(Path::new(no)), None, "{no}");
         }
@@ -230,6 +249,7 @@ mod tests {
         );
         assert_eq!(kind_from_content("services:\n  a: {}\n"), None);
         assert_eq!(kind_from_content("RUN echo\n"), None);
+        assert_eq!(kind_from_content("FROM alpine\n\0\x01"), None);
     }
 
     #[test]

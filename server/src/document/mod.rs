@@ -4,6 +4,9 @@ mod kind;
 mod line_index;
 mod skip;
 
-pub use kind::{FileKind, is_helm_template, is_yaml_name, kind_from_content, kind_from_name};
+pub use kind::{
+    FileKind, NOT_DOCKERFILE_EXTENSIONS, is_helm_template, is_yaml_name, kind_from_content,
+    kind_from_name,
+};
 pub use line_index::{LineCol, LineIndex};
 pub use skip::Skip;
