@@ -30,13 +30,16 @@ declare_rule! {
     /// COPY . /app
     /// CMD ["python", "/app/main.py"]
     /// ```
-    /// Silent when the final stage is `FROM scratch`, a distroless `:nonroot` image, or ends with a non-root
-    /// `USER`; in Kubernetes when the pod's `runAsNonRoot: true` covers containers that do not override it.
+    /// Silent when the final stage is a distroless `:nonroot` image or ends with a non-root `USER`; in
+    /// Kubernetes when the pod's `runAsNonRoot: true` covers containers that do not override it. A
+    /// `FROM scratch` final stage without `USER` fires: the process runs as UID 0 (hadolint's DL3002 only
+    /// looks at an explicit `USER root`).
     ///
     /// ## Fix
     /// Unsafe (the process loses root): insert a numeric `USER` before `CMD`/`ENTRYPOINT`, or at the end.
     /// Debian and Ubuntu bases get a system user 10001 created with `groupadd`/`useradd`; Alpine bases with
     /// BusyBox `addgroup -S`/`adduser -S`; distroless images switch to their `:nonroot` tag (uid 65532);
+    /// `scratch` gets `USER 65534:65534` (numeric: it has no shell and no `/etc/passwd`);
     /// images that ship a user use it (`node` is uid 1000); unknown bases get `USER 10001:10001`.
     /// Files copied earlier belong to root and may need `--chown`. Compose: `user: "10001:10001"`.
     /// Kubernetes: "Harden this container" (preferred: every missing container setting at once), or just
@@ -102,10 +105,9 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `scratch` has no users at all (and no shell to use root with); distroless `:nonroot` tags run as 65532.
+/// Distroless `:nonroot` tags run as 65532. (`scratch` has no users at all, so its process is UID 0.)
 fn runs_non_root_by_default(image: &ImageRef) -> bool {
-    image.is_scratch()
-        || (image.is_distroless() && image.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
+    image.is_distroless() && image.tag.as_deref().is_some_and(|t| t.contains("nonroot"))
 }
 
 fn is_root(user: &str) -> bool {
@@ -116,6 +118,17 @@ fn is_root(user: &str) -> bool {
 fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fix> {
     let image = root.image.as_ref()?;
     let chown_note = copies_without_chown(file, index);
+    if image.is_scratch() {
+        // No tool to create a user with and no user database: `nobody`'s numeric ids.
+        return Some(user_fix(
+            source,
+            file,
+            index,
+            "65534:65534",
+            &[],
+            chown_note,
+        ));
+    }
     if image.is_distroless() {
         if let Some(tag) = nonroot_tag(image) {
             let reference = format!("{}:{tag}", image.name());

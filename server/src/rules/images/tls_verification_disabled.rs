@@ -13,7 +13,8 @@ declare_rule! {
     /// Reports TLS certificate checks turned off: `curl -k`/`--insecure` (also inside `-fsSLk`),
     /// `wget --no-check-certificate`, `pip --trusted-host`, `npm`/`yarn config set strict-ssl false`,
     /// `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the environment variables
-    /// `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY`, `PIP_TRUSTED_HOST`,
+    /// `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (set at all, even to `0`, `false` or
+    /// empty: git only checks that it exists; in `ENV`, an `ARG` default, a `RUN` assignment or `export`), `PIP_TRUSTED_HOST`,
     /// `NPM_CONFIG_STRICT_SSL=false` — in a Dockerfile (`ENV`, `RUN`), a Compose `environment:` or a
     /// Kubernetes `env:`.
     ///
@@ -50,8 +51,9 @@ fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
     match name {
         "NODE_TLS_REJECT_UNAUTHORIZED" if value == "0" => Some("Node.js accepts any certificate"),
         "PYTHONHTTPSVERIFY" if value == "0" => Some("Python's urllib accepts any certificate"),
-        "GIT_SSL_NO_VERIFY" if !value.is_empty() && !off(value) => {
-            Some("git accepts any certificate")
+        // git's http.c only asks whether the variable exists: `=0`, `=false` and empty disable checks too.
+        "GIT_SSL_NO_VERIFY" => {
+            Some("git accepts any certificate whenever it is set, whatever its value")
         }
         "PIP_TRUSTED_HOST" if !value.is_empty() => {
             Some("pip accepts any certificate from these hosts")
@@ -65,13 +67,18 @@ fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
 
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for instruction in &cx.file.instructions {
-        if instruction.keyword != Keyword::Env {
+        if !matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
             continue;
         }
         let pairs = instruction.pairs();
         for (k, pair) in pairs.iter().enumerate() {
-            let Some(why) = insecure_variable(&pair.name, pair.value.as_deref().unwrap_or(""))
-            else {
+            // An `ARG` without a default is not set unless the build passes it.
+            let value = match (&pair.value, instruction.keyword) {
+                (Some(value), _) => value.as_str(),
+                (None, Keyword::Arg) => continue,
+                (None, _) => "",
+            };
+            let Some(why) = insecure_variable(&pair.name, value) else {
                 continue;
             };
             let fix = Fix::unsafe_(
@@ -87,6 +94,17 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             for assignment in &command.assignments {
                 if let Some(why) = insecure_variable(&assignment.name, &assignment.value.text) {
                     out.push(variable_finding(assignment.range, &assignment.name, why));
+                }
+            }
+            // `export NAME=value` sets it for the rest of the script.
+            if command.program() == Some("export") {
+                for arg in &command.args {
+                    let Some((name, value)) = arg.text.split_once('=') else {
+                        continue;
+                    };
+                    if let Some(why) = insecure_variable(name, value) {
+                        out.push(variable_finding(arg.range, name, why));
+                    }
                 }
             }
             commands(cx.source, command, out);
