@@ -16,7 +16,10 @@ declare_rule! {
     /// `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (set at all, even to `0`, `false` or
     /// empty: git only checks that it exists; in `ENV`, an `ARG` default, a `RUN` assignment or `export`), `PIP_TRUSTED_HOST`,
     /// `NPM_CONFIG_STRICT_SSL=false` — in a Dockerfile (`ENV`, `RUN`), a Compose `environment:` or a
-    /// Kubernetes `env:`.
+    /// Kubernetes `env:`. For yum and dnf: `--setopt=[repo.]sslverify=0` on any command (`config-manager`
+    /// only with `--save`: without it nothing persists), dnf5's `config-manager setopt [repo.]sslverify=0`
+    /// and `addrepo --set=sslverify=0`, and `sslverify=0` written into a `.repo`, `dnf.conf` or `yum.conf`;
+    /// false is `0`, `false`, `no` or `off` in any case.
     ///
     /// ## Why it matters
     /// Without certificate checks, anyone on the network path can serve the download or answer the API
@@ -224,6 +227,119 @@ fn commands(source: &str, command: &Command, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    for (range, what, edit) in rpm_sslverify_off(source, command, &unwrapped) {
+        let fix = edit.map(|e| Fix::unsafe_(format!("Remove `{what}`"), vec![e]).preferred(true));
+        out.push(
+            Diagnostic::new(
+                RuleId::TlsVerificationDisabled,
+                range,
+                format!("`{what}` turns TLS certificate checks off for the repository"),
+            )
+            .with_fixes(fix),
+        );
+    }
+}
+
+/// yum and dnf settings that turn `sslverify` off: `--setopt=[repo.]sslverify=0` on any command (for
+/// `config-manager` only with `--save`, without which nothing persists), dnf5's `config-manager setopt
+/// [repo.]sslverify=0` and `addrepo --set=sslverify=0`, and `sslverify=0` written into a `.repo`, `dnf.conf`
+/// or `yum.conf` (a heredoc, `echo`/`printf`, `tee`). Each with what it says and, for an option, the edit
+/// that removes it.
+fn rpm_sslverify_off(
+    source: &str,
+    command: &Command,
+    unwrapped: &Command,
+) -> Vec<(TextRange, String, Option<crate::fix::Edit>)> {
+    let mut out = Vec::new();
+    let program = unwrapped.program().unwrap_or("");
+    let args = &unwrapped.args;
+    let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    if matches!(
+        program,
+        "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf" | "yum-config-manager"
+    ) {
+        let config_manager =
+            program == "yum-config-manager" || texts.first() == Some(&"config-manager");
+        let persists = !config_manager || texts.contains(&"--save");
+        let dnf5_setopt = config_manager && texts.get(1) == Some(&"setopt");
+        for (i, arg) in args.iter().enumerate() {
+            let text = arg.text.as_str();
+            let (option, setting, value) = match text.split_once('=') {
+                Some(("--setopt" | "--set", setting)) => (true, setting, None),
+                _ if text == "--setopt" || text == "--set" => {
+                    let value = args.get(i + 1);
+                    (true, value.map_or("", |v| v.text.as_str()), value)
+                }
+                _ if dnf5_setopt && i > 1 && !text.starts_with('-') => (false, text, None),
+                _ => continue,
+            };
+            let addrepo_set = text.starts_with("--set") && !text.starts_with("--setopt");
+            if !repo_sslverify_off(setting) || (option && !addrepo_set && !persists) {
+                continue;
+            }
+            let range = value.map_or(arg.range, |v| TextRange::new(arg.range.start, v.range.end));
+            let what = match value {
+                Some(v) => format!("{text} {}", v.text),
+                None if option => text.to_owned(),
+                None => format!("config-manager setopt {text}"),
+            };
+            let edit = option
+                .then(|| remove_args(source, command, arg, value))
+                .flatten();
+            out.push((range, format!("{program} {what}"), edit));
+        }
+    }
+    // A repository or configuration file written by this command.
+    let is_config = |path: &str| {
+        path.ends_with(".repo") || path.ends_with("/dnf.conf") || path.ends_with("/yum.conf")
+    };
+    let mut targets = command
+        .redirects
+        .iter()
+        .filter(|r| r.operator.starts_with('>'))
+        .filter_map(|r| r.target.as_ref());
+    let writes_config = targets.any(|t| is_config(&t.text))
+        || (program == "tee" && args.iter().any(|a| is_config(&a.text)));
+    if !writes_config {
+        return out;
+    }
+    for body in command.redirects.iter().filter_map(|r| r.heredoc) {
+        let mut at = body.start;
+        for line in body.slice(source).split_inclusive('\n') {
+            let setting = line.trim();
+            if repo_sslverify_off(setting) {
+                let start = at + (line.len() - line.trim_start().len());
+                out.push((
+                    TextRange::new(start, start + setting.len()),
+                    setting.to_owned(),
+                    None,
+                ));
+            }
+            at += line.len();
+        }
+    }
+    if matches!(program, "echo" | "printf") {
+        for arg in args {
+            let written = arg.text.replace("\\n", "\n");
+            if let Some(line) = written
+                .lines()
+                .map(str::trim)
+                .find(|l| repo_sslverify_off(l))
+            {
+                out.push((arg.range, line.to_owned(), None));
+            }
+        }
+    }
+    out
+}
+
+/// `[repo.]sslverify=<false>` with `0`, `false`, `no` or `off` in any case (spaces around `=` allowed, as
+/// in an INI file).
+fn repo_sslverify_off(setting: &str) -> bool {
+    setting.split_once('=').is_some_and(|(key, value)| {
+        let key = key.trim().to_ascii_lowercase();
+        (key == "sslverify" || key.ends_with(".sslverify")) && is_off(value.trim())
+    })
 }
 
 fn is_off(value: &str) -> bool {
