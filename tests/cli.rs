@@ -767,3 +767,30 @@ fn named_files_about_dockerfiles_binary_files_and_ignored_paths() {
         stderr_of(&walked)
     );
 }
+
+/// `ADD` of a file in the build context is judged by its content: Docker unpacks tar archives (plain,
+/// gzip, bzip2, xz, zstd) whatever their name, and copies the rest.
+#[test]
+fn add_of_a_build_context_file_is_judged_by_its_magic_bytes() {
+    let dir = temp_dir("add-magic");
+    let mut tar = vec![0u8; 512];
+    tar[..8].copy_from_slice(b"hello.tx");
+    tar[257..262].copy_from_slice(b"ustar");
+    std::fs::write(dir.join("bundle.dat"), &tar).expect("write");
+    std::fs::write(dir.join("layer.bin"), [0x28, 0xb5, 0x2f, 0xfd, 0, 0]).expect("write");
+    std::fs::write(dir.join("notes.dat"), "just text\n").expect("write");
+    std::fs::write(dir.join("site.zip"), b"PK\x03\x04rest").expect("write");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM alpine:3.22\nADD bundle.dat /opt/\nADD layer.bin /\nADD notes.dat /etc/\nADD site.zip /srv/\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "Dockerfile"], &dir));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("add-instead-of-copy"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("Dockerfile:4:1:"), "{text}");
+    assert!(lines[1].starts_with("Dockerfile:5:1:"), "{text}");
+}

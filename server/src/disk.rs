@@ -66,10 +66,27 @@ impl DiskFiles {
 impl FileSource for DiskFiles {
     fn read(&self, relative: &str) -> Option<String> {
         let path = self.inside(relative)?;
-        if std::fs::metadata(&path).ok()?.len() > MAX_BYTES {
+        // Regular files only: a FIFO would block the read, a device never end it.
+        let metadata = std::fs::metadata(&path).ok()?;
+        if !metadata.is_file() || metadata.len() > MAX_BYTES {
             return None;
         }
         std::fs::read_to_string(path).ok()
+    }
+
+    fn head(&self, relative: &str, len: usize) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let path = self.inside(relative)?;
+        if !std::fs::metadata(&path).ok()?.is_file() {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(len);
+        std::fs::File::open(path)
+            .ok()?
+            .take(len as u64)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        Some(bytes)
     }
 
     /// The nearest `.gitignore` with a rule for the file (or a folder it is in) decides, from the file's

@@ -332,6 +332,11 @@ impl FileSource for Folder {
         self.files.get(relative).cloned()
     }
 
+    fn head(&self, relative: &str, len: usize) -> Option<Vec<u8>> {
+        let text = self.files.get(relative)?.as_bytes();
+        Some(text[..len.min(text.len())].to_vec())
+    }
+
     fn git_ignored(&self, _: &str) -> bool {
         false
     }

@@ -116,6 +116,9 @@ impl DockerfileContext<'_> {
 /// The engine does no IO of its own: the CLI and the server decide what may be read.
 pub trait FileSource: Sync {
     fn read(&self, relative: &str) -> Option<String>;
+    /// The first `len` bytes (or fewer) of a regular file, for telling what it holds (an archive's magic
+    /// bytes); `None` when there is no such file or nothing around is known.
+    fn head(&self, relative: &str, len: usize) -> Option<Vec<u8>>;
     /// Whether git ignores the file (a `.gitignore` on its way from the root says so): an ignored file
     /// stays out of the repository, so what it holds is not published with it.
     fn git_ignored(&self, relative: &str) -> bool;
@@ -131,6 +134,10 @@ pub struct NoFiles;
 
 impl FileSource for NoFiles {
     fn read(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn head(&self, _: &str, _: usize) -> Option<Vec<u8>> {
         None
     }
 
