@@ -2,8 +2,9 @@
 //!
 //! A name is split into words (`camelCase`, `snake_case`, `kebab-case`, `dotted.names`); a secret word
 //! (`password`, `token`, `api` + `key`…) makes it secret-looking unless its last word says it is public
-//! material or a pointer to the secret (`GPG_KEY`, `*_FINGERPRINT`, `*_FILE`, `*_URL`…). A value is judged on
-//! its own: empty, a `$VAR` reference, a boolean or an obvious placeholder, or a known credential format.
+//! material, a pointer to the secret or a setting about it (`GPG_KEY`, `*_FINGERPRINT`, `*_FILE`, `*_URL`,
+//! `*_ALGO`, `*_MIN_*`…). A value is judged on its own: empty, a `$VAR` reference, a boolean, an obvious
+//! placeholder, a path (where a secret is, not the secret), or a known credential format.
 
 use crate::Severity;
 
@@ -48,6 +49,10 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "file",
     "path",
     "dir",
+    "directory",
+    "sock",
+    "socket",
+    "algo",
     "url",
     "uri",
     "endpoint",
@@ -142,6 +147,10 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
             .any(|p| joined == *p || joined.ends_with(&format!("_{p}")))
         || (last == "key" && words.iter().any(|w| w == "public" || w == "gpg"))
     {
+        return None;
+    }
+    // `PASSWORD_MIN_LENGTH`, `TOKEN_MAX_AGE`: a bound on the secret is a setting.
+    if words.iter().any(|w| w == "min" || w == "max") {
         return None;
     }
     let mut found = None;
@@ -289,6 +298,8 @@ pub enum ValueKind {
     Setting,
     /// `changeme`, `xxx`, `<your-token>`: obviously not a real secret.
     Placeholder,
+    /// A file system path (`/run/secrets/db`, `~/.config/x`, `./key.json`): where a secret is, not the secret.
+    Path,
     /// A value in a known credential format.
     Credential(&'static str),
     Literal,
@@ -317,7 +328,28 @@ pub fn classify_value(value: &str) -> ValueKind {
     if is_placeholder(&lower) {
         return ValueKind::Placeholder;
     }
+    if is_path(v) {
+        return ValueKind::Path;
+    }
     ValueKind::Literal
+}
+
+/// A path: `~/…`, `./…`, `../…`, or absolute with at least two segments of `[A-Za-z0-9._@-]` — so base64
+/// that starts with a slash (`/aB3d…+/=`, with `+` or `=`) is not one.
+fn is_path(v: &str) -> bool {
+    let segment = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'))
+    };
+    if let Some(rest) = ["~/", "./", "../"].iter().find_map(|p| v.strip_prefix(p)) {
+        return rest.trim_end_matches('/').split('/').all(segment);
+    }
+    let Some(rest) = v.strip_prefix('/') else {
+        return false;
+    };
+    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+    segments.len() >= 2 && segments.iter().all(|s| segment(s))
 }
 
 fn is_placeholder(lower: &str) -> bool {
@@ -566,6 +598,32 @@ pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_and_settings_about_secrets_are_not_secrets() {
+        for (name, value) in [
+            ("GOOGLE_APPLICATION_CREDENTIALS", "/var/secrets/key.json"),
+            ("DB_PASSWORD", "/run/secrets/db-password"),
+            ("API_TOKEN", "~/.config/token"),
+            ("AUTH_TOKEN", "./secrets/token.txt"),
+            ("CREDENTIALS_DIRECTORY", "/run/credentials/app.service"),
+            ("SSH_AUTH_SOCK", "/tmp/ssh-agent.sock"),
+            ("PASSWORD_HASH_ALGO", "argon2id9Xz"),
+            ("PASSWORD_MIN_LENGTH", "12abc"),
+            ("TOKEN_MAX_AGE", "3600s"),
+            ("SECRET_KEY_POLICY", "rotate-weekly"),
+            ("AUTH_ENABLED", "yes-please"),
+        ] {
+            assert_eq!(judge(name, value), None, "{name}={value}");
+        }
+        for (name, value) in [
+            ("DB_PASSWORD", "/aB3dEf9+/x="),
+            ("DB_PASSWORD", "s3cr3t/with/slashes+x"),
+            ("API_TOKEN", "/onlyone"),
+        ] {
+            assert!(judge(name, value).is_some(), "{name}={value}");
+        }
+    }
 
     #[test]
     fn names() {

@@ -18,8 +18,9 @@ declare_rule! {
     /// Kubernetes `env[].value`, and Dockerfile `ENV` and `ARG`:
     /// - a secret-looking name (`password`, `token`, `api_key`, `secret`, `credentials`, `auth`…) with a
     ///   literal value (error), or any value in a known credential format (error);
-    /// - a secret-named `ARG`: warning with a literal default, info without one (build arguments are recorded
-    ///   in the image's metadata);
+    /// - a secret-named `ARG`, whatever its default (a value passed with `--build-arg` stays in the image's
+    ///   history and provenance): error when the default is a literal secret; warning when a `RUN` of its
+    ///   stage reads it or an `ENV` copies it; info when it is only declared;
     /// - `ENV X=${Y}` where `Y` is a secret-named `ARG` in scope (warning: the build argument is baked in);
     /// - an obvious placeholder value (`changeme`, `xxx`, `<token>`) under a secret name (info).
     ///
@@ -31,10 +32,13 @@ declare_rule! {
     /// ```dockerfile
     /// ENV DB_PASSWORD=supersecret123 APP_ENV=prod
     /// ```
-    /// Silent for empty values and `${VAR}` references (except the `ARG` case), for names that point to a
-    /// secret rather than hold it (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL` without credentials), and for public
-    /// material (`GPG_KEY`, `*_KEYRING`, `*_FINGERPRINT`, `*_SHA256`, `*_CHECKSUM`, `*_VERSION`,
-    /// `*_PUBLIC_KEY`).
+    /// Silent for empty values and `${VAR}` references (except the `ARG` case); for values that are paths
+    /// (`DB_PASSWORD=/run/secrets/db-password`, `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/key.json`,
+    /// `~/…`, `./…`: where the secret is, not the secret — but `/aB3d…+/=` base64 still fires); for names that
+    /// point to a secret or set something about it (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL` without
+    /// credentials, `CREDENTIALS_DIRECTORY`, `SSH_AUTH_SOCK`, `*_ALGO`, `*_LENGTH`, `*_POLICY`, `*_MIN_*`,
+    /// `*_ENABLED`); and for public material (`GPG_KEY`, `*_KEYRING`, `*_FINGERPRINT`, `*_SHA256`,
+    /// `*_CHECKSUM`, `*_VERSION`, `*_PUBLIC_KEY`).
     ///
     /// ## Fix
     /// Unsafe (the value must now be supplied when the container runs): remove just that pair (the other pairs
@@ -67,7 +71,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         }
         let pairs = instruction.pairs();
         for (k, pair) in pairs.iter().enumerate() {
-            let Some((severity, message)) = judge(cx.file, index, instruction, pair) else {
+            let Some((severity, message)) = judge(cx, index, instruction, pair) else {
                 continue;
             };
             let runtime = runtime_advice(&pair.name);
@@ -82,11 +86,12 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 /// The decision table: severity and message for one pair, or `None` when it is not a secret.
 fn judge(
-    file: &Dockerfile,
+    cx: &DockerfileContext,
     index: usize,
     instruction: &Instruction,
     pair: &Pair,
 ) -> Option<(Severity, String)> {
+    let file = cx.file;
     let name = &pair.name;
     let value = pair.value.as_deref().unwrap_or("");
     let why = |s: &crate::secrets::SecretName| format!("its name says \"{}\"", s.word);
@@ -95,20 +100,41 @@ fn judge(
         secret_name(name),
         classify_value(value),
     ) {
-        (Keyword::Arg, Some(s), ValueKind::Empty | ValueKind::Reference(_)) => Some((
-            Severity::Info,
+        // A path says where the secret is: nothing secret is recorded.
+        (Keyword::Arg, Some(_), ValueKind::Path) => None,
+        (Keyword::Arg, Some(s), ValueKind::Literal | ValueKind::Credential(_)) => Some((
+            Severity::Error,
             format!(
-                "build argument `{name}` looks like a secret ({}): build arguments are recorded in the image's metadata; use a build secret",
+                "build argument `{name}` looks like a secret ({}) and its default is a literal secret, recorded in the image's history and provenance",
                 why(&s)
             ),
         )),
-        (Keyword::Arg, Some(s), ValueKind::Literal) => Some((
-            Severity::Warning,
-            format!(
-                "build argument `{name}` looks like a secret ({}) and has a literal default, recorded in the image's metadata",
-                why(&s)
-            ),
-        )),
+        (Keyword::Arg, Some(s), _) => {
+            let runs = runs_reading(cx, index, name).len();
+            let env = copied_by_env(file, index, name);
+            let used = match (runs, env) {
+                (0, None) => None,
+                (0, Some(env)) => Some(format!("`ENV {env}` copies it")),
+                (1, _) => Some("a `RUN` reads it".to_owned()),
+                (n, _) => Some(format!("{n} `RUN`s read it")),
+            };
+            Some(match used {
+                Some(used) => (
+                    Severity::Warning,
+                    format!(
+                        "build argument `{name}` looks like a secret ({}) and {used}: the value passed with `--build-arg` stays in the image's history and provenance",
+                        why(&s)
+                    ),
+                ),
+                None => (
+                    Severity::Info,
+                    format!(
+                        "build argument `{name}` looks like a secret ({}): a value passed with `--build-arg` is recorded in the image's history and provenance; use a build secret",
+                        why(&s)
+                    ),
+                ),
+            })
+        }
         (Keyword::Env, _, ValueKind::Reference(names)) => {
             let arg = names
                 .iter()
@@ -122,6 +148,20 @@ fn judge(
         }
         _ => env_finding(name, value, "baked into the image"),
     }
+}
+
+/// The first `ENV` after instruction `index`, in its stage or a stage built on it, whose value reads the
+/// build argument `name`.
+fn copied_by_env(file: &Dockerfile, index: usize, name: &str) -> Option<String> {
+    let stage = file.instructions[index].stage?;
+    let start = file.instructions[index].range.start;
+    file.instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Env && i.range.start > start)
+        .filter(|i| i.stage.is_some_and(|s| file.lineage(s).contains(&stage)))
+        .flat_map(|i| i.pairs())
+        .find(|p| p.value.as_deref().is_some_and(|v| reads_variable(v, name)))
+        .map(|p| p.name)
 }
 
 /// Whether an `ARG name` is declared before instruction `index` in its stage or the stages it builds on.
