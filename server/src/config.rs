@@ -189,9 +189,14 @@ impl Settings {
         self.severity(rule) != Severity::Off
     }
 
-    /// Whether images from `image` may be used; `None` when no list is configured.
+    /// Whether images from `image` may be used; `None` when no list is configured, or when the registry is
+    /// a variable.
     pub fn trusts(&self, image: &ImageRef) -> Option<bool> {
         let patterns = self.trusted_registries.as_ref()?;
+        // `${REGISTRY}/app`: the registry is chosen at build or deploy time, not here.
+        if image.registry_is_variable() {
+            return None;
+        }
         let name = image.canonical_name();
         let registry = name.split('/').next().unwrap_or_default();
         Some(patterns.iter().any(|p| p.matches(registry, &name)))

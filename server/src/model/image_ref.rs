@@ -18,11 +18,11 @@ impl ImageRef {
     /// Parse a reference; `None` when it is empty or still contains an unresolved variable.
     pub fn parse(reference: &str) -> Option<Self> {
         let reference = reference.trim();
-        if reference.is_empty()
-            || reference.contains('$')
-            || reference.chars().any(char::is_whitespace)
-        {
+        if reference.is_empty() || reference.chars().any(char::is_whitespace) {
             return None;
+        }
+        if reference.contains('$') {
+            return Self::parse_after_variable_registry(reference);
         }
         let (without_digest, digest) = match reference.split_once('@') {
             Some((name, digest)) => (name, Some(digest.to_owned())),
@@ -56,6 +56,29 @@ impl ImageRef {
             tag,
             digest,
         })
+    }
+
+    /// `${REGISTRY}/ubuntu`: a registry left to a variable, and a repository, tag and digest written out,
+    /// which are judged as written (`ubuntu` has no tag). The registry keeps the variable's text, so rules
+    /// that judge registries can tell it is unknown ([`ImageRef::registry_is_variable`]).
+    fn parse_after_variable_registry(reference: &str) -> Option<Self> {
+        let (registry, rest) = reference.split_once('/')?;
+        if !registry.contains('$') || rest.contains('$') {
+            return None;
+        }
+        let mut image = Self::parse(rest)?;
+        if let Some(inner) = image.registry.take() {
+            image.repository = format!("{inner}/{}", image.repository);
+        }
+        image.registry = Some(registry.to_owned());
+        image.name_end += registry.len() + 1;
+        image.tag_end += registry.len() + 1;
+        Some(image)
+    }
+
+    /// Whether the registry is a build argument or an environment variable (`${REGISTRY}/ubuntu`).
+    pub fn registry_is_variable(&self) -> bool {
+        self.registry.as_deref().is_some_and(|r| r.contains('$'))
     }
 
     /// The repository without a Docker Hub `library/` prefix: `python`, `bitnami/redis`.
@@ -139,6 +162,12 @@ mod tests {
         assert_eq!(d.short_name(), "python");
         assert!(d.is_official());
         assert_eq!(ImageRef::parse("${BASE}"), None);
+        let v = ImageRef::parse("${REGISTRY}/ubuntu").expect("registry left to a variable");
+        assert_eq!((v.repository.as_str(), v.tag.as_deref()), ("ubuntu", None));
+        assert!(v.registry_is_variable() && !v.is_official());
+        assert_eq!(v.name_end, "${REGISTRY}/ubuntu".len());
+        assert_eq!(ImageRef::parse("python:${PY}-slim"), None);
+        assert_eq!(ImageRef::parse("${REGISTRY}/python:${PY}"), None);
         assert_eq!(ImageRef::parse(""), None);
     }
 }
