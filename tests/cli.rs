@@ -794,3 +794,41 @@ fn add_of_a_build_context_file_is_judged_by_its_magic_bytes() {
     assert!(lines[0].starts_with("Dockerfile:4:1:"), "{text}");
     assert!(lines[1].starts_with("Dockerfile:5:1:"), "{text}");
 }
+
+/// A stage is named by its own name, and a Compose service that builds a `target:` is judged by that stage.
+#[test]
+fn stages_are_named_by_their_own_name_and_compose_targets_are_judged() {
+    let dir = temp_dir("targets");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM python:3.12-slim AS builder\nRUN pip install flask\n\nFROM builder AS dev-envs\nCMD [\"flask\", \"run\"]\n\nFROM builder AS prod\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  dev:\n    build:\n      context: .\n      target: dev-envs\n  prod:\n    build:\n      context: .\n      target: prod\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("Dockerfile.dev"),
+        "FROM python:3.12-slim AS builder\nRUN pip install flask\n\nFROM builder AS dev-envs\nCMD [\"flask\", \"run\"]\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(
+        &["check", "Dockerfile.dev", "compose.yaml"],
+        &dir,
+    ));
+    assert!(
+        text.contains("Dockerfile.dev:4:6: warning[run-as-root] the image runs as root: the final stage `dev-envs` (`python:3.12-slim`) never sets a non-root `USER`"),
+        "{text}"
+    );
+    let compose: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("compose.yaml") && l.contains("[run-as-root]"))
+        .collect();
+    assert_eq!(compose.len(), 1, "{text}");
+    assert!(
+        compose[0].starts_with("compose.yaml:3:5:") && compose[0].contains("stage `dev-envs`"),
+        "{text}"
+    );
+}

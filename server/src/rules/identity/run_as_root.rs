@@ -60,47 +60,60 @@ const FIX_UID: &str = "10001";
 
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let file = cx.file;
-    let Some((index, stage)) = file.final_stage() else {
+    let Some((index, _)) = file.final_stage() else {
         return;
     };
     let Some(root) = file.root_stage(index) else {
         return;
     };
-    if root.image.as_ref().is_some_and(runs_non_root_by_default) {
-        return;
+    if let Some(diagnostic) = stage_as_root(file, index) {
+        out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
     }
+}
+
+/// The finding, without fixes, when stage `index` (the final one, or the one a Compose service builds with
+/// `target:`) runs as root.
+fn stage_as_root(file: &Dockerfile, index: usize) -> Option<Diagnostic> {
+    let stage = file.stages.get(index)?;
+    let root = file.root_stage(index)?;
+    if root.image.as_ref().is_some_and(runs_non_root_by_default) {
+        return None;
+    }
+    let final_stage = file.final_stage().is_some_and(|(last, _)| last == index);
+    let which = if final_stage {
+        "the final stage"
+    } else {
+        "stage"
+    };
+    let named = match &stage.alias {
+        Some(alias) => format!("{which} `{alias}`"),
+        None => which.to_owned(),
+    };
     match file.effective_user(index) {
         Some(user) => {
-            let Some(value) = user.operands().first() else {
-                return;
-            };
-            if !is_root(&value.text) {
-                return;
-            }
-            let diagnostic = Diagnostic::new(
-                RuleId::RunAsRoot,
-                value.range,
-                format!(
-                    "the image runs as root: `USER {}` is the last user of the final stage",
-                    value.text
-                ),
-            );
-            out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
+            let value = user.operands().first()?;
+            is_root(&value.text).then(|| {
+                Diagnostic::new(
+                    RuleId::RunAsRoot,
+                    value.range,
+                    format!(
+                        "the image runs as root: `USER {}` is the last user of {named}",
+                        value.text
+                    ),
+                )
+            })
         }
         None => {
-            let what = if root.image.as_ref().is_some_and(ImageRef::is_scratch) {
+            let image = if root.image.as_ref().is_some_and(ImageRef::is_scratch) {
                 "scratch"
             } else {
-                &stage.image_text
+                root.image_text.as_str()
             };
-            let diagnostic = Diagnostic::new(
+            Some(Diagnostic::new(
                 RuleId::RunAsRoot,
                 stage.image_range,
-                format!(
-                    "the image runs as root: the final stage (`{what}`) never sets a non-root `USER`"
-                ),
-            );
-            out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
+                format!("the image runs as root: {named} (`{image}`) never sets a non-root `USER`"),
+            ))
         }
     }
 }
@@ -293,12 +306,21 @@ fn built_as_root(
     let (context, dockerfile) = crate::rules::compose_support::build_of(yaml, service)?;
     let relative = format!("{}/{dockerfile}", context.trim_end_matches('/'));
     let text = cx.files.read(&relative)?;
-    let root = crate::lint(&text, crate::FileKind::Dockerfile)
-        .into_iter()
-        .any(|d| d.rule == RuleId::RunAsRoot);
-    if !root {
-        return None;
-    }
+    let file = Dockerfile::parse(&text);
+    // `build.target` builds that stage, not the last one.
+    let target = yaml
+        .get(yaml.resolve(build.value), "target")
+        .and_then(|t| yaml.str(t.value));
+    let index = match target {
+        Some(target) => file.stages.iter().position(|s| {
+            s.alias
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(target))
+        })?,
+        None => file.final_stage()?.0,
+    };
+    stage_as_root(&file, index)?;
+    let stage_note = target.map(|t| format!(", stage `{t}`")).unwrap_or_default();
     let fix = crate::yaml_edit::insert_entries(
         cx.source,
         yaml,
@@ -319,7 +341,10 @@ fn built_as_root(
         Diagnostic::new(
             RuleId::RunAsRoot,
             build.range,
-            format!("service `{}` runs as root: the Dockerfile it builds (`{relative}`) sets no non-root `USER`", service.name),
+            format!(
+                "service `{}` runs as root: the Dockerfile it builds (`{relative}`{stage_note}) sets no non-root `USER`",
+                service.name
+            ),
         )
         .with_fixes(fix),
     )
