@@ -81,7 +81,29 @@ pub fn lint_dockerfile(
             check(&cx, &mut out);
         }
     }
+    in_images_built_from_this_one(&file, &mut out);
     crate::suppress::apply_dockerfile(source, &file, settings, finish(out))
+}
+
+/// A finding inside an `ONBUILD` trigger is about the images built `FROM` this one: the message says so.
+fn in_images_built_from_this_one(file: &Dockerfile, out: &mut [Diagnostic]) {
+    let triggers: Vec<crate::TextRange> = file
+        .instructions
+        .iter()
+        .filter(|i| !i.in_this_image())
+        .map(|i| i.range)
+        .collect();
+    if triggers.is_empty() {
+        return;
+    }
+    for d in out {
+        if triggers
+            .iter()
+            .any(|r| r.start <= d.range.start && d.range.start < r.end)
+        {
+            d.message.push_str(" (in images built FROM this one)");
+        }
+    }
 }
 
 /// What the rules find in a YAML stream already read into `yaml` as `kind` (Compose or Kubernetes), before

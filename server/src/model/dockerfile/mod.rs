@@ -93,9 +93,43 @@ pub struct Instruction {
     pub heredocs: Vec<Heredoc>,
     /// The stage the instruction belongs to; `None` before the first `FROM`.
     pub stage: Option<usize>,
+    /// For a trigger (`ONBUILD RUN …`, read as the `RUN` it holds): where `ONBUILD` is written. A trigger
+    /// runs in the images built `FROM` this one, not in this image: rules about what an instruction does
+    /// read it, rules about the stage's state (its user, health check, working directory, command) do not.
+    pub onbuild: Option<TextRange>,
 }
 
 impl Instruction {
+    /// An `ONBUILD` line read as the instruction it holds, when that is one Docker allows there (not
+    /// `ONBUILD`, `FROM` or `MAINTAINER`); otherwise unchanged.
+    fn trigger(self, escape: char) -> Self {
+        let Some(first) = self.words.first() else {
+            return self;
+        };
+        let inner = Keyword::parse(&first.text);
+        if matches!(
+            inner,
+            Keyword::Onbuild | Keyword::From | Keyword::Maintainer | Keyword::Unknown
+        ) {
+            return self;
+        }
+        let logical = self.logical.tail(first.logical_start + first.raw.len());
+        let words = words::split(&logical, escape);
+        Self {
+            keyword: inner,
+            keyword_range: first.range,
+            onbuild: Some(self.keyword_range),
+            logical,
+            words,
+            ..self
+        }
+    }
+
+    /// Whether the instruction runs in this image's build (not an `ONBUILD` trigger).
+    pub fn in_this_image(&self) -> bool {
+        self.onbuild.is_none()
+    }
+
     /// Leading `--flag[=value]` words.
     pub fn flags(&self) -> impl Iterator<Item = &Word> {
         self.words.iter().take_while(|w| w.text.starts_with("--"))
@@ -243,7 +277,7 @@ impl Dockerfile {
             }
             let logical = Logical::new(source, &raw.pieces);
             let words = words::split(&logical, scan.escape);
-            instructions.push(Instruction {
+            let mut instruction = Instruction {
                 keyword,
                 keyword_range: raw.keyword,
                 range: raw.range,
@@ -251,7 +285,12 @@ impl Dockerfile {
                 words,
                 heredocs: raw.heredocs,
                 stage,
-            });
+                onbuild: None,
+            };
+            if keyword == Keyword::Onbuild {
+                instruction = instruction.trigger(scan.escape);
+            }
+            instructions.push(instruction);
         }
         let stages = build_stages(&instructions);
         Self {
@@ -298,7 +337,7 @@ impl Dockerfile {
             self.stage_body(s)
                 .iter()
                 .rev()
-                .find(|i| i.keyword == Keyword::User)
+                .find(|i| i.keyword == Keyword::User && i.in_this_image())
         })
     }
 
@@ -324,7 +363,7 @@ impl Dockerfile {
                 .iter()
                 .rev()
                 .filter(|i| i.range.start < instruction.range.start)
-                .find(|i| i.keyword == keyword)
+                .find(|i| i.keyword == keyword && i.in_this_image())
         })
     }
 

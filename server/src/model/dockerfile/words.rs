@@ -25,6 +25,18 @@ impl Logical {
         Self { text, offsets }
     }
 
+    /// The logical text from byte `start` on, leading whitespace dropped (an `ONBUILD` trigger's own
+    /// instruction after its keyword).
+    pub fn tail(&self, start: usize) -> Logical {
+        let start = start.min(self.text.len());
+        let rest = &self.text[start..];
+        let skip = start + (rest.len() - rest.trim_start().len());
+        Logical {
+            text: self.text[skip..].to_owned(),
+            offsets: self.offsets[skip.min(self.offsets.len())..].to_vec(),
+        }
+    }
+
     /// The source range of the logical range `start..end`.
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
         let at = |i: usize| {

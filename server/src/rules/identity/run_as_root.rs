@@ -223,11 +223,11 @@ fn user_fix(
     let body = file.stage_body(index);
     let last_user = body
         .iter()
-        .rposition(|i| i.keyword == Keyword::User)
+        .rposition(|i| i.keyword == Keyword::User && i.in_this_image())
         .map_or(0, |p| p + 1);
     let before = body[last_user..]
         .iter()
-        .find(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+        .find(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint) && i.in_this_image())
         .map(|i: &Instruction| i.range.start);
     let mut new_lines = lines.to_vec();
     new_lines.push(format!("USER {ids}"));

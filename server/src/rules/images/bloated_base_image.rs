@@ -132,7 +132,9 @@ fn distroless_fits(file: &Dockerfile, index: usize) -> bool {
     file.lineage(index).into_iter().all(|s| {
         file.stage_body(s)
             .iter()
-            .filter(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+            .filter(|i| {
+                matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint) && i.in_this_image()
+            })
             .all(|i| i.exec_form().is_some())
     })
 }

@@ -40,7 +40,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let has_healthcheck = file.lineage(index).into_iter().any(|s| {
         file.stage_body(s)
             .iter()
-            .any(|i| i.keyword == Keyword::Healthcheck)
+            .any(|i| i.keyword == Keyword::Healthcheck && i.in_this_image())
     });
     if has_healthcheck {
         return;

@@ -36,6 +36,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     };
     for instruction in cx.file.stage_body(index) {
         if !matches!(instruction.keyword, Keyword::Cmd | Keyword::Entrypoint)
+            || !instruction.in_this_image()
             || instruction.exec_form().is_some()
         {
             continue;

@@ -33,7 +33,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         .file
         .instructions
         .iter()
-        .filter(|i| i.keyword == Keyword::Workdir)
+        .filter(|i| i.keyword == Keyword::Workdir && i.in_this_image())
     {
         let Some(path) = instruction.operands().first() else {
             continue;
