@@ -5,6 +5,7 @@ use crate::rules::pod_security::{
     State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
+use crate::yaml_edit::{replace_value, styled_scalar};
 
 declare_rule! {
     /// ## What it does
@@ -40,13 +41,41 @@ declare_rule! {
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
-        let options = yaml.get(service.node, "security_opt");
-        let set = options.is_some_and(|m| {
-            strings(yaml, m.value)
-                .iter()
-                .any(|(s, _)| no_new_privileges(s))
-        });
-        if set {
+        let options = yaml
+            .get(service.node, "security_opt")
+            .map(|m| strings(yaml, m.value))
+            .unwrap_or_default();
+        if options
+            .iter()
+            .any(|(s, _)| no_new_privileges(s) == Some(true))
+        {
+            continue;
+        }
+        // `no-new-privileges:false` says it on purpose: flip it.
+        if let Some((written, node)) = options
+            .iter()
+            .find(|(s, _)| no_new_privileges(s) == Some(false))
+        {
+            let flipped = styled_scalar(yaml, *node, "no-new-privileges:true");
+            let fix = Fix::unsafe_(
+                format!(
+                    "Set `no-new-privileges:true` (instead of `{}`)",
+                    written.trim()
+                ),
+                vec![replace_value(yaml, *node, &flipped)],
+            )
+            .preferred(true);
+            out.push(
+                Diagnostic::new(
+                    RuleId::PrivilegeEscalation,
+                    yaml.node(*node).range,
+                    format!(
+                        "service `{}` can gain privileges through setuid binaries: `no-new-privileges` is explicitly disabled",
+                        service.name
+                    ),
+                )
+                .with_fix(fix),
+            );
             continue;
         }
         let fix = add_to_list(cx, service, "security_opt", "no-new-privileges:true").map(|edit| {
@@ -63,13 +92,17 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `no-new-privileges`, `no-new-privileges:true`, `no-new-privileges=true`.
-fn no_new_privileges(option: &str) -> bool {
+/// What a `security_opt` item says of `no-new-privileges`: set (`no-new-privileges`, `:true`, `=true`),
+/// explicitly disabled (`:false`, `=false`), or nothing.
+fn no_new_privileges(option: &str) -> Option<bool> {
     let option = option.trim().to_ascii_lowercase();
-    match option.strip_prefix("no-new-privileges") {
-        Some("") => true,
-        Some(rest) => matches!(rest.strip_prefix([':', '=']), Some("true")),
-        None => false,
+    match option.strip_prefix("no-new-privileges")? {
+        "" => Some(true),
+        rest => match rest.strip_prefix([':', '='])? {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
     }
 }
 
@@ -119,14 +152,13 @@ mod tests {
             "no-new-privileges=true",
             "NO-NEW-PRIVILEGES:TRUE",
         ] {
-            assert!(super::no_new_privileges(yes), "{yes}");
+            assert_eq!(super::no_new_privileges(yes), Some(true), "{yes}");
         }
-        for no in [
-            "no-new-privileges:false",
-            "seccomp:unconfined",
-            "no-new-privilegesx",
-        ] {
-            assert!(!super::no_new_privileges(no), "{no}");
+        for off in ["no-new-privileges:false", "No-New-Privileges=FALSE"] {
+            assert_eq!(super::no_new_privileges(off), Some(false), "{off}");
+        }
+        for no in ["seccomp:unconfined", "no-new-privilegesx"] {
+            assert_eq!(super::no_new_privileges(no), None, "{no}");
         }
     }
 }
