@@ -61,14 +61,14 @@ pub fn container_range(yaml: &Yaml, c: ContainerRef) -> TextRange {
 
 /// A name for messages: `container "app" of Deployment "web"`.
 pub fn describe(c: ContainerRef) -> String {
-    let name = if c.container.name.is_empty() {
-        "(unnamed)"
-    } else {
-        &c.container.name
+    let container = match (&c.container.label, c.container.name.as_str()) {
+        (Some(label), _) => label.clone(),
+        (None, "") => "an unnamed container".to_owned(),
+        (None, name) => format!("container `{name}`"),
     };
     match &c.manifest.name {
-        Some(workload) => format!("container `{name}` of {} `{workload}`", c.manifest.kind),
-        None => format!("container `{name}` of this {}", c.manifest.kind),
+        Some(workload) => format!("{container} of {} `{workload}`", c.manifest.kind),
+        None => format!("{container} of this {}", c.manifest.kind),
     }
 }
 

@@ -51,11 +51,27 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             Fix::unsafe_("Set `automountServiceAccountToken: false`", vec![e]).preferred(true)
         });
         let name = manifest.name.as_deref().unwrap_or("?");
+        // A manifest with several pods (Argo's templates) is reported at each pod's template.
+        let several = cx
+            .k8s
+            .pods
+            .iter()
+            .filter(|p| p.manifest == pod.manifest)
+            .count()
+            > 1;
+        let template = yaml.get(pod.node, "name").filter(|_| several);
+        let (range, which) = match template {
+            Some(t) => (
+                t.range,
+                format!(" (template `{}`)", yaml.str(t.value).unwrap_or("?")),
+            ),
+            None => (manifest.kind_range, String::new()),
+        };
         out.push(
             Diagnostic::new(
                 RuleId::ServiceAccountTokenMounted,
-                manifest.kind_range,
-                format!("{} `{name}` mounts its service account token: set `automountServiceAccountToken: false` unless it calls the API", manifest.kind),
+                range,
+                format!("{} `{name}`{which} mounts its service account token: set `automountServiceAccountToken: false` unless it calls the API", manifest.kind),
             )
             .with_fixes(fix),
         );
