@@ -16,8 +16,9 @@ declare_rule! {
     /// - Dockerfile: the final stage never sets `USER` (nor inherits one from the stage it builds on), or its
     ///   last `USER` is `root`, `0`, `root:<group>` or `0:<group>`.
     /// - Compose: `user:` is `root` or `0`.
-    /// - Kubernetes: a container without `runAsNonRoot: true` (its own, or its pod's), or with `runAsUser: 0`;
-    ///   "not set" and "explicitly unsafe" are reported differently.
+    /// - Kubernetes: a container with `runAsUser: 0`, or with neither `runAsNonRoot: true` nor a non-zero
+    ///   `runAsUser` (its own, or its pod's); "not set" and "explicitly unsafe" are reported differently.
+    ///   (A namespace that enforces Pod Security `restricted` still needs `runAsNonRoot: true`.)
     ///
     /// ## Why it matters
     /// A process that runs as root in a container is root on the host's kernel: one escape bug or one
@@ -350,7 +351,8 @@ fn built_as_root(
     )
 }
 
-/// Kubernetes: no `runAsNonRoot: true` for the container (its own or its pod's), or `runAsUser: 0`.
+/// Kubernetes: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a non-zero `runAsUser` for the
+/// container (its own or its pod's).
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for c in containers(cx) {
@@ -361,6 +363,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 yaml.node(value).range,
                 format!("{} runs as root: `runAsUser: 0`", describe(c)),
             ),
+            // A non-zero `runAsUser` (its own or its pod's) is the user it runs as, whatever the image says.
+            (_, State::Ok) => continue,
             (State::Unsafe { value, .. }, _) => (
                 yaml.node(value).range,
                 format!(
