@@ -1,11 +1,14 @@
 use crate::Diagnostic;
+use crate::model::kubernetes::ContainerList;
 use crate::rules::pod_security::{container_range, containers, describe};
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports containers without a memory or CPU limit: Kubernetes `resources.limits.memory`/`cpu`; Compose
-    /// without `mem_limit`, `deploy.resources.limits` or `pids_limit`.
+    /// Reports containers without a memory or without a CPU limit, each judged on its own: Kubernetes
+    /// `resources.limits.memory`/`cpu`; Compose `mem_limit` or `deploy.resources.limits.memory`, and `cpus`
+    /// or `deploy.resources.limits.cpus` (`pids_limit` limits processes, not memory). Ephemeral containers
+    /// cannot have resources and are not reported.
     ///
     /// ## Why it matters
     /// A container without limits can exhaust its node — by accident (a leak) or on purpose (a fork bomb, a
@@ -32,17 +35,28 @@ declare_rule! {
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
-        let limited = ["mem_limit", "pids_limit", "cpus"]
-            .iter()
-            .any(|k| yaml.get(service.node, k).is_some())
-            || yaml
-                .path(service.node, &["deploy", "resources", "limits"])
-                .is_some();
-        if !limited {
+        let limits = yaml.path(service.node, &["deploy", "resources", "limits"]);
+        let set = |key: &str, deploy_key: &str| {
+            yaml.get(service.node, key).is_some()
+                || limits.is_some_and(|l| yaml.get(l, deploy_key).is_some())
+        };
+        let missing: Vec<&str> = [
+            ("memory", set("mem_limit", "memory")),
+            ("CPU", set("cpus", "cpus")),
+        ]
+        .into_iter()
+        .filter(|(_, set)| !set)
+        .map(|(what, _)| what)
+        .collect();
+        if !missing.is_empty() {
             out.push(Diagnostic::new(
                 RuleId::MissingResourceLimits,
                 service.name_range,
-                format!("service `{}` has no memory, CPU or PID limit", service.name),
+                format!(
+                    "service `{}` has no {} limit",
+                    service.name,
+                    missing.join(" or ")
+                ),
             ));
         }
     }
@@ -50,7 +64,10 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
-    for c in containers(cx) {
+    // Ephemeral containers cannot have resources: the API refuses them.
+    let with_resources =
+        containers(cx).filter(|c| c.container.list != ContainerList::EphemeralContainers);
+    for c in with_resources {
         let limits = yaml.path(c.container.node, &["resources", "limits"]);
         let missing: Vec<&str> = ["memory", "cpu"]
             .into_iter()
