@@ -55,22 +55,21 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
                     .unwrap_or("");
                 let published = yaml.get(item, "published").is_some();
                 if published && (host_ip.is_empty() || host_ip == "0.0.0.0") {
-                    let target = yaml
-                        .get(item, "target")
-                        .and_then(|m| yaml.str(m.value))
-                        .and_then(|t| t.parse().ok());
-                    out.push(finding(
-                        cx,
-                        &service.name,
-                        yaml.node(item).range,
-                        target,
-                        None,
-                    ));
+                    let field = |key: &str| {
+                        yaml.get(item, key)
+                            .and_then(|m| yaml.str(m.value))
+                            .map(str::to_owned)
+                    };
+                    let port = Published {
+                        host: field("published"),
+                        container: field("target").and_then(|t| t.parse().ok()),
+                    };
+                    out.push(finding(&service.name, yaml.node(item).range, &port, None));
                 }
                 continue;
             }
             let Some(spec) = yaml.str(item) else { continue };
-            let Some(container) = all_interfaces(spec) else {
+            let Some(port) = all_interfaces(spec) else {
                 continue;
             };
             let bound = localhost(spec);
@@ -81,32 +80,50 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             )
             .preferred(true);
             out.push(finding(
-                cx,
                 &service.name,
                 yaml.node(item).range,
-                container,
+                &port,
                 Some(fix),
             ));
         }
     }
 }
 
+/// A port published on every interface: the host side (`None`: a random host port) and the container's.
+#[derive(Debug, PartialEq, Eq)]
+struct Published {
+    host: Option<String>,
+    container: Option<u16>,
+}
+
+impl Published {
+    /// `host port 8080 (container port 80)`: the host side is what the network reaches.
+    fn describe(&self) -> String {
+        let container = self.container.map(|p| format!("container port {p}"));
+        match (&self.host, container) {
+            (Some(host), Some(container)) => format!("host port {host} ({container})"),
+            (Some(host), None) => format!("host port {host}"),
+            (None, Some(container)) => format!("a random host port for {container}"),
+            (None, None) => "a port".to_owned(),
+        }
+    }
+}
+
 fn finding(
-    cx: &ComposeContext,
     service: &str,
     range: crate::TextRange,
-    container: Option<u16>,
+    published: &Published,
     fix: Option<Fix>,
 ) -> Diagnostic {
-    let _ = cx;
-    let sensitive = container.is_some_and(|p| SENSITIVE.contains(&p));
-    let port = container.map_or_else(|| "a port".to_owned(), |p| format!("port {p}"));
+    // What listens decides what is at stake: a database behind any host port is still a database.
+    let sensitive = published.container.is_some_and(|p| SENSITIVE.contains(&p));
+    let port = published.describe();
     let diagnostic = if sensitive {
         Diagnostic::new(
             RuleId::PortPublishedOnAllInterfaces,
             range,
             format!(
-                "service `{service}` publishes {port} (a database, cache or admin port) on every host interface, past the host's firewall"
+                "service `{service}` publishes a database, cache or admin port on every host interface, past the host's firewall: {port}"
             ),
         )
     } else {
@@ -133,9 +150,9 @@ fn localhost(spec: &str) -> String {
     }
 }
 
-/// For a short-syntax port published without a host IP (or on `0.0.0.0`), the container port.
+/// For a short-syntax port published without a host IP (or on `0.0.0.0`), its host and container ports.
 /// `"8080:80"`, `"80"` (a random host port, still on every interface), `"0.0.0.0:5432:5432/tcp"`.
-fn all_interfaces(spec: &str) -> Option<Option<u16>> {
+fn all_interfaces(spec: &str) -> Option<Published> {
     let spec = spec.trim();
     let without_proto = spec.split('/').next().unwrap_or(spec);
     let parts: Vec<&str> = if without_proto.starts_with('[') {
@@ -152,22 +169,44 @@ fn all_interfaces(spec: &str) -> Option<Option<u16>> {
         return None;
     }
     let container = parts.last()?.split('-').next()?.parse().ok();
-    Some(container)
+    let host = (parts.len() > 1)
+        .then(|| parts[parts.len() - 2])
+        .filter(|h| !h.is_empty())
+        .map(str::to_owned);
+    Some(Published { host, container })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::all_interfaces;
+    use super::{Published, all_interfaces};
+
+    fn container(spec: &str) -> Option<Option<u16>> {
+        all_interfaces(spec).map(|p| p.container)
+    }
 
     #[test]
     fn short_syntax() {
-        assert_eq!(all_interfaces("5432:5432"), Some(Some(5432)));
-        assert_eq!(all_interfaces("0.0.0.0:6379:6379/tcp"), Some(Some(6379)));
-        assert_eq!(all_interfaces("80"), Some(Some(80)));
-        assert_eq!(all_interfaces("127.0.0.1:5432:5432"), None);
-        assert_eq!(all_interfaces("[::1]:5432:5432"), None);
-        assert_eq!(all_interfaces("8000-8010:8000-8010"), Some(Some(8000)));
-        assert_eq!(all_interfaces("127.0.0.1::8008"), None);
+        assert_eq!(container("5432:5432"), Some(Some(5432)));
+        assert_eq!(container("0.0.0.0:6379:6379/tcp"), Some(Some(6379)));
+        assert_eq!(container("80"), Some(Some(80)));
+        assert_eq!(container("127.0.0.1:5432:5432"), None);
+        assert_eq!(container("[::1]:5432:5432"), None);
+        assert_eq!(container("8000-8010:8000-8010"), Some(Some(8000)));
+        assert_eq!(container("127.0.0.1::8008"), None);
+        let web = all_interfaces("8080:80").expect("published");
+        assert_eq!(web.describe(), "host port 8080 (container port 80)");
+        let random = all_interfaces("80").expect("published");
+        assert_eq!(
+            random,
+            Published {
+                host: None,
+                container: Some(80)
+            }
+        );
+        assert_eq!(
+            random.describe(),
+            "a random host port for container port 80"
+        );
         assert_eq!(super::localhost("8008"), "127.0.0.1::8008");
         assert_eq!(super::localhost("0.0.0.0:53:53/udp"), "127.0.0.1:53:53/udp");
     }
