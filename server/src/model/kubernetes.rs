@@ -42,6 +42,8 @@ pub struct PodSpec {
     pub manifest: usize,
     /// The pod spec mapping.
     pub node: NodeId,
+    /// The pod's `metadata` mapping (a Pod's own, a template's `metadata`), where its annotations are.
+    pub metadata: Option<NodeId>,
     pub containers: Vec<Container>,
 }
 
@@ -110,9 +112,16 @@ impl Kubernetes {
 
     fn push(&mut self, yaml: &Yaml, manifest: Manifest) {
         let index = self.manifests.len();
-        let pod = pod_spec_path(&manifest.kind, &manifest.api_version)
+        let path = pod_spec_path(&manifest.kind, &manifest.api_version);
+        let pod = path
             .and_then(|p| yaml.path(manifest.root, p))
             .filter(|&spec| yaml.is_mapping(spec));
+        // The pod's metadata is the spec's sibling: `spec.template.metadata` beside `spec.template.spec`.
+        let metadata = path.and_then(|p| {
+            let mut sibling: Vec<&str> = p[..p.len() - 1].to_vec();
+            sibling.push("metadata");
+            yaml.path(manifest.root, &sibling)
+        });
         if let Some(spec) = pod {
             let containers = listed_containers(
                 yaml,
@@ -126,6 +135,7 @@ impl Kubernetes {
             self.pods.push(PodSpec {
                 manifest: index,
                 node: yaml.resolve(spec),
+                metadata,
                 containers,
             });
         }
@@ -153,6 +163,7 @@ impl Kubernetes {
                 self.pods.push(PodSpec {
                     manifest: index,
                     node: yaml.resolve(spec),
+                    metadata: None,
                     containers,
                 });
             }
@@ -194,6 +205,7 @@ impl Kubernetes {
             self.pods.push(PodSpec {
                 manifest,
                 node: yaml.resolve(template),
+                metadata: yaml.get(template, "metadata").map(|m| m.value),
                 containers,
             });
         }
