@@ -10,8 +10,10 @@ declare_rule! {
     /// ## What it does
     /// Reports host directories mounted into containers: any Kubernetes `hostPath` volume (an error for `/`,
     /// `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/var/run`, `/var/lib/kubelet` and what is below
-    /// them), and Compose bind mounts of those directories or without `:ro`. Runtime sockets are reported by
-    /// `container-runtime-socket` instead.
+    /// them) and any PersistentVolume with `spec.hostPath` (every pod that claims it gets the node's
+    /// directory); Compose bind mounts of those directories or without `:ro`, named volumes included when
+    /// their `driver_opts` bind a host directory (`type: none`, `o: bind`, `device: /etc`). Runtime sockets
+    /// are reported by `container-runtime-socket` instead.
     ///
     /// ## Why it matters
     /// A host path is a hole in the container's file system isolation: a writable `/etc` or `/root` is a
@@ -118,12 +120,28 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    for (text, path) in host_paths(cx).filter(|(text, _)| !is_socket(text)) {
-        let diagnostic = Diagnostic::new(
-            RuleId::HostPathVolume,
-            cx.yaml.node(path).range,
-            format!("the pod mounts `{text}` from the node (`hostPath`)"),
-        );
+    let yaml = cx.yaml;
+    let pods = host_paths(cx).map(|(text, path)| {
+        (text, path, format!("the pod mounts `{text}` from the node (`hostPath`)"))
+    });
+    // A PersistentVolume backed by a node directory gives that directory to every pod that claims it.
+    let volumes = cx
+        .k8s
+        .manifests
+        .iter()
+        .filter(|m| m.kind == "PersistentVolume")
+        .filter_map(|m| {
+            let path = yaml.path(m.root, &["spec", "hostPath", "path"])?;
+            let text = yaml.str(path)?;
+            let name = m.name.as_deref().unwrap_or("?");
+            Some((
+                text,
+                path,
+                format!("PersistentVolume `{name}` is the node's `{text}` (`hostPath`): every pod that claims it gets that directory"),
+            ))
+        });
+    for (text, path, message) in pods.chain(volumes).filter(|(text, ..)| !is_socket(text)) {
+        let diagnostic = Diagnostic::new(RuleId::HostPathVolume, yaml.node(path).range, message);
         out.push(if sensitive(text) {
             diagnostic.with_severity(Severity::Error)
         } else {
