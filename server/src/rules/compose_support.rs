@@ -1,7 +1,7 @@
 //! Helpers for Compose rules: reading list-or-string options and editing a service's mapping.
 
 use crate::fix::Edit;
-use crate::model::compose::Service;
+use crate::model::compose::{Compose, Service};
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::ComposeContext;
 use crate::yaml_edit::{Y, append_item, insert_entries};
@@ -81,7 +81,7 @@ pub struct Volume {
     pub short: bool,
 }
 
-pub fn volumes(yaml: &Yaml, service: &Service) -> Vec<Volume> {
+pub fn volumes(yaml: &Yaml, compose: &Compose, service: &Service) -> Vec<Volume> {
     let Some(member) = yaml.get(service.node, "volumes") else {
         return Vec::new();
     };
@@ -95,9 +95,10 @@ pub fn volumes(yaml: &Yaml, service: &Service) -> Vec<Volume> {
                 [source, _target, mode, ..] => (*source, *mode),
                 [] => continue,
             };
+            let bound = bound_device(yaml, compose, source);
             out.push(Volume {
-                source: source.to_owned(),
-                bind: is_host_path(source),
+                bind: bound.is_some() || is_host_path(source),
+                source: bound.unwrap_or(source).to_owned(),
                 read_only: mode.split(',').any(|m| m == "ro"),
                 has_mode: !mode.is_empty(),
                 node: item,
@@ -112,8 +113,11 @@ pub fn volumes(yaml: &Yaml, service: &Service) -> Vec<Volume> {
             };
             let source = field("source");
             let kind = field("type");
+            let bound = bound_device(yaml, compose, &source).map(str::to_owned);
+            let named_bind = kind == "volume" && bound.is_some();
+            let source = bound.unwrap_or(source);
             out.push(Volume {
-                bind: kind == "bind" || (kind.is_empty() && is_host_path(&source)),
+                bind: kind == "bind" || named_bind || (kind.is_empty() && is_host_path(&source)),
                 read_only: yaml
                     .get(item, "read_only")
                     .is_some_and(|m| yaml.bool(m.value) == Some(true)),
@@ -125,6 +129,20 @@ pub fn volumes(yaml: &Yaml, service: &Service) -> Vec<Volume> {
         }
     }
     out
+}
+
+/// The host directory a named volume binds (`driver_opts: {type: none, o: bind, device: /etc}` in the
+/// top-level `volumes:`), if `name` is such a volume: the local driver mounts that directory as it is.
+fn bound_device<'a>(yaml: &'a Yaml, compose: &Compose, name: &str) -> Option<&'a str> {
+    if name.is_empty() || is_host_path(name) {
+        return None;
+    }
+    let definition = yaml.path(compose.root?, &["volumes", name])?;
+    let options = yaml.get(definition, "driver_opts")?.value;
+    let option = |key: &str| yaml.get(options, key).and_then(|m| yaml.str(m.value));
+    let binds = option("o").is_some_and(|o| o.split(',').any(|o| o.trim() == "bind"));
+    let device = option("device")?;
+    (binds && device.starts_with('/')).then_some(device)
 }
 
 /// Split a short-syntax volume or port spec at its colons, leaving those inside `${…}` alone.

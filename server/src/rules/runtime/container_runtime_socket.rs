@@ -71,7 +71,7 @@ pub fn is_socket(path: &str) -> bool {
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
-        for volume in volumes(yaml, service) {
+        for volume in volumes(yaml, cx.compose, service) {
             if volume.bind && is_socket(&volume.source) {
                 out.push(
                     Diagnostic::new(

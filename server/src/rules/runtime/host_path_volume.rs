@@ -66,7 +66,7 @@ fn sensitive(path: &str) -> bool {
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
-        for volume in volumes(yaml, service) {
+        for volume in volumes(yaml, cx.compose, service) {
             if !volume.bind || is_socket(&volume.source) {
                 continue;
             }
@@ -122,7 +122,11 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     let pods = host_paths(cx).map(|(text, path)| {
-        (text, path, format!("the pod mounts `{text}` from the node (`hostPath`)"))
+        (
+            text,
+            path,
+            format!("the pod mounts `{text}` from the node (`hostPath`)"),
+        )
     });
     // A PersistentVolume backed by a node directory gives that directory to every pod that claims it.
     let volumes = cx
