@@ -81,6 +81,11 @@ const EOL_CODENAMES: [&str; 4] = ["jessie", "stretch", "buster", "bullseye"];
 const CURRENT_CODENAME: &str = "bookworm";
 
 impl EolTable {
+    /// Whether the table has lines for this official image (`nginx`, `postgres`…).
+    pub fn knows(&self, image: &ImageRef) -> bool {
+        image.is_official() && self.images.contains_key(image.short_name())
+    }
+
     /// The verdict on an official image, `None` when it is not past end of life (or not in the table).
     pub fn judge(&self, image: &ImageRef) -> Option<Verdict> {
         if !image.is_official() {

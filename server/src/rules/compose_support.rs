@@ -196,6 +196,32 @@ pub fn container_ports(yaml: &Yaml, service: &Service) -> Vec<(u16, NodeId)> {
     out
 }
 
+/// The `image:` values of the services that build theirs: the name given to what is built, which Compose
+/// pulls instead of building when it finds it in a registry (unless `pull_policy: build`).
+pub fn built_images<'a>(
+    cx: &'a ComposeContext,
+) -> impl Iterator<Item = (&'a Service, NodeId)> + 'a {
+    cx.compose.services.iter().filter_map(|service| {
+        cx.yaml.get(service.node, "build")?;
+        Some((service, cx.yaml.get(service.node, "image")?.value))
+    })
+}
+
+/// Whether a service builds its image and never pulls it (`pull_policy: build`).
+pub fn only_built(cx: &ComposeContext, service: &Service) -> bool {
+    cx.yaml
+        .get(service.node, "pull_policy")
+        .and_then(|m| cx.yaml.str(m.value))
+        == Some("build")
+}
+
+/// Whether `image` is one of Docker Hub's official images dockwarden knows (`nginx`, `python`…).
+pub fn names_official_image(image: &crate::model::image_ref::ImageRef) -> bool {
+    image.is_official()
+        && (crate::base_images::catalog().family(image).is_some()
+            || crate::eol_images::table().knows(image))
+}
+
 /// The `image:` values of the services that pull their image (with `build:`, `image:` names what is built,
 /// not what it is built from).
 pub fn pulled_images<'a>(cx: &'a ComposeContext) -> impl Iterator<Item = NodeId> + 'a {

@@ -1,13 +1,19 @@
 use crate::Diagnostic;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
+use crate::rules::compose_support::{
+    built_images, names_official_image, only_built, pulled_images,
+};
 use crate::rules::pod_security::container_images;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Reports an image without a tag or with `:latest`: a Dockerfile `FROM` (after substituting `ARG`
-    /// defaults), a Compose `image:`, a Kubernetes container `image:`.
+    /// defaults; a registry left to a variable, `${REGISTRY}/ubuntu`, is judged by what follows it), a
+    /// Compose `image:`, a Kubernetes container `image:`. Next to `build:`, a Compose `image:` names what is
+    /// built and is not judged — except that a name of an official Docker Hub image there (`image: nginx`)
+    /// is information: Compose may pull that image instead of building (not with `pull_policy: build`).
     ///
     /// ## Why it matters
     /// `latest` moves: two builds of the same Dockerfile get different base images, a rebuild can silently pull
@@ -59,9 +65,26 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    for service in &cx.compose.services {
-        if let Some(image) = cx.yaml.get(service.node, "image") {
-            check_yaml_image(cx.yaml, image.value, out);
+    for image in pulled_images(cx) {
+        check_yaml_image(cx.yaml, image, out);
+    }
+    // Next to `build:`, `image:` names what is built; an official image's name there may be pulled instead.
+    for (service, node) in built_images(cx).filter(|(s, _)| !only_built(cx, s)) {
+        let Some(reference) = cx.yaml.str(node) else {
+            continue;
+        };
+        if ImageRef::parse(reference).is_some_and(|i| names_official_image(&i)) {
+            out.push(
+                Diagnostic::new(
+                    RuleId::UnpinnedImage,
+                    cx.yaml.node(node).range,
+                    format!(
+                        "service `{}` builds its image but names it `{reference}`, an official Docker Hub image: Compose may pull that instead of building (give it your own name, or set `pull_policy: build`)",
+                        service.name
+                    ),
+                )
+                .with_severity(crate::Severity::Info),
+            );
         }
     }
 }

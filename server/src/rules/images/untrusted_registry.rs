@@ -1,7 +1,7 @@
 use crate::Diagnostic;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::rules::compose_support::pulled_images;
+use crate::rules::compose_support::{built_images, only_built, pulled_images};
 use crate::rules::pod_security::container_images;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
@@ -54,7 +54,11 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    for image in pulled_images(cx) {
+    // A built image's name is still pulled when a registry has it, unless `pull_policy: build`.
+    let built = built_images(cx)
+        .filter(|(service, _)| !only_built(cx, service))
+        .map(|(_, image)| image);
+    for image in pulled_images(cx).chain(built) {
         check_yaml(cx.yaml, image, cx.settings, out);
     }
 }
