@@ -252,7 +252,7 @@ pub fn env_finding(name: &str, value: &str, place: &str) -> Option<(Severity, St
     let why = why.join("; ");
     let message = if verdict.placeholder {
         format!(
-            "`{name}` looks like a secret ({why}); its value is a placeholder, but the real one must not be written here"
+            "`{name}` looks like a secret ({why}); its value is a placeholder, but the real one must not be {place}"
         )
     } else {
         format!("`{name}` holds a secret ({why}), {place}")

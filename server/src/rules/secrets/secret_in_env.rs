@@ -521,8 +521,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             let Some(text) = yaml.str(value.value) else {
                 continue;
             };
-            let Some((severity, message)) = env_finding(name, text, "written in the manifest")
-            else {
+            let place = format!("written in the manifest for {}", describe(c));
+            let Some((severity, message)) = env_finding(name, text, &place) else {
                 continue;
             };
             let workload = c.manifest.name.as_deref().unwrap_or("app");
@@ -544,17 +544,13 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             )
             .preferred(true);
             out.push(
-                Diagnostic::new(
-                    RuleId::SecretInEnv,
-                    value.range,
-                    format!("{message} of {}", describe(c)),
-                )
-                .with_severity(severity)
-                .with_related(
-                    value.range,
-                    format!("kubectl create secret generic {secret} --from-literal={key}=…"),
-                )
-                .with_fix(fix),
+                Diagnostic::new(RuleId::SecretInEnv, value.range, message)
+                    .with_severity(severity)
+                    .with_related(
+                        value.range,
+                        format!("kubectl create secret generic {secret} --from-literal={key}=…"),
+                    )
+                    .with_fix(fix),
             );
         }
     }
