@@ -213,7 +213,9 @@ impl Yaml {
     /// it does not override (earlier merges win), each saying where it was merged.
     pub fn members(&self, id: NodeId) -> Vec<Member<'_>> {
         let mut out = Vec::new();
-        self.collect_members(id, None, 0, &mut out);
+        // Keys already taken: a set, so a mapping of many thousand keys costs what it holds.
+        let mut seen = std::collections::HashSet::new();
+        self.collect_members(id, None, 0, &mut out, &mut seen);
         out
     }
 
@@ -223,6 +225,7 @@ impl Yaml {
         merged_at: Option<TextRange>,
         depth: usize,
         out: &mut Vec<Member<'a>>,
+        seen: &mut std::collections::HashSet<&'a str>,
     ) {
         if depth > MAX_MERGE_DEPTH {
             return;
@@ -233,7 +236,7 @@ impl Yaml {
             let Some(key) = self.str(entry.key) else {
                 continue;
             };
-            if key == "<<" || out.iter().any(|m| m.key == key) {
+            if key == "<<" || !seen.insert(key) {
                 continue;
             }
             out.push(Member {
@@ -252,14 +255,51 @@ impl Yaml {
                 _ => vec![entry.value],
             };
             for source in sources {
-                self.collect_members(source, via, depth + 1, out);
+                self.collect_members(source, via, depth + 1, out, seen);
             }
         }
     }
 
-    /// The value of `key` in mapping `id`, through merge keys.
+    /// The value of `key` in mapping `id`, through merge keys: the first pair written with that key, else
+    /// the first merge that has it (as [`Yaml::members`] orders them), without collecting the others.
     pub fn get(&self, id: NodeId, key: &str) -> Option<Member<'_>> {
-        self.members(id).into_iter().find(|m| m.key == key)
+        self.find_member(id, key, None, 0)
+    }
+
+    fn find_member(
+        &self,
+        id: NodeId,
+        key: &str,
+        merged_at: Option<TextRange>,
+        depth: usize,
+    ) -> Option<Member<'_>> {
+        if depth > MAX_MERGE_DEPTH || key == "<<" {
+            return None;
+        }
+        let owner = self.resolve(id);
+        let entries = self.entries(id);
+        if let Some(entry) = entries.iter().find(|e| self.str(e.key) == Some(key)) {
+            return Some(Member {
+                key: self.str(entry.key)?,
+                key_node: entry.key,
+                value: entry.value,
+                range: entry.range,
+                merged_at,
+                owner,
+            });
+        }
+        entries
+            .iter()
+            .filter(|e| self.str(e.key) == Some("<<"))
+            .find_map(|entry| {
+                let via = merged_at.or(Some(entry.range));
+                match &self.nodes[self.resolve(entry.value)].value {
+                    Value::Sequence(items) => items
+                        .iter()
+                        .find_map(|&source| self.find_member(source, key, via, depth + 1)),
+                    _ => self.find_member(entry.value, key, via, depth + 1),
+                }
+            })
     }
 
     /// Follow a path of keys from `id`.
