@@ -13,8 +13,9 @@ declare_rule! {
     /// ## What it does
     /// Reports an official image whose release line is past end of life: a Dockerfile `FROM` (after
     /// substituting `ARG` defaults), a Compose `image:`, a Kubernetes container `image:`. The message gives
-    /// the date. Covered: python, node, golang, ruby, php, eclipse-temurin (and the deprecated openjdk image),
-    /// debian, ubuntu, alpine, centos, nginx, postgres, mysql, redis.
+    /// the date. Covered: python, node, golang, ruby, php, eclipse-temurin (and the deprecated openjdk image,
+    /// every tag), debian, ubuntu, alpine, centos, nginx, postgres, mysql, mariadb, mongo, redis, and .NET
+    /// (`mcr.microsoft.com/dotnet/*`).
     ///
     /// ## Why it matters
     /// An end-of-life line gets no security fixes: every vulnerability found after that date stays in the
@@ -24,16 +25,21 @@ declare_rule! {
     /// ```dockerfile
     /// FROM python:3.9-slim-bullseye
     /// ```
-    /// The table is offline and dated (`server/data/eol-images.json`, with its sources): as of 2026-11,
+    /// The table is offline and dated (`server/data/eol-images.json`, with its sources): as of 2026-12,
     /// python ≤ 3.10, node ≤ 20 and odd majors, debian ≤ 11, ubuntu ≤ 20.04 and old interim releases,
-    /// alpine ≤ 3.21, every centos. Silent for lines the table does not list (newer ones), images of other
-    /// registries or namespaces, and references built from variables.
+    /// alpine ≤ 3.21, nginx ≤ 1.29, postgres ≤ 14, MariaDB's short-term 11.0–11.3, mongo ≤ 6.0, .NET ≤ 9.0,
+    /// every centos. Versions compare per numeric component (`alpine:3.4` is older than `3.12`), a tag that
+    /// names only a major takes its newest line (`php:5` is 5.6, `mysql:8` is 8.4), and a version older
+    /// than the oldest supported line is end of life even when the table does not list it (`node:8`,
+    /// `postgres:9.4`). Silent for versions above that the table does not list (newer lines), images of
+    /// other registries or namespaces, and references built from variables.
     ///
     /// ## Fix
     /// Unsafe (a new language or OS version can break the build or the app): bump to the nearest supported
     /// line of the same variant: `python:3.9-slim-bullseye` → `python:3.11-slim-bookworm`,
-    /// `debian:buster-slim` → `debian:bookworm-slim`, `openjdk:11` → `eclipse-temurin:11-jdk`. A digest is
-    /// dropped. No fix for CentOS, which has no supported line.
+    /// `debian:buster-slim` → `debian:bookworm-slim`, `mongo:4.4-bionic` → `mongo:7.0-jammy`, `openjdk:11`
+    /// → `eclipse-temurin:11-jdk`. A digest is dropped. No fix for CentOS, which has no supported line, nor
+    /// for a variant the new line is not published in (.NET 10 has no Debian images).
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 / NIST SP 800-190 §4.1.1 (image vulnerabilities)
@@ -84,10 +90,7 @@ fn check_yaml(yaml: &Yaml, value: NodeId, out: &mut Vec<Diagnostic>) {
 }
 
 fn finding(written: &str, verdict: &Verdict, range: TextRange, fix: Option<Fix>) -> Diagnostic {
-    let message = format!(
-        "`{written}` is past end of life: {} stopped getting security fixes on {}",
-        verdict.what, verdict.date
-    );
+    let message = format!("`{written}` is past end of life: {verdict}");
     Diagnostic::new(RuleId::EolBaseImage, range, message).with_fixes(fix)
 }
 
