@@ -256,6 +256,37 @@ fn workspace_rules_see_every_file_given() {
 }
 
 #[test]
+fn a_service_account_in_another_file_decides_whether_the_pod_mounts_a_token() {
+    let dir = temp_dir("workspace-account");
+    let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";
+    let account = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\nautomountServiceAccountToken: false\n";
+    let elsewhere = account.replace("namespace: shop", "namespace: other");
+    std::fs::write(dir.join("app.yaml"), app).expect("write");
+    std::fs::write(dir.join("account.yaml"), account).expect("write");
+    std::fs::write(dir.join("elsewhere.yaml"), elsewhere).expect("write");
+    let alone = stdout(&dockwarden(&["check", "app.yaml"], &dir));
+    assert!(
+        alone.contains("app.yaml:2:1: info[service-account-token-mounted]"),
+        "{alone}"
+    );
+    let other_namespace = stdout(&dockwarden(&["check", "app.yaml", "elsewhere.yaml"], &dir));
+    assert!(
+        other_namespace.contains("[service-account-token-mounted]"),
+        "{other_namespace}"
+    );
+    let together = stdout(&dockwarden(&["check", "app.yaml", "account.yaml"], &dir));
+    assert!(
+        !together.contains("service-account-token-mounted"),
+        "{together}"
+    );
+    let walked = stdout(&dockwarden(&["check", "."], &dir));
+    assert!(
+        !walked.contains("service-account-token-mounted"),
+        "{walked}"
+    );
+}
+
+#[test]
 fn a_compose_service_is_judged_by_the_dockerfile_it_builds() {
     let dir = temp_dir("compose-build");
     std::fs::create_dir_all(dir.join("app")).expect("dirs");

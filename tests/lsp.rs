@@ -540,6 +540,50 @@ fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
 }
 
 #[test]
+fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
+    let root = common::write_tree("lsp-account", &[]);
+    let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";
+    let account = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\nautomountServiceAccountToken: false\n";
+    common::put(&root, "app.yaml", app);
+    common::put(&root, "account.yaml", account);
+    let root_uri = format!("file://{}", root.display());
+    let app_uri = format!("{root_uri}/app.yaml");
+    let account_uri = format!("{root_uri}/account.yaml");
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    let has_rule = |p: &Value| {
+        p["diagnostics"].as_array().is_some_and(|d| {
+            d.iter()
+                .any(|d| d["code"] == "service-account-token-mounted")
+        })
+    };
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": app_uri, "languageId": "yaml", "version": 1, "text": app}}),
+    );
+    // Once the workspace is indexed, the account in the other file keeps the token out.
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(app_uri) && !has_rule(p)
+    });
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": account_uri, "languageId": "yaml", "version": 1, "text": account}}),
+    );
+    // The account is edited (not saved): the pod's document is published again, with the finding.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": account_uri, "version": 2},
+            "contentChanges": [{"text": account.replace("false", "true")}],
+        }),
+    );
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(app_uri) && has_rule(p)
+    });
+    client.shutdown();
+}
+
+#[test]
 fn a_compose_service_is_judged_by_the_dockerfile_it_builds_inside_the_workspace() {
     let root = common::write_tree(
         "lsp-build",

@@ -1,6 +1,5 @@
 //! The one entry point both faces share: text in, findings out. Never fails, never panics on input.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::Diagnostic;
@@ -14,6 +13,7 @@ use crate::model::yaml::Yaml;
 use crate::rules::skipped_file;
 use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
 use crate::syntax::Language;
+use crate::workspace::Facts;
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 
 /// Parse and lint `source` as `kind`, alone and with the default settings.
@@ -41,11 +41,11 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
     }
 }
 
-/// The namespaces a Kubernetes file default-denies (what it contributes to a workspace).
-pub fn default_denied(source: &str) -> BTreeSet<String> {
+/// What a Kubernetes file tells the other files of a workspace.
+pub fn facts_of(source: &str) -> Facts {
     let mut stream = YamlStream::default();
     stream.update(source, Mode::Force(FileKind::Kubernetes));
-    stream.summary().default_deny
+    stream.summary().facts
 }
 
 /// Lint a Dockerfile with a tree already parsed (incrementally, in the server), the files around it and

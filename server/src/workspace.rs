@@ -5,20 +5,49 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::TextRange;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
+use crate::{Diagnostic, TextRange};
+
+/// What the files of a workspace say that another file's findings depend on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Namespaces with a default-deny NetworkPolicy.
+    pub default_deny: BTreeSet<String>,
+    /// ServiceAccounts, as `(namespace, name)`, that set `automountServiceAccountToken: false`.
+    pub tokenless_accounts: BTreeSet<(String, String)>,
+}
+
+impl Facts {
+    pub fn extend(&mut self, other: &Facts) {
+        self.default_deny.extend(other.default_deny.iter().cloned());
+        self.tokenless_accounts
+            .extend(other.tokenless_accounts.iter().cloned());
+    }
+}
+
+/// A pod that mounts its service account token: the finding to report unless the pod leaves the key
+/// unset and a file of the workspace gives its `(namespace, account)` `automountServiceAccountToken: false`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenMount {
+    pub namespace: String,
+    /// The pod's ServiceAccount; `None` when the pod sets the key itself, which its account cannot undo.
+    pub account: Option<String>,
+    pub finding: Diagnostic,
+}
 
 /// What one Kubernetes file contributes: its workloads' namespaces (each with the `kind:` pair of its first
-/// workload in the file) and the namespaces it gives a default-deny NetworkPolicy.
+/// workload in the file), the facts it gives the others, and its pods whose token depends on them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub workloads: Vec<(String, TextRange)>,
-    pub default_deny: BTreeSet<String>,
+    pub facts: Facts,
+    pub token_mounts: Vec<TokenMount>,
 }
 
 impl Summary {
-    /// Summarise one YAML view; ranges are those of the view's text.
+    /// Summarise one YAML view; ranges are those of the view's text. The token mounts are the rule's to
+    /// fill in (`service-account-token-mounted`), as they carry its findings.
     pub fn of(yaml: &Yaml, k8s: &Kubernetes) -> Self {
         let mut summary = Summary::default();
         for pod in &k8s.pods {
@@ -33,9 +62,27 @@ impl Summary {
                     .push((manifest.namespace.clone(), manifest.kind_range));
             }
         }
-        for manifest in k8s.manifests.iter().filter(|m| m.kind == "NetworkPolicy") {
-            if is_default_deny(yaml, manifest.root) {
-                summary.default_deny.insert(manifest.namespace.clone());
+        for manifest in &k8s.manifests {
+            match manifest.kind.as_str() {
+                "NetworkPolicy" if is_default_deny(yaml, manifest.root) => {
+                    summary
+                        .facts
+                        .default_deny
+                        .insert(manifest.namespace.clone());
+                }
+                "ServiceAccount" => {
+                    let automount = yaml.get(manifest.root, "automountServiceAccountToken");
+                    let name = manifest.name.as_deref();
+                    if let (Some(false), Some(name)) =
+                        (automount.and_then(|m| yaml.bool(m.value)), name)
+                    {
+                        summary
+                            .facts
+                            .tokenless_accounts
+                            .insert((manifest.namespace.clone(), name.to_owned()));
+                    }
+                }
+                _ => {}
             }
         }
         summary
@@ -49,7 +96,13 @@ impl Summary {
                 self.workloads.push((namespace.clone(), range));
             }
         }
-        self.default_deny.extend(other.default_deny.iter().cloned());
+        self.facts.extend(&other.facts);
+        let shift = isize::try_from(offset).unwrap_or(0);
+        self.token_mounts
+            .extend(other.token_mounts.iter().map(|m| TokenMount {
+                finding: m.finding.clone().shifted(shift),
+                ..m.clone()
+            }));
     }
 }
 
@@ -89,21 +142,18 @@ impl Workspace {
         self.files.remove(path);
     }
 
-    /// The namespaces some file other than `path` gives a default-deny policy.
-    pub fn default_denied_except(&self, path: Option<&Path>) -> BTreeSet<String> {
-        self.files
-            .iter()
-            .filter(|(p, _)| Some(p.as_path()) != path)
-            .flat_map(|(_, s)| s.default_deny.iter().cloned())
-            .collect()
+    /// What the files other than `path` say.
+    pub fn facts_except(&self, path: Option<&Path>) -> Facts {
+        let mut facts = Facts::default();
+        for (_, summary) in self.files.iter().filter(|(p, _)| Some(p.as_path()) != path) {
+            facts.extend(&summary.facts);
+        }
+        facts
     }
 
-    /// The namespaces some file gives a default-deny policy.
-    pub fn default_denied(&self) -> BTreeSet<String> {
-        self.files
-            .values()
-            .flat_map(|s| s.default_deny.iter().cloned())
-            .collect()
+    /// What every file says.
+    pub fn facts(&self) -> Facts {
+        self.facts_except(None)
     }
 
     pub fn len(&self) -> usize {

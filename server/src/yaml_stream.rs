@@ -7,7 +7,6 @@
 //! findings of the others are reused, moved to where their text now is. The CLI reads files the same way,
 //! so the editor and CI agree by construction.
 
-use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use tree_sitter::Tree;
@@ -18,9 +17,9 @@ use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
 use crate::rules::skipped_file;
-use crate::rules::{FileSource, NoFiles, RuleId, WorkspaceContext};
+use crate::rules::{FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
-use crate::workspace::Summary;
+use crate::workspace::{Facts, Summary};
 use crate::{Diagnostic, TextRange};
 
 /// How to decide what the stream is.
@@ -35,7 +34,8 @@ pub enum Mode {
 /// What a file is linted with besides its text: what the rest of the workspace default-denies, and the
 /// files beside it.
 pub struct Surroundings<'a> {
-    pub denied: Option<&'a BTreeSet<String>>,
+    /// What the other files of the workspace say (default-deny policies, ServiceAccounts).
+    pub facts: Option<&'a Facts>,
     pub files: &'a dyn FileSource,
     /// The settings that apply to the file (its `.dockwarden.yaml` over the editor's).
     pub settings: &'a Settings,
@@ -49,7 +49,7 @@ impl Surroundings<'_> {
     pub fn none() -> Surroundings<'static> {
         static DEFAULT: LazyLock<Settings> = LazyLock::new(Settings::default);
         Surroundings {
-            denied: None,
+            facts: None,
             files: &NoFiles,
             settings: &DEFAULT,
             skips: &[],
@@ -161,12 +161,14 @@ impl YamlStream {
                     })
                     .collect();
                 let summary = self.summary();
-                let mut denied = summary.default_deny.clone();
-                denied.extend(around.denied.into_iter().flatten().cloned());
+                let mut facts = summary.facts.clone();
+                if let Some(others) = around.facts {
+                    facts.extend(others);
+                }
                 let cx = WorkspaceContext {
                     source: text,
                     summary: &summary,
-                    denied: &denied,
+                    facts: &facts,
                 };
                 for rule in RuleId::ALL {
                     if let Some(check) = rule.checks().workspace {
@@ -275,7 +277,17 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
     let summary = if helm {
         Summary::default()
     } else {
-        Summary::of(&yaml, &Kubernetes::read(&yaml))
+        let k8s = Kubernetes::read(&yaml);
+        let mut summary = Summary::of(&yaml, &k8s);
+        let cx = KubernetesContext {
+            source: text,
+            yaml: &yaml,
+            k8s: &k8s,
+            tree: tree.as_ref(),
+            settings,
+        };
+        summary.token_mounts = crate::rules::token_mounts(&cx);
+        summary
     };
     Chunk {
         summary,

@@ -4,14 +4,15 @@
 
 pub mod lsp;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use dockwarden::document::LineIndex;
 use dockwarden::fix::{FileChange, Fix, FixMode, fix_all};
-use dockwarden::lint::{default_denied, lint_in};
+use dockwarden::lint::{facts_of, lint_in};
 use dockwarden::rules::FileSource;
 use dockwarden::rules::RuleId;
+use dockwarden::workspace::Facts;
 use dockwarden::yaml_stream::Surroundings;
 use dockwarden::{Diagnostic, FileKind};
 
@@ -312,14 +313,16 @@ impl Folder {
 
     /// Lint `text` as a file of this folder.
     pub fn lint(&self, text: &str, kind: FileKind) -> Vec<Diagnostic> {
-        let denied: BTreeSet<String> = self
+        let mut facts = Facts::default();
+        for (_, text) in self
             .files
             .iter()
             .filter(|(path, _)| path.ends_with(".yaml"))
-            .flat_map(|(_, text)| default_denied(text))
-            .collect();
+        {
+            facts.extend(&facts_of(text));
+        }
         let around = Surroundings {
-            denied: Some(&denied),
+            facts: Some(&facts),
             files: self,
             ..Surroundings::none()
         };

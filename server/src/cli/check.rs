@@ -1,6 +1,5 @@
 //! `dockwarden check`: lint files in parallel, optionally fix them, print the findings, set the exit code.
 
-use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,8 +13,9 @@ use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};
 use crate::fix::{FileChange, FixMode, fix_all};
-use crate::lint::{default_denied, lint_in};
+use crate::lint::{facts_of, lint_in};
 use crate::rules::NoFiles;
+use crate::workspace::Facts;
 use crate::yaml_stream::Surroundings;
 use crate::{Diagnostic, FileKind, Severity};
 
@@ -108,29 +108,24 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             e.message
         )
     }));
-    let mut denied: BTreeSet<String> = loaded
-        .iter()
-        .flatten()
-        .filter(|l| l.kind == Some(FileKind::Kubernetes))
-        .flat_map(|l| default_denied(&l.text))
-        .collect();
+    let mut facts = Facts::default();
+    for file in loaded.iter().flatten() {
+        if file.kind == Some(FileKind::Kubernetes) {
+            facts.extend(&facts_of(&file.text));
+        }
+    }
     if options.diff {
         let mut sink = Sink::Diffs(Vec::new());
-        errors.extend(fix_files(&mut loaded, options, &mut denied, &mut sink));
+        errors.extend(fix_files(&mut loaded, options, &mut facts, &mut sink));
         return print_diffs(&sink, &errors, options);
     }
     if options.fix {
-        errors.extend(fix_files(
-            &mut loaded,
-            options,
-            &mut denied,
-            &mut Sink::Disk,
-        ));
+        errors.extend(fix_files(&mut loaded, options, &mut facts, &mut Sink::Disk));
     }
     let outcomes: Vec<Outcome> = loaded
         .into_par_iter()
         .map(|loaded| match loaded {
-            Ok(loaded) => report(loaded, options, &denied),
+            Ok(loaded) => report(loaded, options, &facts),
             Err(e) => Outcome::Error(e),
         })
         .collect();
@@ -296,7 +291,7 @@ fn print_diffs(sink: &Sink, errors: &[String], options: &CheckOptions) -> ExitCo
 fn fix_files(
     loaded: &mut [Result<Loaded, String>],
     options: &CheckOptions,
-    denied: &mut BTreeSet<String>,
+    facts: &mut Facts,
     sink: &mut Sink,
 ) -> Vec<String> {
     let mode = if options.unsafe_fixes {
@@ -311,7 +306,7 @@ fn fix_files(
             continue;
         };
         let files = beside(&file.input);
-        let around = surroundings(denied, files.as_ref(), &file.settings, &file.skips);
+        let around = surroundings(facts, files.as_ref(), &file.settings, &file.skips);
         let on_disk = matches!(file.input, Input::File(_));
         let fixed = fix_all(&file.text, mode, |t| {
             let found = lint_in(t, kind, &around);
@@ -342,7 +337,7 @@ fn fix_files(
         for change in &fixed.files {
             match write_change(change, folder, loaded, sink) {
                 Ok(written) if is_yaml_name(Path::new(&change.path)) => {
-                    denied.extend(default_denied(&written));
+                    facts.extend(&facts_of(&written));
                 }
                 Ok(_) => {}
                 Err(e) => errors.push(e),
@@ -405,7 +400,7 @@ fn beside(input: &Input) -> Option<DiskFiles> {
 }
 
 fn surroundings<'a>(
-    denied: &'a BTreeSet<String>,
+    facts: &'a Facts,
     files: Option<&'a DiskFiles>,
     settings: &'a Settings,
     skips: &'a [Skip],
@@ -413,7 +408,7 @@ fn surroundings<'a>(
     Surroundings {
         settings,
         skips,
-        denied: Some(denied),
+        facts: Some(facts),
         files: match files {
             Some(f) => f,
             None => &NoFiles,
@@ -422,7 +417,7 @@ fn surroundings<'a>(
 }
 
 /// The findings that remain in one input, after any fixes.
-fn report(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> Outcome {
+fn report(loaded: Loaded, options: &CheckOptions, facts: &Facts) -> Outcome {
     let Loaded {
         input,
         path,
@@ -434,7 +429,7 @@ fn report(loaded: Loaded, options: &CheckOptions, denied: &BTreeSet<String>) -> 
     } = loaded;
     let display = path.display().to_string();
     let files = beside(&input);
-    let around = surroundings(denied, files.as_ref(), &settings, &skips);
+    let around = surroundings(facts, files.as_ref(), &settings, &skips);
     // YAML that is neither a Compose file nor a manifest: nothing to say about it.
     let diagnostics = kind.map_or_else(Vec::new, |kind| lint_in(&text, kind, &around));
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());

@@ -1,8 +1,6 @@
 //! Open documents: the rope (for positions), the text (for parsing), the parsed state (an incremental tree
 //! for a Dockerfile, a stream of per-document trees for YAML), and the findings of the current version.
 
-use std::collections::BTreeSet;
-
 use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
@@ -12,7 +10,7 @@ use crate::disk::DiskFiles;
 use crate::document::Skip;
 use crate::rules::NoFiles;
 use crate::syntax::Language;
-use crate::workspace::Summary;
+use crate::workspace::{Facts, Summary};
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 use crate::{Diagnostic, FileKind, TextRange};
 
@@ -46,7 +44,7 @@ impl Document {
         text: String,
         version: i32,
         (language, name_kind): (Language, Option<FileKind>),
-        denied: &BTreeSet<String>,
+        facts: &Facts,
         files: Option<DiskFiles>,
         settings: Settings,
         skips: Vec<Skip>,
@@ -67,7 +65,7 @@ impl Document {
             settings,
             skips,
         };
-        document.reparse(denied);
+        document.reparse(facts);
         document
     }
 
@@ -77,7 +75,7 @@ impl Document {
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
-        denied: &BTreeSet<String>,
+        facts: &Facts,
     ) {
         for change in changes {
             match change.range {
@@ -96,7 +94,7 @@ impl Document {
             }
         }
         self.version = version;
-        self.reparse(denied);
+        self.reparse(facts);
     }
 
     fn replace(&mut self, range: TextRange, new_text: &str) {
@@ -110,10 +108,10 @@ impl Document {
         self.text.replace_range(range.start..range.end, new_text);
     }
 
-    /// Lint again with what the rest of the workspace now says (`denied`: the namespaces other files
-    /// default-deny); the text is unchanged, so every document of a YAML stream is reused.
-    pub fn relint(&mut self, denied: &BTreeSet<String>) {
-        self.reparse(denied);
+    /// Lint again with what the rest of the workspace now says (`facts`: what the other files say); the
+    /// text is unchanged, so every document of a YAML stream is reused.
+    pub fn relint(&mut self, facts: &Facts) {
+        self.reparse(facts);
     }
 
     /// Take new settings (a config file or the editor's settings changed); lint with them at the next
@@ -132,7 +130,7 @@ impl Document {
         }
     }
 
-    fn reparse(&mut self, denied: &BTreeSet<String>) {
+    fn reparse(&mut self, facts: &Facts) {
         match &mut self.parsed {
             Parsed::Dockerfile(tree) => {
                 *tree = crate::syntax::parse(Language::Dockerfile, &self.text, tree.as_ref());
@@ -155,7 +153,7 @@ impl Document {
                     Mode::Detect(self.name_kind),
                     &Surroundings {
                         settings: &self.settings,
-                        denied: Some(denied),
+                        facts: Some(facts),
                         files: match &self.files {
                             Some(files) => files,
                             None => &NoFiles,

@@ -31,7 +31,7 @@ use crate::config::{Config, ConfigError, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::fix::{Applicability, FileChange, Fix};
 use crate::syntax::Language;
-use crate::workspace::{Summary, Workspace};
+use crate::workspace::{Facts, Summary, Workspace};
 use crate::{FileKind, Severity};
 
 /// What the client and server agreed on at `initialize`.
@@ -250,13 +250,14 @@ impl Backend {
         self.root.get().and_then(Option::as_deref)
     }
 
-    /// The namespaces default-denied by the workspace's files other than `uri`'s.
-    fn denied_for(&self, uri: &Uri) -> BTreeSet<String> {
+    /// What the workspace's files other than `uri`'s say.
+    fn facts_for(&self, uri: &Uri) -> Facts {
         let path = index::workspace_path(self.root(), uri);
-        self.workspace().default_denied_except(path.as_deref())
+        self.workspace().facts_except(path.as_deref())
     }
 
-    /// Record what the open document `uri` now says; `true` when that changes what the workspace denies.
+    /// Record what the open document `uri` now says; `true` when that changes what the workspace says to
+    /// other files.
     fn record(&self, uri: &Uri) -> bool {
         let Some(path) = index::workspace_path(self.root(), uri) else {
             return false;
@@ -266,15 +267,15 @@ impl Backend {
     }
 
     /// Put what `path` says into the index (`None`: nothing); `true` when that changes what the workspace
-    /// denies.
+    /// says to other files (a default-deny policy, a ServiceAccount without a token).
     fn set_summary(&self, path: &Path, summary: Option<Summary>) -> bool {
         let mut workspace = self.workspace();
-        let before = workspace.default_denied();
+        let before = workspace.facts();
         match summary {
             Some(summary) => workspace.set(path, summary),
             None => workspace.remove(path),
         }
-        workspace.default_denied() != before
+        workspace.facts() != before
     }
 
     /// Lint every open document again against the workspace (its text unchanged), and tell the client.
@@ -282,9 +283,9 @@ impl Backend {
         self.workspace_changed.notify_waiters();
         let uris: Vec<Uri> = self.documents().keys().cloned().collect();
         for uri in &uris {
-            let denied = self.denied_for(uri);
+            let facts = self.facts_for(uri);
             if let Some(document) = self.documents().get_mut(uri) {
-                document.relint(&denied);
+                document.relint(&facts);
             }
         }
         if self.session().pull {
@@ -655,7 +656,7 @@ impl LanguageServer for Backend {
             tracing::debug!(uri = doc.uri.as_str(), "left out by ignore-paths");
             return;
         }
-        let denied = self.denied_for(&doc.uri);
+        let facts = self.facts_for(&doc.uri);
         let path = doc.uri.to_file_path().map(std::borrow::Cow::into_owned);
         let skips = crate::lint::skips(path.as_deref(), true);
         let files = index::workspace_path(self.root(), &doc.uri)
@@ -666,7 +667,7 @@ impl LanguageServer for Backend {
             doc.text,
             doc.version,
             (language, name_kind),
-            &denied,
+            &facts,
             files,
             settings,
             skips,
@@ -684,7 +685,7 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         {
             let encoding = self.session().encoding;
-            let denied = self.denied_for(&uri);
+            let facts = self.facts_for(&uri);
             let mut documents = self.documents();
             let Some(document) = documents.get_mut(&uri) else {
                 return;
@@ -697,7 +698,7 @@ impl LanguageServer for Backend {
                 );
                 return;
             }
-            document.apply(version, params.content_changes, encoding, &denied);
+            document.apply(version, params.content_changes, encoding, &facts);
         }
         let changed = self.record(&uri);
         self.publish(uri).await;

@@ -3,7 +3,7 @@
 //! text in the editor). Each file's report has a result id (a fingerprint of its text and of what it was
 //! linted with); a file whose id the client already holds is reported unchanged.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::{
@@ -58,9 +58,9 @@ pub fn report(
             continue;
         };
         let settings = configs.settings_for(Some(&path));
-        let denied: BTreeSet<String> = workspace.default_denied_except(Some(&path));
+        let facts = workspace.facts_except(Some(&path));
         let result_id =
-            crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{denied:?}")).to_string();
+            crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{facts:?}")).to_string();
         if snapshot.previous.get(&uri) == Some(&result_id) {
             reported.insert(uri.clone());
             items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
@@ -76,7 +76,7 @@ pub fn report(
         }
         let files = DiskFiles::beside(&path, &snapshot.root);
         let around = Surroundings {
-            denied: Some(&denied),
+            facts: Some(&facts),
             files: match &files {
                 Some(files) => files,
                 None => &NoFiles,

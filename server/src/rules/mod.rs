@@ -180,6 +180,8 @@ pub type KubernetesCheck = fn(&KubernetesContext, &mut Vec<Diagnostic>);
 /// A workspace rule's check: one Kubernetes file against what the other files of the workspace say.
 pub type WorkspaceCheck = fn(&WorkspaceContext, &mut Vec<Diagnostic>);
 
+/// The pods of a document whose token findings wait on the workspace's ServiceAccounts.
+pub use identity::service_account_token_mounted::mounts as token_mounts;
 pub use network::missing_network_policy::WorkspaceContext;
 
 /// The checks of one rule; the file kinds it applies to are those it has a check for.

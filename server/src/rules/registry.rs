@@ -53,7 +53,7 @@ registry! {
     PrivilegeEscalation => identity::privilege_escalation [compose: check_compose, kubernetes: check_kubernetes],
     CapabilitiesNotDropped => identity::capabilities_not_dropped [compose: check_compose, kubernetes: check_kubernetes],
     DangerousCapability => identity::dangerous_capability [compose: check_compose, kubernetes: check_kubernetes],
-    ServiceAccountTokenMounted => identity::service_account_token_mounted [kubernetes: check_kubernetes],
+    ServiceAccountTokenMounted => identity::service_account_token_mounted [workspace: check_workspace],
     SecretInEnv => secrets::secret_in_env [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     KubernetesSecretInRepo => secrets::kubernetes_secret_in_repo [kubernetes: check_kubernetes],
     SecretInConfigmap => secrets::secret_in_configmap [kubernetes: check_kubernetes],

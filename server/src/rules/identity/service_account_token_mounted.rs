@@ -1,11 +1,15 @@
 use crate::Diagnostic;
 use crate::fix::Fix;
-use crate::rules::{KubernetesContext, RuleId, declare_rule};
+use crate::rules::{KubernetesContext, RuleId, WorkspaceContext, declare_rule};
+use crate::workspace::TokenMount;
 use crate::yaml_edit::{Y, insert_entries, replace_value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a pod that does not set `automountServiceAccountToken: false`.
+    /// Reports a pod that does not set `automountServiceAccountToken: false`, unless it leaves the key
+    /// unset and its ServiceAccount (`serviceAccountName`, else `default`, in the pod's namespace) sets
+    /// `automountServiceAccountToken: false` in a file of the workspace (this one or another; the CLI sees
+    /// the files it was given). A pod's own `true` wins over its account's `false`.
     ///
     /// ## Why it matters
     /// Every pod gets its service account's token mounted by default. Most applications never call the
@@ -29,11 +33,31 @@ declare_rule! {
     summary: "the pod mounts its service account token",
 }
 
-pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
+/// Report the pods whose account no file of the workspace makes tokenless.
+pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
+    for mount in &cx.summary.token_mounts {
+        let tokenless = mount.account.as_ref().is_some_and(|account| {
+            let key = (mount.namespace.clone(), account.clone());
+            cx.facts.tokenless_accounts.contains(&key)
+        });
+        if !tokenless {
+            out.push(mount.finding.clone());
+        }
+    }
+}
+
+/// The pods of one document that mount a token, with the account that could still say no (`None` as the
+/// account when the pod itself sets `true`: then nothing else can).
+pub fn mounts(cx: &KubernetesContext) -> Vec<TokenMount> {
     let yaml = cx.yaml;
+    let mut mounts = Vec::new();
     for pod in &cx.k8s.pods {
         let manifest = &cx.k8s.manifests[pod.manifest];
         let member = yaml.get(pod.node, "automountServiceAccountToken");
+        let account = ["serviceAccountName", "serviceAccount"]
+            .iter()
+            .find_map(|key| yaml.get(pod.node, key).and_then(|m| yaml.str(m.value)))
+            .unwrap_or("default");
         let edit = match member {
             Some(m) if yaml.bool(m.value) == Some(false) => continue,
             Some(m) => Some(replace_value(yaml, m.value, "false")),
@@ -67,13 +91,18 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             ),
             None => (manifest.kind_range, String::new()),
         };
-        out.push(
-            Diagnostic::new(
-                RuleId::ServiceAccountTokenMounted,
-                range,
-                format!("{} `{name}`{which} mounts its service account token: set `automountServiceAccountToken: false` unless it calls the API", manifest.kind),
-            )
-            .with_fixes(fix),
-        );
+        let finding = Diagnostic::new(
+            RuleId::ServiceAccountTokenMounted,
+            range,
+            format!("{} `{name}`{which} mounts its service account token: set `automountServiceAccountToken: false` unless it calls the API", manifest.kind),
+        )
+        .with_fixes(fix);
+        mounts.push(TokenMount {
+            namespace: manifest.namespace.clone(),
+            // A pod's own `true` is not overridden by its account.
+            account: member.is_none().then(|| account.to_owned()),
+            finding,
+        });
     }
+    mounts
 }

@@ -1,10 +1,8 @@
-use std::collections::BTreeSet;
-
 use crate::Diagnostic;
 use crate::fix::{Edit, FileChange, Fix};
 use crate::rules::support::line_ending;
 use crate::rules::{RuleId, declare_rule};
-use crate::workspace::Summary;
+use crate::workspace::{Facts, Summary};
 
 declare_rule! {
     /// ## What it does
@@ -41,16 +39,16 @@ declare_rule! {
     summary: "a namespace with workloads has no default-deny NetworkPolicy",
 }
 
-/// What the rule sees: one file's summary and the namespaces the workspace default-denies.
+/// What a workspace rule sees: one file's summary and what the workspace's files (this one included) say.
 pub struct WorkspaceContext<'a> {
     pub source: &'a str,
     pub summary: &'a Summary,
-    pub denied: &'a BTreeSet<String>,
+    pub facts: &'a Facts,
 }
 
 pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     for (namespace, range) in &cx.summary.workloads {
-        if cx.denied.contains(namespace) {
+        if cx.facts.default_deny.contains(namespace) {
             continue;
         }
         let policy = policy(cx.source, namespace);
