@@ -322,11 +322,27 @@ fn unsafe_fixes_write_one_network_policy_per_namespace_beside_the_manifests() {
     std::fs::write(dir.join("a.yaml"), pod("a")).expect("write");
     std::fs::write(dir.join("b.yaml"), pod("b")).expect("write");
     let before = dockwarden(&["check", "."], &dir);
+    // One namespace, one finding: in the first file, in sorted path order.
     assert_eq!(
         stdout(&before).matches("[missing-network-policy]").count(),
-        2,
+        1,
         "{}",
         stdout(&before)
+    );
+    assert!(
+        stdout(&before).contains("a.yaml:2:1: warning[missing-network-policy]"),
+        "{}",
+        stdout(&before)
+    );
+    let reversed = stdout(&dockwarden(&["check", "b.yaml", "a.yaml"], &dir));
+    assert_eq!(
+        reversed.matches("[missing-network-policy]").count(),
+        1,
+        "{reversed}"
+    );
+    assert!(
+        reversed.contains("a.yaml:2:1: warning[missing-network-policy]"),
+        "{reversed}"
     );
     dockwarden(&["check", ".", "--fix", "--unsafe-fixes"], &dir);
     let policy = std::fs::read_to_string(dir.join("networkpolicy-default-deny.yaml"))

@@ -540,6 +540,38 @@ fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
 }
 
 #[test]
+fn missing_network_policy_is_reported_in_every_open_document_of_the_namespace() {
+    let root = common::write_tree("lsp-ns", &[]);
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.30\n"
+        )
+    };
+    common::put(&root, "a.yaml", &pod("a"));
+    common::put(&root, "b.yaml", &pod("b"));
+    let root_uri = format!("file://{}", root.display());
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    for name in ["a", "b"] {
+        let uri = format!("{root_uri}/{name}.yaml");
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": pod(name)}}),
+        );
+        let diagnostics = client.published(&uri, 1);
+        assert_eq!(
+            diagnostics
+                .iter()
+                .filter(|d| d["code"] == "missing-network-policy")
+                .count(),
+            1,
+            "{name}: {diagnostics:?}"
+        );
+    }
+    client.shutdown();
+}
+
+#[test]
 fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
     let root = common::write_tree("lsp-account", &[]);
     let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";

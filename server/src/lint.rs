@@ -13,7 +13,7 @@ use crate::model::yaml::Yaml;
 use crate::rules::skipped_file;
 use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
 use crate::syntax::Language;
-use crate::workspace::Facts;
+use crate::workspace::Summary;
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 
 /// Parse and lint `source` as `kind`, alone and with the default settings.
@@ -41,11 +41,11 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
     }
 }
 
-/// What a Kubernetes file tells the other files of a workspace.
-pub fn facts_of(source: &str) -> Facts {
+/// What a Kubernetes file tells the workspace rules.
+pub fn summary_of(source: &str) -> Summary {
     let mut stream = YamlStream::default();
     stream.update(source, Mode::Force(FileKind::Kubernetes));
-    stream.summary().facts
+    stream.summary()
 }
 
 /// Lint a Dockerfile with a tree already parsed (incrementally, in the server), the files around it and

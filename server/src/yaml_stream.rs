@@ -7,6 +7,7 @@
 //! findings of the others are reused, moved to where their text now is. The CLI reads files the same way,
 //! so the editor and CI agree by construction.
 
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use tree_sitter::Tree;
@@ -36,6 +37,8 @@ pub enum Mode {
 pub struct Surroundings<'a> {
     /// What the other files of the workspace say (default-deny policies, ServiceAccounts).
     pub facts: Option<&'a Facts>,
+    /// Namespaces whose missing NetworkPolicy another file reports (the CLI names each once).
+    pub reported_elsewhere: &'a BTreeSet<String>,
     pub files: &'a dyn FileSource,
     /// The settings that apply to the file (its `.dockwarden.yaml` over the editor's).
     pub settings: &'a Settings,
@@ -48,8 +51,10 @@ impl Surroundings<'_> {
     /// The file alone, with the default settings.
     pub fn none() -> Surroundings<'static> {
         static DEFAULT: LazyLock<Settings> = LazyLock::new(Settings::default);
+        static NONE: BTreeSet<String> = BTreeSet::new();
         Surroundings {
             facts: None,
+            reported_elsewhere: &NONE,
             files: &NoFiles,
             settings: &DEFAULT,
             skips: &[],
@@ -169,6 +174,7 @@ impl YamlStream {
                     source: text,
                     summary: &summary,
                     facts: &facts,
+                    reported_elsewhere: around.reported_elsewhere,
                 };
                 for rule in RuleId::ALL {
                     if let Some(check) = rule.checks().workspace {
@@ -278,7 +284,7 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
         Summary::default()
     } else {
         let k8s = Kubernetes::read(&yaml);
-        let mut summary = Summary::of(&yaml, &k8s);
+        let mut summary = Summary::of(text, &yaml, &k8s);
         let cx = KubernetesContext {
             source: text,
             yaml: &yaml,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use dockwarden::document::LineIndex;
 use dockwarden::fix::{FileChange, Fix, FixMode, fix_all};
-use dockwarden::lint::{facts_of, lint_in};
+use dockwarden::lint::{lint_in, summary_of};
 use dockwarden::rules::FileSource;
 use dockwarden::rules::RuleId;
 use dockwarden::workspace::Facts;
@@ -319,7 +319,7 @@ impl Folder {
             .iter()
             .filter(|(path, _)| path.ends_with(".yaml"))
         {
-            facts.extend(&facts_of(text));
+            facts.extend(&summary_of(text).facts);
         }
         let around = Surroundings {
             facts: Some(&facts),

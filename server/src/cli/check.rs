@@ -1,5 +1,6 @@
 //! `dockwarden check`: lint files in parallel, optionally fix them, print the findings, set the exit code.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,9 +14,9 @@ use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};
 use crate::fix::{FileChange, FixMode, fix_all};
-use crate::lint::{facts_of, lint_in};
+use crate::lint::{lint_in, summary_of};
 use crate::rules::NoFiles;
-use crate::workspace::Facts;
+use crate::workspace::{Facts, Summary};
 use crate::yaml_stream::Surroundings;
 use crate::{Diagnostic, FileKind, Severity};
 
@@ -108,24 +109,39 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             e.message
         )
     }));
+    let summaries: Vec<(&Path, Summary)> = loaded
+        .iter()
+        .flatten()
+        .filter(|file| file.kind == Some(FileKind::Kubernetes))
+        .map(|file| (file.path.as_path(), summary_of(&file.text)))
+        .collect();
     let mut facts = Facts::default();
-    for file in loaded.iter().flatten() {
-        if file.kind == Some(FileKind::Kubernetes) {
-            facts.extend(&facts_of(&file.text));
-        }
+    for (_, summary) in &summaries {
+        facts.extend(&summary.facts);
     }
+    let reporters = namespace_reporters(summaries, &facts);
     if options.diff {
         let mut sink = Sink::Diffs(Vec::new());
-        errors.extend(fix_files(&mut loaded, options, &mut facts, &mut sink));
+        errors.extend(fix_files(
+            &mut loaded,
+            options,
+            (&mut facts, &reporters),
+            &mut sink,
+        ));
         return print_diffs(&sink, &errors, options);
     }
     if options.fix {
-        errors.extend(fix_files(&mut loaded, options, &mut facts, &mut Sink::Disk));
+        errors.extend(fix_files(
+            &mut loaded,
+            options,
+            (&mut facts, &reporters),
+            &mut Sink::Disk,
+        ));
     }
     let outcomes: Vec<Outcome> = loaded
         .into_par_iter()
         .map(|loaded| match loaded {
-            Ok(loaded) => report(loaded, options, &facts),
+            Ok(loaded) => report(loaded, options, &facts, &reporters),
             Err(e) => Outcome::Error(e),
         })
         .collect();
@@ -291,7 +307,7 @@ fn print_diffs(sink: &Sink, errors: &[String], options: &CheckOptions) -> ExitCo
 fn fix_files(
     loaded: &mut [Result<Loaded, String>],
     options: &CheckOptions,
-    facts: &mut Facts,
+    (facts, reporters): (&mut Facts, &BTreeMap<String, PathBuf>),
     sink: &mut Sink,
 ) -> Vec<String> {
     let mode = if options.unsafe_fixes {
@@ -306,7 +322,9 @@ fn fix_files(
             continue;
         };
         let files = beside(&file.input);
-        let around = surroundings(facts, files.as_ref(), &file.settings, &file.skips);
+        let elsewhere = reported_elsewhere(reporters, &file.path);
+        let mut around = surroundings(facts, files.as_ref(), &file.settings, &file.skips);
+        around.reported_elsewhere = &elsewhere;
         let on_disk = matches!(file.input, Input::File(_));
         let fixed = fix_all(&file.text, mode, |t| {
             let found = lint_in(t, kind, &around);
@@ -337,7 +355,7 @@ fn fix_files(
         for change in &fixed.files {
             match write_change(change, folder, loaded, sink) {
                 Ok(written) if is_yaml_name(Path::new(&change.path)) => {
-                    facts.extend(&facts_of(&written));
+                    facts.extend(&summary_of(&written).facts);
                 }
                 Ok(_) => {}
                 Err(e) => errors.push(e),
@@ -413,11 +431,44 @@ fn surroundings<'a>(
             Some(f) => f,
             None => &NoFiles,
         },
+        ..Surroundings::none()
     }
 }
 
+/// Which file reports each namespace's missing NetworkPolicy: the first, in sorted path order, with a
+/// workload of it that no policy isolates (once per run, as the namespace is one finding).
+fn namespace_reporters(
+    mut summaries: Vec<(&Path, Summary)>,
+    facts: &Facts,
+) -> BTreeMap<String, PathBuf> {
+    summaries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut reporters = BTreeMap::new();
+    for (path, summary) in &summaries {
+        for (namespace, _) in summary.unisolated(facts) {
+            reporters
+                .entry(namespace.to_owned())
+                .or_insert_with(|| path.to_path_buf());
+        }
+    }
+    reporters
+}
+
+/// The namespaces another file than `path` reports.
+fn reported_elsewhere(reporters: &BTreeMap<String, PathBuf>, path: &Path) -> BTreeSet<String> {
+    reporters
+        .iter()
+        .filter(|(_, reporter)| reporter.as_path() != path)
+        .map(|(namespace, _)| namespace.clone())
+        .collect()
+}
+
 /// The findings that remain in one input, after any fixes.
-fn report(loaded: Loaded, options: &CheckOptions, facts: &Facts) -> Outcome {
+fn report(
+    loaded: Loaded,
+    options: &CheckOptions,
+    facts: &Facts,
+    reporters: &BTreeMap<String, PathBuf>,
+) -> Outcome {
     let Loaded {
         input,
         path,
@@ -429,7 +480,9 @@ fn report(loaded: Loaded, options: &CheckOptions, facts: &Facts) -> Outcome {
     } = loaded;
     let display = path.display().to_string();
     let files = beside(&input);
-    let around = surroundings(facts, files.as_ref(), &settings, &skips);
+    let elsewhere = reported_elsewhere(reporters, &path);
+    let mut around = surroundings(facts, files.as_ref(), &settings, &skips);
+    around.reported_elsewhere = &elsewhere;
     // YAML that is neither a Compose file nor a manifest: nothing to say about it.
     let diagnostics = kind.map_or_else(Vec::new, |kind| lint_in(&text, kind, &around));
     let fixed_stdin = (options.fix && matches!(input, Input::Stdin)).then(|| text.clone());

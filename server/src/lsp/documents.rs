@@ -159,6 +159,7 @@ impl Document {
                             None => &NoFiles,
                         },
                         skips: &self.skips,
+                        ..Surroundings::none()
                     },
                 );
             }

@@ -83,6 +83,7 @@ pub fn report(
             },
             settings: &settings,
             skips: &skips,
+            ..Surroundings::none()
         };
         let found = crate::lint::lint_in(&text, kind, &around);
         let rope = ropey::Rope::from_str(&text);

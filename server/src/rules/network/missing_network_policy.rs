@@ -1,3 +1,5 @@
+use std::collections::BTreeSet;
+
 use crate::Diagnostic;
 use crate::fix::{Edit, FileChange, Fix};
 use crate::rules::support::line_ending;
@@ -6,11 +8,14 @@ use crate::workspace::{Facts, Summary};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a namespace that has workloads but no default-deny NetworkPolicy (`podSelector: {}` with
-    /// `policyTypes: [Ingress, Egress]`) anywhere in the workspace. Manifests without `metadata.namespace`
-    /// belong to `default`. The finding is reported once per namespace, on the `kind:` line of the first
-    /// workload of that namespace, in each file that has one. The editor reads the whole workspace; the CLI
-    /// sees the files it was given.
+    /// Reports a namespace with a workload that no NetworkPolicy of the workspace isolates in both
+    /// directions: a default-deny (`podSelector: {}` with `policyTypes: [Ingress, Egress]`), or a policy
+    /// whose `podSelector` (`matchLabels`, `matchExpressions`) selects the workload's pod labels with
+    /// both types (without `policyTypes`, a policy isolates ingress, and egress when it has egress rules).
+    /// Manifests without `metadata.namespace` belong to `default`. The finding is on the `kind:` line of
+    /// the namespace's first such workload: the CLI reports it once per namespace, in the first file (in
+    /// sorted path order) that has one, among the files it was given; the editor reports it in every open
+    /// document that has one, as each is read alone.
     ///
     /// ## Why it matters
     /// Without a NetworkPolicy every pod accepts connections from every other pod of the cluster and can
@@ -22,13 +27,17 @@ declare_rule! {
     /// kind: Deployment
     /// metadata: {name: web, namespace: shop}
     /// ```
-    /// Silent when a default-deny policy for the namespace exists in the workspace.
+    /// Silent when a default-deny policy for the namespace, or policies selecting each workload, exist in
+    /// the workspace.
     ///
     /// ## Fix
     /// Unsafe (traffic that is not explicitly allowed stops): add a default-deny NetworkPolicy for the
     /// namespace to `networkpolicy-default-deny.yaml` beside the manifest (created when missing; the CLI
     /// writes it under `--fix --unsafe-fixes`). An editor that cannot create files gets the policy as a new
-    /// `---` document of the manifest instead. Then allow the flows the workload needs next to it.
+    /// `---` document of the manifest instead. Then allow the flows the workload needs next to it. A
+    /// namespace that already has a policy selecting every pod never gets a second one: when that policy
+    /// isolates egress only and is in the same file, the fix adds `Ingress` to its types; when it isolates
+    /// ingress only, there is no fix (isolating egress without allow rules cuts DNS).
     ///
     /// ## References
     /// - Kubernetes: "Network Policies", default deny all ingress and all egress traffic
@@ -44,37 +53,72 @@ pub struct WorkspaceContext<'a> {
     pub source: &'a str,
     pub summary: &'a Summary,
     pub facts: &'a Facts,
+    /// Namespaces whose missing policy another file reports (the CLI reports each once).
+    pub reported_elsewhere: &'a BTreeSet<String>,
 }
 
 pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
-    for (namespace, range) in &cx.summary.workloads {
-        if cx.facts.default_deny.contains(namespace) {
+    for (namespace, range) in cx.summary.unisolated(cx.facts) {
+        if cx.reported_elsewhere.contains(namespace) {
             continue;
         }
-        let policy = policy(cx.source, namespace);
-        let in_this_file = Fix::unsafe_(
-            format!("Add a default-deny NetworkPolicy for namespace `{namespace}` to this file"),
-            vec![append_to(cx.source, &policy)],
-        )
-        .preferred(true);
-        let fix = Fix::unsafe_(
-            format!(
-                "Add a default-deny NetworkPolicy for namespace `{namespace}` to `{POLICY_FILE}`"
+        let every_pod = cx
+            .facts
+            .policies
+            .iter()
+            .find(|p| p.namespace == namespace && p.selects_every_pod());
+        let (message, fix) = match every_pod {
+            // Never a second default-deny: complete the one there is, with `Ingress` only (isolating egress
+            // without allow rules would cut DNS).
+            Some(policy) => {
+                let direction = if policy.ingress { "egress" } else { "ingress" };
+                let extension = cx
+                    .summary
+                    .ingress_extensions
+                    .iter()
+                    .find(|e| e.namespace == namespace && e.policy == policy.name);
+                let fix = extension.map(|e| {
+                    Fix::unsafe_(
+                        format!(
+                            "Add `Ingress` to the policy types of NetworkPolicy `{}`",
+                            e.policy
+                        ),
+                        vec![e.edit.clone()],
+                    )
+                    .preferred(true)
+                });
+                let message = format!(
+                    "namespace `{namespace}` has no default-deny NetworkPolicy: `{}` selects every pod but does not isolate {direction}",
+                    policy.name
+                );
+                (message, fix)
+            }
+            None => (
+                format!(
+                    "namespace `{namespace}` has no default-deny NetworkPolicy: every pod can reach, and be reached by, any other"
+                ),
+                Some(create(cx.source, namespace)),
             ),
-            Vec::new(),
-        )
-        .preferred(true)
-        .with_file_change(FileChange::append(POLICY_FILE, policy))
-        .with_fallback(in_this_file);
-        out.push(
-            Diagnostic::new(
-                RuleId::MissingNetworkPolicy,
-                *range,
-                format!("namespace `{namespace}` has no default-deny NetworkPolicy: every pod can reach, and be reached by, any other"),
-            )
-            .with_fix(fix),
-        );
+        };
+        out.push(Diagnostic::new(RuleId::MissingNetworkPolicy, range, message).with_fixes(fix));
     }
+}
+
+/// The fix that writes a default-deny policy for `namespace`, beside the manifest or in it.
+fn create(source: &str, namespace: &str) -> Fix {
+    let policy = policy(source, namespace);
+    let in_this_file = Fix::unsafe_(
+        format!("Add a default-deny NetworkPolicy for namespace `{namespace}` to this file"),
+        vec![append_to(source, &policy)],
+    )
+    .preferred(true);
+    Fix::unsafe_(
+        format!("Add a default-deny NetworkPolicy for namespace `{namespace}` to `{POLICY_FILE}`"),
+        Vec::new(),
+    )
+    .preferred(true)
+    .with_file_change(FileChange::append(POLICY_FILE, policy))
+    .with_fallback(in_this_file)
 }
 
 /// The file beside the manifest that the fix writes the policy to.

@@ -2,6 +2,8 @@
 //! file, kept current by whoever reads the files (the CLI from the paths it was given, the server from its
 //! workspace folder and the open documents).
 
+mod network_policy;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -9,21 +11,39 @@ use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
 use crate::{Diagnostic, TextRange};
 
+use network_policy::string_map;
+pub use network_policy::{IngressExtension, Policy};
+
 /// What the files of a workspace say that another file's findings depend on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
-    /// Namespaces with a default-deny NetworkPolicy.
-    pub default_deny: BTreeSet<String>,
+    /// Every NetworkPolicy.
+    pub policies: Vec<Policy>,
     /// ServiceAccounts, as `(namespace, name)`, that set `automountServiceAccountToken: false`.
     pub tokenless_accounts: BTreeSet<(String, String)>,
 }
 
 impl Facts {
     pub fn extend(&mut self, other: &Facts) {
-        self.default_deny.extend(other.default_deny.iter().cloned());
+        self.policies.extend(other.policies.iter().cloned());
         self.tokenless_accounts
             .extend(other.tokenless_accounts.iter().cloned());
     }
+
+    /// Whether some policy isolates both directions of the workload.
+    pub fn isolates(&self, workload: &Workload) -> bool {
+        self.policies
+            .iter()
+            .any(|p| p.isolates(&workload.namespace, &workload.labels))
+    }
+}
+
+/// A pod-running object of a file: where its `kind:` is and the labels of the pods it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub range: TextRange,
 }
 
 /// A pod that mounts its service account token: the finding to report unless the pod leaves the key
@@ -36,45 +56,53 @@ pub struct TokenMount {
     pub finding: Diagnostic,
 }
 
-/// What one Kubernetes file contributes: its workloads' namespaces (each with the `kind:` pair of its first
-/// workload in the file), the facts it gives the others, and its pods whose token depends on them.
+/// What one Kubernetes file contributes: its workloads, the facts it gives the others, its pods whose
+/// token depends on them, and the edits that would complete its own namespace-wide policies.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
-    pub workloads: Vec<(String, TextRange)>,
+    pub workloads: Vec<Workload>,
     pub facts: Facts,
     pub token_mounts: Vec<TokenMount>,
+    pub ingress_extensions: Vec<IngressExtension>,
 }
 
 impl Summary {
     /// Summarise one YAML view; ranges are those of the view's text. The token mounts are the rule's to
     /// fill in (`service-account-token-mounted`), as they carry its findings.
-    pub fn of(yaml: &Yaml, k8s: &Kubernetes) -> Self {
+    pub fn of(source: &str, yaml: &Yaml, k8s: &Kubernetes) -> Self {
         let mut summary = Summary::default();
         for pod in &k8s.pods {
             let manifest = &k8s.manifests[pod.manifest];
-            if !summary
-                .workloads
-                .iter()
-                .any(|(ns, _)| *ns == manifest.namespace)
-            {
-                summary
-                    .workloads
-                    .push((manifest.namespace.clone(), manifest.kind_range));
-            }
+            let labels = pod
+                .metadata
+                .and_then(|m| yaml.get(m, "labels"))
+                .map(|l| string_map(yaml, l.value))
+                .unwrap_or_default();
+            summary.workloads.push(Workload {
+                namespace: manifest.namespace.clone(),
+                labels,
+                range: manifest.kind_range,
+            });
         }
         for manifest in &k8s.manifests {
+            let name = manifest.name.as_deref().unwrap_or_default();
             match manifest.kind.as_str() {
-                "NetworkPolicy" if is_default_deny(yaml, manifest.root) => {
-                    summary
-                        .facts
-                        .default_deny
-                        .insert(manifest.namespace.clone());
+                "NetworkPolicy" => {
+                    let Some(policy) = Policy::read(yaml, manifest.root, &manifest.namespace, name)
+                    else {
+                        continue;
+                    };
+                    summary.ingress_extensions.extend(IngressExtension::read(
+                        source,
+                        yaml,
+                        manifest.root,
+                        &policy,
+                    ));
+                    summary.facts.policies.push(policy);
                 }
                 "ServiceAccount" => {
                     let automount = yaml.get(manifest.root, "automountServiceAccountToken");
-                    let name = manifest.name.as_deref();
-                    if let (Some(false), Some(name)) =
-                        (automount.and_then(|m| yaml.bool(m.value)), name)
+                    if automount.and_then(|m| yaml.bool(m.value)) == Some(false) && !name.is_empty()
                     {
                         summary
                             .facts
@@ -90,12 +118,11 @@ impl Summary {
 
     /// Merge the summary of a later part of the same file, whose ranges start `offset` bytes in.
     pub fn extend(&mut self, other: &Summary, offset: usize) {
-        for (namespace, range) in &other.workloads {
-            if !self.workloads.iter().any(|(ns, _)| ns == namespace) {
-                let range = TextRange::new(range.start + offset, range.end + offset);
-                self.workloads.push((namespace.clone(), range));
-            }
-        }
+        self.workloads
+            .extend(other.workloads.iter().map(|w| Workload {
+                range: TextRange::new(w.range.start + offset, w.range.end + offset),
+                ..w.clone()
+            }));
         self.facts.extend(&other.facts);
         let shift = isize::try_from(offset).unwrap_or(0);
         self.token_mounts
@@ -103,28 +130,22 @@ impl Summary {
                 finding: m.finding.clone().shifted(shift),
                 ..m.clone()
             }));
+        self.ingress_extensions
+            .extend(other.ingress_extensions.iter().map(|e| e.shifted(offset)));
     }
-}
 
-/// A NetworkPolicy that selects every pod (`podSelector: {}`) and denies both directions
-/// (`policyTypes: [Ingress, Egress]`).
-fn is_default_deny(yaml: &Yaml, root: usize) -> bool {
-    let Some(spec) = yaml.get(root, "spec").map(|m| m.value) else {
-        return false;
-    };
-    let all_pods = yaml
-        .get(spec, "podSelector")
-        .is_some_and(|m| yaml.is_mapping(m.value) && yaml.entries(m.value).is_empty());
-    let types: Vec<&str> = yaml
-        .get(spec, "policyTypes")
-        .map(|m| {
-            yaml.items(m.value)
-                .iter()
-                .filter_map(|&i| yaml.str(i))
-                .collect()
-        })
-        .unwrap_or_default();
-    all_pods && types.contains(&"Ingress") && types.contains(&"Egress")
+    /// The namespaces of this file with a workload no policy isolates in both directions, each with the
+    /// first such workload, in file order.
+    pub fn unisolated(&self, facts: &Facts) -> Vec<(&str, TextRange)> {
+        let mut found: Vec<(&str, TextRange)> = Vec::new();
+        for workload in &self.workloads {
+            let seen = found.iter().any(|(ns, _)| *ns == workload.namespace);
+            if !seen && !facts.isolates(workload) {
+                found.push((&workload.namespace, workload.range));
+            }
+        }
+        found
+    }
 }
 
 /// The summaries of every Kubernetes file of a workspace.
