@@ -547,8 +547,8 @@ fn missing_network_policy_is_reported_in_every_open_document_of_the_namespace() 
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.30\n"
         )
     };
-    common::put(&root, "a.yaml", &pod("a"));
-    common::put(&root, "b.yaml", &pod("b"));
+    common::put(&root, "a.yaml", pod("a"));
+    common::put(&root, "b.yaml", pod("b"));
     let root_uri = format!("file://{}", root.display());
     let mut client = Client::start();
     client.initialize_in(&root_uri, json!({}));
