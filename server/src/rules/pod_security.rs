@@ -34,16 +34,19 @@ pub fn containers<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = Contain
 }
 
 /// The `hostPath` volumes of every pod of the file: the path as written and its node.
-pub fn host_paths<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = (&'a str, NodeId)> + 'a {
+pub fn host_paths<'a>(
+    cx: &'a KubernetesContext,
+) -> impl Iterator<Item = (&'a str, NodeId, String)> + 'a {
     let yaml = cx.yaml;
     cx.k8s.pods.iter().flat_map(move |pod| {
+        let owner = owner(&cx.k8s.manifests[pod.manifest]);
         let volumes = yaml
             .get(pod.node, "volumes")
             .map(|m| yaml.items(m.value))
             .unwrap_or(&[]);
         volumes.iter().filter_map(move |&volume| {
             let path = yaml.path(volume, &["hostPath", "path"])?;
-            Some((yaml.str(path)?, path))
+            Some((yaml.str(path)?, path, owner.clone()))
         })
     })
 }
@@ -66,9 +69,14 @@ pub fn describe(c: ContainerRef) -> String {
         (None, "") => "an unnamed container".to_owned(),
         (None, name) => format!("container `{name}`"),
     };
-    match &c.manifest.name {
-        Some(workload) => format!("{container} of {} `{workload}`", c.manifest.kind),
-        None => format!("{container} of this {}", c.manifest.kind),
+    format!("{container} of {}", owner(c.manifest))
+}
+
+/// A name for messages: `Deployment `web``, or `this Job` when it has no name.
+pub fn owner(manifest: &Manifest) -> String {
+    match &manifest.name {
+        Some(name) => format!("{} `{name}`", manifest.kind),
+        None => format!("this {}", manifest.kind),
     }
 }
 

@@ -114,14 +114,14 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             State::Unset => (
                 container_range(yaml, c),
                 format!(
-                    "{}: `allowPrivilegeEscalation` is not set, and defaults to true",
+                    "{} can gain privileges through setuid binaries: `allowPrivilegeEscalation` is not set and defaults to true",
                     describe(c)
                 ),
             ),
             State::Unsafe { value, .. } => (
                 yaml.node(value).range,
                 format!(
-                    "{}: `allowPrivilegeEscalation` is explicitly true",
+                    "{} can gain privileges through setuid binaries: `allowPrivilegeEscalation` is explicitly true",
                     describe(c)
                 ),
             ),

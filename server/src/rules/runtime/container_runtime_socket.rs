@@ -100,12 +100,12 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    for (text, path) in host_paths(cx).filter(|(text, _)| is_socket(text)) {
+    for (text, path, owner) in host_paths(cx).filter(|(text, ..)| is_socket(text)) {
         out.push(
             Diagnostic::new(
                 RuleId::ContainerRuntimeSocket,
                 cx.yaml.node(path).range,
-                format!("the pod mounts `{text}` from the node: access to the runtime socket is root on the node"),
+                format!("{owner} mounts `{text}` from the node: access to the runtime socket is root on the node"),
             )
             .with_severity(Severity::Error),
         );

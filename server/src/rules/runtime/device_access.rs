@@ -51,13 +51,13 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    for (text, path) in
-        host_paths(cx).filter(|(text, _)| *text == "/dev" || text.starts_with("/dev/"))
+    for (text, path, owner) in
+        host_paths(cx).filter(|(text, ..)| *text == "/dev" || text.starts_with("/dev/"))
     {
         out.push(Diagnostic::new(
             RuleId::DeviceAccess,
             cx.yaml.node(path).range,
-            format!("the pod mounts the node's device `{text}`"),
+            format!("{owner} mounts the node's device `{text}`"),
         ));
     }
 }

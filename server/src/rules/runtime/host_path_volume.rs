@@ -121,11 +121,11 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
-    let pods = host_paths(cx).map(|(text, path)| {
+    let pods = host_paths(cx).map(|(text, path, owner)| {
         (
             text,
             path,
-            format!("the pod mounts `{text}` from the node (`hostPath`)"),
+            format!("{owner} mounts `{text}` from the node (`hostPath`)"),
         )
     });
     // A PersistentVolume backed by a node directory gives that directory to every pod that claims it.

@@ -69,9 +69,10 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
         containers(cx).filter(|c| c.container.list != ContainerList::EphemeralContainers);
     for c in with_resources {
         let limits = yaml.path(c.container.node, &["resources", "limits"]);
-        let missing: Vec<&str> = ["memory", "cpu"]
+        let missing: Vec<&str> = [("memory", "memory"), ("cpu", "CPU")]
             .into_iter()
-            .filter(|k| limits.and_then(|l| yaml.get(l, k)).is_none())
+            .filter(|(key, _)| limits.and_then(|l| yaml.get(l, key)).is_none())
+            .map(|(_, said)| said)
             .collect();
         if missing.is_empty() {
             continue;
