@@ -33,6 +33,7 @@ pub mod eol_images;
 pub mod fix;
 pub mod lint;
 pub mod lsp;
+pub mod merge_keys;
 pub mod model;
 pub mod rules;
 pub mod secrets;

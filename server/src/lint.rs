@@ -134,6 +134,7 @@ pub fn lint_yaml(
                     check(&cx, &mut out);
                 }
             }
+            out = crate::merge_keys::fold(source, yaml, &compose, out);
         }
         FileKind::Kubernetes => {
             let k8s = Kubernetes::read(yaml);
