@@ -414,6 +414,44 @@ fn compose_secrets_in_env_files_that_git_keeps_and_the_env_example_fix() {
 }
 
 #[test]
+fn a_build_context_file_copied_where_a_secret_variable_points_is_reported() {
+    let dir = temp_dir("secret-path");
+    std::fs::write(dir.join("service-account.json"), "{}").expect("write");
+    std::fs::create_dir_all(dir.join("conf")).expect("dirs");
+    std::fs::write(dir.join("conf/db-password"), "hunter2").expect("write");
+    let dockerfile = "FROM python:3.12-slim\nENV GOOGLE_APPLICATION_CREDENTIALS=/app/service-account.json\nARG DB_PASSWORD_FILE=/etc/app/db-password\nENV CACHE_PATH=/app/cache.json\nWORKDIR /app\nCOPY . .\nCOPY conf/ /etc/app/\nCOPY missing.json /run/secrets/key.json\nENV API_TOKEN_FILE=/run/secrets/key.json\nUSER 10001:10001\n";
+    std::fs::write(dir.join("Dockerfile"), dockerfile).expect("write");
+    let found = |output: &Output| -> Vec<String> {
+        stdout(output)
+            .lines()
+            .filter(|l| l.contains("[secret-file-copied]") && !l.contains("whole build context"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let output = dockwarden(&["check", "Dockerfile"], &dir);
+    let lines = found(&output);
+    // `COPY . .` under `WORKDIR /app` fills the credentials path; `conf/` fills the password file. The
+    // cache path is not a secret name, and a source missing from the context is not reported.
+    assert_eq!(lines.len(), 2, "{}", stdout(&output));
+    assert!(
+        lines[0].starts_with("Dockerfile:6:6: info[secret-file-copied] `GOOGLE_APPLICATION_CREDENTIALS` points to `/app/service-account.json`"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("Dockerfile:7:6: info[secret-file-copied] `DB_PASSWORD_FILE` points to `/etc/app/db-password`, and this copies the build context's `conf/db-password` there"),
+        "{lines:?}"
+    );
+    // The ignore file leaves them out: silent.
+    std::fs::write(
+        dir.join(".dockerignore"),
+        "service-account.json\nconf/db-password\n",
+    )
+    .expect("write");
+    let output = dockwarden(&["check", "Dockerfile"], &dir);
+    assert!(found(&output).is_empty(), "{}", stdout(&output));
+}
+
+#[test]
 fn copied_secrets_follow_the_build_contexts_ignore_file_with_dockers_semantics() {
     let dir = temp_dir("dockerignore");
     let dockerfile = "FROM alpine:3.22\nCOPY id_rsa /root/.ssh/\nCOPY a/x.pem /certs/\nCOPY . /app\nUSER 10001:10001\n";

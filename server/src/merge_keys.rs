@@ -66,6 +66,9 @@ pub fn fold(
         .collect()
 }
 
+/// How many services a message names before it counts the rest.
+const NAMED: usize = 4;
+
 /// Name every service that inherits the finding: in the message, after the first service it names, and
 /// as related information at each `<<` pair.
 fn name_heirs(source: &str, primary: &mut Diagnostic, heirs: &[&Inherited]) {
@@ -80,12 +83,18 @@ fn name_heirs(source: &str, primary: &mut Diagnostic, heirs: &[&Inherited]) {
             .unwrap_or("<<")
             .trim()
     };
-    let others: Vec<String> = heirs
+    let mut others: Vec<String> = heirs
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != named)
         .map(|(_, h)| format!("`{}`", h.service))
         .collect();
+    // The message stays readable; related information lists every service.
+    if others.len() > NAMED {
+        let more = others.len() - NAMED;
+        others.truncate(NAMED);
+        others.push(format!("{more} more"));
+    }
     let through = heirs.first().map_or("<<", |h| merge_text(h));
     primary.message = match named {
         Some(i) => {

@@ -171,6 +171,20 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     found
 }
 
+/// Whether a variable names where a secret file is: a secret name, or one followed by a pointer word
+/// (`DB_PASSWORD_FILE`, `TLS_KEY_PATH`), or a well-known pointer to credentials (`KUBECONFIG`).
+pub fn points_to_secret(name: &str) -> bool {
+    let mut words = words(name);
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| ["file", "path"].contains(&w.as_str()))
+    {
+        words.pop();
+    }
+    name.eq_ignore_ascii_case("kubeconfig") || secret_name(&words.join("_")).is_some()
+}
+
 /// Why a value was judged a secret: the evidence, for the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {

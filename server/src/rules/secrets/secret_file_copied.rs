@@ -1,7 +1,8 @@
-use crate::model::dockerfile::Keyword;
+use crate::model::dockerfile::{Instruction, Keyword};
 use crate::model::dockerignore::DockerIgnore;
 use crate::rules::compose_support::build_of;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::secrets::{ValueKind, classify_value, points_to_secret};
 use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
@@ -10,7 +11,10 @@ declare_rule! {
     /// and keystores (`*.pem`, `*.key`, `*.p12`, `*.pfx`), `.env` files, `.npmrc`, `.pypirc`, `.netrc`,
     /// `.git-credentials`, `.aws/credentials`, kubeconfigs — unless the build context's ignore file leaves
     /// them out. And `COPY . …` when the build context has no `.dockerignore` at all (information: every
-    /// file of the folder goes into the image).
+    /// file of the folder goes into the image). And, as information, a `COPY`/`ADD` that fills the
+    /// absolute path a secret-named `ENV` or `ARG` of its stage points to
+    /// (`GOOGLE_APPLICATION_CREDENTIALS=/app/key.json`, `DB_PASSWORD_FILE=/run/db-password`) with a file
+    /// that is in the build context: whatever the file is called, the variable says it is a secret.
     ///
     /// The ignore file is read with Docker's semantics (anchored patterns, `**`, `!` exceptions): the
     /// Dockerfile's own `<name>.dockerignore` beside it first, else `.dockerignore` in the build context
@@ -45,6 +49,9 @@ declare_rule! {
 
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let context = BuildContext::read(cx);
+    if let Some(context) = &context {
+        check_secret_paths(cx, context, out);
+    }
     for instruction in &cx.file.instructions {
         if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
             || instruction.flag("from").is_some()
@@ -77,6 +84,128 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A secret-named variable of a stage and the absolute path it gives.
+struct SecretPath {
+    stage: Option<usize>,
+    name: String,
+    path: String,
+}
+
+/// Report the `COPY`/`ADD` that puts a build-context file where a secret-named variable points.
+fn check_secret_paths(cx: &DockerfileContext, context: &BuildContext, out: &mut Vec<Diagnostic>) {
+    let variables: Vec<SecretPath> = cx
+        .file
+        .instructions
+        .iter()
+        .filter(|i| matches!(i.keyword, Keyword::Env | Keyword::Arg))
+        .flat_map(|i| i.pairs().into_iter().map(move |pair| (i.stage, pair)))
+        .filter_map(|(stage, pair)| {
+            let value = pair.value?;
+            let path = normalize(&value);
+            let pointer = value.starts_with('/') && classify_value(&value) == ValueKind::Path;
+            (pointer && points_to_secret(&pair.name)).then_some(SecretPath {
+                stage,
+                name: pair.name,
+                path,
+            })
+        })
+        .collect();
+    if variables.is_empty() {
+        return;
+    }
+    let mut workdir = String::new();
+    let mut stage = None;
+    for instruction in &cx.file.instructions {
+        if instruction.stage != stage {
+            stage = instruction.stage;
+            workdir.clear();
+        }
+        match instruction.keyword {
+            Keyword::Workdir => {
+                if let Some(dir) = instruction.operands().first() {
+                    workdir = joined(&workdir, &dir.text);
+                }
+                continue;
+            }
+            Keyword::Copy | Keyword::Add if instruction.flag("from").is_none() => {}
+            _ => continue,
+        }
+        let Some(destination) = destination(instruction) else {
+            continue;
+        };
+        let into_folder = destination.ends_with('/') || sources(instruction).len() > 1;
+        let destination = joined(&workdir, &destination);
+        for variable in variables.iter().filter(|v| v.stage == stage) {
+            for (source, range) in sources(instruction) {
+                let source_path = normalize(&source);
+                let Some(file) =
+                    filled_from(&variable.path, &destination, &source_path, into_folder)
+                else {
+                    continue;
+                };
+                // A file the rule already names as a secret, or one the ignore file leaves out, is not
+                // reported again.
+                if secret_file(&file).is_some()
+                    || context.excludes(&file)
+                    || !context.has(cx, &file)
+                {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        RuleId::SecretFileCopied,
+                        range,
+                        format!(
+                            "`{}` points to `/{}`, and this copies the build context's `{file}` there: the secret file stays in a layer for anyone who pulls the image",
+                            variable.name, variable.path
+                        ),
+                    )
+                    .with_severity(Severity::Info),
+                );
+            }
+        }
+    }
+}
+
+/// The build-context file a `COPY source destination` puts at `target` (all normalised, no leading `/`).
+fn filled_from(target: &str, destination: &str, source: &str, into_folder: bool) -> Option<String> {
+    let file_name = source.rsplit('/').next().unwrap_or(source);
+    if target == destination && !into_folder && !source.is_empty() {
+        return Some(source.to_owned());
+    }
+    let rest = if destination.is_empty() {
+        target
+    } else {
+        target.strip_prefix(destination)?.strip_prefix('/')?
+    };
+    if rest == file_name && !source.is_empty() {
+        return Some(source.to_owned());
+    }
+    // A folder copied whole (`COPY . /app`, `COPY config/ /etc/app/`): the file under it.
+    Some(if source.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{source}/{rest}")
+    })
+}
+
+/// `dir` taken from `base` as `WORKDIR` does, normalised (no leading `/`).
+fn joined(base: &str, dir: &str) -> String {
+    if dir.starts_with('/') {
+        normalize(dir)
+    } else {
+        normalize(&format!("{base}/{dir}"))
+    }
+}
+
+/// The destination of a `COPY`/`ADD`: its last operand.
+fn destination(instruction: &Instruction) -> Option<String> {
+    if let Some(argv) = instruction.exec_form() {
+        return argv.last().cloned();
+    }
+    instruction.operands().last().map(|w| w.text.clone())
 }
 
 /// The sources of a `COPY`/`ADD` (every operand but the destination), with where they are written.
@@ -153,8 +282,10 @@ fn secret_file(path: &str) -> Option<&'static str> {
     }
 }
 
-/// What is known of the build context: its ignore file, if it has one.
+/// What is known of the build context: where it is (relative to the Dockerfile's folder) and its ignore
+/// file, if it has one.
 struct BuildContext {
+    folder: String,
     ignore: Option<DockerIgnore>,
 }
 
@@ -178,7 +309,15 @@ impl BuildContext {
             .or_else(|| files.read(&format!("{context}/.dockerignore")));
         Some(Self {
             ignore: text.as_deref().map(DockerIgnore::parse),
+            folder: context,
         })
+    }
+
+    /// Whether the build context has a regular file at `path`.
+    fn has(&self, cx: &DockerfileContext, path: &str) -> bool {
+        cx.files
+            .head(&format!("{}/{path}", self.folder), 0)
+            .is_some()
     }
 
     fn excludes(&self, path: &str) -> bool {
