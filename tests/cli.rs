@@ -287,6 +287,127 @@ fn a_service_account_in_another_file_decides_whether_the_pod_mounts_a_token() {
 }
 
 #[test]
+fn a_compose_file_is_linted_with_its_override_and_the_files_compose_file_lists() {
+    let dir = temp_dir("compose-override");
+    let hardened = "services:\n  web:\n    image: nginx:1.30\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001:10001\"\n    mem_limit: 256m\n    cpus: 0.5\n";
+    std::fs::write(dir.join("compose.yaml"), hardened).expect("write");
+    // An override that only adds a loopback port to a hardened base: nothing to say, in either file.
+    std::fs::write(
+        dir.join("compose.override.yaml"),
+        "services:\n  web:\n    ports:\n      - \"127.0.0.1:8080:80\"\n",
+    )
+    .expect("write");
+    let output = dockwarden(&["check", "."], &dir);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    // The override sets a value: the finding is in the override. A service only it defines is judged
+    // there too; the base's service keeps what the base sets.
+    std::fs::write(
+        dir.join("compose.override.yaml"),
+        "services:\n  web:\n    privileged: true\n    read_only: false\n  db:\n    image: postgres:17\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "."], &dir));
+    assert!(
+        text.contains("compose.override.yaml:3:5: error[privileged-container] service `web`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("compose.override.yaml:4:16: warning[writable-root-filesystem]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("compose.override.yaml:5:3: warning[writable-root-filesystem] service `db`"),
+        "{text}"
+    );
+    assert!(!text.contains("./compose.yaml:"), "{text}");
+
+    // A missing key of a service the base defines is the base's.
+    std::fs::write(
+        dir.join("compose.yaml"),
+        hardened.replace("    read_only: true\n", ""),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.override.yaml"),
+        "services:\n  web:\n    ports: [\"127.0.0.1:8080:80\"]\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "."], &dir));
+    assert!(
+        text.contains("compose.yaml:2:3: warning[writable-root-filesystem] service `web`"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("writable-root-filesystem").count(),
+        1,
+        "{text}"
+    );
+
+    // `COMPOSE_FILE` in `.env` picks the stack: the override is left out, `compose.prod.yaml` is in.
+    std::fs::write(dir.join("compose.yaml"), hardened).expect("write");
+    std::fs::write(
+        dir.join("compose.prod.yaml"),
+        "services:\n  web:\n    ports: [\"8443:443\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.override.yaml"),
+        "services:\n  web:\n    privileged: true\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join(".env"),
+        "COMPOSE_FILE=compose.yaml:compose.prod.yaml\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(
+        &["check", "compose.yaml", "compose.prod.yaml"],
+        &dir,
+    ));
+    assert!(
+        text.contains("compose.prod.yaml:3:13: info[port-published-on-all-interfaces]"),
+        "{text}"
+    );
+    assert!(!text.contains("writable-root-filesystem"), "{text}");
+    assert!(!text.contains("privileged-container"), "{text}");
+    // Without it, `compose.prod.yaml` is an alternative picked with `-f`: linted on its own.
+    std::fs::remove_file(dir.join(".env")).expect("remove");
+    let text = stdout(&dockwarden(&["check", "compose.prod.yaml"], &dir));
+    assert!(text.contains("[writable-root-filesystem]"), "{text}");
+}
+
+#[test]
+fn a_fix_for_a_service_the_override_defines_edits_the_override() {
+    let dir = temp_dir("compose-override-fix");
+    let base = "services:\n  web:\n    image: nginx:1.30\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001:10001\"\n    mem_limit: 256m\n    cpus: 0.5\n";
+    std::fs::write(dir.join("compose.yaml"), base).expect("write");
+    std::fs::write(
+        dir.join("compose.override.yaml"),
+        "services:\n  web:\n    privileged: true\n",
+    )
+    .expect("write");
+    let output = dockwarden(&["check", "--fix", "--unsafe-fixes", "."], &dir);
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{output:?}");
+    let over = std::fs::read_to_string(dir.join("compose.override.yaml")).expect("read");
+    assert!(!over.contains("privileged: true"), "{over}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("compose.yaml")).expect("read"),
+        base
+    );
+    let again = dockwarden(&["check", "--fix", "--unsafe-fixes", "."], &dir);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("compose.override.yaml")).expect("read"),
+        over
+    );
+    assert!(
+        !stdout(&again).contains("privileged-container"),
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
 fn a_compose_service_is_judged_by_the_dockerfile_it_builds() {
     let dir = temp_dir("compose-build");
     std::fs::create_dir_all(dir.join("app")).expect("dirs");

@@ -572,6 +572,56 @@ fn missing_network_policy_is_reported_in_every_open_document_of_the_namespace() 
 }
 
 #[test]
+fn a_compose_file_follows_its_override_on_disk() {
+    let base = "services:\n  web:\n    image: nginx:1.30\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001:10001\"\n    mem_limit: 256m\n    cpus: 0.5\n";
+    let root = common::write_tree("lsp-override", &[("compose.yaml", base)]);
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/compose.yaml");
+    let over_uri = format!("{root_uri}/compose.override.yaml");
+    let mut client = Client::start();
+    client.initialize_in(
+        &root_uri,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": base}}),
+    );
+    let has_rule = |p: &Value| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "writable-root-filesystem"))
+    };
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri) && has_rule(p)
+    });
+    // The override makes the root file system read-only: the base's finding goes.
+    let over = "services:\n  web:\n    read_only: true\n    tmpfs: [/tmp]\n";
+    common::put(&root, "compose.override.yaml", over);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": over_uri, "type": 1}]}),
+    );
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri) && !has_rule(p)
+    });
+    // Opened, the override is judged as part of the project: its own privileged value is its finding.
+    let privileged = format!("{over}    privileged: true\n");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": over_uri, "languageId": "dockercompose", "version": 1, "text": privileged}}),
+    );
+    let diagnostics = client.published(&over_uri, 1);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("privileged-container")], "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({"line": 4, "character": 4})
+    );
+    client.shutdown();
+}
+
+#[test]
 fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
     let root = common::write_tree("lsp-account", &[]);
     let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";

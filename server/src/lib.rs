@@ -25,6 +25,7 @@
 
 pub mod base_images;
 pub mod cli;
+pub mod compose_stack;
 pub mod config;
 pub mod diagnostic;
 pub mod disk;

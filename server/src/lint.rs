@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::Diagnostic;
+use crate::compose_stack::Stack;
 use crate::config::Settings;
 use crate::document::{FileKind, Skip, is_yaml_name, kind_from_content, kind_from_name};
 use crate::model::compose::Compose;
@@ -119,23 +120,17 @@ pub fn lint_yaml(
     let mut out = Vec::new();
     let enabled = RuleId::ALL.iter().filter(|r| settings.enabled(**r));
     match kind {
-        FileKind::Compose => {
-            let compose = Compose::read(yaml);
-            let cx = ComposeContext {
-                source,
-                yaml,
-                compose: &compose,
-                tree,
-                files,
-                settings,
-            };
-            for rule in enabled {
-                if let Some(check) = rule.checks().compose {
-                    check(&cx, &mut out);
-                }
+        // A file of a Compose stack (with its override, or listed in `COMPOSE_FILE`) is linted as the
+        // merged project, and keeps the findings whose place is in it.
+        FileKind::Compose => match Stack::find(source, yaml, tree, files) {
+            Some(stack) => {
+                let merged = &stack.layered;
+                let found = lint_compose(&merged.text, &merged.yaml, None, files, settings);
+                // Its syntax is its own: the merged view has no tree.
+                out = stack.own_findings(found);
             }
-            out = crate::merge_keys::fold(source, yaml, &compose, out);
-        }
+            None => out = lint_compose(source, yaml, tree, files, settings),
+        },
         FileKind::Kubernetes => {
             let k8s = Kubernetes::read(yaml);
             let cx = KubernetesContext {
@@ -154,6 +149,32 @@ pub fn lint_yaml(
         FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings, &[]),
     }
     finish(out)
+}
+
+/// What the Compose rules find in one Compose file, or in the merged view of a stack.
+fn lint_compose(
+    source: &str,
+    yaml: &Yaml,
+    tree: Option<&tree_sitter::Tree>,
+    files: &dyn FileSource,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let compose = Compose::read(yaml);
+    let cx = ComposeContext {
+        source,
+        yaml,
+        compose: &compose,
+        tree,
+        files,
+        settings,
+    };
+    let mut out = Vec::new();
+    for rule in RuleId::ALL.iter().filter(|r| settings.enabled(**r)) {
+        if let Some(check) = rule.checks().compose {
+            check(&cx, &mut out);
+        }
+    }
+    crate::merge_keys::fold(source, yaml, &compose, out)
 }
 
 /// Order findings by place, drop duplicates, and keep an action shared by findings at one place on the first.

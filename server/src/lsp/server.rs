@@ -620,8 +620,9 @@ impl LanguageServer for Backend {
             }) else {
                 continue;
             };
-            if !crate::document::is_yaml_name(&path) {
-                // A file open documents read around them: lint them again.
+            // A file open documents read around them (a Dockerfile, `.env`, another file of a Compose
+            // stack): lint them again.
+            if !crate::document::is_yaml_name(&path) || is_compose_name(&path) {
                 changed = true;
                 continue;
             }
@@ -712,6 +713,14 @@ impl LanguageServer for Backend {
         // A saved config applies at once, also in clients that watch no files.
         if is_config_uri(&params.text_document.uri) {
             self.reload_settings().await;
+        } else if params
+            .text_document
+            .uri
+            .to_file_path()
+            .is_some_and(|p| is_compose_name(&p))
+        {
+            // The other files of its Compose stack read it from disk: lint them again.
+            self.relint_open().await;
         }
     }
 
@@ -803,4 +812,15 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         Ok(super::hover::hover(self, params))
     }
+}
+
+/// A name Compose gives the files of a stack (`compose.yaml`, `docker-compose.override.yml`,
+/// `compose.prod.yaml`): what other Compose files' findings may depend on.
+fn is_compose_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    crate::document::is_yaml_name(path)
+        && (name.starts_with("compose.") || name.starts_with("docker-compose."))
 }

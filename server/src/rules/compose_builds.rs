@@ -8,7 +8,7 @@ use crate::rules::compose_support::build_of;
 use crate::syntax::Language;
 
 /// Compose file names, in the order Compose itself looks for them.
-const COMPOSE_FILES: [&str; 4] = [
+pub const COMPOSE_FILES: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
     "docker-compose.yaml",

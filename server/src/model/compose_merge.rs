@@ -1,0 +1,273 @@
+//! Several Compose files read as the one project Compose makes of them (`compose.yaml` with
+//! `compose.override.yaml`, the files of `COMPOSE_FILE`), on the YAML view, with Compose's merge rules:
+//! mappings merge key by key (a later file's scalar wins); `command`, `entrypoint` and `healthcheck.test`
+//! are replaced; `environment` and `labels` written as lists merge by name; `volumes`, `devices`,
+//! `secrets` and `configs` merge by their target, `ports` drop exact repeats; other sequences append.
+//!
+//! The files' texts are laid end to end in one text, so every node keeps a real range: a finding's range
+//! says which file it is in, and a fix's edits which file they change.
+
+use std::collections::HashMap;
+
+use crate::TextRange;
+use crate::model::yaml::{Document, Entry, Node, NodeId, Value, Yaml};
+
+/// The files as one text and one merged view.
+pub struct Layered {
+    pub text: String,
+    pub yaml: Yaml,
+    /// Where each file starts in `text`.
+    pub starts: Vec<usize>,
+}
+
+/// Lay `files` (text and view, in Compose's order) end to end and merge each into the ones before.
+pub fn layer(files: &[(&str, &Yaml)]) -> Layered {
+    let mut text = String::new();
+    let mut yaml = Yaml::default();
+    let mut starts = Vec::with_capacity(files.len());
+    let mut roots = Vec::new();
+    for (source, view) in files {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let start = text.len();
+        starts.push(start);
+        text.push_str(source);
+        let first = yaml.nodes.len();
+        yaml.nodes
+            .extend(view.nodes.iter().map(|n| shifted(n, first, start)));
+        yaml.problems.extend(view.problems.iter().map(|p| {
+            let mut p = p.clone();
+            p.range = moved(p.range, start);
+            p
+        }));
+        if let Some(root) = view.documents.first().and_then(|d| d.root) {
+            roots.push(root + first);
+        }
+    }
+    let mut merger = Merger { yaml: &mut yaml };
+    let root = roots
+        .iter()
+        .copied()
+        .reduce(|base, over| merger.merge(base, over, &[]));
+    yaml.documents.push(Document {
+        root,
+        range: TextRange::new(0, text.len()),
+    });
+    Layered { text, yaml, starts }
+}
+
+fn moved(range: TextRange, by: usize) -> TextRange {
+    TextRange::new(range.start + by, range.end + by)
+}
+
+/// A node of another view, its ids and ranges moved to where that view now starts.
+fn shifted(node: &Node, ids: usize, offset: usize) -> Node {
+    let value = match &node.value {
+        Value::Mapping(entries) => Value::Mapping(
+            entries
+                .iter()
+                .map(|e| Entry {
+                    key: e.key + ids,
+                    value: e.value + ids,
+                    range: moved(e.range, offset),
+                })
+                .collect(),
+        ),
+        Value::Sequence(items) => Value::Sequence(items.iter().map(|i| i + ids).collect()),
+        Value::Alias(target) => Value::Alias(target.map(|t| t + ids)),
+        other => other.clone(),
+    };
+    Node {
+        value,
+        range: moved(node.range, offset),
+        anchor: node.anchor.clone(),
+        flow: node.flow,
+    }
+}
+
+struct Merger<'a> {
+    yaml: &'a mut Yaml,
+}
+
+impl Merger<'_> {
+    /// `over` merged into `base`; `path` is the keys that lead to them (`services.web.ports`).
+    fn merge(&mut self, base: NodeId, over: NodeId, path: &[&str]) -> NodeId {
+        let (b, o) = (self.yaml.resolve(base), self.yaml.resolve(over));
+        match (&self.yaml.node(b).value, &self.yaml.node(o).value) {
+            (Value::Mapping(_), Value::Mapping(_)) => self.merge_mappings(b, o, path),
+            (Value::Sequence(_), Value::Sequence(_)) => self.merge_sequences(b, o, path),
+            _ => over,
+        }
+    }
+
+    fn merge_mappings(&mut self, base: NodeId, over: NodeId, path: &[&str]) -> NodeId {
+        let base_entries = self.yaml.entries(base).to_vec();
+        let over_entries = self.yaml.entries(over).to_vec();
+        let key = |yaml: &Yaml, e: &Entry| yaml.str(e.key).map(str::to_owned);
+        let mut over_by_key: HashMap<String, Entry> = HashMap::new();
+        for entry in &over_entries {
+            if let Some(k) = key(self.yaml, entry).filter(|k| k != "<<") {
+                over_by_key.entry(k).or_insert_with(|| entry.clone());
+            }
+        }
+        let mut entries = Vec::with_capacity(base_entries.len() + over_entries.len());
+        for entry in base_entries {
+            let Some(k) = key(self.yaml, &entry).filter(|k| k != "<<") else {
+                entries.push(entry);
+                continue;
+            };
+            match over_by_key.remove(&k) {
+                Some(later) => {
+                    let mut inner = path.to_vec();
+                    inner.push(&k);
+                    let value = self.merge(entry.value, later.value, &inner);
+                    entries.push(if value == later.value {
+                        later
+                    } else {
+                        Entry { value, ..entry }
+                    });
+                }
+                None => entries.push(entry),
+            }
+        }
+        // The later file's keys the earlier one does not write (its `<<` merges included), in its order.
+        for entry in over_entries {
+            let new =
+                key(self.yaml, &entry).is_none_or(|k| k == "<<" || over_by_key.contains_key(&k));
+            if new {
+                entries.push(entry);
+            }
+        }
+        self.push(base, Value::Mapping(entries))
+    }
+
+    fn merge_sequences(&mut self, base: NodeId, over: NodeId, path: &[&str]) -> NodeId {
+        let parent = path.len().checked_sub(2).map(|i| path[i]);
+        let last = path.last().copied().unwrap_or_default();
+        let replaced = matches!(last, "command" | "entrypoint")
+            || (last == "test" && parent == Some("healthcheck"));
+        if replaced {
+            return over;
+        }
+        let base_items = self.yaml.items(base).to_vec();
+        let over_items = self.yaml.items(over).to_vec();
+        let identity = |yaml: &Yaml, item: NodeId| -> Option<String> {
+            match last {
+                "environment" | "labels" => yaml
+                    .str(item)
+                    .map(|s| s.split('=').next().unwrap_or(s).to_owned()),
+                "volumes" | "devices" => target(yaml, item, 1),
+                "secrets" | "configs" => target(yaml, item, 0),
+                "ports" => yaml.str(item).map(str::to_owned),
+                _ => None,
+            }
+        };
+        let taken: Vec<String> = over_items
+            .iter()
+            .filter_map(|&i| identity(self.yaml, i))
+            .collect();
+        let mut items: Vec<NodeId> = base_items
+            .into_iter()
+            .filter(|&i| identity(self.yaml, i).is_none_or(|id| !taken.contains(&id)))
+            .collect();
+        items.extend(over_items);
+        self.push(base, Value::Sequence(items))
+    }
+
+    /// A new node with `value`, where `like` is written.
+    fn push(&mut self, like: NodeId, value: Value) -> NodeId {
+        let node = self.yaml.node(like);
+        let new = Node {
+            value,
+            range: node.range,
+            anchor: None,
+            flow: node.flow,
+        };
+        self.yaml.nodes.push(new);
+        self.yaml.nodes.len() - 1
+    }
+}
+
+/// What a `volumes`/`devices` (`source:target[:mode]`, part 1) or `secrets`/`configs` item (its name,
+/// part 0) is merged by: its `target`, written or implied.
+fn target(yaml: &Yaml, item: NodeId, part: usize) -> Option<String> {
+    if let Some(text) = yaml.str(item) {
+        let parts: Vec<&str> = text.split(':').collect();
+        return parts.get(part).or(parts.first()).map(|s| (*s).to_owned());
+    }
+    let key = if part == 0 { "source" } else { "target" };
+    let written = yaml.get(item, "target").or_else(|| yaml.get(item, key))?;
+    yaml.str(written.value).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Language, parse};
+
+    fn view(text: &str) -> Yaml {
+        Yaml::build(text, parse(Language::Yaml, text, None).as_ref())
+    }
+
+    fn merged(base: &str, over: &str) -> Layered {
+        layer(&[(base, &view(base)), (over, &view(over))])
+    }
+
+    fn at(layered: &Layered, keys: &[&str]) -> NodeId {
+        let root = layered.yaml.documents[0].root.expect("a root");
+        layered.yaml.path(root, keys).expect("the path")
+    }
+
+    fn texts(layered: &Layered, node: NodeId) -> Vec<String> {
+        let yaml = &layered.yaml;
+        yaml.items(node)
+            .iter()
+            .map(|&i| layered.text[yaml.node(i).range.start..yaml.node(i).range.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn later_scalars_win_and_keep_their_own_range() {
+        let base = "services:\n  web:\n    image: nginx:1.30\n    read_only: true\n";
+        let over = "services:\n  web:\n    image: nginx:1.29\n    privileged: true\n";
+        let layered = merged(base, over);
+        let image = at(&layered, &["services", "web", "image"]);
+        assert_eq!(layered.yaml.str(image), Some("nginx:1.29"));
+        assert!(layered.yaml.node(image).range.start >= layered.starts[1]);
+        let read_only = at(&layered, &["services", "web", "read_only"]);
+        assert!(layered.yaml.node(read_only).range.end <= layered.starts[1]);
+        assert_eq!(
+            layered
+                .yaml
+                .str(at(&layered, &["services", "web", "privileged"])),
+            Some("true")
+        );
+    }
+
+    #[test]
+    fn sequences_follow_composes_rules() {
+        let base = "services:\n  web:\n    command: [a, b]\n    ports: [\"8080:80\"]\n    volumes: [\"data:/var/lib\", \"./conf:/etc/app\"]\n    environment: [A=1, B=2]\n";
+        let over = "services:\n  web:\n    command: [c]\n    ports: [\"127.0.0.1:9090:90\", \"8080:80\"]\n    volumes: [\"./other:/etc/app\"]\n    environment: [B=3]\n";
+        let layered = merged(base, over);
+        let get = |k: &str| texts(&layered, at(&layered, &["services", "web", k]));
+        assert_eq!(get("command"), ["c"]);
+        assert_eq!(get("ports"), ["\"127.0.0.1:9090:90\"", "\"8080:80\""]);
+        assert_eq!(
+            get("volumes"),
+            ["\"data:/var/lib\"", "\"./other:/etc/app\""]
+        );
+        assert_eq!(get("environment"), ["A=1", "B=3"]);
+    }
+
+    #[test]
+    fn a_service_only_in_the_later_file_is_added() {
+        let layered = merged(
+            "services:\n  web:\n    image: a\n",
+            "services:\n  db:\n    image: b\n",
+        );
+        let db = at(&layered, &["services", "db"]);
+        assert!(layered.yaml.node(db).range.start >= layered.starts[1]);
+        assert!(at(&layered, &["services", "web"]) < layered.yaml.nodes.len());
+    }
+}
