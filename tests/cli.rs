@@ -408,6 +408,66 @@ fn a_fix_for_a_service_the_override_defines_edits_the_override() {
 }
 
 #[test]
+fn a_kustomize_patch_is_judged_for_what_it_sets_on_the_object_it_patches() {
+    let dir = temp_dir("kustomize");
+    let base = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        seccompProfile: {type: RuntimeDefault}\n      containers:\n        - name: web\n          image: nginx:1.30\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities: {drop: [ALL]}\n          resources:\n            limits: {memory: 128Mi, cpu: 100m}\n";
+    let policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
+    std::fs::create_dir_all(dir.join("base")).expect("dirs");
+    std::fs::create_dir_all(dir.join("overlay")).expect("dirs");
+    std::fs::write(dir.join("base/deployment.yaml"), format!("{base}{policy}")).expect("write");
+    std::fs::write(
+        dir.join("base/kustomization.yaml"),
+        "resources:\n  - deployment.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("overlay/kustomization.yaml"),
+        "resources:\n  - ../base\npatches:\n  - path: memory.yaml\n  - path: agent.yaml\npatchesStrategicMerge:\n  - privileged.yaml\n",
+    )
+    .expect("write");
+    let patch_header = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n";
+    // Only a memory limit on a hardened base: silent.
+    std::fs::write(
+        dir.join("overlay/memory.yaml"),
+        format!("{patch_header}          resources:\n            limits: {{memory: 512Mi}}\n"),
+    )
+    .expect("write");
+    // A value the patch sets on the base's container: its finding.
+    std::fs::write(
+        dir.join("overlay/privileged.yaml"),
+        format!("{patch_header}          securityContext:\n            privileged: true\n"),
+    )
+    .expect("write");
+    // An object not in the resources: what it sets, and nothing it leaves out.
+    std::fs::write(
+        dir.join("overlay/agent.yaml"),
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: agent\n          image: agent:2\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "."], &dir));
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("overlay/")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("./overlay/agent.yaml:8:7: error[host-namespace] DaemonSet `agent`"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("./overlay/privileged.yaml:11:13: error[privileged-container]"),
+        "{text}"
+    );
+    assert!(!text.contains("base/"), "{text}");
+
+    // Not listed by the kustomization: an object like any other, judged in full.
+    std::fs::write(
+        dir.join("overlay/kustomization.yaml"),
+        "resources:\n  - ../base\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "overlay/agent.yaml"], &dir));
+    assert!(text.contains("[run-as-root]"), "{text}");
+}
+
+#[test]
 fn a_compose_service_is_judged_by_the_dockerfile_it_builds() {
     let dir = temp_dir("compose-build");
     std::fs::create_dir_all(dir.join("app")).expect("dirs");

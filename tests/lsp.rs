@@ -622,6 +622,44 @@ fn a_compose_file_follows_its_override_on_disk() {
 }
 
 #[test]
+fn a_kustomize_patch_follows_its_kustomization() {
+    let patch = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n        - name: agent\n          image: agent:2\n";
+    let root = common::write_tree(
+        "lsp-kustomize",
+        &[("kustomization.yaml", "patches:\n  - path: agent.yaml\n")],
+    );
+    common::put(&root, "agent.yaml", patch);
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/agent.yaml");
+    let mut client = Client::start();
+    client.initialize_in(
+        &root_uri,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": patch}}),
+    );
+    // A patch: what it sets (the host's process namespace), nothing it leaves out.
+    let diagnostics = client.published(&uri, 1);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("host-namespace")], "{diagnostics:?}");
+    // No longer listed: an object, judged in full.
+    common::put(&root, "kustomization.yaml", "resources:\n  - agent.yaml\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("{root_uri}/kustomization.yaml"), "type": 2}]}),
+    );
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(uri)
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "run-as-root"))
+    });
+    client.shutdown();
+}
+
+#[test]
 fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
     let root = common::write_tree("lsp-account", &[]);
     let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";

@@ -2,14 +2,14 @@
 //! out. `docker compose` without `-f` reads the files `COMPOSE_FILE` lists in the `.env` beside them, else
 //! the default file (`compose.yaml`, `compose.yml`, `docker-compose.yaml`, `docker-compose.yml`, the first
 //! there is) with its override (`compose.override.yaml`…) when there is one. A file of that stack is linted
-//! as the merged project ([`crate::model::compose_merge`]), and keeps the findings whose place is in it: a
+//! as the merged project ([`crate::model::merge`]), and keeps the findings whose place is in it: a
 //! value finding goes to the file that sets the winning value, a missing-key finding to the file that first
 //! defines the service. Other files (`compose.prod.yaml`, picked with `-f`) are linted on their own.
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, FileChange, Fix};
-use crate::model::compose_merge::{Layered, layer};
 use crate::model::env_file;
+use crate::model::merge::{Layered, MergeRules, layer};
 use crate::model::yaml::Yaml;
 use crate::rules::FileSource;
 use crate::rules::compose_builds::COMPOSE_FILES;
@@ -64,7 +64,7 @@ impl Stack {
             .zip(&views)
             .map(|(text, view)| (text.as_str(), view.as_ref().unwrap_or(yaml)))
             .collect();
-        let layered = layer(&layers);
+        let layered = layer(&layers, MergeRules::Compose);
         Some(Stack {
             layered,
             own,

@@ -32,6 +32,7 @@ pub mod disk;
 pub mod document;
 pub mod eol_images;
 pub mod fix;
+pub mod kustomize;
 pub mod lint;
 pub mod lsp;
 pub mod merge_keys;

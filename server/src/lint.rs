@@ -42,10 +42,14 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
     }
 }
 
-/// What a Kubernetes file tells the workspace rules.
-pub fn summary_of(source: &str) -> Summary {
+/// What a Kubernetes file tells the workspace rules (nothing, for a Kustomize patch among `files`).
+pub fn summary_of(source: &str, files: &dyn FileSource) -> Summary {
     let mut stream = YamlStream::default();
-    stream.update(source, Mode::Force(FileKind::Kubernetes));
+    let around = Surroundings {
+        files,
+        ..Surroundings::none()
+    };
+    stream.update_in(source, Mode::Force(FileKind::Kubernetes), &around);
     stream.summary()
 }
 

@@ -14,6 +14,7 @@ use tree_sitter::Tree;
 
 use crate::config::Settings;
 use crate::document::{FileKind, Skip, is_helm_template};
+use crate::kustomize::Patch;
 use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
@@ -83,6 +84,8 @@ pub struct YamlStream {
     starts: Vec<usize>,
     /// The settings the chunks were linted with: other settings, other findings.
     settings: Option<Settings>,
+    /// The file last read is a Kustomize patch: it tells the workspace rules nothing.
+    patch: bool,
 }
 
 impl YamlStream {
@@ -100,6 +103,7 @@ impl YamlStream {
         around: &Surroundings,
     ) -> (Option<FileKind>, Vec<Diagnostic>) {
         let ranges = split_documents(text);
+        self.patch = false;
         if self.settings.as_ref() != Some(around.settings) {
             self.chunks.clear();
             self.settings = Some(around.settings.clone());
@@ -147,6 +151,20 @@ impl YamlStream {
         };
         let mut diagnostics = match kind {
             Some(FileKind::Kubernetes) if chart => vec![skipped(0)],
+            // A Kustomize patch is judged for what it sets, on the object it patches.
+            Some(FileKind::Kubernetes) if let Some(patch) = self.patch_of(around.files) => {
+                let found = patch.lint(text, |source, yaml| {
+                    crate::lint::lint_yaml(
+                        source,
+                        FileKind::Kubernetes,
+                        yaml,
+                        None,
+                        &NoFiles,
+                        around.settings,
+                    )
+                });
+                crate::lint::finish(found)
+            }
             Some(FileKind::Kubernetes) => {
                 // A Helm document is not read; the others are.
                 let mut found: Vec<Diagnostic> = self
@@ -245,9 +263,19 @@ impl YamlStream {
 }
 
 impl YamlStream {
+    /// The file as a Kustomize patch, when it is one; remembered for [`YamlStream::summary`].
+    fn patch_of(&mut self, files: &dyn FileSource) -> Option<Patch> {
+        let patch = Patch::find(files);
+        self.patch = patch.is_some();
+        patch
+    }
+
     /// What the file last read tells the workspace rules (empty unless it holds manifests).
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
+        if self.patch {
+            return summary;
+        }
         for (chunk, start) in self.chunks.iter().zip(&self.starts) {
             summary.extend(&chunk.summary, *start);
         }

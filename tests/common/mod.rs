@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use dockwarden::document::LineIndex;
 use dockwarden::fix::{FileChange, Fix, FixMode, fix_all};
 use dockwarden::lint::{lint_in, summary_of};
-use dockwarden::rules::FileSource;
-use dockwarden::rules::RuleId;
+use dockwarden::rules::{FileSource, NoFiles, RuleId};
 use dockwarden::workspace::Facts;
 use dockwarden::yaml_stream::Surroundings;
 use dockwarden::{Diagnostic, FileKind};
@@ -319,7 +318,7 @@ impl Folder {
             .iter()
             .filter(|(path, _)| path.ends_with(".yaml"))
         {
-            facts.extend(&summary_of(text).facts);
+            facts.extend(&summary_of(text, &NoFiles).facts);
         }
         let around = Surroundings {
             facts: Some(&facts),

@@ -15,7 +15,7 @@ use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};
 use crate::fix::{FileChange, FixMode, fix_all};
 use crate::lint::{lint_in, summary_of};
-use crate::rules::NoFiles;
+use crate::rules::{FileSource, NoFiles};
 use crate::workspace::{Facts, Summary};
 use crate::yaml_stream::Surroundings;
 use crate::{Diagnostic, FileKind, Severity};
@@ -113,7 +113,14 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .iter()
         .flatten()
         .filter(|file| file.kind == Some(FileKind::Kubernetes))
-        .map(|file| (file.path.as_path(), summary_of(&file.text)))
+        .map(|file| {
+            let files = beside(&file.input);
+            let around: &dyn FileSource = match &files {
+                Some(files) => files,
+                None => &NoFiles,
+            };
+            (file.path.as_path(), summary_of(&file.text, around))
+        })
         .collect();
     let mut facts = Facts::default();
     for (_, summary) in &summaries {
@@ -355,7 +362,7 @@ fn fix_files(
         for change in &fixed.files {
             match write_change(change, folder, loaded, sink) {
                 Ok(written) if is_yaml_name(Path::new(&change.path)) => {
-                    facts.extend(&summary_of(&written).facts);
+                    facts.extend(&summary_of(&written, &NoFiles).facts);
                 }
                 Ok(_) => {}
                 Err(e) => errors.push(e),

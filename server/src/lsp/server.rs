@@ -566,10 +566,10 @@ impl LanguageServer for Backend {
         if self.can_watch.get().copied().unwrap_or(false) {
             let options = DidChangeWatchedFilesRegistrationOptions {
                 // YAML for the workspace index; the files open documents read around them (ignore files,
-                // a Compose service's Dockerfile, env files) for a new lint.
+                // a Compose service's Dockerfile, env files, a kustomization without extension) for a new lint.
                 watchers: [
                     "**/*.{yml,yaml}",
-                    "**/{.dockerignore,*.dockerignore,.gitignore}",
+                    "**/{.dockerignore,*.dockerignore,.gitignore,Kustomization}",
                     "**/{Dockerfile,*.Dockerfile,Dockerfile.*,Containerfile}",
                     "**/.env*",
                     "**/.dockwarden.{yaml,yml}",
@@ -621,8 +621,8 @@ impl LanguageServer for Backend {
                 continue;
             };
             // A file open documents read around them (a Dockerfile, `.env`, another file of a Compose
-            // stack): lint them again.
-            if !crate::document::is_yaml_name(&path) || is_compose_name(&path) {
+            // stack, a kustomization): lint them again.
+            if !crate::document::is_yaml_name(&path) || read_by_neighbours(&path) {
                 changed = true;
                 continue;
             }
@@ -717,9 +717,9 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .to_file_path()
-            .is_some_and(|p| is_compose_name(&p))
+            .is_some_and(|p| read_by_neighbours(&p))
         {
-            // The other files of its Compose stack read it from disk: lint them again.
+            // The other files of its Compose stack, or its patches, read it from disk: lint them again.
             self.relint_open().await;
         }
     }
@@ -814,13 +814,17 @@ impl LanguageServer for Backend {
     }
 }
 
-/// A name Compose gives the files of a stack (`compose.yaml`, `docker-compose.override.yml`,
-/// `compose.prod.yaml`): what other Compose files' findings may depend on.
-fn is_compose_name(path: &Path) -> bool {
+/// A file other files' findings depend on by its name: a file of a Compose stack (`compose.yaml`,
+/// `docker-compose.override.yml`, `compose.prod.yaml`), or a kustomization (which makes its patches).
+fn read_by_neighbours(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    crate::document::is_yaml_name(path)
-        && (name.starts_with("compose.") || name.starts_with("docker-compose."))
+    let yaml = crate::document::is_yaml_name(path);
+    name == "Kustomization"
+        || yaml
+            && ["compose.", "docker-compose.", "kustomization."]
+                .iter()
+                .any(|p| name.starts_with(p))
 }

@@ -2,11 +2,11 @@
 //! exactly what is wrong and fixes can rewrite exactly that.
 
 pub mod compose;
-pub mod compose_merge;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod env_file;
 pub mod image_ref;
 pub mod kubernetes;
+pub mod merge;
 pub mod shell;
 pub mod yaml;

@@ -1,11 +1,15 @@
-//! Several Compose files read as the one project Compose makes of them (`compose.yaml` with
-//! `compose.override.yaml`, the files of `COMPOSE_FILE`), on the YAML view, with Compose's merge rules:
-//! mappings merge key by key (a later file's scalar wins); `command`, `entrypoint` and `healthcheck.test`
-//! are replaced; `environment` and `labels` written as lists merge by name; `volumes`, `devices`,
-//! `secrets` and `configs` merge by their target, `ports` drop exact repeats; other sequences append.
+//! Several YAML documents read as one, as the tools that combine them do, on the YAML view:
+//! - Compose's project of several files (`compose.yaml` with `compose.override.yaml`, the files of
+//!   `COMPOSE_FILE`): mappings merge key by key (a later file's scalar wins); `command`, `entrypoint` and
+//!   `healthcheck.test` are replaced; `environment` and `labels` written as lists merge by name;
+//!   `volumes`, `devices`, `secrets` and `configs` merge by their target, `ports` drop exact repeats; other
+//!   sequences append.
+//! - Kustomize's strategic merge patch of a Kubernetes object: mappings merge key by key; lists of
+//!   containers, volumes, `env` and `volumeMounts` merge item by item on their merge key (`name`,
+//!   `mountPath`), other lists are replaced.
 //!
-//! The files' texts are laid end to end in one text, so every node keeps a real range: a finding's range
-//! says which file it is in, and a fix's edits which file they change.
+//! The documents' texts are laid end to end in one text, so every node keeps a real range: a finding's
+//! range says which document it is in, and a fix's edits which one they change.
 
 use std::collections::HashMap;
 
@@ -20,8 +24,15 @@ pub struct Layered {
     pub starts: Vec<usize>,
 }
 
-/// Lay `files` (text and view, in Compose's order) end to end and merge each into the ones before.
-pub fn layer(files: &[(&str, &Yaml)]) -> Layered {
+/// Whose merge rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRules {
+    Compose,
+    StrategicMerge,
+}
+
+/// Lay `files` (text and view, in order) end to end and merge each into the ones before.
+pub fn layer(files: &[(&str, &Yaml)], rules: MergeRules) -> Layered {
     let mut text = String::new();
     let mut yaml = Yaml::default();
     let mut starts = Vec::with_capacity(files.len());
@@ -45,7 +56,10 @@ pub fn layer(files: &[(&str, &Yaml)]) -> Layered {
             roots.push(root + first);
         }
     }
-    let mut merger = Merger { yaml: &mut yaml };
+    let mut merger = Merger {
+        yaml: &mut yaml,
+        rules,
+    };
     let root = roots
         .iter()
         .copied()
@@ -88,6 +102,7 @@ fn shifted(node: &Node, ids: usize, offset: usize) -> Node {
 
 struct Merger<'a> {
     yaml: &'a mut Yaml,
+    rules: MergeRules,
 }
 
 impl Merger<'_> {
@@ -143,6 +158,9 @@ impl Merger<'_> {
     }
 
     fn merge_sequences(&mut self, base: NodeId, over: NodeId, path: &[&str]) -> NodeId {
+        if self.rules == MergeRules::StrategicMerge {
+            return self.merge_by_key(base, over, path);
+        }
         let parent = path.len().checked_sub(2).map(|i| path[i]);
         let last = path.last().copied().unwrap_or_default();
         let replaced = matches!(last, "command" | "entrypoint")
@@ -172,6 +190,44 @@ impl Merger<'_> {
             .filter(|&i| identity(self.yaml, i).is_none_or(|id| !taken.contains(&id)))
             .collect();
         items.extend(over_items);
+        self.push(base, Value::Sequence(items))
+    }
+
+    /// A strategic merge of two lists: items with the same merge key merge, new ones append; a list
+    /// without a merge key is replaced.
+    fn merge_by_key(&mut self, base: NodeId, over: NodeId, path: &[&str]) -> NodeId {
+        let key = match path.last().copied().unwrap_or_default() {
+            "containers"
+            | "initContainers"
+            | "ephemeralContainers"
+            | "volumes"
+            | "env"
+            | "imagePullSecrets" => "name",
+            "volumeMounts" => "mountPath",
+            "ports" => "containerPort",
+            _ => return over,
+        };
+        let identity = |yaml: &Yaml, item: NodeId| {
+            yaml.get(item, key)
+                .and_then(|m| yaml.str(m.value))
+                .map(str::to_owned)
+        };
+        let mut items = self.yaml.items(base).to_vec();
+        for later in self.yaml.items(over).to_vec() {
+            let id = identity(self.yaml, later);
+            let same = id.as_ref().and_then(|id| {
+                items
+                    .iter()
+                    .position(|&i| identity(self.yaml, i).as_ref() == Some(id))
+            });
+            match same {
+                Some(index) => {
+                    let merged = self.merge(items[index], later, &[]);
+                    items[index] = merged;
+                }
+                None => items.push(later),
+            }
+        }
         self.push(base, Value::Sequence(items))
     }
 
@@ -211,7 +267,10 @@ mod tests {
     }
 
     fn merged(base: &str, over: &str) -> Layered {
-        layer(&[(base, &view(base)), (over, &view(over))])
+        layer(
+            &[(base, &view(base)), (over, &view(over))],
+            MergeRules::Compose,
+        )
     }
 
     fn at(layered: &Layered, keys: &[&str]) -> NodeId {
@@ -258,6 +317,32 @@ mod tests {
             ["\"data:/var/lib\"", "\"./other:/etc/app\""]
         );
         assert_eq!(get("environment"), ["A=1", "B=3"]);
+    }
+
+    #[test]
+    fn a_strategic_merge_patch_merges_containers_by_name_and_replaces_other_lists() {
+        let base = "spec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: a:1\n          args: [x]\n        - name: side\n          image: b:1\n";
+        let patch = "spec:\n  template:\n    spec:\n      containers:\n        - name: app\n          args: [y]\n          resources: {limits: {memory: 1Gi}}\n";
+        let layered = layer(
+            &[(base, &view(base)), (patch, &view(patch))],
+            MergeRules::StrategicMerge,
+        );
+        let containers = at(&layered, &["spec", "template", "spec", "containers"]);
+        let yaml = &layered.yaml;
+        let items = yaml.items(containers);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            yaml.path(items[0], &["image"]).and_then(|n| yaml.str(n)),
+            Some("a:1")
+        );
+        assert_eq!(
+            texts(&layered, yaml.path(items[0], &["args"]).expect("args")),
+            ["y"]
+        );
+        assert!(
+            yaml.path(items[0], &["resources", "limits", "memory"])
+                .is_some()
+        );
     }
 
     #[test]

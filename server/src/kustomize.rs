@@ -1,0 +1,213 @@
+//! Kustomize patches. A file that the `kustomization.yaml` beside it lists under `patches`,
+//! `patchesStrategicMerge` or `patchesJson6902` is a patch, not an object: it changes an object the
+//! kustomization's `resources` hold. Each of its documents is linted as that object with the patch applied
+//! (a strategic merge, [`crate::model::merge`]) when the object is among the resources, else alone; either
+//! way only for what the patch itself sets — a value it writes (`privileged: true`, a `hostPath`, an
+//! added capability) — never for what it leaves out, which is the object's to say (and its file's
+//! findings). A JSON 6902 patch is a list of operations, not a manifest, and gets no findings.
+
+use crate::TextRange;
+use crate::diagnostic::Diagnostic;
+use crate::model::merge::{MergeRules, layer};
+use crate::model::yaml::{NodeId, Value, Yaml};
+use crate::rules::FileSource;
+use crate::syntax::{Language, parse};
+use crate::yaml_stream::split_documents;
+
+/// The names a kustomization file may have, in the order kustomize looks for them.
+const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// How deep `resources` that are folders (with their own kustomization) are followed.
+const MAX_DEPTH: usize = 3;
+
+/// The linted file as a patch: the resources its kustomization builds on.
+pub struct Patch {
+    /// Each resource document's text.
+    resources: Vec<String>,
+}
+
+impl Patch {
+    /// The linted file as a patch, when the kustomization beside it lists it as one.
+    pub fn find(files: &dyn FileSource) -> Option<Self> {
+        let own = files.file_name()?;
+        let yaml = KUSTOMIZATIONS
+            .iter()
+            .find_map(|name| files.read(name))
+            .map(|text| view(&text))?;
+        let root = yaml.documents.first()?.root?;
+        if !lists_patch(&yaml, root, own) {
+            return None;
+        }
+        let mut resources = Vec::new();
+        collect_resources(files, &yaml, root, "", 0, &mut resources);
+        Some(Patch { resources })
+    }
+
+    /// The findings of the patch `text`: per document, what it sets, on the object it patches.
+    pub fn lint(
+        &self,
+        text: &str,
+        lint: impl Fn(&str, &Yaml) -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for range in split_documents(text) {
+            let chunk = &text[range.start..range.end];
+            let yaml = view(chunk);
+            let Some(root) = yaml.documents.first().and_then(|d| d.root) else {
+                continue;
+            };
+            let target = identity(&yaml, root).and_then(|id| self.target(&id));
+            let (found, start) = match target {
+                Some((target_text, target_yaml)) => {
+                    let layered = layer(
+                        &[(target_text, &target_yaml), (chunk, &yaml)],
+                        MergeRules::StrategicMerge,
+                    );
+                    let start = layered.starts[1];
+                    let region = TextRange::new(start, start + chunk.len());
+                    let found = lint(&layered.text, &layered.yaml)
+                        .into_iter()
+                        .filter(|d| inside(region, d.range))
+                        .collect();
+                    (found, start)
+                }
+                None => (lint(chunk, &yaml), 0),
+            };
+            let shift = range.start as isize - start as isize;
+            let unset_places = places_of_absence(&yaml, root);
+            out.extend(
+                found
+                    .into_iter()
+                    .map(|d| d.shifted(shift))
+                    .filter(|d| {
+                        let local =
+                            TextRange::new(d.range.start - range.start, d.range.end - range.start);
+                        !d.range.is_empty() && !unset_places.contains(&local)
+                    })
+                    .map(|mut d| {
+                        // Edits that reach into the target's text are not this file's to make.
+                        let file = TextRange::new(range.start, range.end);
+                        d.fixes
+                            .retain(|f| f.edits.iter().all(|e| inside(file, e.range)));
+                        d.related.retain(|r| inside(file, r.range));
+                        d
+                    }),
+            );
+        }
+        out
+    }
+
+    /// The resource document that is the object `(kind, name)`.
+    fn target(&self, id: &(String, String)) -> Option<(&str, Yaml)> {
+        self.resources.iter().find_map(|text| {
+            let yaml = view(text);
+            let root = yaml.documents.first()?.root?;
+            (identity(&yaml, root).as_ref() == Some(id)).then_some((text.as_str(), yaml))
+        })
+    }
+}
+
+fn view(text: &str) -> Yaml {
+    Yaml::build(text, parse(Language::Yaml, text, None).as_ref())
+}
+
+fn inside(region: TextRange, range: TextRange) -> bool {
+    region.start <= range.start && range.end <= region.end
+}
+
+/// An object's kind and name.
+fn identity(yaml: &Yaml, root: NodeId) -> Option<(String, String)> {
+    let kind = yaml.get(root, "kind").and_then(|m| yaml.str(m.value))?;
+    let name = yaml
+        .path(root, &["metadata", "name"])
+        .and_then(|n| yaml.str(n))?;
+    Some((kind.to_owned(), name.to_owned()))
+}
+
+/// Where the rules report what a document leaves out: its `kind:` pair and every `name:` pair (a
+/// container's, the object's). A patch is not judged for those.
+fn places_of_absence(yaml: &Yaml, root: NodeId) -> Vec<TextRange> {
+    let mut places = Vec::new();
+    if let Some(kind) = yaml.get(root, "kind") {
+        places.push(kind.range);
+    }
+    for node in &yaml.nodes {
+        if let Value::Mapping(entries) = &node.value {
+            places.extend(
+                entries
+                    .iter()
+                    .filter(|e| yaml.str(e.key) == Some("name"))
+                    .map(|e| e.range),
+            );
+        }
+    }
+    places
+}
+
+/// Whether the kustomization lists `own` as a patch file.
+fn lists_patch(yaml: &Yaml, root: NodeId, own: &str) -> bool {
+    let names = |key: &str| -> Vec<String> {
+        let Some(list) = yaml.get(root, key) else {
+            return Vec::new();
+        };
+        yaml.items(list.value)
+            .iter()
+            .filter_map(|&item| {
+                yaml.str(item)
+                    .or_else(|| yaml.get(item, "path").and_then(|m| yaml.str(m.value)))
+            })
+            .map(|name| name.trim_start_matches("./").to_owned())
+            .collect()
+    };
+    ["patchesStrategicMerge", "patches", "patchesJson6902"]
+        .iter()
+        .any(|key| names(key).iter().any(|name| name == own))
+}
+
+/// The documents of the kustomization's `resources`: files, and folders with a kustomization of their
+/// own (followed to [`MAX_DEPTH`]), read through `files` (inside the workspace only).
+fn collect_resources(
+    files: &dyn FileSource,
+    yaml: &Yaml,
+    root: NodeId,
+    folder: &str,
+    depth: usize,
+    out: &mut Vec<String>,
+) {
+    let Some(list) = yaml.get(root, "resources") else {
+        return;
+    };
+    for &item in yaml.items(list.value) {
+        let Some(name) = yaml.str(item).filter(|n| !n.contains("://")) else {
+            continue;
+        };
+        let path = format!("{folder}{}", name.trim_end_matches('/'));
+        if let Some(text) = files.read(&path) {
+            out.extend(
+                split_documents(&text)
+                    .into_iter()
+                    .map(|r| text[r.start..r.end].to_owned()),
+            );
+            continue;
+        }
+        if depth >= MAX_DEPTH {
+            continue;
+        }
+        for kustomization in KUSTOMIZATIONS {
+            if let Some(text) = files.read(&format!("{path}/{kustomization}")) {
+                let inner = view(&text);
+                if let Some(inner_root) = inner.documents.first().and_then(|d| d.root) {
+                    collect_resources(
+                        files,
+                        &inner,
+                        inner_root,
+                        &format!("{path}/"),
+                        depth + 1,
+                        out,
+                    );
+                }
+                break;
+            }
+        }
+    }
+}
