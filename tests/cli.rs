@@ -378,6 +378,31 @@ fn a_compose_file_is_linted_with_its_override_and_the_files_compose_file_lists()
 }
 
 #[test]
+fn a_compose_service_gets_what_it_extends() {
+    let dir = temp_dir("compose-extends");
+    std::fs::write(
+        dir.join("common.yaml"),
+        "services:\n  hardened:\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001:10001\"\n    mem_limit: 256m\n    cpus: 0.5\n  risky:\n    privileged: true\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.30\n    extends:\n      file: common.yaml\n      service: hardened\n  api:\n    image: nginx:1.30\n    extends: web\n  agent:\n    image: nginx:1.30\n    extends: {file: common.yaml, service: risky}\n    privileged: false\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "compose.yaml"], &dir));
+    // `web` is hardened by what it extends from the other file, `api` through `web`: silent. `agent`
+    // overrides the privileged value it extends, and misses the rest.
+    assert!(!text.contains("`web`"), "{text}");
+    assert!(!text.contains("`api`"), "{text}");
+    assert!(!text.contains("privileged-container"), "{text}");
+    assert!(
+        text.contains("compose.yaml:10:3: warning[writable-root-filesystem] service `agent`"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_fix_for_a_service_the_override_defines_edits_the_override() {
     let dir = temp_dir("compose-override-fix");
     let base = "services:\n  web:\n    image: nginx:1.30\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001:10001\"\n    mem_limit: 256m\n    cpus: 0.5\n";

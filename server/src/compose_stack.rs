@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, FileChange, Fix};
 use crate::model::env_file;
 use crate::model::merge::{Layered, MergeRules, layer};
-use crate::model::yaml::Yaml;
+use crate::model::yaml::{NodeId, Value, Yaml};
 use crate::rules::FileSource;
 use crate::rules::compose_builds::COMPOSE_FILES;
 use crate::syntax::{Language, parse};
@@ -21,8 +21,27 @@ pub struct Stack {
     pub layered: Layered,
     /// The linted file's place in the stack.
     own: usize,
-    /// Each file's name (relative to the linted file's folder) and text, in order.
+    /// Each file's name (relative to the linted file's folder) and text, in order: the stack, then the
+    /// files `extends:` names.
     files: Vec<(String, String)>,
+    /// The roots of the files laid after the stack, by their place in `files` (unused below it).
+    roots: Vec<NodeId>,
+}
+
+/// How long a chain of `extends:` is followed.
+const MAX_EXTENDS: usize = 8;
+
+/// Whether a service of the file `extends:` another.
+fn extends_any(yaml: &Yaml) -> bool {
+    let Some(root) = yaml.documents.first().and_then(|d| d.root) else {
+        return false;
+    };
+    let Some(services) = yaml.get(root, "services") else {
+        return false;
+    };
+    yaml.members(services.value)
+        .iter()
+        .any(|s| yaml.get(s.value, "extends").is_some())
 }
 
 impl Stack {
@@ -41,7 +60,12 @@ impl Stack {
         if !readable(tree, yaml) {
             return None;
         }
-        let (names, own) = names(files)?;
+        let (names, own) = match names(files) {
+            Some(stack) => stack,
+            // Alone, but with a service that extends another: read as a project of one file.
+            None if extends_any(yaml) => (vec![files.file_name()?.to_owned()], 0),
+            None => return None,
+        };
         let mut texts = Vec::with_capacity(names.len());
         let mut views = Vec::with_capacity(names.len());
         for (index, name) in names.iter().enumerate() {
@@ -65,11 +89,114 @@ impl Stack {
             .map(|(text, view)| (text.as_str(), view.as_ref().unwrap_or(yaml)))
             .collect();
         let layered = layer(&layers, MergeRules::Compose);
-        Some(Stack {
+        let mut stack = Stack {
             layered,
             own,
             files: names.into_iter().zip(texts).collect(),
-        })
+            roots: Vec::new(),
+        };
+        stack.resolve_extends(files);
+        Some(stack)
+    }
+
+    /// Give each service that `extends:` another (`extends: web`, `extends: {service: web, file:
+    /// common.yaml}`) what it extends, merged under its own keys; chains are followed, a cycle or a
+    /// service that cannot be found is left as written.
+    fn resolve_extends(&mut self, files: &dyn FileSource) {
+        let Some(services) = self.services(0) else {
+            return;
+        };
+        let count = self.layered.yaml.entries(services).len();
+        for index in 0..count {
+            let service = self.layered.yaml.entries(services)[index].value;
+            let resolved = self.extended(services, service, 0, files);
+            if let Value::Mapping(entries) = &mut self.layered.yaml.nodes[services].value {
+                entries[index].value = resolved;
+            }
+        }
+    }
+
+    /// The `services` mapping of the document whose root is `documents[0]` (the project) or of the file
+    /// laid at `file`.
+    fn services(&self, file: usize) -> Option<NodeId> {
+        let yaml = &self.layered.yaml;
+        let root = if file == 0 {
+            yaml.documents.first()?.root?
+        } else {
+            *self.roots.get(file)?
+        };
+        yaml.get(root, "services").map(|m| yaml.resolve(m.value))
+    }
+
+    /// `service` with what it extends merged in, following chains to [`MAX_EXTENDS`].
+    fn extended(
+        &mut self,
+        services: NodeId,
+        service: NodeId,
+        depth: usize,
+        files: &dyn FileSource,
+    ) -> NodeId {
+        let yaml = &self.layered.yaml;
+        let Some(extends) = yaml.get(service, "extends").map(|m| m.value) else {
+            return service;
+        };
+        if depth >= MAX_EXTENDS {
+            return service;
+        }
+        let (name, file) = match yaml.str(extends) {
+            Some(name) => (name.to_owned(), None),
+            None => {
+                let text = |key: &str| {
+                    yaml.get(extends, key)
+                        .and_then(|m| yaml.str(m.value))
+                        .map(str::to_owned)
+                };
+                let Some(name) = text("service") else {
+                    return service;
+                };
+                (name, text("file"))
+            }
+        };
+        let from = match file {
+            Some(file) => match self.laid(&file, files) {
+                Some(laid) => match self.services(laid) {
+                    Some(other) => other,
+                    None => return service,
+                },
+                None => return service,
+            },
+            None => services,
+        };
+        let yaml = &self.layered.yaml;
+        let Some(base) = yaml.get(from, &name).map(|m| yaml.resolve(m.value)) else {
+            return service;
+        };
+        if base == service {
+            return service;
+        }
+        let base = self.extended(from, base, depth + 1, files);
+        self.layered
+            .merge(base, service, MergeRules::Compose, &["services", &name])
+    }
+
+    /// The place of the file `name` among the laid files, laying it when it is not yet (a file an
+    /// `extends:` names); `None` when it cannot be read or does not parse.
+    fn laid(&mut self, name: &str, files: &dyn FileSource) -> Option<usize> {
+        let name = name.trim_start_matches("./");
+        if let Some(index) = self.files.iter().position(|(n, _)| n == name) {
+            return Some(index);
+        }
+        let text = files.read(name)?;
+        let tree = parse(Language::Yaml, &text, None);
+        let view = Yaml::build(&text, tree.as_ref());
+        if tree.is_none_or(|t| t.root_node().has_error()) {
+            return None;
+        }
+        let root = self.layered.append(&text, &view)?;
+        self.files.push((name.to_owned(), text));
+        self.roots.resize(self.files.len() - 1, 0);
+        self.roots.push(root);
+        Some(self.files.len() - 1)
     }
 
     /// The findings on the merged view whose place is in the linted file, in its own offsets; a fix whose

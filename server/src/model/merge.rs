@@ -33,42 +33,68 @@ pub enum MergeRules {
 
 /// Lay `files` (text and view, in order) end to end and merge each into the ones before.
 pub fn layer(files: &[(&str, &Yaml)], rules: MergeRules) -> Layered {
-    let mut text = String::new();
-    let mut yaml = Yaml::default();
-    let mut starts = Vec::with_capacity(files.len());
-    let mut roots = Vec::new();
-    for (source, view) in files {
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
+    let mut layered = Layered {
+        text: String::new(),
+        yaml: Yaml::default(),
+        starts: Vec::with_capacity(files.len()),
+    };
+    let roots: Vec<NodeId> = files
+        .iter()
+        .filter_map(|(source, view)| layered.append(source, view))
+        .collect();
+    let root = roots
+        .iter()
+        .copied()
+        .reduce(|base, over| layered.merge(base, over, rules, &[]));
+    layered.yaml.documents.insert(
+        0,
+        Document {
+            root,
+            range: TextRange::new(0, layered.text.len()),
+        },
+    );
+    layered
+}
+
+impl Layered {
+    /// Lay one more file after the others, without merging it: its root, to read from (the file a
+    /// Compose `extends:` names).
+    pub fn append(&mut self, source: &str, view: &Yaml) -> Option<NodeId> {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
         }
-        let start = text.len();
-        starts.push(start);
-        text.push_str(source);
-        let first = yaml.nodes.len();
-        yaml.nodes
+        let start = self.text.len();
+        self.starts.push(start);
+        self.text.push_str(source);
+        let first = self.yaml.nodes.len();
+        self.yaml
+            .nodes
             .extend(view.nodes.iter().map(|n| shifted(n, first, start)));
-        yaml.problems.extend(view.problems.iter().map(|p| {
+        self.yaml.problems.extend(view.problems.iter().map(|p| {
             let mut p = p.clone();
             p.range = moved(p.range, start);
             p
         }));
-        if let Some(root) = view.documents.first().and_then(|d| d.root) {
-            roots.push(root + first);
-        }
+        view.documents
+            .first()
+            .and_then(|d| d.root)
+            .map(|root| root + first)
     }
-    let mut merger = Merger {
-        yaml: &mut yaml,
-        rules,
-    };
-    let root = roots
-        .iter()
-        .copied()
-        .reduce(|base, over| merger.merge(base, over, &[]));
-    yaml.documents.push(Document {
-        root,
-        range: TextRange::new(0, text.len()),
-    });
-    Layered { text, yaml, starts }
+
+    /// `over` merged into `base` by `rules` (`path`: the keys that lead to them): the merged node.
+    pub fn merge(
+        &mut self,
+        base: NodeId,
+        over: NodeId,
+        rules: MergeRules,
+        path: &[&str],
+    ) -> NodeId {
+        Merger {
+            yaml: &mut self.yaml,
+            rules,
+        }
+        .merge(base, over, path)
+    }
 }
 
 fn moved(range: TextRange, by: usize) -> TextRange {
