@@ -433,6 +433,42 @@ fn a_fix_for_a_service_the_override_defines_edits_the_override() {
 }
 
 #[test]
+fn a_file_above_max_file_size_is_linted_in_its_first_part_and_said_to_be() {
+    let dir = temp_dir("max-file-size");
+    std::fs::write(dir.join(".dockwarden.yaml"), "max-file-size: 120\n").expect("write");
+    // The first 120 bytes hold the root user and a piped download; the privileged pod is past the cut.
+    let dockerfile = format!(
+        "FROM python:3.12-slim\nUSER root\nRUN curl -fsSL https://example.com/x.sh | sh\n{}EXPOSE 22\n",
+        "# padding to push the rest past the limit ........................................\n"
+            .repeat(2)
+    );
+    std::fs::write(dir.join("Dockerfile"), &dockerfile).expect("write");
+    let text = stdout(&dockwarden(&["check", "Dockerfile"], &dir));
+    assert!(
+        text.contains(
+            "Dockerfile:1:1: info[skipped-file] not linted in full: larger than `max-file-size`"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("[run-as-root]"), "{text}");
+    // Shell scripts are not parsed, and what is past the cut is not read.
+    assert!(!text.contains("[curl-pipe-shell]"), "{text}");
+    assert!(!text.contains("[ssh-port-exposed]"), "{text}");
+    // Never rewritten: the text read is not the whole file.
+    dockwarden(&["check", "--fix", "--unsafe-fixes", "Dockerfile"], &dir);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).expect("read"),
+        dockerfile
+    );
+    // Under the limit, the same file is linted in full.
+    std::fs::write(dir.join(".dockwarden.yaml"), "max-file-size: 100000\n").expect("write");
+    let text = stdout(&dockwarden(&["check", "Dockerfile"], &dir));
+    assert!(!text.contains("[skipped-file]"), "{text}");
+    assert!(text.contains("[ssh-port-exposed]"), "{text}");
+    assert!(text.contains("[curl-pipe-shell]"), "{text}");
+}
+
+#[test]
 fn a_kustomize_patch_is_judged_for_what_it_sets_on_the_object_it_patches() {
     let dir = temp_dir("kustomize");
     let base = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        seccompProfile: {type: RuntimeDefault}\n      containers:\n        - name: web\n          image: nginx:1.30\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities: {drop: [ALL]}\n          resources:\n            limits: {memory: 128Mi, cpu: 100m}\n";

@@ -660,6 +660,31 @@ fn a_kustomize_patch_follows_its_kustomization() {
 }
 
 #[test]
+fn a_document_above_max_file_size_is_linted_in_its_first_part_and_said_to_be() {
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+               "initializationOptions": {"maxFileSize": 40}}),
+    );
+    client.notify("initialized", json!({}));
+    let uri = "file:///tmp/dockwarden-large/Dockerfile";
+    client.open(
+        uri,
+        "FROM python:3.12-slim\nUSER root\n# padding past the limit\nEXPOSE 22\n",
+    );
+    let diagnostics = client.published(uri, 1);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert!(codes.contains(&&json!("skipped-file")), "{diagnostics:?}");
+    assert!(codes.contains(&&json!("run-as-root")), "{diagnostics:?}");
+    assert!(
+        !codes.contains(&&json!("ssh-port-exposed")),
+        "{diagnostics:?}"
+    );
+    client.shutdown();
+}
+
+#[test]
 fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
     let root = common::write_tree("lsp-account", &[]);
     let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";

@@ -38,7 +38,13 @@ pub struct Config {
     pub allow_suppressions: Option<bool>,
     /// `true`: a suppression without a reason (`-- why`) has no effect and is reported.
     pub require_reason: Option<bool>,
+    /// Bytes of a file that are read ([`DEFAULT_MAX_FILE_SIZE`] unsaid): a larger file is linted in its
+    /// first part only, without shell parsing or other files, and a `skipped-file` finding says so.
+    pub max_file_size: Option<u64>,
 }
+
+/// The default `max-file-size`: 64 MiB, far above any real Dockerfile, Compose file or manifest.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 impl Config {
     /// Parse a config file's text; an error carries the line and column it is about.
@@ -106,6 +112,7 @@ impl Config {
                 .or_else(|| under.ignore_paths.clone()),
             allow_suppressions: self.allow_suppressions.or(under.allow_suppressions),
             require_reason: self.require_reason.or(under.require_reason),
+            max_file_size: self.max_file_size.or(under.max_file_size),
         }
     }
 
@@ -117,18 +124,20 @@ impl Config {
             base_images: self.base_images.clone().unwrap_or_default(),
             allow_suppressions: self.allow_suppressions.unwrap_or(true),
             require_reason: self.require_reason.unwrap_or(false),
+            max_file_size: self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         }
     }
 }
 
 /// The keys of a [`Config`].
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 7] = [
     "rules",
     "trusted-registries",
     "base-images",
     "ignore-paths",
     "allow-suppressions",
     "require-reason",
+    "max-file-size",
 ];
 
 /// `trustedRegistries` → `trusted-registries`; kebab-case stays as it is.
@@ -153,6 +162,7 @@ pub struct Settings {
     base_images: BTreeMap<String, GoldenImage>,
     pub allow_suppressions: bool,
     pub require_reason: bool,
+    pub max_file_size: u64,
 }
 
 impl Default for Settings {

@@ -12,7 +12,9 @@ use crate::model::kubernetes::Kubernetes;
 use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
 use crate::rules::skipped_file;
-use crate::rules::{ComposeContext, DockerfileContext, FileSource, KubernetesContext, RuleId};
+use crate::rules::{
+    ComposeContext, DockerfileContext, FileSource, KubernetesContext, NoFiles, RuleId,
+};
 use crate::syntax::Language;
 use crate::workspace::Summary;
 use crate::yaml_stream::{Mode, Surroundings, YamlStream};
@@ -64,7 +66,14 @@ pub fn lint_dockerfile(
     skips: &[Skip],
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
-    let scripts = Scripts::read(source, &file);
+    // A file cut at `max-file-size` is read without its shell scripts or the files around it.
+    let large = skips.contains(&Skip::TooLarge);
+    let scripts = if large {
+        Scripts::default()
+    } else {
+        Scripts::read(source, &file)
+    };
+    let files: &dyn FileSource = if large { &NoFiles } else { files };
     let cx = DockerfileContext {
         source,
         file: &file,
@@ -202,6 +211,42 @@ pub(crate) fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Cut `bytes` to at most `limit` (at a UTF-8 boundary, when the text is UTF-8); whether it was longer.
+pub fn cut_to_limit(bytes: &mut Vec<u8>, limit: u64) -> bool {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if bytes.len() <= limit {
+        return false;
+    }
+    bytes.truncate(limit);
+    // A character the cut went through is left out, not decoded as U+FFFD.
+    if let Err(e) = std::str::from_utf8(bytes) {
+        if e.error_len().is_none() {
+            bytes.truncate(e.valid_up_to());
+        }
+    }
+    true
+}
+
+/// The text of a document as it is linted (`text`, or its first `max-file-size` bytes) and the skips that
+/// go with it.
+pub fn within_limit<'a>(
+    text: &'a str,
+    settings: &Settings,
+    skips: &[Skip],
+) -> (&'a str, Vec<Skip>) {
+    let mut skips = skips.to_vec();
+    let limit = usize::try_from(settings.max_file_size).unwrap_or(usize::MAX);
+    if text.len() <= limit {
+        return (text, skips);
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    skips.push(Skip::TooLarge);
+    (&text[..end], skips)
 }
 
 /// Why the file at `path` (with bytes that were, or were not, `valid_utf8`) is not linted in full.

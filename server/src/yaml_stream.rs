@@ -102,6 +102,19 @@ impl YamlStream {
         mode: Mode,
         around: &Surroundings,
     ) -> (Option<FileKind>, Vec<Diagnostic>) {
+        // A file cut at `max-file-size` is read without the files around it or the workspace.
+        let large = around.skips.contains(&Skip::TooLarge);
+        let alone;
+        let around = if large {
+            alone = Surroundings {
+                settings: around.settings,
+                skips: around.skips,
+                ..Surroundings::none()
+            };
+            &alone
+        } else {
+            around
+        };
         let ranges = split_documents(text);
         self.patch = false;
         if self.settings.as_ref() != Some(around.settings) {
@@ -194,7 +207,7 @@ impl YamlStream {
                     facts: &facts,
                     reported_elsewhere: around.reported_elsewhere,
                 };
-                for rule in RuleId::ALL {
+                for rule in RuleId::ALL.iter().filter(|_| !large) {
                     if let Some(check) = rule.checks().workspace {
                         check(&cx, &mut found);
                     }

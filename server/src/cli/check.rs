@@ -60,11 +60,6 @@ enum Outcome {
 
 pub fn check(options: &CheckOptions) -> ExitCode {
     let (inputs, mut errors) = collect(&options.paths);
-    // Read everything first: workspace rules look at every file given before any is linted.
-    let mut loaded: Vec<Result<Loaded, String>> = inputs
-        .par_iter()
-        .map(|input| load(input, options))
-        .collect();
     // Each file's `.dockwarden.yaml`: its settings, and whether its `ignore-paths` leave the file out.
     let mut configs = Configs::new(None, Config::default());
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -75,28 +70,35 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .cloned()
         .collect();
     let mut notes = Vec::new();
-    loaded.retain_mut(|file| {
-        let Ok(file) = file else { return true };
-        let path = config_path(file);
+    let mut planned: Vec<(Input, Settings)> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let path = config_path(&input, options);
         if let Some(by) = path.as_deref().and_then(|p| configs.ignored_by(p)) {
             // A file left out of a walk is what `ignore-paths` asks for; one named on the command line
             // deserves a word.
-            if named.contains(&file.path) {
-                let source = by.file.as_deref().map_or_else(
-                    || "editor settings".to_owned(),
-                    |f| f.strip_prefix(&cwd).unwrap_or(f).display().to_string(),
-                );
-                notes.push(format!(
-                    "{}: skipped: ignore-paths ({} in {source})",
-                    file.path.display(),
-                    by.pattern
-                ));
+            if let Input::File(file) = &input {
+                if named.contains(file) {
+                    let source = by.file.as_deref().map_or_else(
+                        || "editor settings".to_owned(),
+                        |f| f.strip_prefix(&cwd).unwrap_or(f).display().to_string(),
+                    );
+                    notes.push(format!(
+                        "{}: skipped: ignore-paths ({} in {source})",
+                        file.display(),
+                        by.pattern
+                    ));
+                }
             }
-            return false;
+            continue;
         }
-        file.settings = configs.settings_for(path.as_deref());
-        true
-    });
+        let settings = configs.settings_for(path.as_deref());
+        planned.push((input, settings));
+    }
+    // Read everything first: workspace rules look at every file given before any is linted.
+    let mut loaded: Vec<Result<Loaded, String>> = planned
+        .into_par_iter()
+        .map(|(input, settings)| load(&input, options, settings))
+        .collect();
     for note in &notes {
         eprintln!("{note}");
     }
@@ -213,19 +215,25 @@ struct Loaded {
 
 /// Where an input is, for finding its config: the file's absolute path, or for standard input the name
 /// `--stdin-filename` gives it under the current directory.
-fn config_path(file: &Loaded) -> Option<PathBuf> {
+fn config_path(input: &Input, options: &CheckOptions) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    match &file.input {
+    match input {
         Input::File(path) => path.canonicalize().ok(),
-        Input::Stdin => Some(cwd.join(file.path.file_name().map_or(Path::new("-"), Path::new))),
+        Input::Stdin => {
+            let name = options.stdin_filename.as_deref().and_then(Path::file_name);
+            Some(cwd.join(name.unwrap_or("-".as_ref())))
+        }
     }
 }
 
-fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
-    let (path, bytes) = match input {
+fn load(input: &Input, options: &CheckOptions, settings: Settings) -> Result<Loaded, String> {
+    // One byte more than the limit tells a file that is larger.
+    let cap = settings.max_file_size.saturating_add(1);
+    let (path, mut bytes) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(cap)
                 .read_to_end(&mut bytes)
                 .map_err(|e| format!("standard input: {e}"))?;
             let name = options
@@ -234,24 +242,31 @@ fn load(input: &Input, options: &CheckOptions) -> Result<Loaded, String> {
                 .unwrap_or_else(|| PathBuf::from("-"));
             (name, bytes)
         }
-        Input::File(path) => match std::fs::read(path) {
-            Ok(bytes) => (path.clone(), bytes),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        },
+        Input::File(path) => {
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|file| file.take(cap).read_to_end(&mut bytes))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            (path.clone(), bytes)
+        }
     };
+    let too_large = crate::lint::cut_to_limit(&mut bytes, settings.max_file_size);
     let (text, valid_utf8) = match String::from_utf8(bytes) {
         Ok(t) => (t, true),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     };
     let kind = kind_of(&path, &text);
-    let skips = crate::lint::skips(Some(&path), valid_utf8);
+    let mut skips = crate::lint::skips(Some(&path), valid_utf8);
+    if too_large {
+        skips.push(Skip::TooLarge);
+    }
     Ok(Loaded {
         input: input.clone(),
         path,
         text,
         valid_utf8,
         kind,
-        settings: Settings::default(),
+        settings,
         skips,
     })
 }
@@ -325,7 +340,9 @@ fn fix_files(
     let mut errors = Vec::new();
     for i in 0..loaded.len() {
         let Ok(file) = &loaded[i] else { continue };
-        let Some(kind) = file.kind.filter(|_| file.valid_utf8) else {
+        // Only a file read whole and as written is rewritten.
+        let whole = file.valid_utf8 && !file.skips.contains(&Skip::TooLarge);
+        let Some(kind) = file.kind.filter(|_| whole) else {
             continue;
         };
         let files = beside(&file.input);

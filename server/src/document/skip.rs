@@ -9,6 +9,9 @@ pub enum Skip {
     HelmTemplate,
     /// Not valid UTF-8: linted as decoded, each invalid sequence read as U+FFFD; fixes are not applied.
     NotUtf8,
+    /// Larger than `max-file-size`: its first part is linted, without shell parsing and without the files
+    /// around it; fixes are not applied.
+    TooLarge,
 }
 
 impl Skip {
@@ -20,6 +23,9 @@ impl Skip {
             }
             Skip::NotUtf8 => {
                 "not UTF-8; linted with each invalid byte sequence read as U+FFFD, and fixes are not applied"
+            }
+            Skip::TooLarge => {
+                "larger than `max-file-size`; its first part is linted, without shell scripts or the files around it, and fixes are not applied"
             }
         }
     }

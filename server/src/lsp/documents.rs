@@ -131,34 +131,41 @@ impl Document {
     }
 
     fn reparse(&mut self, facts: &Facts) {
+        let files: &dyn crate::rules::FileSource = match &self.files {
+            Some(files) => files,
+            None => &NoFiles,
+        };
+        // Above `max-file-size`, only the first part of the text is linted (and said to be).
+        let (text, skips) = crate::lint::within_limit(&self.text, &self.settings, &self.skips);
+        let whole = text.len() == self.text.len();
         match &mut self.parsed {
             Parsed::Dockerfile(tree) => {
-                *tree = crate::syntax::parse(Language::Dockerfile, &self.text, tree.as_ref());
-                self.kind = Some(FileKind::Dockerfile);
-                let files: &dyn crate::rules::FileSource = match &self.files {
-                    Some(files) => files,
-                    None => &NoFiles,
+                *tree = if whole {
+                    crate::syntax::parse(Language::Dockerfile, text, tree.as_ref())
+                } else {
+                    None
                 };
+                let cut = (!whole)
+                    .then(|| crate::syntax::parse(Language::Dockerfile, text, None))
+                    .flatten();
+                self.kind = Some(FileKind::Dockerfile);
                 self.diagnostics = crate::lint::lint_dockerfile(
-                    &self.text,
-                    tree.as_ref(),
+                    text,
+                    tree.as_ref().or(cut.as_ref()),
                     files,
                     &self.settings,
-                    &self.skips,
+                    &skips,
                 );
             }
             Parsed::Yaml(stream) => {
                 (self.kind, self.diagnostics) = stream.update_in(
-                    &self.text,
+                    text,
                     Mode::Detect(self.name_kind),
                     &Surroundings {
                         settings: &self.settings,
                         facts: Some(facts),
-                        files: match &self.files {
-                            Some(files) => files,
-                            None => &NoFiles,
-                        },
-                        skips: &self.skips,
+                        files,
+                        skips: &skips,
                         ..Surroundings::none()
                     },
                 );

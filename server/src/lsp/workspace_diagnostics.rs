@@ -48,16 +48,28 @@ pub fn report(
         let Some(uri) = Uri::from_file_path(&path) else {
             continue;
         };
-        let Ok(bytes) = std::fs::read(&path) else {
+        let settings = configs.settings_for(Some(&path));
+        // One byte more than `max-file-size` tells a file that is larger.
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path).and_then(|file| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, settings.max_file_size.saturating_add(1)),
+                &mut bytes,
+            )
+        });
+        if read.is_err() {
             continue;
-        };
+        }
+        let too_large = crate::lint::cut_to_limit(&mut bytes, settings.max_file_size);
         let valid_utf8 = std::str::from_utf8(&bytes).is_ok();
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let skips = crate::lint::skips(Some(&path), valid_utf8);
+        let mut skips = crate::lint::skips(Some(&path), valid_utf8);
+        if too_large {
+            skips.push(crate::document::Skip::TooLarge);
+        }
         let Some(kind) = crate::lint::detect(Some(&path), &text) else {
             continue;
         };
-        let settings = configs.settings_for(Some(&path));
         let facts = workspace.facts_except(Some(&path));
         let result_id =
             crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{facts:?}")).to_string();

@@ -6,8 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Says that a file, or one document of a YAML stream, was not linted in full, and why: a Helm chart
     /// template (files under `templates/` of a folder with `Chart.yaml`, `*.tpl`, and documents elsewhere
-    /// whose `{{ … }}` actions stand where YAML structure goes), or text that is not UTF-8 (linted as
-    /// decoded, without fixes).
+    /// whose `{{ … }}` actions stand where YAML structure goes), text that is not UTF-8 (linted as
+    /// decoded, without fixes), or a file larger than `max-file-size` (64 MiB unless configured: its first
+    /// part is linted, without shell parsing, other files or the workspace, and without fixes).
     ///
     /// ## Why it matters
     /// A file that yields no finding reads as a file without problems. A privileged pod in a document
@@ -31,7 +32,7 @@ declare_rule! {
     name: "skipped-file",
     severity: Info,
     fix: None,
-    summary: "a file or document is not linted in full (Helm template, not UTF-8)",
+    summary: "a file or document is not linted in full (Helm template, not UTF-8, too large)",
 }
 
 /// The finding for `skip`, on the first line of what was skipped (`line`: that line's range).
