@@ -93,7 +93,12 @@ proptest! {
             let Some(next) = parse_any(Language::Yaml, &text, Some(&tree)) else { break };
             tree = next;
             let fresh = parse_any(Language::Yaml, &text, None).expect("a tree");
-            prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
+            // Error recovery may take another path from an old tree than from none (tree-sitter does not
+            // promise the same ERROR nodes); what is linted from such text is compared by the stream
+            // property below. Text that parses is the same tree either way.
+            if !fresh.root_node().has_error() {
+                prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
+            }
         }
     }
 
