@@ -8,11 +8,11 @@
 
 use crate::TextRange;
 use crate::diagnostic::Diagnostic;
+use crate::document::split_documents;
 use crate::model::merge::{MergeRules, layer};
 use crate::model::yaml::{NodeId, Value, Yaml};
 use crate::rules::FileSource;
 use crate::syntax::{Language, parse};
-use crate::yaml_stream::split_documents;
 
 /// The names a kustomization file may have, in the order kustomize looks for them.
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use tree_sitter::Tree;
 
 use crate::config::Settings;
-use crate::document::{FileKind, Skip, is_helm_template};
+use crate::document::{FileKind, Skip, is_helm_template, split_documents};
 use crate::kustomize::Patch;
 use crate::model::compose::looks_like_compose;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
@@ -22,7 +22,7 @@ use crate::rules::skipped_file;
 use crate::rules::{FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
 use crate::workspace::{Facts, Summary};
-use crate::{Diagnostic, TextRange};
+use crate::Diagnostic;
 
 /// How to decide what the stream is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,28 +353,6 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
 fn names_a_kind(text: &str) -> bool {
     let has = |key: &str| text.lines().any(|l| l.starts_with(key));
     has("apiVersion:") && has("kind:")
-}
-
-/// The documents of a stream: a new one starts at every `---` line (a document marker at column 0 also ends
-/// any block scalar, so this split is exact). Text before the first marker is the first document.
-pub fn split_documents(text: &str) -> Vec<TextRange> {
-    let mut starts = vec![0];
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if offset > 0 {
-            let rest = line.strip_prefix("---");
-            if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\n', '\r'])) {
-                starts.push(offset);
-            }
-        }
-        offset += line.len();
-    }
-    let mut ranges: Vec<TextRange> = starts
-        .windows(2)
-        .map(|w| TextRange::new(w[0], w[1]))
-        .collect();
-    ranges.push(TextRange::new(*starts.last().unwrap_or(&0), text.len()));
-    ranges
 }
 
 #[cfg(test)]
