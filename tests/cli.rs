@@ -403,6 +403,30 @@ fn a_compose_service_gets_what_it_extends() {
 }
 
 #[test]
+fn a_compose_file_sees_the_services_it_includes() {
+    let dir = temp_dir("compose-include");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "include:\n  - path: web.yaml\nservices:\n  db:\n    image: postgres:17\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("web.yaml"),
+        "services:\n  web:\n    image: nginx:1.30\n    ports: [\"8080:80\"]\n    privileged: true\n",
+    )
+    .expect("write");
+    let text = stdout(&dockwarden(&["check", "compose.yaml"], &dir));
+    // The database shares the default network with the included web service, which publishes a port.
+    assert!(
+        text.contains("compose.yaml:4:3: warning[network-not-segmented] `db` shares network `default` with `web`"),
+        "{text}"
+    );
+    // What the included file writes is its own to report.
+    assert!(!text.contains("privileged-container"), "{text}");
+    assert!(!text.contains("web.yaml"), "{text}");
+}
+
+#[test]
 fn a_fix_for_a_service_the_override_defines_edits_the_override() {
     let dir = temp_dir("compose-override-fix");
     let base = "services:\n  web:\n    image: nginx:1.30\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001:10001\"\n    mem_limit: 256m\n    cpus: 0.5\n";

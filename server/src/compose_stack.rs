@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, FileChange, Fix};
 use crate::model::env_file;
 use crate::model::merge::{Layered, MergeRules, layer};
-use crate::model::yaml::{NodeId, Value, Yaml};
+use crate::model::yaml::{Entry, NodeId, Value, Yaml};
 use crate::rules::FileSource;
 use crate::rules::compose_builds::COMPOSE_FILES;
 use crate::syntax::{Language, parse};
@@ -31,11 +31,14 @@ pub struct Stack {
 /// How long a chain of `extends:` is followed.
 const MAX_EXTENDS: usize = 8;
 
-/// Whether a service of the file `extends:` another.
-fn extends_any(yaml: &Yaml) -> bool {
+/// Whether the file reads another: a top-level `include:`, or a service that `extends:` another.
+fn reads_others(yaml: &Yaml) -> bool {
     let Some(root) = yaml.documents.first().and_then(|d| d.root) else {
         return false;
     };
+    if yaml.get(root, "include").is_some() {
+        return true;
+    }
     let Some(services) = yaml.get(root, "services") else {
         return false;
     };
@@ -62,8 +65,8 @@ impl Stack {
         }
         let (names, own) = match names(files) {
             Some(stack) => stack,
-            // Alone, but with a service that extends another: read as a project of one file.
-            None if extends_any(yaml) => (vec![files.file_name()?.to_owned()], 0),
+            // Alone, but including files or extending services: read as a project of one file.
+            None if reads_others(yaml) => (vec![files.file_name()?.to_owned()], 0),
             None => return None,
         };
         let mut texts = Vec::with_capacity(names.len());
@@ -95,8 +98,61 @@ impl Stack {
             files: names.into_iter().zip(texts).collect(),
             roots: Vec::new(),
         };
+        stack.resolve_includes(files);
         stack.resolve_extends(files);
         Some(stack)
+    }
+
+    /// Add the services of the files a top-level `include:` names (`- other.yaml`, `- path: other.yaml`,
+    /// `- path: [a.yaml, b.yaml]`) to the project, after its own; a name the project already has stays
+    /// its own (Compose refuses the conflict).
+    fn resolve_includes(&mut self, files: &dyn FileSource) {
+        let yaml = &self.layered.yaml;
+        let Some(root) = yaml.documents.first().and_then(|d| d.root) else {
+            return;
+        };
+        let Some(include) = yaml.get(root, "include").map(|m| m.value) else {
+            return;
+        };
+        let mut paths = Vec::new();
+        for &item in yaml.items(include) {
+            match yaml.str(item) {
+                Some(path) => paths.push(path.to_owned()),
+                None => {
+                    let Some(path) = yaml.get(item, "path").map(|m| m.value) else {
+                        continue;
+                    };
+                    let listed = yaml.items(path).iter().filter_map(|&p| yaml.str(p));
+                    paths.extend(yaml.str(path).into_iter().chain(listed).map(str::to_owned));
+                }
+            }
+        }
+        let Some(services) = self.services(0) else {
+            return;
+        };
+        for path in paths {
+            let Some(other) = self.laid(&path, files).and_then(|laid| self.services(laid)) else {
+                continue;
+            };
+            let yaml = &self.layered.yaml;
+            let taken: Vec<String> = yaml
+                .entries(services)
+                .iter()
+                .filter_map(|e| yaml.str(e.key).map(str::to_owned))
+                .collect();
+            let added: Vec<Entry> = yaml
+                .entries(other)
+                .iter()
+                .filter(|e| {
+                    yaml.str(e.key)
+                        .is_some_and(|k| !taken.iter().any(|t| t == k))
+                })
+                .cloned()
+                .collect();
+            if let Value::Mapping(entries) = &mut self.layered.yaml.nodes[services].value {
+                entries.extend(added);
+            }
+        }
     }
 
     /// Give each service that `extends:` another (`extends: web`, `extends: {service: web, file:

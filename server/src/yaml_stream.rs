@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use tree_sitter::Tree;
 
+use crate::Diagnostic;
 use crate::config::Settings;
 use crate::document::{FileKind, Skip, is_helm_template, split_documents};
 use crate::kustomize::Patch;
@@ -22,7 +23,6 @@ use crate::rules::skipped_file;
 use crate::rules::{FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
 use crate::workspace::{Facts, Summary};
-use crate::Diagnostic;
 
 /// How to decide what the stream is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
