@@ -282,3 +282,25 @@ pub fn detect(name: Option<&Path>, source: &str) -> Option<FileKind> {
         .update(source, Mode::Detect(by_name))
         .0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_never_splits_a_character() {
+        let mut bytes = "ab€cd".as_bytes().to_vec();
+        // `€` is bytes 2..5: a limit of 3 or 4 falls inside it, which is left out whole.
+        assert!(cut_to_limit(&mut bytes, 4));
+        assert_eq!(bytes, b"ab");
+        let mut bytes = b"abc".to_vec();
+        assert!(!cut_to_limit(&mut bytes, 3));
+        assert_eq!(bytes, b"abc");
+        let mut settings = Settings::default();
+        settings.max_file_size = 3;
+        let (text, skips) = within_limit("a€b", &settings, &[]);
+        assert_eq!((text, skips.as_slice()), ("a", &[Skip::TooLarge][..]));
+        let (text, skips) = within_limit("abc", &settings, &[]);
+        assert_eq!((text, skips.len()), ("abc", 0));
+    }
+}
