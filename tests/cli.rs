@@ -507,7 +507,7 @@ fn a_kustomize_patch_is_judged_for_what_it_sets_on_the_object_it_patches() {
     .expect("write");
     std::fs::write(
         dir.join("overlay/kustomization.yaml"),
-        "resources:\n  - ../base\npatches:\n  - path: memory.yaml\n  - path: agent.yaml\npatchesStrategicMerge:\n  - privileged.yaml\n",
+        "resources:\n  - ../base\npatches:\n  - path: memory.yaml\n  - path: agent.yaml\npatchesStrategicMerge:\n  - privileged.yaml\npatchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: web}\n    path: operations.yaml\n",
     )
     .expect("write");
     let patch_header = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n";
@@ -529,9 +529,23 @@ fn a_kustomize_patch_is_judged_for_what_it_sets_on_the_object_it_patches() {
         "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: agent\n          image: agent:2\n",
     )
     .expect("write");
+    // JSON 6902 operations on the base's container: what they set, where they set it.
+    std::fs::write(
+        dir.join("overlay/operations.yaml"),
+        "- op: add\n  path: /spec/template/spec/containers/0/securityContext/privileged\n  value: true\n- op: replace\n  path: /spec/template/spec/containers/0/resources/limits/memory\n  value: 1Gi\n",
+    )
+    .expect("write");
     let text = stdout(&dockwarden(&["check", "."], &dir));
     let lines: Vec<&str> = text.lines().filter(|l| l.contains("overlay/")).collect();
-    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[1].starts_with("./overlay/operations.yaml:3:10: error[privileged-container]"),
+        "{text}"
+    );
+    let lines: Vec<&str> = lines
+        .into_iter()
+        .filter(|l| !l.contains("operations.yaml"))
+        .collect();
     assert!(
         lines[0].starts_with("./overlay/agent.yaml:8:7: error[host-namespace] DaemonSet `agent`"),
         "{text}"

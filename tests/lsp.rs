@@ -685,6 +685,39 @@ fn a_document_above_max_file_size_is_linted_in_its_first_part_and_said_to_be() {
 }
 
 #[test]
+fn a_json_6902_patch_is_judged_on_the_object_it_targets() {
+    let base = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.30\n";
+    let operations = "- op: add\n  path: /spec/template/spec/hostNetwork\n  value: true\n";
+    let root = common::write_tree(
+        "lsp-json6902",
+        &[
+            ("deployment.yaml", base),
+            (
+                "kustomization.yaml",
+                "resources: [deployment.yaml]\npatches:\n  - path: operations.yaml\n    target: {kind: Deployment, name: web}\n",
+            ),
+        ],
+    );
+    common::put(&root, "operations.yaml", operations);
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("{root_uri}/operations.yaml");
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": operations}}),
+    );
+    let diagnostics = client.published(&uri, 1);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("host-namespace")], "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({"line": 2, "character": 9})
+    );
+    client.shutdown();
+}
+
+#[test]
 fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
     let root = common::write_tree("lsp-account", &[]);
     let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: web\n  containers:\n    - name: c\n      image: nginx:1.30\n";

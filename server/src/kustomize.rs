@@ -4,13 +4,15 @@
 //! (a strategic merge, [`crate::model::merge`]) when the object is among the resources, else alone; either
 //! way only for what the patch itself sets — a value it writes (`privileged: true`, a `hostPath`, an
 //! added capability) — never for what it leaves out, which is the object's to say (and its file's
-//! findings). A JSON 6902 patch is a list of operations, not a manifest, and gets no findings.
+//! findings). A JSON 6902 patch (a list of `add`/`replace` operations) is applied to the object its
+//! kustomization entry targets (`target: {kind, name}`) and judged the same way; without that object in
+//! the workspace its values have no place, and it is not judged.
 
 use crate::TextRange;
 use crate::diagnostic::Diagnostic;
 use crate::document::split_documents;
-use crate::model::merge::{MergeRules, layer};
-use crate::model::yaml::{NodeId, Value, Yaml};
+use crate::model::merge::{Layered, MergeRules, layer};
+use crate::model::yaml::{Entry, Node, NodeId, ScalarStyle, Value, Yaml};
 use crate::rules::FileSource;
 use crate::syntax::{Language, parse};
 
@@ -24,6 +26,9 @@ const MAX_DEPTH: usize = 3;
 pub struct Patch {
     /// Each resource document's text.
     resources: Vec<String>,
+    /// The object the kustomization says the patch is for (`target: {kind, name}`), which a JSON 6902
+    /// patch needs: its operations do not name it.
+    target: Option<(String, String)>,
 }
 
 impl Patch {
@@ -35,12 +40,10 @@ impl Patch {
             .find_map(|name| files.read(name))
             .map(|text| view(&text))?;
         let root = yaml.documents.first()?.root?;
-        if !lists_patch(&yaml, root, own) {
-            return None;
-        }
+        let target = listed_patch(&yaml, root, own)?;
         let mut resources = Vec::new();
         collect_resources(files, &yaml, root, "", 0, &mut resources);
-        Some(Patch { resources })
+        Some(Patch { resources, target })
     }
 
     /// The findings of the patch `text`: per document, what it sets, on the object it patches.
@@ -56,14 +59,39 @@ impl Patch {
             let Some(root) = yaml.documents.first().and_then(|d| d.root) else {
                 continue;
             };
-            let target = identity(&yaml, root).and_then(|id| self.target(&id));
-            let (found, start) = match target {
-                Some((target_text, target_yaml)) => {
-                    let layered = layer(
+            let operations = matches!(yaml.node(yaml.resolve(root)).value, Value::Sequence(_));
+            let target = if operations {
+                self.target.as_ref()
+            } else {
+                None
+            };
+            let target = match target {
+                Some(id) => self.target(id),
+                None => identity(&yaml, root).and_then(|id| self.target(&id)),
+            };
+            // A JSON 6902 patch is judged on its object only: alone, its values have no place.
+            if operations && target.is_none() {
+                continue;
+            }
+            // The object with the patch applied, the patch laid after it.
+            let layered = target.map(|(target_text, target_yaml)| {
+                if operations {
+                    let mut layered =
+                        layer(&[(target_text, &target_yaml)], MergeRules::StrategicMerge);
+                    if let Some(patch_root) = layered.append(chunk, &yaml) {
+                        apply_operations(&mut layered, patch_root);
+                    }
+                    layered
+                } else {
+                    layer(
                         &[(target_text, &target_yaml), (chunk, &yaml)],
                         MergeRules::StrategicMerge,
-                    );
-                    let start = layered.starts[1];
+                    )
+                }
+            });
+            let (found, start) = match layered {
+                Some(layered) => {
+                    let start = layered.starts.get(1).copied().unwrap_or(layered.text.len());
                     let region = TextRange::new(start, start + chunk.len());
                     let found = lint(&layered.text, &layered.yaml)
                         .into_iter()
@@ -144,24 +172,109 @@ fn places_of_absence(yaml: &Yaml, root: NodeId) -> Vec<TextRange> {
     places
 }
 
-/// Whether the kustomization lists `own` as a patch file.
-fn lists_patch(yaml: &Yaml, root: NodeId, own: &str) -> bool {
-    let names = |key: &str| -> Vec<String> {
-        let Some(list) = yaml.get(root, key) else {
-            return Vec::new();
-        };
-        yaml.items(list.value)
-            .iter()
-            .filter_map(|&item| {
-                yaml.str(item)
-                    .or_else(|| yaml.get(item, "path").and_then(|m| yaml.str(m.value)))
-            })
-            .map(|name| name.trim_start_matches("./").to_owned())
-            .collect()
-    };
+/// Whether the kustomization lists `own` as a patch file: `Some` with the object its entry targets
+/// (`target: {kind, name}`), when it says.
+fn listed_patch(yaml: &Yaml, root: NodeId, own: &str) -> Option<Option<(String, String)>> {
     ["patchesStrategicMerge", "patches", "patchesJson6902"]
         .iter()
-        .any(|key| names(key).iter().any(|name| name == own))
+        .filter_map(|key| yaml.get(root, key))
+        .flat_map(|list| yaml.items(list.value).iter().copied())
+        .find_map(|item| {
+            let name = yaml
+                .str(item)
+                .or_else(|| yaml.get(item, "path").and_then(|m| yaml.str(m.value)))?;
+            (name.trim_start_matches("./") == own).then(|| {
+                let target = yaml.get(item, "target")?.value;
+                let text = |key: &str| yaml.get(target, key).and_then(|m| yaml.str(m.value));
+                Some((text("kind")?.to_owned(), text("name")?.to_owned()))
+            })
+        })
+}
+
+/// Apply a JSON 6902 patch's `add` and `replace` operations (`{op, path: /spec/…/0/securityContext/
+/// privileged, value}`) to the object laid first, in place of its root; the values keep their place in
+/// the patch. Other operations, and paths that do not lead anywhere, change nothing.
+fn apply_operations(layered: &mut Layered, operations: NodeId) {
+    let yaml = &layered.yaml;
+    let steps: Vec<(Vec<String>, NodeId, NodeId)> = yaml
+        .items(operations)
+        .iter()
+        .filter_map(|&op| {
+            let text = |key: &str| yaml.get(op, key).and_then(|m| yaml.str(m.value));
+            if !matches!(text("op"), Some("add" | "replace")) {
+                return None;
+            }
+            let path = yaml.get(op, "path")?;
+            let pointer = yaml.str(path.value)?.strip_prefix('/')?;
+            let segments = pointer
+                .split('/')
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            Some((segments, path.value, yaml.get(op, "value")?.value))
+        })
+        .collect();
+    for (segments, key, value) in steps {
+        let Some(root) = layered.yaml.documents.first().and_then(|d| d.root) else {
+            return;
+        };
+        if let Some(new) = set(&mut layered.yaml, root, &segments, key, value) {
+            layered.yaml.documents[0].root = Some(new);
+        }
+    }
+}
+
+/// `node` with `value` at `segments` below it, as new nodes along the way (`key`: a node to name a new
+/// mapping key by, the operation's `path`); `None` when the path does not lead anywhere.
+fn set(
+    yaml: &mut Yaml,
+    node: NodeId,
+    segments: &[String],
+    key: NodeId,
+    value: NodeId,
+) -> Option<NodeId> {
+    let Some((first, rest)) = segments.split_first() else {
+        return Some(value);
+    };
+    let node = yaml.resolve(node);
+    let like = yaml.node(node).clone();
+    let new_value = match &like.value {
+        Value::Mapping(entries) => {
+            let mut entries = entries.clone();
+            match entries
+                .iter()
+                .position(|e| yaml.str(e.key) == Some(first.as_str()))
+            {
+                Some(i) => entries[i].value = set(yaml, entries[i].value, rest, key, value)?,
+                None if rest.is_empty() => {
+                    let name = yaml.push(Node {
+                        value: Value::Scalar(first.clone(), ScalarStyle::Plain),
+                        ..yaml.node(key).clone()
+                    });
+                    entries.push(Entry {
+                        key: name,
+                        value,
+                        range: yaml.node(value).range,
+                    });
+                }
+                None => return None,
+            }
+            Value::Mapping(entries)
+        }
+        Value::Sequence(items) => {
+            let mut items = items.clone();
+            match first.parse::<usize>() {
+                Ok(i) if i < items.len() => items[i] = set(yaml, items[i], rest, key, value)?,
+                _ if first == "-" && rest.is_empty() => items.push(value),
+                _ => return None,
+            }
+            Value::Sequence(items)
+        }
+        _ => return None,
+    };
+    Some(yaml.push(Node {
+        value: new_value,
+        ..like
+    }))
 }
 
 /// The documents of the kustomization's `resources`: files, and folders with a kustomization of their

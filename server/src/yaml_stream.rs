@@ -152,9 +152,9 @@ impl YamlStream {
                 {
                     Some(FileKind::Compose)
                 } else {
-                    self.chunks
-                        .iter()
-                        .any(|c| c.manifest)
+                    // A Kustomize patch of operations is no manifest, but patches one.
+                    let manifest = self.chunks.iter().any(|c| c.manifest);
+                    (manifest || Patch::find(around.files).is_some())
                         .then_some(FileKind::Kubernetes)
                 }
             }

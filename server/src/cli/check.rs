@@ -14,6 +14,7 @@ use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};
 use crate::fix::{FileChange, FixMode, fix_all};
+use crate::kustomize::Patch;
 use crate::lint::{lint_in, summary_of};
 use crate::rules::{FileSource, NoFiles};
 use crate::workspace::{Facts, Summary};
@@ -255,7 +256,15 @@ fn load(input: &Input, options: &CheckOptions, settings: Settings) -> Result<Loa
         Ok(t) => (t, true),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     };
-    let kind = kind_of(&path, &text);
+    let mut kind = kind_of(&path, &text);
+    // A Kustomize patch of operations is no manifest, but patches one.
+    if kind.is_none() && is_yaml_name(&path) {
+        let files = beside(input);
+        kind = files
+            .as_ref()
+            .and_then(|f| Patch::find(f))
+            .map(|_| FileKind::Kubernetes);
+    }
     let mut skips = crate::lint::skips(Some(&path), valid_utf8);
     if too_large {
         skips.push(Skip::TooLarge);

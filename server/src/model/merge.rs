@@ -266,8 +266,7 @@ impl Merger<'_> {
             anchor: None,
             flow: node.flow,
         };
-        self.yaml.nodes.push(new);
-        self.yaml.nodes.len() - 1
+        self.yaml.push(new)
     }
 }
 

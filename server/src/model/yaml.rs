@@ -148,6 +148,12 @@ impl Yaml {
         &self.nodes[id]
     }
 
+    /// Add a node made elsewhere (a merged view's new mapping): its id.
+    pub fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
     /// Follow aliases to the node they name.
     pub fn resolve(&self, mut id: NodeId) -> NodeId {
         for _ in 0..MAX_MERGE_DEPTH * 4 {
