@@ -1,5 +1,7 @@
 //! The CLI through the built binary: output formats, exit codes, fixes, file discovery.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -1196,4 +1198,25 @@ fn stages_are_named_by_their_own_name_and_compose_targets_are_judged() {
         compose[0].starts_with("compose.yaml:3:5:") && compose[0].contains("stage `dev-envs`"),
         "{text}"
     );
+}
+
+/// Each rule fixture reads the same through the CLI as in the engine: the fixture's rule at the same lines.
+#[test]
+fn every_fixture_reads_the_same_through_the_cli() {
+    let dir = temp_dir("fixtures");
+    let fixtures = common::fixtures_on_disk(&dir);
+    assert!(fixtures.len() > 100, "{}", fixtures.len());
+    for (file, rule, lines) in fixtures {
+        let folder = file.parent().expect("a folder");
+        let name = file.file_name().and_then(|n| n.to_str()).expect("a name");
+        let output = dockwarden(&["check", "--format", "json", name], folder);
+        let found: Vec<serde_json::Value> =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let cli: Vec<usize> = found
+            .iter()
+            .filter(|d| d["rule"] == rule.to_string())
+            .map(|d| d["start"]["line"].as_u64().unwrap_or_default() as usize)
+            .collect();
+        assert_eq!(cli, lines, "{name}: `{rule}` through the CLI");
+    }
 }

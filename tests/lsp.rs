@@ -1414,3 +1414,51 @@ fn helm_documents_and_chart_templates_are_reported_as_skipped() {
     assert_eq!(codes, [&json!("skipped-file")], "{found:#?}");
     client.shutdown();
 }
+
+/// Each rule fixture reads the same over LSP as in the engine: the fixture's rule at the same lines. The
+/// workspace rules are left out (over LSP they see every other fixture of the folder too), and so are
+/// fixtures that are not UTF-8 (an editor cannot send them).
+#[test]
+fn every_fixture_reads_the_same_over_lsp() {
+    let root = common::write_tree("lsp-fixtures", &[]);
+    let fixtures = common::fixtures_on_disk(&root);
+    assert!(fixtures.len() > 100, "{}", fixtures.len());
+    let root_uri = format!("file://{}", root.display());
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    for (file, rule, lines) in fixtures {
+        if matches!(
+            rule,
+            dockwarden::rules::RuleId::MissingNetworkPolicy
+                | dockwarden::rules::RuleId::ServiceAccountTokenMounted
+        ) {
+            continue;
+        }
+        let uri = format!("file://{}", file.display());
+        // An editor sends text, never bytes that are not UTF-8: those fixtures are the CLI's.
+        let Ok(text) = String::from_utf8(std::fs::read(&file).expect("fixture")) else {
+            continue;
+        };
+        let language = if uri.ends_with(".yaml") || uri.ends_with(".yml") {
+            "yaml"
+        } else {
+            "dockerfile"
+        };
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+        let published = client.published(&uri, 1);
+        let lsp: Vec<usize> = published
+            .iter()
+            .filter(|d| d["code"] == rule.to_string())
+            .map(|d| d["range"]["start"]["line"].as_u64().unwrap_or_default() as usize + 1)
+            .collect();
+        assert_eq!(lsp, lines, "{uri}: `{rule}` over LSP");
+        client.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+    client.shutdown();
+}

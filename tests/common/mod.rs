@@ -444,3 +444,66 @@ pub fn check_fix_in(
     }
     Ok(())
 }
+
+/// Every fixture with a kind, laid in a folder of its own under `root` (`<n>/<its name>`, with a
+/// `.dockwarden.yaml` that gives it the settings the fixture tests use), with its rule and the lines
+/// (1-based) where the engine reports that rule, the fixture read with the files around it on disk.
+pub fn fixtures_on_disk(root: &Path) -> Vec<(PathBuf, RuleId, Vec<usize>)> {
+    let mut out = Vec::new();
+    for (index, (path, kind)) in fixtures().into_iter().enumerate() {
+        let Some(kind) = kind else { continue };
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let rule_name = name.split('.').next().unwrap_or_default();
+        let Some(rule) = RuleId::from_name(rule_name) else {
+            continue;
+        };
+        let folder = root.join(index.to_string());
+        let bytes = std::fs::read(&path).expect("fixture");
+        // A Compose fixture goes by the name Compose reads, so its kind does not hang on its content.
+        let name = if kind == FileKind::Compose {
+            "compose.yaml"
+        } else {
+            name
+        };
+        put(&folder, name, &bytes);
+        let settings_file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/settings")
+            .join(format!("{rule}.yaml"));
+        let config = std::fs::read_to_string(&settings_file).unwrap_or_else(|_| {
+            if rule.meta().severity == dockwarden::Severity::Off {
+                format!("rules:\n  {rule}: warning\n")
+            } else {
+                String::new()
+            }
+        });
+        put(&folder, ".dockwarden.yaml", config);
+        let file = folder.join(name).canonicalize().expect("canonical");
+        let (text, skips) = read_fixture(&file);
+        let settings = dockwarden::config::Config::parse(
+            &std::fs::read_to_string(folder.join(".dockwarden.yaml")).expect("config"),
+        )
+        .expect("a valid config")
+        .settings();
+        let files =
+            dockwarden::disk::DiskFiles::beside(&file, &folder.canonicalize().expect("canonical"));
+        let around = Surroundings {
+            settings: &settings,
+            skips: &skips,
+            files: match &files {
+                Some(f) => f,
+                None => &NoFiles,
+            },
+            ..Surroundings::none()
+        };
+        let lines = lint_in(&text, kind, &around)
+            .iter()
+            .filter(|d| d.rule == rule)
+            .map(|d| text[..d.range.start].matches('\n').count() + 1)
+            .collect();
+        out.push((file, rule, lines));
+    }
+    out
+}
