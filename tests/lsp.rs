@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::lsp::{Client, apply_edits};
+use common::lsp::{Client, apply_edits, has_code};
 use serde_json::{Value, json};
 
 /// The README example, also the acceptance file.
@@ -416,10 +416,7 @@ fn harden_a_deployment_and_a_compose_service() {
 
     let uri = "file:///work/app/k8s/web.yaml";
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          securityContext: {}\n";
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
+    client.open_as(uri, "yaml", text);
     let diagnostics = client.published(uri, 1);
     let mut codes: Vec<&str> = diagnostics
         .iter()
@@ -500,15 +497,8 @@ fn missing_network_policy_reads_the_workspace_and_follows_its_changes() {
         &root_uri,
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": app}}),
-    );
-    let has_rule = |p: &Value| {
-        p["diagnostics"]
-            .as_array()
-            .is_some_and(|d| d.iter().any(|d| d["code"] == "missing-network-policy"))
-    };
+    client.open_as(&uri, "yaml", app);
+    let has_rule = |p: &Value| has_code(p, "missing-network-policy");
     // Once the workspace is indexed, the policy in the other file covers namespace `shop`.
     client.notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == json!(uri) && !has_rule(p)
@@ -583,15 +573,8 @@ fn a_compose_file_follows_its_override_on_disk() {
         &root_uri,
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": base}}),
-    );
-    let has_rule = |p: &Value| {
-        p["diagnostics"]
-            .as_array()
-            .is_some_and(|d| d.iter().any(|d| d["code"] == "writable-root-filesystem"))
-    };
+    client.open_as(&uri, "dockercompose", base);
+    let has_rule = |p: &Value| has_code(p, "writable-root-filesystem");
     client.notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == json!(uri) && has_rule(p)
     });
@@ -607,10 +590,7 @@ fn a_compose_file_follows_its_override_on_disk() {
     });
     // Opened, the override is judged as part of the project: its own privileged value is its finding.
     let privileged = format!("{over}    privileged: true\n");
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": over_uri, "languageId": "dockercompose", "version": 1, "text": privileged}}),
-    );
+    client.open_as(&over_uri, "dockercompose", &privileged);
     let diagnostics = client.published(&over_uri, 1);
     let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
     assert_eq!(codes, [&json!("privileged-container")], "{diagnostics:?}");
@@ -636,10 +616,7 @@ fn a_kustomize_patch_follows_its_kustomization() {
         &root_uri,
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": patch}}),
-    );
+    client.open_as(&uri, "yaml", patch);
     // A patch: what it sets (the host's process namespace), nothing it leaves out.
     let diagnostics = client.published(&uri, 1);
     let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
@@ -651,10 +628,7 @@ fn a_kustomize_patch_follows_its_kustomization() {
         json!({"changes": [{"uri": format!("{root_uri}/kustomization.yaml"), "type": 2}]}),
     );
     client.notification("textDocument/publishDiagnostics", |p| {
-        p["uri"] == json!(uri)
-            && p["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "run-as-root"))
+        p["uri"] == json!(uri) && has_code(p, "run-as-root")
     });
     client.shutdown();
 }
@@ -703,10 +677,7 @@ fn a_json_6902_patch_is_judged_on_the_object_it_targets() {
     let uri = format!("{root_uri}/operations.yaml");
     let mut client = Client::start();
     client.initialize_in(&root_uri, json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": operations}}),
-    );
+    client.open_as(&uri, "yaml", operations);
     let diagnostics = client.published(&uri, 1);
     let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
     assert_eq!(codes, [&json!("host-namespace")], "{diagnostics:?}");
@@ -729,24 +700,13 @@ fn an_edit_to_a_service_account_republishes_the_pods_that_use_it() {
     let account_uri = format!("{root_uri}/account.yaml");
     let mut client = Client::start();
     client.initialize_in(&root_uri, json!({}));
-    let has_rule = |p: &Value| {
-        p["diagnostics"].as_array().is_some_and(|d| {
-            d.iter()
-                .any(|d| d["code"] == "service-account-token-mounted")
-        })
-    };
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": app_uri, "languageId": "yaml", "version": 1, "text": app}}),
-    );
+    let has_rule = |p: &Value| has_code(p, "service-account-token-mounted");
+    client.open_as(&app_uri, "yaml", app);
     // Once the workspace is indexed, the account in the other file keeps the token out.
     client.notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == json!(app_uri) && !has_rule(p)
     });
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": account_uri, "languageId": "yaml", "version": 1, "text": account}}),
-    );
+    client.open_as(&account_uri, "yaml", account);
     // The account is edited (not saved): the pod's document is published again, with the finding.
     client.notify(
         "textDocument/didChange",
@@ -821,10 +781,7 @@ fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewh
     // A client that cannot create files: the policy is appended to the manifest itself.
     let mut client = Client::start();
     client.initialize_in(&root_uri, json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": app}}),
-    );
+    client.open_as(&uri, "yaml", app);
     let diagnostics = client.published(&uri, 1);
     let diagnostic = finding(&diagnostics).expect("missing-network-policy reported");
     let actions = actions_for(&mut client, &uri, &diagnostic);
@@ -862,10 +819,7 @@ fn the_network_policy_fix_creates_a_file_where_the_client_can_and_appends_elsewh
             "didChangeWatchedFiles": {"dynamicRegistration": false}
         }}),
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": app}}),
-    );
+    client.open_as(&uri, "yaml", app);
     let diagnostics = client.published(&uri, 1);
     let diagnostic = finding(&diagnostics).expect("missing-network-policy reported");
     let actions = actions_for(&mut client, &uri, &diagnostic);
@@ -1053,10 +1007,7 @@ fn a_secret_moves_from_the_dockerfile_to_the_compose_service_that_builds_it_in_o
         after.iter().all(|d| d["code"] != "secret-in-env"),
         "{after:#?}"
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": compose_uri, "languageId": "dockercompose", "version": 1, "text": fixed_compose}}),
-    );
+    client.open_as(&compose_uri, "dockercompose", &fixed_compose);
     let compose_findings = client.published(&compose_uri, 1);
     assert!(
         compose_findings
@@ -1105,10 +1056,7 @@ fn the_config_file_on_disk_drives_open_documents_and_findings_can_be_ignored_in_
         &root_uri,
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}}),
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": dockerfile}}),
-    );
+    client.open_as(&uri, "dockerfile", dockerfile);
     let diagnostics = client.published(&uri, 1);
     let mut found = codes(&json!({ "diagnostics": diagnostics }));
     found.sort();

@@ -131,7 +131,6 @@ pub fn lint_yaml(
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let enabled = RuleId::ALL.iter().filter(|r| settings.enabled(**r));
     match kind {
         // A file of a Compose stack (with its override, or listed in `COMPOSE_FILE`) is linted as the
         // merged project, and keeps the findings whose place is in it.
@@ -153,7 +152,7 @@ pub fn lint_yaml(
                 tree,
                 settings,
             };
-            for rule in enabled {
+            for rule in enabled_rules(settings) {
                 if let Some(check) = rule.checks().kubernetes {
                     check(&cx, &mut out);
                 }
@@ -162,6 +161,11 @@ pub fn lint_yaml(
         FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings, &[]),
     }
     finish(out)
+}
+
+/// The rules `settings` run.
+fn enabled_rules(settings: &Settings) -> impl Iterator<Item = &'static RuleId> + '_ {
+    RuleId::ALL.iter().filter(|r| settings.enabled(**r))
 }
 
 /// What the Compose rules find in one Compose file, or in the merged view of a stack.
@@ -182,7 +186,7 @@ fn lint_compose(
         settings,
     };
     let mut out = Vec::new();
-    for rule in RuleId::ALL.iter().filter(|r| settings.enabled(**r)) {
+    for rule in enabled_rules(settings) {
         if let Some(check) = rule.checks().compose {
             check(&cx, &mut out);
         }

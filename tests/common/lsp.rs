@@ -241,7 +241,12 @@ impl Client {
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
-        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}}));
+        self.open_as(uri, "dockerfile", text);
+    }
+
+    /// Open `uri` at version 1 with the client's `language` id (`yaml`, `dockercompose`).
+    pub fn open_as(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}));
     }
 
     pub fn shutdown(mut self) {
@@ -313,4 +318,11 @@ pub fn apply_edits(text: &str, edits: &[Value], utf16: bool) -> String {
         out.replace_range(start..end, &new);
     }
     out
+}
+
+/// Whether published diagnostics (`publishDiagnostics` params) hold a finding of rule `code`.
+pub fn has_code(params: &Value, code: &str) -> bool {
+    params["diagnostics"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|d| d["code"] == code))
 }
