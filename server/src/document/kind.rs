@@ -88,6 +88,7 @@ pub fn kind_from_content(text: &str) -> Option<FileKind> {
     if text.contains('\0') {
         return None;
     }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines().take(200) {
         let line = line.trim();
         if line.is_empty() {
@@ -249,6 +250,10 @@ mod tests {
         );
         assert_eq!(kind_from_content("services:\n  a: {}\n"), None);
         assert_eq!(kind_from_content("RUN echo\n"), None);
+        assert_eq!(
+            kind_from_content("\u{feff}FROM alpine\n"),
+            Some(FileKind::Dockerfile)
+        );
         assert_eq!(kind_from_content("FROM alpine\n\0\x01"), None);
     }
 

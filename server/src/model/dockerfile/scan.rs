@@ -18,8 +18,9 @@ struct Line {
 fn lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
+    // BuildKit strips a leading byte order mark; it is not part of the first line.
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut i = start;
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => {
@@ -273,6 +274,17 @@ mod tests {
             .iter()
             .map(|i| i.pieces.iter().map(|p| p.slice(text)).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_instruction() {
+        let text = "\u{feff}FROM a\nUSER 1\n";
+        let keywords: Vec<_> = scan(text)
+            .instructions
+            .iter()
+            .map(|i| i.keyword.slice(text))
+            .collect();
+        assert_eq!(keywords, ["FROM", "USER"]);
     }
 
     #[test]

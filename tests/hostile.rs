@@ -1,0 +1,102 @@
+//! Hostile input: bytes chosen to crash, stall or blind the linter. Every test here feeds the real pipeline
+//! (`lint`, the built binary) and checks that it answers and still reports what the rest of the file holds.
+
+mod common;
+
+use std::process::Command;
+
+use dockwarden::{FileKind, lint};
+use rayon::prelude::*;
+
+/// Every Unicode scalar value (1,112,064 of them), in chunks small enough to lint one at a time.
+fn scalar_value_chunks() -> Vec<Vec<char>> {
+    let all: Vec<char> = (0..=u32::from(char::MAX))
+        .filter_map(char::from_u32)
+        .collect();
+    assert_eq!(all.len(), 1_112_064);
+    all.chunks(2048).map(<[char]>::to_vec).collect()
+}
+
+/// Lint `make(chunk)` for every chunk of scalar values, in parallel; `expect` is a rule the rest of the file
+/// makes fire, so a scanner that gave up (or a crash, which ends the test process) cannot pass.
+fn every_scalar_value_in(kind: FileKind, expect: &str, make: impl Fn(&[char]) -> String + Sync) {
+    let failures: Vec<String> = scalar_value_chunks()
+        .par_iter()
+        .filter_map(|chunk| {
+            let text = make(chunk);
+            let found = lint(&text, kind).iter().any(|d| d.rule.name() == expect);
+            (!found).then(|| format!("U+{:04X}…: no {expect}", u32::from(chunk[0])))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+/// The positions where tree-sitter-bash's and tree-sitter-dockerfile's external scanners look at the next
+/// character: after `{`, `$`, `${`, `$(`, in `<<` heredoc delimiters (shell and Dockerfile), and in words.
+const SHELL_POSITIONS: [(&str, &str); 7] = [
+    ("brace", "RUN echo {X\n"),
+    ("dollar", "RUN echo $X\n"),
+    ("parameter", "RUN echo ${X}\n"),
+    ("substitution", "RUN echo $(X)\n"),
+    ("shell heredoc", "RUN cat <<X\nbody\nX\n"),
+    ("dockerfile heredoc", "RUN <<X\nbody\nX\n"),
+    ("word", "RUN X X\n"),
+];
+
+#[test]
+fn every_scalar_value_in_every_shell_scanner_position_lints() {
+    for (name, line) in SHELL_POSITIONS {
+        eprintln!("position: {name}");
+        every_scalar_value_in(FileKind::Dockerfile, "run-as-root", |chunk| {
+            let mut text = String::from("FROM alpine:3.22\n");
+            for c in chunk {
+                text.push_str(&line.replace('X', &c.to_string()));
+            }
+            text
+        });
+    }
+}
+
+/// tree-sitter-yaml's scanner: plain, quoted and block scalars, flow collections, anchors, aliases, tags.
+const YAML_POSITIONS: [&str; 8] = [
+    "  - X\n",
+    "  - {X: 1}\n",
+    "  - \"X\"\n",
+    "  - 'X'\n",
+    "  - &X a\n",
+    "  - *X\n",
+    "  - !X a\n",
+    "  - |\n    X\n",
+];
+
+#[test]
+fn every_scalar_value_in_every_yaml_scanner_position_lints() {
+    for line in YAML_POSITIONS {
+        eprintln!("position: {line:?}");
+        every_scalar_value_in(FileKind::Kubernetes, "privileged-container", |chunk| {
+            let mut text = String::from(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: a\n    image: nginx:1.29\n    securityContext:\n      privileged: true\n---\nx:\n",
+            );
+            for c in chunk {
+                text.push_str(&line.replace('X', &c.to_string()));
+            }
+            text
+        });
+    }
+}
+
+/// The reproducer of the SIGSEGV: `{` followed by U+E0001 in a `RUN`, through the binary (exit 139 before).
+#[test]
+fn a_tag_character_after_a_brace_does_not_kill_the_cli() {
+    let dir = common::write_tree(
+        "hostile-tag-character",
+        &[("Dockerfile", "FROM alpine:3.22\nRUN echo {\u{e0001} 🏴󠁧󠁢󠁳󠁣󠁴󠁿\n")],
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .current_dir(&dir)
+        .args(["check", "Dockerfile"])
+        .output()
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("[run-as-root]"));
+}
