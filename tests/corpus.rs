@@ -14,7 +14,6 @@ fn corpus_dockerfiles() -> Option<Vec<std::path::PathBuf>> {
 #[test]
 fn every_corpus_dockerfile_lints_through_the_cli() {
     let Some(files) = corpus_dockerfiles() else {
-        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
         return;
     };
     let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
@@ -42,7 +41,6 @@ fn every_corpus_dockerfile_lints_through_the_cli() {
 #[test]
 fn every_fix_on_every_corpus_dockerfile_is_valid() {
     let Some(files) = corpus_dockerfiles() else {
-        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
         return;
     };
     let (mut checked_files, mut fixes, mut failures) = (0, 0, Vec::new());
@@ -72,12 +70,14 @@ fn every_fix_on_every_corpus_dockerfile_is_valid() {
     assert!(fixes > 0);
 }
 
+/// The files of one corpus folder; a corpus without that folder (or with it empty) fails the test.
 fn corpus_files(dir: &str) -> Option<Vec<std::path::PathBuf>> {
-    let dir = common::corpus_dir()?.join(dir);
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .ok()?
+    let dir = common::corpus_dir("corpus")?.join(dir);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
+    assert!(!files.is_empty(), "{} is empty", dir.display());
     files.sort();
     Some(files)
 }
@@ -89,7 +89,6 @@ fn every_corpus_manifest_lints_through_the_cli_and_helm_templates_say_they_are_s
         corpus_files("k8s"),
         corpus_files("k8s-helm"),
     ) else {
-        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
         return;
     };
     let all: Vec<_> = compose.iter().chain(&k8s).chain(&helm).collect();
@@ -134,7 +133,6 @@ fn every_corpus_manifest_lints_through_the_cli_and_helm_templates_say_they_are_s
 #[test]
 fn a_kustomize_build_stream_with_prometheus_templates_is_linted_in_full() {
     let Some(k8s) = corpus_files("k8s") else {
-        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
         return;
     };
     let parts: Vec<String> = k8s
@@ -198,7 +196,6 @@ fn a_kustomize_build_stream_with_prometheus_templates_is_linted_in_full() {
 #[test]
 fn every_fix_on_every_corpus_manifest_is_valid() {
     let (Some(compose), Some(k8s)) = (corpus_files("compose"), corpus_files("k8s")) else {
-        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
         return;
     };
     let (mut files, mut fixes, mut failures) = (0, 0, Vec::new());
@@ -235,8 +232,7 @@ fn every_fix_on_every_corpus_manifest_is_valid() {
 /// corpus fails here until the list is reviewed again (`DOCKWARDEN_REVIEW=write` rewrites it).
 #[test]
 fn secret_findings_on_the_corpus_are_the_reviewed_ones() {
-    let Some(corpus) = common::corpus_dir() else {
-        eprintln!("corpus not found: set DOCKWARDEN_CORPUS to run this test");
+    let Some(corpus) = common::corpus_dir("corpus") else {
         return;
     };
     let mut files = Vec::new();

@@ -93,16 +93,35 @@ pub fn write_tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir.canonicalize().expect("canonical folder")
 }
 
-/// The shared corpus, when this checkout sits beside it (`../shared/corpus`) or `DOCKWARDEN_CORPUS` names it.
-pub fn corpus_dir() -> Option<PathBuf> {
+/// The shared corpus, when this checkout sits beside it (`../shared/corpus`) or `DOCKWARDEN_CORPUS` names it
+/// (`tests/run` also finds it beside the repository a clone was made from).
+///
+/// A suite that needs it calls this: without a corpus it **fails** when `CI=true` or
+/// `DOCKWARDEN_REQUIRE_CORPUS=1` (a suite that passes because its input is missing proves nothing), and
+/// otherwise prints `SKIPPED: <suite>` straight to the terminal, past the harness's output capture, so a
+/// newcomer's run says what it did not test.
+pub fn corpus_dir(suite: &str) -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("DOCKWARDEN_CORPUS").map(PathBuf::from),
         Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
     ];
-    candidates
+    let found = candidates
         .into_iter()
         .flatten()
-        .find(|p| p.join("dockerfiles").is_dir())
+        .find(|p| p.join("dockerfiles").is_dir());
+    if found.is_none() {
+        let required = std::env::var("CI").is_ok_and(|v| v == "true")
+            || std::env::var("DOCKWARDEN_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "{suite}: the corpus is required (CI=true or DOCKWARDEN_REQUIRE_CORPUS=1) but was not found: \
+             set DOCKWARDEN_CORPUS to its folder"
+        );
+        use std::io::Write;
+        let line = format!("SKIPPED: {suite} (corpus not found: set DOCKWARDEN_CORPUS)\n");
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+    found
 }
 
 /// Findings rendered with the source line and a caret underline, as reviewed in snapshots.
