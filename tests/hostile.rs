@@ -100,3 +100,109 @@ fn a_tag_character_after_a_brace_does_not_kill_the_cli() {
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("[run-as-root]"));
 }
+
+/// A repository whose side files (ignore files, `.dockerignore`, env files, the config) are links to
+/// `/dev/zero` or FIFOs: the run ends, and reports the files it was given.
+#[test]
+fn side_files_that_never_end_are_not_read() {
+    let dir = common::write_tree(
+        "hostile-endless-side-files",
+        &[
+            (
+                "Dockerfile",
+                "FROM alpine:3.22\nENV DB_PASSWORD=hunter2x\nCOPY . /app\n",
+            ),
+            (
+                "compose.yaml",
+                "services:\n  a:\n    build: .\n    env_file: app.env\n",
+            ),
+            ("sub/Dockerfile", "FROM alpine:3.22\n"),
+        ],
+    );
+    for name in [
+        ".gitignore",
+        ".ignore",
+        ".dockerignore",
+        "app.env",
+        "sub/.gitignore",
+        ".git/info/exclude",
+    ] {
+        std::fs::create_dir_all(dir.join(name).parent().expect("a folder")).expect("folder");
+        std::os::unix::fs::symlink("/dev/zero", dir.join(name)).expect("symlink");
+    }
+    let fifo = Command::new("mkfifo")
+        .arg(dir.join("sub/.dockerignore"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(fifo.success());
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .current_dir(&dir)
+        .args(["check", "--format", "json", "."])
+        .output()
+        .expect("binary runs");
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    let rules_in = |path: &str| -> Vec<String> {
+        findings
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|f| f["path"].as_str().is_some_and(|p| p.ends_with(path)))
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert!(rules_in("sub/Dockerfile").contains(&"run-as-root".to_owned()));
+    assert!(rules_in("/Dockerfile").contains(&"secret-in-env".to_owned()));
+    assert!(rules_in("compose.yaml").contains(&"run-as-root".to_owned()));
+    assert!(output.status.code() == Some(1), "{output:?}");
+}
+
+/// A config that is a link to `/dev/zero` is reported as a config that cannot be read.
+#[test]
+fn a_config_that_never_ends_is_an_error_not_a_hang() {
+    let dir = common::write_tree(
+        "hostile-endless-config",
+        &[("Dockerfile", "FROM alpine:3.22\n")],
+    );
+    std::os::unix::fs::symlink("/dev/zero", dir.join(".dockwarden.yaml")).expect("symlink");
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .current_dir(&dir)
+        .args(["check", "Dockerfile"])
+        .output()
+        .expect("binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(".dockwarden.yaml:1:1: cannot read the file: not a regular file"),
+        "{stderr}"
+    );
+}
+
+/// Ignore rules come from the project only: the user's global excludes file (`core.excludesFile`, outside the
+/// project) is never read, and a `.gitignore` in a folder above the repository's top does not apply.
+#[test]
+fn ignore_rules_come_from_the_project_only() {
+    let home = common::write_tree(
+        "hostile-global-excludes",
+        &[
+            (".gitconfig", "[core]\n\texcludesFile = ~/excludes\n"),
+            ("excludes", "Dockerfile\n"),
+            (".gitignore", "Dockerfile\n"),
+            ("repo/.git/HEAD", "ref: refs/heads/main\n"),
+            ("repo/.gitignore", "ignored/\n"),
+            ("repo/Dockerfile", "FROM alpine:3.22\n"),
+            ("repo/ignored/Dockerfile", "FROM alpine:3.22\n"),
+        ],
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .current_dir(home.join("repo"))
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .args(["check", "."])
+        .output()
+        .expect("binary runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("./Dockerfile:1:6: warning[run-as-root]"),
+        "{text}"
+    );
+    assert!(!text.contains("ignored/Dockerfile"), "{text}");
+}

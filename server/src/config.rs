@@ -324,7 +324,8 @@ pub fn find(folder: &Path, root: Option<&Path>) -> Option<PathBuf> {
         }
         for name in FILE_NAMES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
+            // Anything by that name is the config, so one that cannot be read is reported, not passed over.
+            if candidate.symlink_metadata().is_ok() {
                 return Some(candidate);
             }
         }
@@ -343,7 +344,7 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     pub fn load(path: &Path) -> ConfigFile {
-        let (text, config) = match std::fs::read(path) {
+        let (text, config) = match crate::disk::read_regular(path, crate::disk::MAX_BYTES) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let config = Config::parse(&text);

@@ -1,9 +1,18 @@
-//! Reading the files beside a linted file, inside a root it may not leave.
+//! Reading files the linter did not get as the document — files beside a linted file, ignore files,
+//! configs — inside a root they may not leave, and never more than a small, fixed amount.
+//!
+//! Every such read goes through [`read_regular`]: only regular files (a FIFO would block the read, a
+//! device such as `/dev/zero` never end it, and a symbolic link to one is judged by its target), at most a
+//! cap of bytes. The `ignore` crate would read `.gitignore` files itself, uncapped, and also the user's global
+//! git configuration outside the project; [`IgnoreFiles`] reads them here instead.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use ignore::Match;
-use ignore::gitignore::Gitignore;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::rules::FileSource;
 
@@ -14,10 +23,158 @@ pub struct DiskFiles {
     pub root: PathBuf,
     /// The linted file's name.
     pub name: String,
+    ignores: IgnoreFiles,
 }
 
-/// Larger files are not Dockerfiles.
-const MAX_BYTES: u64 = 1024 * 1024;
+/// Larger files beside a document (Dockerfiles a Compose file builds, `.dockerignore`, env files, ignore
+/// files, configs) are not source files anyone writes by hand, and are not read.
+pub const MAX_BYTES: u64 = 1024 * 1024;
+
+/// At most `cap` bytes of the regular file at `path` (a symbolic link is followed to its target, which must be
+/// a regular file); a larger file is an error, not a prefix, so a cut file is never mistaken for the whole.
+pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    // And again on what was opened, in case the path changed in between.
+    if !file.metadata()?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {cap} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// [`read_regular`] as text, `None` for anything that is not a small regular UTF-8 file.
+pub fn read_text(path: &Path, cap: u64) -> Option<String> {
+    String::from_utf8(read_regular(path, cap).ok()?).ok()
+}
+
+/// The ignore files of a project (`.gitignore` and `.ignore` in every folder, `.git/info/exclude` at its
+/// top), each read once through [`read_regular`], deciding as git and ripgrep do: the deepest folder with a
+/// matching rule wins, `.ignore` before `.gitignore`, a `!` rule re-includes. Folders above `root` and the
+/// user's global excludes file are never read: what is ignored is the project's own business.
+pub struct IgnoreFiles {
+    root: PathBuf,
+    folders: Mutex<HashMap<PathBuf, std::sync::Arc<Vec<Gitignore>>>>,
+}
+
+impl IgnoreFiles {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            folders: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `path` (under the root; `is_dir` says whether it is a folder) is ignored by a rule in one of
+    /// the folders that hold it.
+    pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        for folder in path.ancestors().skip(1) {
+            if !folder.starts_with(&self.root) {
+                break;
+            }
+            for rules in self.rules_of(folder).iter() {
+                match rules.matched(path, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether `path` or a folder it is in is ignored (for a path not met on a walk, which would not have
+    /// entered an ignored folder: as in git, a file in an ignored folder cannot be re-included).
+    pub fn is_ignored_or_in_ignored(&self, path: &Path) -> bool {
+        let folders: Vec<&Path> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|folder| folder.starts_with(&self.root) && *folder != self.root)
+            .collect();
+        folders
+            .iter()
+            .rev()
+            .any(|folder| self.is_ignored(folder, true))
+            || self.is_ignored(path, false)
+    }
+
+    fn rules_of(&self, folder: &Path) -> std::sync::Arc<Vec<Gitignore>> {
+        let mut folders = self
+            .folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        folders
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| {
+                let mut files = vec![folder.join(".ignore"), folder.join(".gitignore")];
+                if folder == self.root {
+                    files.push(folder.join(".git/info/exclude"));
+                }
+                std::sync::Arc::new(
+                    files
+                        .iter()
+                        .filter_map(|file| rules_from(folder, file))
+                        .collect(),
+                )
+            })
+            .clone()
+    }
+}
+
+/// The rules of one ignore file, relative to `folder`; `None` when it is missing, not a small regular file,
+/// or has no rule.
+fn rules_from(folder: &Path, file: &Path) -> Option<Gitignore> {
+    let text = String::from_utf8_lossy(&read_regular(file, MAX_BYTES).ok()?).into_owned();
+    let mut builder = GitignoreBuilder::new(folder);
+    for line in text.lines() {
+        // A bad pattern is skipped, as git skips it.
+        let _ = builder.add_line(Some(file.to_path_buf()), line);
+    }
+    builder.build().ok().filter(|rules| !rules.is_empty())
+}
+
+/// A walk of `dir` like ripgrep's — hidden files included, `.git/` never entered, what the project's ignore
+/// files exclude skipped — with the `ignore` crate's own reading of ignore files turned off in favour of
+/// [`IgnoreFiles`].
+pub fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let ignores = std::sync::Arc::new(IgnoreFiles::new(&ignore_root(&canonical)));
+    let start = dir.to_path_buf();
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder.standard_filters(false).filter_entry(move |entry| {
+        if entry.file_name() == ".git" {
+            return false;
+        }
+        let path = entry.path().strip_prefix(&start).map_or_else(
+            |_| entry.path().to_path_buf(),
+            |inner| canonical.join(inner),
+        );
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        !ignores.is_ignored(&path, is_dir)
+    });
+    builder
+}
+
+/// The folder a walk from `dir` takes ignore files from: the top of the git work tree that holds it (the
+/// nearest folder with `.git`), else `dir` itself.
+pub fn ignore_root(dir: &Path) -> PathBuf {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|folder| folder.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
+}
 
 impl DiskFiles {
     /// The files beside `file`, inside `root` (both canonicalised; `None` when either does not exist, or
@@ -30,6 +187,7 @@ impl DiskFiles {
         }
         Some(Self {
             dir: file.parent()?.to_path_buf(),
+            ignores: IgnoreFiles::new(&root),
             root,
             name: file.file_name()?.to_string_lossy().into_owned(),
         })
@@ -65,17 +223,10 @@ impl DiskFiles {
 
 impl FileSource for DiskFiles {
     fn read(&self, relative: &str) -> Option<String> {
-        let path = self.inside(relative)?;
-        // Regular files only: a FIFO would block the read, a device never end it.
-        let metadata = std::fs::metadata(&path).ok()?;
-        if !metadata.is_file() || metadata.len() > MAX_BYTES {
-            return None;
-        }
-        std::fs::read_to_string(path).ok()
+        read_text(&self.inside(relative)?, MAX_BYTES)
     }
 
     fn head(&self, relative: &str, len: usize) -> Option<Vec<u8>> {
-        use std::io::Read;
         let path = self.inside(relative)?;
         if !std::fs::metadata(&path).ok()?.is_file() {
             return None;
@@ -92,24 +243,8 @@ impl FileSource for DiskFiles {
     /// The nearest `.gitignore` with a rule for the file (or a folder it is in) decides, from the file's
     /// folder up to the root, as git does.
     fn git_ignored(&self, relative: &str) -> bool {
-        let Some(path) = self.inside(relative) else {
-            return false;
-        };
-        for folder in path.ancestors().skip(1) {
-            if !folder.starts_with(&self.root) {
-                break;
-            }
-            let file = folder.join(".gitignore");
-            if file.is_file() {
-                let (rules, _) = Gitignore::new(&file);
-                match rules.matched_path_or_any_parents(&path, false) {
-                    Match::Ignore(_) => return true,
-                    Match::Whitelist(_) => return false,
-                    Match::None => {}
-                }
-            }
-        }
-        false
+        self.inside(relative)
+            .is_some_and(|path| self.ignores.is_ignored_or_in_ignored(&path))
     }
 
     fn file_name(&self) -> Option<&str> {

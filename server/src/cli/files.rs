@@ -1,5 +1,6 @@
-//! Which files `check` reads: named files always, directories walked like ripgrep (honouring `.gitignore`),
-//! hidden folders such as `.devcontainer/` included, `.git/` never.
+//! Which files `check` reads: named files always, directories walked like ripgrep (honouring `.gitignore`,
+//! read with a size cap by [`crate::disk::IgnoreFiles`]), hidden folders such as `.devcontainer/` included,
+//! `.git/` never.
 
 use std::path::{Path, PathBuf};
 
@@ -45,11 +46,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
 
 /// The files under `dir` that dockwarden reads (by name), sorted; what cannot be read on the way is an error.
 fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<String>) {
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .require_git(false)
-        .filter_entry(|entry| entry.file_name() != ".git")
-        .build();
+    let walker = crate::disk::walker(dir).build();
     let mut found = Vec::new();
     for entry in walker {
         let entry = match entry {

@@ -31,11 +31,8 @@ pub fn build(root: &Path) -> Workspace {
 /// The files under `root` that `keep` accepts, without following links or entering what `.gitignore`
 /// excludes, each at most [`MAX_BYTES`], at most [`MAX_FILES`] of them.
 pub fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .require_git(false)
+    crate::disk::walker(root)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
@@ -48,11 +45,11 @@ pub fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
 
 /// What a file on disk contributes, if it is a Kubernetes file.
 pub fn summarize_file(path: &Path) -> Option<Summary> {
-    let metadata = std::fs::symlink_metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_BYTES {
+    // The walk does not follow links; a file named by a change notification may be one.
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::disk::read_text(path, MAX_BYTES)?;
     let mut stream = YamlStream::default();
     let (kind, _) = stream.update(&text, Mode::Detect(kind_from_name(path)));
     (kind == Some(FileKind::Kubernetes)).then(|| stream.summary())
