@@ -23,7 +23,7 @@ use serde_json::json;
 const KEYSTROKE_FILE: &str = "jjhenkel__binnacle-icse2020__datasets__0b-deduplicated-dockerfile-sources__gold.tar.xz__deduplicated-sources-gold__6ad95dc504ca4f62519df53626406f221dc9e319.Dockerfile";
 
 fn corpus() -> PathBuf {
-    common::corpus_dir().unwrap_or_else(|| {
+    common::corpus_dir("keystroke bench").unwrap_or_else(|| {
         eprintln!("the corpus is needed: set DOCKWARDEN_CORPUS");
         std::process::exit(2)
     })
