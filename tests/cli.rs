@@ -923,8 +923,7 @@ fn diff_shows_what_fix_would_change_and_changes_nothing() {
     std::fs::write(dir.join("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: \"nginx:1.27\"}]\n").expect("write");
     let output = dockwarden(&["check", "--diff", "--unsafe-fixes", "pod.yaml"], &dir);
     assert!(
-        stdout(&output)
-            .contains("+++ b/./networkpolicy-default-deny.yaml\n@@ -0,0 +1,9 @@\n+---\n"),
+        stdout(&output).contains("+++ b/networkpolicy-default-deny.yaml\n@@ -0,0 +1,9 @@\n+---\n"),
         "{}",
         stdout(&output)
     );

@@ -206,3 +206,160 @@ fn ignore_rules_come_from_the_project_only() {
     );
     assert!(!text.contains("ignored/Dockerfile"), "{text}");
 }
+
+fn dockwarden(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: a\n    image: nginx:1.29\n";
+
+/// A link named like a file a fix writes, pointing out of the project, is never written through: the fix
+/// is refused with an error naming the place, and the outside file keeps its text.
+#[test]
+fn a_fix_never_writes_through_a_link_out_of_the_project() {
+    let outside = common::write_tree("hostile-outside", &[("bashrc", "# mine\n")]);
+    let dir = common::write_tree("hostile-link-out", &[("pod.yaml", POD)]);
+    std::os::unix::fs::symlink(
+        outside.join("bashrc"),
+        dir.join("networkpolicy-default-deny.yaml"),
+    )
+    .expect("symlink");
+    let output = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", "pod.yaml"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("outside the project"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("bashrc")).expect("read"),
+        "# mine\n"
+    );
+    // A link to nowhere is not created through either.
+    std::fs::remove_file(dir.join("networkpolicy-default-deny.yaml")).expect("remove");
+    std::os::unix::fs::symlink(
+        outside.join("new-file"),
+        dir.join("networkpolicy-default-deny.yaml"),
+    )
+    .expect("symlink");
+    let output = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", "pod.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!outside.join("new-file").exists());
+    // Nor does a diff name such a file.
+    let output = dockwarden(&dir, &["check", "--diff", "--unsafe-fixes", "pod.yaml"]);
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(!diff.contains("networkpolicy-default-deny"), "{diff}");
+}
+
+/// A link inside the project to a file inside it is edited at its target, and stays a link.
+#[test]
+fn a_link_inside_the_project_is_edited_at_its_target() {
+    let dir = common::write_tree(
+        "hostile-link-in",
+        &[("pod.yaml", POD), ("policies/all.yaml", "# policies\n")],
+    );
+    std::os::unix::fs::symlink(
+        "policies/all.yaml",
+        dir.join("networkpolicy-default-deny.yaml"),
+    )
+    .expect("symlink");
+    let output = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", "pod.yaml"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "only information remains: {output:?}"
+    );
+    let link = dir.join("networkpolicy-default-deny.yaml");
+    assert!(
+        link.symlink_metadata()
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    let policies = std::fs::read_to_string(dir.join("policies/all.yaml")).expect("read");
+    assert!(
+        policies
+            .starts_with("# policies\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy"),
+        "{policies}"
+    );
+}
+
+/// Text from the input is written as an escaped scalar: a namespace with a line break cannot inject keys
+/// or documents into the policy the fix writes.
+#[test]
+fn a_namespace_with_a_line_break_cannot_inject_yaml() {
+    let pod = POD.replace(
+        "  name: a\n",
+        "  name: a\n  namespace: \"shop\\nkind: Secret\\n---\\nx: 1\"\n",
+    );
+    let dir = common::write_tree("hostile-namespace", &[("pod.yaml", &pod)]);
+    let output = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", "pod.yaml"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "only information remains: {output:?}"
+    );
+    let written =
+        std::fs::read_to_string(dir.join("networkpolicy-default-deny.yaml")).expect("read");
+    let documents: Vec<serde_json::Value> = written
+        .split("\n---\n")
+        .map(|d| d.trim_start_matches("---\n"))
+        .map(|d| serde_yaml_ng::from_str(d).expect("YAML"))
+        .collect();
+    assert_eq!(documents.len(), 1, "{written}");
+    assert_eq!(documents[0]["kind"], "NetworkPolicy");
+    assert_eq!(
+        documents[0]["metadata"]["namespace"],
+        "shop\nkind: Secret\n---\nx: 1"
+    );
+}
+
+/// What a Compose file points at — build contexts, Dockerfiles, env files, ignore files — is read only
+/// inside the project: not through `..`, an absolute path or a link out of it.
+#[test]
+fn compose_references_out_of_the_project_are_not_read() {
+    let outside = common::write_tree(
+        "hostile-read-outside",
+        &[
+            ("ctx/Dockerfile", "FROM alpine:3.22\n"),
+            ("secrets.env", "DB_PASSWORD=hunter2x\n"),
+        ],
+    );
+    let o = outside.display();
+    let dir = common::write_tree(
+        "hostile-read-inside",
+        &[(
+            "project/compose.yaml",
+            &format!(
+                "services:\n  up:\n    build: ../../{name}/ctx\n    user: \"1000\"\n  abs:\n    build: {o}/ctx\n    env_file: {o}/secrets.env\n    user: \"1000\"\n  dots:\n    env_file: ../../{name}/secrets.env\n    image: alpine:3.22\n    user: \"1000\"\n  linked:\n    build: ./link\n    env_file: link.env\n    user: \"1000\"\n  inside:\n    build: ./ctx\n    env_file: inside.env\n",
+                name = outside.file_name().expect("name").to_string_lossy()
+            ),
+        )],
+    );
+    let project = dir.join("project");
+    // The same files inside the project are read (the control).
+    common::put(&project, "ctx/Dockerfile", "FROM alpine:3.22\n");
+    common::put(&project, "inside.env", "DB_PASSWORD=hunter2x\n");
+    std::os::unix::fs::symlink(outside.join("ctx"), project.join("link")).expect("symlink");
+    std::os::unix::fs::symlink(outside.join("secrets.env"), project.join("link.env"))
+        .expect("symlink");
+    std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&project)
+        .status()
+        .expect("git runs");
+    let output = dockwarden(&project, &["check", "--format", "json", "compose.yaml"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&text).expect("JSON");
+    let lines = |rule: &str| -> Vec<u64> {
+        findings
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .filter_map(|f| f["start"]["line"].as_u64())
+            .collect()
+    };
+    // Only the `inside` service (line 18, its `env_file:` on 19) gets what its files say.
+    assert_eq!(lines("secret-in-env"), [19], "{text}");
+    assert_eq!(lines("run-as-root"), [18], "{text}");
+}

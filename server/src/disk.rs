@@ -144,6 +144,46 @@ fn rules_from(folder: &Path, file: &Path) -> Option<Gitignore> {
     builder.build().ok().filter(|rules| !rules.is_empty())
 }
 
+/// Where a write to `path` may go: `path` itself when it is a new file or a regular file, the file a
+/// symbolic link at `path` points to when that is a regular file inside `root` (the link is kept); an error
+/// for anything outside `root`, a link to nowhere or a non-file.
+pub fn write_target(root: &Path, path: &Path) -> Result<(PathBuf, bool), String> {
+    let shown = path.display();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .canonicalize()
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{shown}: not a file name"))?;
+    let place = parent.join(name);
+    let target = match place.symlink_metadata() {
+        Err(_) => return inside(root, place, true),
+        Ok(meta) if meta.file_type().is_symlink() => place
+            .canonicalize()
+            .map_err(|_| format!("{shown}: a symbolic link to nowhere, not written"))?,
+        Ok(_) => place,
+    };
+    if !target.symlink_metadata().is_ok_and(|m| m.is_file()) {
+        return Err(format!("{shown}: not a regular file, not written"));
+    }
+    inside(root, target, false)
+}
+
+fn inside(root: &Path, target: PathBuf, new: bool) -> Result<(PathBuf, bool), String> {
+    if target.starts_with(root) {
+        Ok((target, new))
+    } else {
+        Err(format!(
+            "{}: outside the project ({}), not written",
+            target.display(),
+            root.display()
+        ))
+    }
+}
+
 /// A walk of `dir` like ripgrep's — hidden files included, `.git/` never entered, what the project's ignore
 /// files exclude skipped — with the `ignore` crate's own reading of ignore files turned off in favour of
 /// [`IgnoreFiles`].

@@ -19,8 +19,14 @@ pub enum Y {
 }
 
 impl Y {
+    /// A literal of the fix's own, written as is (`true`, `"10001:10001"`).
     pub fn scalar(text: impl Into<String>) -> Self {
         Y::Scalar(text.into())
+    }
+
+    /// Text taken from the input (a name, a path), written so that YAML reads back exactly that string.
+    pub fn text(text: &str) -> Self {
+        Y::Scalar(string_scalar(text))
     }
 
     pub fn map(entries: impl IntoIterator<Item = (&'static str, Y)>) -> Self {
@@ -39,7 +45,7 @@ impl Y {
             Y::Map(entries) => {
                 let inner: Vec<String> = entries
                     .iter()
-                    .map(|(k, v)| format!("{k}: {}", v.flow()))
+                    .map(|(k, v)| format!("{}: {}", string_scalar(k), v.flow()))
                     .collect();
                 format!("{{{}}}", inner.join(", "))
             }
@@ -51,13 +57,13 @@ impl Y {
         let pad = " ".repeat(indent);
         match self {
             Y::Map(entries) => {
-                out.push_str(&format!("{pad}{key}:"));
+                out.push_str(&format!("{pad}{}:", string_scalar(key)));
                 for (k, v) in entries {
                     out.push_str(eol);
                     v.block(k, indent + 2, eol, out);
                 }
             }
-            other => out.push_str(&format!("{pad}{key}: {}", other.flow())),
+            other => out.push_str(&format!("{pad}{}: {}", string_scalar(key), other.flow())),
         }
     }
 }
@@ -213,6 +219,53 @@ pub fn remove_item(source: &str, yaml: &Yaml, seq: NodeId, item: NodeId) -> Opti
     )))
 }
 
+/// `text` as a YAML scalar that every reader takes for exactly that string: plain when it is a simple word
+/// (letters, digits, `_ . / -`) that no YAML version reads as a number, boolean or null; double-quoted with
+/// escapes otherwise, so a name with a line break or a `: ` cannot add keys or documents.
+pub fn string_scalar(text: &str) -> String {
+    let word = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-'));
+    let first_ok = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    const NOT_STRINGS: [&str; 11] = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
+    ];
+    let keyword = NOT_STRINGS.iter().any(|k| text.eq_ignore_ascii_case(k));
+    if word && first_ok && !keyword {
+        text.to_owned()
+    } else {
+        double_quoted(text)
+    }
+}
+
+/// `text` in double quotes, with every character YAML would not read back as itself escaped: `\`, `"`,
+/// control characters, and the characters YAML 1.1 takes for line breaks (U+0085, U+2028, U+2029) or
+/// strips (U+FEFF).
+pub fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `text` written as a scalar in the style of the scalar at `node`: plain stays plain when YAML allows it,
 /// single quotes stay single, anything else is double-quoted.
 pub fn styled_scalar(yaml: &Yaml, node: NodeId, text: &str) -> String {
@@ -231,10 +284,14 @@ pub fn styled_scalar(yaml: &Yaml, node: NodeId, text: &str) -> String {
             '@', '`', ' ',
         ])
         && !text.ends_with(' ');
+    // Line breaks and control characters are safe only behind double-quote escapes.
+    let printable = !text
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'));
     match style {
-        ScalarStyle::Plain if plain_ok => text.to_owned(),
-        ScalarStyle::SingleQuoted => format!("'{}'", text.replace('\'', "''")),
-        _ => format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")),
+        ScalarStyle::Plain if plain_ok && printable => text.to_owned(),
+        ScalarStyle::SingleQuoted if printable => format!("'{}'", text.replace('\'', "''")),
+        _ => double_quoted(text),
     }
 }
 
@@ -300,6 +357,68 @@ mod tests {
     fn yaml(text: &str) -> Yaml {
         let tree = crate::syntax::parse(crate::syntax::Language::Yaml, text, None);
         Yaml::build(text, tree.as_ref())
+    }
+
+    /// Input-derived text written by a fix reads back as exactly that string, and adds nothing else.
+    #[test]
+    fn string_scalars_read_back_as_the_same_string() {
+        let texts = [
+            "shop",
+            "my-app.v2/x",
+            "_private",
+            "prod\nkind: Secret",
+            "a: b",
+            "x\r\n---\ny: 1",
+            "true",
+            "yes",
+            "On",
+            "null",
+            "~",
+            "123",
+            "0x1F",
+            "1e3",
+            ".inf",
+            "-a",
+            "",
+            " lead",
+            "trail ",
+            "#no",
+            "quote\"s",
+            "back\\slash",
+            "tab\there",
+            "\u{1b}[2J",
+            "\u{85}next",
+            "line\u{2028}sep",
+            "\u{feff}bom",
+            "\u{7f}del",
+            "é ü 🏴\u{e0001}",
+            "{a: 1}",
+            "[x]",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "%dir",
+            "@at",
+            "`tick",
+            "key:",
+            "? q",
+        ];
+        for text in texts {
+            for written in [string_scalar(text), double_quoted(text)] {
+                let document = format!("value: {written}\nafter: 1\n");
+                let read: std::collections::BTreeMap<String, serde_yaml_ng::Value> =
+                    serde_yaml_ng::from_str(&document)
+                        .unwrap_or_else(|e| panic!("{text:?} as {written}: {e}"));
+                assert_eq!(read.len(), 2, "{text:?} as {written}");
+                assert_eq!(
+                    read["value"],
+                    serde_yaml_ng::Value::String(text.to_owned()),
+                    "{text:?} as {written}"
+                );
+            }
+        }
+        assert_eq!(string_scalar("shop"), "shop");
+        assert_eq!(string_scalar("true"), "\"true\"");
     }
 
     #[test]

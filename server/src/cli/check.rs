@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
 use super::output::{FileReport, OutputFormat, write};
+use super::project;
 use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};
@@ -60,9 +61,17 @@ enum Outcome {
 }
 
 pub fn check(options: &CheckOptions) -> ExitCode {
+    let root = match project::root_of(&options.paths) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
     let (inputs, mut errors) = collect(&options.paths);
-    // Each file's `.dockwarden.yaml`: its settings, and whether its `ignore-paths` leave the file out.
-    let mut configs = Configs::new(None, Config::default());
+    // Each file's `.dockwarden.yaml` inside the project: its settings, and whether its `ignore-paths` leave
+    // the file out.
+    let mut configs = Configs::new(Some(root.clone()), Config::default());
     let cwd = std::env::current_dir().unwrap_or_default();
     let named: Vec<PathBuf> = options
         .paths
@@ -98,7 +107,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     // Read everything first: workspace rules look at every file given before any is linted.
     let mut loaded: Vec<Result<Loaded, String>> = planned
         .into_par_iter()
-        .map(|(input, settings)| load(&input, options, settings))
+        .map(|(input, settings)| load(&input, options, settings, &root))
         .collect();
     for note in &notes {
         eprintln!("{note}");
@@ -117,7 +126,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .flatten()
         .filter(|file| file.kind == Some(FileKind::Kubernetes))
         .map(|file| {
-            let files = beside(&file.input);
+            let files = beside(&file.input, &root);
             let around: &dyn FileSource = match &files {
                 Some(files) => files,
                 None => &NoFiles,
@@ -131,10 +140,10 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     }
     let reporters = namespace_reporters(summaries, &facts);
     if options.diff {
-        let mut sink = Sink::Diffs(Vec::new());
+        let mut sink = Sink::Diffs(root.clone(), Vec::new());
         errors.extend(fix_files(
             &mut loaded,
-            options,
+            (options, &root),
             (&mut facts, &reporters),
             &mut sink,
         ));
@@ -143,15 +152,15 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     if options.fix {
         errors.extend(fix_files(
             &mut loaded,
-            options,
+            (options, &root),
             (&mut facts, &reporters),
-            &mut Sink::Disk,
+            &mut Sink::Disk(root.clone()),
         ));
     }
     let outcomes: Vec<Outcome> = loaded
         .into_par_iter()
         .map(|loaded| match loaded {
-            Ok(loaded) => report(loaded, options, &facts, &reporters),
+            Ok(loaded) => report(loaded, (options, &root), &facts, &reporters),
             Err(e) => Outcome::Error(e),
         })
         .collect();
@@ -227,7 +236,12 @@ fn config_path(input: &Input, options: &CheckOptions) -> Option<PathBuf> {
     }
 }
 
-fn load(input: &Input, options: &CheckOptions, settings: Settings) -> Result<Loaded, String> {
+fn load(
+    input: &Input,
+    options: &CheckOptions,
+    settings: Settings,
+    root: &Path,
+) -> Result<Loaded, String> {
     // One byte more than the limit tells a file that is larger.
     let cap = settings.max_file_size.saturating_add(1);
     let (path, mut bytes) = match input {
@@ -259,7 +273,7 @@ fn load(input: &Input, options: &CheckOptions, settings: Settings) -> Result<Loa
     let mut kind = kind_of(&path, &text);
     // A Kustomize patch of operations is no manifest, but patches one.
     if kind.is_none() && is_yaml_name(&path) {
-        let files = beside(input);
+        let files = beside(input, root);
         kind = files
             .as_ref()
             .and_then(|f| Patch::find(f))
@@ -284,19 +298,19 @@ fn load(input: &Input, options: &CheckOptions, settings: Settings) -> Result<Loa
 /// the same finding in the files that follow); returns the files that could not be written.
 /// Where fixed text goes: back to the files, or into diffs (`--diff`).
 enum Sink {
-    Disk,
-    /// (path, text before, text after)
-    Diffs(Vec<(String, String, String)>),
+    /// The files themselves, inside the project root.
+    Disk(PathBuf),
+    /// The project root, and (path relative to it, text before, text after).
+    Diffs(PathBuf, Vec<(String, String, String)>),
 }
 
 impl Sink {
     fn put(&mut self, path: &Path, before: &str, after: &str) -> Result<(), String> {
         match self {
-            Sink::Disk => std::fs::write(path, after)
-                .map_err(|e| format!("{}: cannot write fixes: {e}", path.display())),
-            Sink::Diffs(diffs) => {
+            Sink::Disk(root) => project::write(root, path, after),
+            Sink::Diffs(root, diffs) => {
                 diffs.push((
-                    path.display().to_string(),
+                    project::shown(root, path),
                     before.to_owned(),
                     after.to_owned(),
                 ));
@@ -308,7 +322,7 @@ impl Sink {
 
 /// `--diff`: the unified diffs, and exit 1 when there is one (errors: 2).
 fn print_diffs(sink: &Sink, errors: &[String], options: &CheckOptions) -> ExitCode {
-    let Sink::Diffs(diffs) = sink else {
+    let Sink::Diffs(_, diffs) = sink else {
         return ExitCode::SUCCESS;
     };
     let mut stdout = std::io::stdout().lock();
@@ -337,7 +351,7 @@ fn print_diffs(sink: &Sink, errors: &[String], options: &CheckOptions) -> ExitCo
 
 fn fix_files(
     loaded: &mut [Result<Loaded, String>],
-    options: &CheckOptions,
+    (options, root): (&CheckOptions, &Path),
     (facts, reporters): (&mut Facts, &BTreeMap<String, PathBuf>),
     sink: &mut Sink,
 ) -> Vec<String> {
@@ -354,7 +368,7 @@ fn fix_files(
         let Some(kind) = file.kind.filter(|_| whole) else {
             continue;
         };
-        let files = beside(&file.input);
+        let files = beside(&file.input, root);
         let elsewhere = reported_elsewhere(reporters, &file.path);
         let mut around = surroundings(facts, files.as_ref(), &file.settings, &file.skips);
         around.reported_elsewhere = &elsewhere;
@@ -386,7 +400,7 @@ fn fix_files(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         for change in &fixed.files {
-            match write_change(change, folder, loaded, sink) {
+            match write_change(change, (folder, root), loaded, sink) {
                 Ok(written) if is_yaml_name(Path::new(&change.path)) => {
                     facts.extend(&summary_of(&written, &NoFiles).facts);
                 }
@@ -401,24 +415,25 @@ fn fix_files(
 /// Append a fix's change to another file, and keep that file's text current if it is an input too.
 fn write_change(
     change: &FileChange,
-    folder: &Path,
+    (folder, root): (&Path, &Path),
     loaded: &mut [Result<Loaded, String>],
     sink: &mut Sink,
 ) -> Result<String, String> {
     let target = change
         .target(folder)
         .ok_or_else(|| format!("{}: a fix names a file outside its folder", change.path))?;
-    let inside = std::env::current_dir()
-        .ok()
-        .zip(target.parent().and_then(|p| p.canonicalize().ok()))
-        .is_some_and(|(root, parent)| parent.starts_with(root.canonicalize().unwrap_or(root)));
-    if !inside {
-        return Err(format!(
-            "{}: a fix names a file outside the current directory",
-            target.display()
-        ));
-    }
-    let existing = std::fs::read_to_string(&target).ok();
+    // Checked for diffs too, so that no diff names a file the fix could not write.
+    let (target, new) = crate::disk::write_target(root, &target)?;
+    let existing = if new {
+        None
+    } else {
+        let bytes = crate::disk::read_regular(&target, crate::config::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| format!("{}: {e}, fix not applied", target.display()))?;
+        Some(
+            String::from_utf8(bytes)
+                .map_err(|_| format!("{}: not UTF-8, fix not applied", target.display()))?,
+        )
+    };
     let text = change.apply(existing.as_deref()).ok_or_else(|| {
         format!(
             "{}: changed since it was read, fix not applied",
@@ -439,13 +454,10 @@ fn write_change(
     Ok(text)
 }
 
-/// The files beside an input that rules may read (a Compose service's Dockerfile), inside the current
-/// directory.
-fn beside(input: &Input) -> Option<DiskFiles> {
+/// The files beside an input that rules may read (a Compose service's Dockerfile), inside the project root.
+fn beside(input: &Input, root: &Path) -> Option<DiskFiles> {
     match input {
-        Input::File(file) => std::env::current_dir()
-            .ok()
-            .and_then(|root| DiskFiles::beside(file, &root)),
+        Input::File(file) => DiskFiles::beside(file, root),
         Input::Stdin => None,
     }
 }
@@ -498,7 +510,7 @@ fn reported_elsewhere(reporters: &BTreeMap<String, PathBuf>, path: &Path) -> BTr
 /// The findings that remain in one input, after any fixes.
 fn report(
     loaded: Loaded,
-    options: &CheckOptions,
+    (options, root): (&CheckOptions, &Path),
     facts: &Facts,
     reporters: &BTreeMap<String, PathBuf>,
 ) -> Outcome {
@@ -512,7 +524,7 @@ fn report(
         ..
     } = loaded;
     let display = path.display().to_string();
-    let files = beside(&input);
+    let files = beside(&input, root);
     let elsewhere = reported_elsewhere(reporters, &path);
     let mut around = surroundings(facts, files.as_ref(), &settings, &skips);
     around.reported_elsewhere = &elsewhere;

@@ -3,6 +3,7 @@
 mod check;
 mod files;
 mod output;
+mod project;
 mod sarif;
 
 use std::io::Write;

@@ -195,16 +195,18 @@ fn other_file(
     let session = backend.session();
     let root = backend.root()?;
     let document = index::workspace_path(Some(root), uri)?;
-    let target = change.target(document.parent()?)?;
-    let parent = target.parent()?.canonicalize().ok()?;
-    if !parent.starts_with(root) {
-        return None;
-    }
-    let target = parent.join(target.file_name()?);
+    // Canonical and inside the workspace; a link inside it is edited at the file it points to.
+    let (target, new) =
+        crate::disk::write_target(root, &change.target(document.parent()?)?).ok()?;
     let target_uri = Uri::from_file_path(&target)?;
     let existing = match backend.documents().get(&target_uri) {
         Some(open) => Some((open.text.clone(), Some(open.version))),
-        None => std::fs::read_to_string(&target).ok().map(|t| (t, None)),
+        None if new => None,
+        // A file that is there but cannot be read is not replaced.
+        None => Some((
+            crate::disk::read_text(&target, crate::config::DEFAULT_MAX_FILE_SIZE)?,
+            None,
+        )),
     };
     let Some((text, version)) = existing else {
         if !session.create_files {

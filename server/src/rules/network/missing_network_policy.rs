@@ -133,7 +133,10 @@ fn policy(source: &str, namespace: &str) -> String {
         "kind: NetworkPolicy",
         "metadata:",
         "  name: default-deny",
-        &format!("  namespace: {namespace}"),
+        &format!(
+            "  namespace: {}",
+            crate::yaml_edit::string_scalar(namespace)
+        ),
         "spec:",
         "  podSelector: {}",
         "  policyTypes: [Ingress, Egress]",

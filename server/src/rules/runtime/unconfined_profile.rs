@@ -212,7 +212,7 @@ fn deprecated_seccomp(cx: &KubernetesContext, c: ContainerRef) -> Option<(String
     let profile = match value.strip_prefix("localhost/") {
         Some(path) if !path.is_empty() => Y::map([
             ("type", Y::scalar("Localhost")),
-            ("localhostProfile", Y::scalar(path)),
+            ("localhostProfile", Y::text(path)),
         ]),
         _ => Y::map([("type", Y::scalar("RuntimeDefault"))]),
     };

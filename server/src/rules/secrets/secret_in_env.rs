@@ -296,7 +296,7 @@ fn build_secret(builder: &Builder, id: &str, name: &str) -> Vec<Edit> {
     let Some(root) = builder.compose_root() else {
         return Vec::new();
     };
-    let source = Y::Map(vec![("environment".to_owned(), Y::scalar(name))]);
+    let source = Y::Map(vec![("environment".to_owned(), Y::text(name))]);
     let top_level = match yaml.get(root, "secrets") {
         Some(secrets) if yaml.get(yaml.resolve(secrets.value), id).is_some() => None,
         Some(secrets) => insert_entries(
@@ -323,7 +323,7 @@ fn build_secret(builder: &Builder, id: &str, name: &str) -> Vec<Edit> {
 /// (map or list form, created when absent); `None` when it has one already.
 fn inject(builder: &Builder, name: &str) -> Option<Edit> {
     let (yaml, text, service) = (&builder.yaml, builder.text.as_str(), &builder.service);
-    let reference = format!("\"${{{name}}}\"");
+    let reference = crate::yaml_edit::double_quoted(&format!("${{{name}}}"));
     let Some(environment) = yaml.get(service.node, "environment") else {
         let entry = Y::Map(vec![(name.to_owned(), Y::scalar(reference))]);
         return insert_entries(
@@ -529,14 +529,18 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             let secret = format!("{workload}-secrets");
             let key = kebab(name);
             let block = !yaml.node(var).flow;
+            let (name_text, key_text) = (
+                crate::yaml_edit::string_scalar(&secret),
+                crate::yaml_edit::string_scalar(&key),
+            );
             let replacement = if block {
                 let pad = " ".repeat(column(cx.source, value.range.start));
                 let eol = crate::rules::support::line_ending(cx.source);
                 format!(
-                    "valueFrom:{eol}{pad}  secretKeyRef:{eol}{pad}    name: {secret}{eol}{pad}    key: {key}"
+                    "valueFrom:{eol}{pad}  secretKeyRef:{eol}{pad}    name: {name_text}{eol}{pad}    key: {key_text}"
                 )
             } else {
-                format!("valueFrom: {{secretKeyRef: {{name: {secret}, key: {key}}}}}")
+                format!("valueFrom: {{secretKeyRef: {{name: {name_text}, key: {key_text}}}}}")
             };
             let fix = Fix::unsafe_(
                 format!("Read `{name}` from Secret `{secret}` (create it: `kubectl create secret generic {secret} --from-literal={key}=…`)"),
