@@ -363,3 +363,124 @@ fn compose_references_out_of_the_project_are_not_read() {
     assert_eq!(lines("secret-in-env"), [19], "{text}");
     assert_eq!(lines("run-as-root"), [18], "{text}");
 }
+
+/// A folder and a namespace chosen to forge workflow commands (`::stop-commands::`, a second annotation, a
+/// `%` that would decode) and to repaint a terminal.
+fn forged_tree(name: &str) -> std::path::PathBuf {
+    let pod = POD.replace(
+        "  name: a\n",
+        "  name: a\n  namespace: \"x\\r\\n::error file=ok::FAKE: all checks passed %0A\\e[2J\\e]8;;http://x\\e\\\\\"\n",
+    );
+    let dir = common::write_tree(name, &[]);
+    common::put(&dir, "a\nb::stop-commands::tok,c:d%25/pod.yaml", &pod);
+    common::put(
+        &dir,
+        "bin/Dockerfile",
+        b"FROM alpine:3.22\n\0\x1b[2J\x07RUN x\n".as_slice(),
+    );
+    dir
+}
+
+#[test]
+fn github_annotations_escape_every_field_taken_from_the_input() {
+    let dir = forged_tree("hostile-github");
+    let output = dockwarden(&dir, &["check", "--format", "github", "."]);
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let json = dockwarden(&dir, &["check", "--format", "json", "."]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).expect("JSON");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), findings.len(), "one line per finding:\n{text}");
+    for line in &lines {
+        let rest = ["::error file=", "::warning file=", "::notice file="]
+            .iter()
+            .find_map(|p| line.strip_prefix(p))
+            .unwrap_or_else(|| panic!("not an annotation: {line:?}"));
+        let (properties, message) = rest.split_once("::").expect("properties::message");
+        // Properties: `file` then the numbers and the title, none with a raw `:` or `,` inside.
+        let fields: Vec<&str> = properties.split(',').collect();
+        assert_eq!(fields.len(), 6, "{line:?}");
+        assert!(!properties.contains(':'), "{line:?}");
+        assert!(
+            !message.contains('\u{1b}') && !message.contains('\r'),
+            "{line:?}"
+        );
+    }
+    assert!(
+        text.contains("file=a%0Ab%3A%3Astop-commands%3A%3Atok%2Cc%3Ad%2525/pod.yaml,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("x%0D%0A::error file=ok::FAKE: all checks passed %250A\\u{1b}[2J"),
+        "{text}"
+    );
+}
+
+#[test]
+fn text_output_shows_control_characters_as_escapes() {
+    let dir = forged_tree("hostile-text");
+    let output = dockwarden(&dir, &["check", "."]);
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("a\\u{a}b::stop-commands::tok,c:d%25/pod.yaml:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("x\\u{d}\\u{a}::error file=ok::FAKE"),
+        "{text}"
+    );
+    let explain = dockwarden(&dir, &["explain", "\u{1b}[2Jrun-as-root"]);
+    let stderr = String::from_utf8_lossy(&explain.stderr);
+    assert!(
+        stderr.contains("unknown rule `\\u{1b}[2Jrun-as-root`"),
+        "{stderr}"
+    );
+}
+
+/// SARIF locations: relative to `%SRCROOT%` (declared in `originalUriBaseIds` as a `file:` URI ending in
+/// `/`) and percent-encoded, whatever form the paths were given in (SARIF1004: never a reference that
+/// begins with `/`).
+#[test]
+fn sarif_locations_are_relative_to_the_project_root_or_absolute_file_uris() {
+    let dir = forged_tree("hostile-sarif");
+    let absolute = dir.join("bin/Dockerfile");
+    let output = dockwarden(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "sarif",
+            absolute.to_str().expect("path"),
+            ".",
+        ],
+    );
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let run = &log["runs"][0];
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("a base");
+    assert_eq!(base, format!("file://{}/", dir.display()));
+    let results = run["results"].as_array().expect("results");
+    assert!(results.len() > 5);
+    for result in results {
+        let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = location["uri"].as_str().expect("uri");
+        assert_eq!(location["uriBaseId"], "%SRCROOT%", "{location}");
+        assert!(
+            !uri.starts_with('/') && !uri.contains("..") && !uri.starts_with("./"),
+            "{uri}"
+        );
+        assert!(
+            uri.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)),
+            "{uri}"
+        );
+    }
+    assert!(results.iter().any(
+        |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            == "a%0Ab%3A%3Astop-commands%3A%3Atok%2Cc%3Ad%2525/pod.yaml"
+    ));
+}

@@ -299,7 +299,10 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
         .iter()
         .filter(|value| {
             let plain = value.trim().trim_matches(['"', '\'']);
-            !rewritten.iter().any(|r| r.contains(plain))
+            // The rewritten text holds the value raw, or spelled with YAML escapes it decodes to.
+            !rewritten
+                .iter()
+                .any(|r| r.contains(plain) || decoded_strings(r).iter().any(|s| s == plain))
         })
         .collect();
     if !outside.is_empty() {
@@ -309,6 +312,26 @@ fn check_yaml_data(text: &str, fixed: &str, fix: &Fix) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The strings a fragment of YAML (`key: "escaped\x41"`) decodes to, when it parses on its own.
+fn decoded_strings(fragment: &str) -> Vec<String> {
+    fn collect(value: &serde_yaml_ng::Value, out: &mut Vec<String>) {
+        match value {
+            serde_yaml_ng::Value::String(s) => out.push(s.clone()),
+            serde_yaml_ng::Value::Mapping(m) => m.iter().for_each(|(k, v)| {
+                collect(k, out);
+                collect(v, out);
+            }),
+            serde_yaml_ng::Value::Sequence(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(fragment) {
+        collect(&value, &mut out);
+    }
+    out
 }
 
 /// The folder of a linted file, in memory: the files fixes write beside it, and what they default-deny.

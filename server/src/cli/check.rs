@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
-use super::output::{FileReport, OutputFormat, write};
+use super::output::{FileReport, OutputFormat, printable, write};
 use super::project;
 use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
@@ -64,7 +64,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     let root = match project::root_of(&options.paths) {
         Ok(root) => root,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e));
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -110,7 +110,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .map(|(input, settings)| load(&input, options, settings, &root))
         .collect();
     for note in &notes {
-        eprintln!("{note}");
+        eprintln!("{}", printable(note));
     }
     errors.extend(configs.errors().map(|(file, e)| {
         format!(
@@ -179,7 +179,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .collect();
     let written = if fixed_stdin.is_empty() {
         let mut stdout = std::io::stdout().lock();
-        write(options.format, &reports, &mut stdout).and_then(|()| stdout.flush())
+        write(options.format, &reports, &root, &mut stdout).and_then(|()| stdout.flush())
     } else {
         let mut stdout = std::io::stdout().lock();
         let mut stderr = std::io::stderr().lock();
@@ -187,13 +187,13 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             .iter()
             .try_for_each(|t| stdout.write_all(t.as_bytes()))
             .and_then(|()| stdout.flush())
-            .and_then(|()| write(options.format, &reports, &mut stderr))
+            .and_then(|()| write(options.format, &reports, &root, &mut stderr))
     };
     if written.is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
     for error in &errors {
-        eprintln!("error: {error}");
+        eprintln!("error: {}", printable(error));
     }
     if !errors.is_empty() {
         return ExitCode::from(EXIT_ERROR);
@@ -338,7 +338,7 @@ fn print_diffs(sink: &Sink, errors: &[String], options: &CheckOptions) -> ExitCo
         }
     }
     for error in errors {
-        eprintln!("error: {error}");
+        eprintln!("error: {}", printable(error));
     }
     if !errors.is_empty() {
         ExitCode::from(EXIT_ERROR)

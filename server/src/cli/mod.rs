@@ -76,7 +76,10 @@ pub fn explain(name: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: unknown rule `{name}` (see `dockwarden rules`)");
+            eprintln!(
+                "error: unknown rule `{}` (see `dockwarden rules`)",
+                output::printable(name)
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }

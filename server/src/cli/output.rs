@@ -2,6 +2,7 @@
 //! GitHub Actions annotations, `sarif` (in [`super::sarif`]) for code scanning.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -63,13 +64,14 @@ struct JsonEdit<'a> {
 pub fn write(
     format: OutputFormat,
     reports: &[FileReport],
+    root: &Path,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     match format {
         OutputFormat::Text => write_text(reports, out, colour_wanted()),
         OutputFormat::Json => write_json(reports, out),
         OutputFormat::Github => write_github(reports, out),
-        OutputFormat::Sarif => super::sarif::write(reports, out),
+        OutputFormat::Sarif => super::sarif::write(reports, root, out),
     }
 }
 
@@ -96,7 +98,11 @@ fn write_text(reports: &[FileReport], out: &mut impl Write, colour: bool) -> std
             writeln!(
                 out,
                 "{}:{}:{}: {severity}[{}] {}",
-                report.path, at.line, at.column, d.rule, d.message
+                printable(&report.path),
+                at.line,
+                at.column,
+                d.rule,
+                printable(&d.message)
             )?;
         }
     }
@@ -117,7 +123,7 @@ fn write_github(reports: &[FileReport], out: &mut impl Write) -> std::io::Result
             writeln!(
                 out,
                 "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                github_property(&report.path),
+                github_property(report.path.strip_prefix("./").unwrap_or(&report.path)),
                 start.line,
                 start.column,
                 end.line,
@@ -130,11 +136,34 @@ fn write_github(reports: &[FileReport], out: &mut impl Write) -> std::io::Result
     Ok(())
 }
 
+/// `text` safe to print on a terminal: control characters (C0, DEL, C1: escape sequences that repaint the
+/// screen or forge links, a NUL from a binary file) and the bidirectional overrides that reorder what is
+/// shown are written as `\u{…}` escapes; everything else as is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A workflow command's message: `%`, CR and LF escaped.
+/// Other control characters are escaped as on a terminal (the log is shown on one).
 fn github_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    printable(&escaped).into_owned()
 }
 
 /// A workflow command's property value: also `:` and `,` escaped.

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::path::Path;
 
 use serde_sarif::sarif::{
     ArtifactChange, ArtifactContent, ArtifactLocation, Fix as SarifFix, Location, Message,
@@ -24,7 +25,7 @@ use crate::{Severity, TextRange};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/dockwarden/dockwarden";
 
-pub fn write(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()> {
+pub fn write(reports: &[FileReport], root: &Path, out: &mut impl Write) -> std::io::Result<()> {
     let index_of: HashMap<RuleId, usize> = RuleId::ALL
         .iter()
         .enumerate()
@@ -33,6 +34,7 @@ pub fn write(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()
     let mut results = Vec::new();
     for report in reports {
         let lines = LineIndex::new(&report.text);
+        let location_of_file = artifact(&report.path, root);
         let mut seen: HashMap<(RuleId, &str), usize> = HashMap::new();
         for d in &report.diagnostics {
             let line_text = lines
@@ -65,7 +67,7 @@ pub fn write(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()
                         .description(Message::builder().text(fix.title.clone()).build())
                         .artifact_changes(vec![
                             ArtifactChange::builder()
-                                .artifact_location(artifact(&report.path))
+                                .artifact_location(location_of_file.clone())
                                 .replacements(replacements)
                                 .build(),
                         ])
@@ -75,7 +77,7 @@ pub fn write(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()
             let location = Location::builder()
                 .physical_location(
                     PhysicalLocation::builder()
-                        .artifact_location(artifact(&report.path))
+                        .artifact_location(location_of_file.clone())
                         .region(region(&lines, d.range))
                         .build(),
                 )
@@ -106,6 +108,12 @@ pub fn write(reports: &[FileReport], out: &mut impl Write) -> std::io::Result<()
         .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
+        .original_uri_base_ids(BTreeMap::from([(
+            SRCROOT.to_owned(),
+            ArtifactLocation::builder()
+                .uri(format!("{}/", file_uri(root).trim_end_matches('/')))
+                .build(),
+        )]))
         .results(results)
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build();
@@ -131,8 +139,8 @@ fn descriptor(rule: RuleId) -> ReportingDescriptor {
             .build(),
     };
     ReportingDescriptor::builder()
+        // No `name`: one equal to the `id` says nothing more (SARIF validator rule SARIF1001).
         .id(meta.name)
-        .name(meta.name)
         .short_description(
             MultiformatMessageString::builder()
                 .text(meta.summary)
@@ -148,9 +156,49 @@ fn descriptor(rule: RuleId) -> ReportingDescriptor {
         .build()
 }
 
-fn artifact(path: &str) -> ArtifactLocation {
-    let uri = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
-    ArtifactLocation::builder().uri(uri).build()
+/// The base the relative locations are resolved against: the project root, given in `originalUriBaseIds`.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Where a file is: a relative URI reference against [`SRCROOT`] inside the project root, an absolute
+/// `file://` URI outside it (never a reference that begins with `/`, which SARIF readers take as relative to
+/// their own base), `-` for standard input as given.
+fn artifact(path: &str, root: &Path) -> ArtifactLocation {
+    let absolute = std::env::current_dir()
+        .ok()
+        .map(|cwd| cwd.join(path))
+        .and_then(|p| p.canonicalize().ok());
+    match absolute {
+        Some(file) => match file.strip_prefix(root) {
+            Ok(inside) => ArtifactLocation::builder()
+                .uri(percent_encoded(inside))
+                .uri_base_id(SRCROOT)
+                .build(),
+            Err(_) => ArtifactLocation::builder().uri(file_uri(&file)).build(),
+        },
+        None => ArtifactLocation::builder()
+            .uri(percent_encoded(Path::new(path)))
+            .build(),
+    }
+}
+
+/// `file:///…` for an absolute path.
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", percent_encoded(path))
+}
+
+/// A path as a URI path: `/`-separated, every byte outside RFC 3986's unreserved characters percent-encoded
+/// (a space, `%`, `#`, `?` or a non-ASCII name stays a valid URI).
+fn percent_encoded(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for &byte in path.as_os_str().as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A 1-based region; columns in code points (the run's `columnKind`).

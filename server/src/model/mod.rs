@@ -10,3 +10,4 @@ pub mod kubernetes;
 pub mod merge;
 pub mod shell;
 pub mod yaml;
+pub mod yaml_scalar;

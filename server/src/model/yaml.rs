@@ -475,11 +475,7 @@ impl Builder<'_, '_> {
                 self.push(Value::Sequence(items), range, true)
             }
             "plain_scalar" => {
-                let text = self
-                    .text(ts)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let text = super::yaml_scalar::plain(self.text(ts));
                 self.push(Value::Scalar(text, ScalarStyle::Plain), range, false)
             }
             "single_quote_scalar" => {
@@ -489,7 +485,10 @@ impl Builder<'_, '_> {
                     .and_then(|r| r.strip_suffix('\''))
                     .unwrap_or(raw);
                 self.push(
-                    Value::Scalar(fold(&inner.replace("''", "'")), ScalarStyle::SingleQuoted),
+                    Value::Scalar(
+                        super::yaml_scalar::single_quoted(inner),
+                        ScalarStyle::SingleQuoted,
+                    ),
                     range,
                     true,
                 )
@@ -501,13 +500,21 @@ impl Builder<'_, '_> {
                     .and_then(|r| r.strip_suffix('"'))
                     .unwrap_or(raw);
                 self.push(
-                    Value::Scalar(unescape(&fold(inner)), ScalarStyle::DoubleQuoted),
+                    Value::Scalar(
+                        super::yaml_scalar::double_quoted(inner),
+                        ScalarStyle::DoubleQuoted,
+                    ),
                     range,
                     true,
                 )
             }
             "block_scalar" => {
-                let text = block_scalar(self.text(ts));
+                let line = crate::rules::support::line_start(self.source, range.start);
+                let parent = self.source[line..range.start]
+                    .bytes()
+                    .take_while(|b| *b == b' ')
+                    .count();
+                let text = super::yaml_scalar::block(self.text(ts), parent);
                 self.push(Value::Scalar(text, ScalarStyle::Block), range, false)
             }
             "alias" => {
@@ -538,53 +545,6 @@ impl Builder<'_, '_> {
         };
         Entry { key, value, range }
     }
-}
-
-/// Quoted scalars fold line breaks into spaces.
-fn fold(text: &str) -> String {
-    if !text.contains('\n') {
-        return text.to_owned();
-    }
-    text.lines().map(str::trim).collect::<Vec<_>>().join(" ")
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('0') => out.push('\0'),
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                out.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-/// The content of a `|` or `>` block scalar: the indicator line dropped, the common indentation removed.
-fn block_scalar(raw: &str) -> String {
-    let mut lines = raw.lines();
-    let header = lines.next().unwrap_or("");
-    let body: Vec<&str> = lines.collect();
-    let indent = body
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let joined: Vec<&str> = body.iter().map(|l| l.get(indent..).unwrap_or("")).collect();
-    let separator = if header.starts_with('>') { " " } else { "\n" };
-    joined.join(separator)
 }
 
 #[cfg(test)]
