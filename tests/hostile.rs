@@ -484,3 +484,53 @@ fn sarif_locations_are_relative_to_the_project_root_or_absolute_file_uris() {
             == "a%0Ab%3A%3Astop-commands%3A%3Atok%2Cc%3Ad%2525/pod.yaml"
     ));
 }
+
+/// A NUL byte in a comment or an unrelated scalar leaves every finding of the file in place (YAML reports
+/// the NUL itself as a syntax error); before, one NUL made a privileged pod silent.
+mod nul_bytes {
+    use dockwarden::{FileKind, lint};
+    use proptest::prelude::*;
+
+    const MANIFEST: &str = "# a comment here\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-app\n  annotations: {note: \"some text\", other: plain words}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.30\n    securityContext:\n      privileged: true\n";
+    const COMPOSE: &str = "# a comment here\nservices:\n  web:\n    image: nginx:1.30\n    command: plain words\n    labels: {note: \"some text\"}\n    privileged: true\n";
+    const DOCKERFILE: &str =
+        "# a comment here\nFROM alpine:3.22\nRUN echo some words\nENV DB_PASSWORD=hunter2x\n";
+
+    /// The byte ranges where a NUL changes nothing a rule reads: comment text and unrelated values.
+    fn neutral(text: &str, parts: &[&str]) -> Vec<usize> {
+        parts
+            .iter()
+            .flat_map(|part| {
+                let start = text.find(part).expect("part");
+                start..=start + part.len()
+            })
+            .collect()
+    }
+
+    fn fires(text: &str, kind: FileKind, rule: &str) -> bool {
+        lint(text, kind).iter().any(|d| d.rule.name() == rule)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn a_nul_in_yaml_hides_nothing(pick in any::<prop::sample::Index>(), count in 1..4usize) {
+            for (text, kind) in [(MANIFEST, FileKind::Kubernetes), (COMPOSE, FileKind::Compose)] {
+                let places = neutral(text, &["a comment here", "some text", "plain words"]);
+                let at = places[pick.index(places.len())];
+                let hostile = format!("{}{}{}", &text[..at], "\0".repeat(count), &text[at..]);
+                prop_assert!(fires(&hostile, kind, "privileged-container"), "{hostile:?}");
+                prop_assert!(fires(&hostile, kind, "syntax-error"), "{hostile:?}");
+            }
+        }
+
+        #[test]
+        fn a_nul_in_a_dockerfile_hides_nothing(pick in any::<prop::sample::Index>(), count in 1..4usize) {
+            let places = neutral(DOCKERFILE, &["a comment here", "some words"]);
+            let at = places[pick.index(places.len())];
+            let hostile = format!("{}{}{}", &DOCKERFILE[..at], "\0".repeat(count), &DOCKERFILE[at..]);
+            prop_assert!(fires(&hostile, FileKind::Dockerfile, "run-as-root"), "{hostile:?}");
+            prop_assert!(fires(&hostile, FileKind::Dockerfile, "secret-in-env"), "{hostile:?}");
+        }
+    }
+}

@@ -105,6 +105,16 @@ impl Yaml {
             });
             return yaml;
         };
+        // The grammar read a space for each NUL (see `syntax::stand_in`); the first says so.
+        if let Some(at) = source.find('\0') {
+            let count = source.matches('\0').count();
+            yaml.problems.push(Problem {
+                range: TextRange::new(at, at + 1),
+                message: format!(
+                    "a NUL byte, which YAML does not allow ({count} in this text; each is read as a space)"
+                ),
+            });
+        }
         let root = tree.root_node();
         let mut cursor = root.walk();
         for document in root

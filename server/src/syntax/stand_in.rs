@@ -14,7 +14,9 @@
 //! spaces.
 //!
 //! tree-sitter-yaml's scanner compares code points against explicit ranges and reads a byte order mark
-//! itself, so YAML text is handed over unchanged (the exhaustive test covers it all the same).
+//! itself, so YAML keeps its characters (the exhaustive test covers it all the same) — except NUL, which it
+//! takes for the end of the input: one NUL in a comment would hide the rest of the file. YAML does not allow
+//! the character, so the grammar reads a space there and the model reports it where it is.
 
 use std::borrow::Cow;
 
@@ -42,6 +44,15 @@ pub fn for_c_scanner(text: &str) -> Cow<'_, str> {
     }
     // Only ASCII replaced whole characters, so the bytes are still UTF-8.
     Cow::Owned(String::from_utf8(out).unwrap_or_default())
+}
+
+/// `text` with every NUL replaced by a space (borrowed when there is none).
+pub fn for_yaml_scanner(text: &str) -> Cow<'_, str> {
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', " "))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 #[cfg(test)]
