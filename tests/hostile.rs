@@ -534,3 +534,54 @@ mod nul_bytes {
         }
     }
 }
+
+/// The reproducers of fixes that did not converge (`tests/fixtures/idempotence/`): `--fix --unsafe-fixes`
+/// twice through the binary; the second run changes nothing, no syntax error is added, and a fix that
+/// cannot remove its finding is reported, not applied.
+#[test]
+fn fixes_converge_on_the_idempotence_reproducers() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/idempotence");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n != "README.md")
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 8, "{names:?}");
+    let dir = common::write_tree("hostile-idempotence", &[]);
+    let syntax_errors = |name: &str| {
+        let output = dockwarden(&dir, &["check", "--format", "json", name]);
+        let found: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+        found.iter().filter(|f| f["rule"] == "syntax-error").count()
+    };
+    let mut refused = 0;
+    for name in &names {
+        std::fs::copy(fixtures.join(name), dir.join(name)).expect("copy");
+        let before = syntax_errors(name);
+        let first = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", name]);
+        refused += String::from_utf8_lossy(&first.stderr)
+            .matches("fix not applied")
+            .count();
+        let once = std::fs::read(dir.join(name)).expect("read");
+        dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", name]);
+        let twice = std::fs::read(dir.join(name)).expect("read");
+        assert!(once == twice, "{name}: the second run changed the file");
+        assert!(
+            syntax_errors(name) <= before,
+            "{name}: a fix added a syntax error"
+        );
+        let lines = |bytes: &[u8]| bytes.iter().filter(|b| **b == b'\n').count();
+        let original = std::fs::read(fixtures.join(name)).expect("read");
+        assert!(
+            lines(&once) <= lines(&original) + 20,
+            "{name}: {} lines became {} (a fix applied over and over)",
+            lines(&original),
+            lines(&once)
+        );
+    }
+    assert!(
+        refused >= 5,
+        "the fixes that cannot work are reported ({refused})"
+    );
+}

@@ -5,6 +5,7 @@
 //! others are stale, so [`fix_all`] applies one fix at a time and lints again, until nothing is left to do.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::TextRange;
 
@@ -295,8 +296,8 @@ pub enum FixMode {
     Unsafe,
 }
 
-/// Upper bound on fix rounds: every round removes findings, so this is only a guard against a fix that
-/// re-creates what it removed.
+/// Upper bound on fix rounds: every round removes findings, so this is only a guard against fixes that
+/// re-create each other's findings.
 const MAX_ROUNDS: usize = 100;
 
 /// What a fix-all pass did.
@@ -308,6 +309,48 @@ pub struct Fixed {
     pub applied: usize,
     /// The changes to other files that the applied fixes make, each once, in the order they were taken.
     pub files: Vec<FileChange>,
+    /// The fixes that were not applied because applying them would not remove their finding, would add a
+    /// syntax error, or would repeat an edit already made: each a bug in a rule, reported rather than
+    /// applied on every round (and again on every run).
+    pub refused: Vec<Refused>,
+}
+
+/// A fix the fix-all pass would not apply (see [`Fixed::refused`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub rule: crate::rules::RuleId,
+    /// The finding's message.
+    pub message: String,
+    /// The fix's title.
+    pub title: String,
+}
+
+/// A finding and the fix chosen for it, as the pass tells them apart across rounds (ranges move).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Signature {
+    rule: crate::rules::RuleId,
+    message: String,
+    title: String,
+    inserted: Vec<String>,
+}
+
+impl Signature {
+    fn of(diagnostic: &crate::Diagnostic, fix: &Fix) -> Self {
+        Self {
+            rule: diagnostic.rule,
+            message: diagnostic.message.clone(),
+            title: fix.title.clone(),
+            inserted: fix.edits.iter().map(|e| e.new_text.clone()).collect(),
+        }
+    }
+
+    fn refused(&self) -> Refused {
+        Refused {
+            rule: self.rule,
+            message: self.message.clone(),
+            title: self.title.clone(),
+        }
+    }
 }
 
 /// Apply fixes in rounds until no applicable fix changes anything: each round applies every chosen fix whose
@@ -316,51 +359,174 @@ pub struct Fixed {
 /// A fix whose file changes were all taken already counts as done (the finding it resolves in another file
 /// reappears on every round, since the linter does not see the changes that are not made yet).
 ///
+/// Every round is checked before it is kept: each fix of this file must remove its finding and none may add
+/// a syntax error. A round that fails is retried one fix at a time; a fix that fails alone is refused (see
+/// [`Fixed::refused`]), as is one that would repeat an edit the pass already made, so the pass converges and
+/// a second run changes nothing.
+///
 /// `lint` is the linter to re-run (the caller's kind and settings).
 pub fn fix_all(text: &str, mode: FixMode, lint: impl Fn(&str) -> Vec<crate::Diagnostic>) -> Fixed {
     let mut current = text.to_owned();
+    let mut diagnostics = lint(&current);
     let mut applied = 0;
     let mut files: Vec<FileChange> = Vec::new();
+    // How often each fix was applied, and the most findings it ever had at once: applying it more often
+    // than that can only mean fixes that re-create each other's findings.
+    let mut done: HashMap<Signature, usize> = HashMap::new();
+    let mut most: HashMap<Signature, usize> = HashMap::new();
+    let mut refused: Vec<Signature> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let diagnostics = lint(&current);
-        let mut taken: Vec<&Edit> = Vec::new();
-        let mut count = 0;
-        let mut new_files = false;
-        for fix in diagnostics.iter().filter_map(|d| choose(d, mode)) {
-            let duplicate = fix.edits.iter().all(|e| taken.contains(&e))
-                && fix.files.iter().all(|f| files.contains(f));
-            if duplicate
-                || fix
-                    .edits
-                    .iter()
-                    .any(|e| taken.iter().any(|t| touches(e.range, t.range)))
-            {
-                continue;
+        let mut now: HashMap<Signature, usize> = HashMap::new();
+        for d in &diagnostics {
+            if let Some(fix) = choose(d, mode) {
+                *now.entry(Signature::of(d, fix)).or_default() += 1;
             }
-            taken.extend(&fix.edits);
+        }
+        for (signature, count) in now {
+            let most = most.entry(signature).or_default();
+            *most = (*most).max(count);
+        }
+        let exhausted =
+            |s: &Signature| done.get(s).copied().unwrap_or(0) >= most.get(s).copied().unwrap_or(0);
+        let picked = pick(&diagnostics, mode, &files, &exhausted, &mut refused);
+        if picked.is_empty() {
+            break;
+        }
+        let round = match attempt(&current, &diagnostics, &picked, &lint) {
+            Some(after) => Some((picked, after)),
+            None => {
+                // One at a time: the first that passes is kept, those before it are refused.
+                let mut kept = None;
+                for one in picked {
+                    match attempt(&current, &diagnostics, std::slice::from_ref(&one), &lint) {
+                        Some(after) => {
+                            kept = Some((vec![one], after));
+                            break;
+                        }
+                        None => refused.push(Signature::of(one.0, one.1)),
+                    }
+                }
+                kept
+            }
+        };
+        let Some((kept, (text, after))) = round else {
+            continue;
+        };
+        for (diagnostic, fix) in &kept {
+            *done.entry(Signature::of(diagnostic, fix)).or_default() += 1;
             for change in &fix.files {
                 if !files.contains(change) {
                     files.push(change.clone());
-                    new_files = true;
                 }
             }
-            count += 1;
         }
-        let edits: Vec<Edit> = taken.into_iter().cloned().collect();
-        let changed = apply_edits(&current, &edits).filter(|t| *t != current);
-        if changed.is_none() && !new_files {
-            break;
-        }
-        if let Some(t) = changed {
-            current = t;
-        }
-        applied += count;
+        applied += kept.len();
+        current = text;
+        diagnostics = after;
     }
     Fixed {
         text: current,
         applied,
         files,
+        refused: refused.iter().map(Signature::refused).collect(),
     }
+}
+
+/// The fixes one round applies: the chosen fix of each finding, skipping those refused or already done,
+/// those whose file changes are all taken and that edit nothing here, and those whose edits touch one taken
+/// before them. A fix `exhausted` says was applied as often as it ever had findings is refused.
+fn pick<'d>(
+    diagnostics: &'d [crate::Diagnostic],
+    mode: FixMode,
+    files: &[FileChange],
+    exhausted: &dyn Fn(&Signature) -> bool,
+    refused: &mut Vec<Signature>,
+) -> Vec<(&'d crate::Diagnostic, &'d Fix)> {
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut out = Vec::new();
+    for diagnostic in diagnostics {
+        let Some(fix) = choose(diagnostic, mode) else {
+            continue;
+        };
+        let signature = Signature::of(diagnostic, fix);
+        if refused.contains(&signature) {
+            continue;
+        }
+        let files_done = fix.files.iter().all(|f| files.contains(f));
+        if fix.edits.is_empty() && files_done {
+            continue;
+        }
+        if exhausted(&signature) {
+            refused.push(signature);
+            continue;
+        }
+        let duplicate = fix.edits.iter().all(|e| taken.contains(&e)) && files_done;
+        if duplicate
+            || fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|t| touches(e.range, t.range)))
+        {
+            continue;
+        }
+        taken.extend(&fix.edits);
+        out.push((diagnostic, fix));
+    }
+    out
+}
+
+/// The text after `picked` and its findings, when the round passes its checks: every fix that edits this
+/// file removes its finding (counted per rule and message, since ranges move, and per rule), and there are
+/// no more syntax errors than before.
+fn attempt(
+    current: &str,
+    before: &[crate::Diagnostic],
+    picked: &[(&crate::Diagnostic, &Fix)],
+    lint: &impl Fn(&str) -> Vec<crate::Diagnostic>,
+) -> Option<(String, Vec<crate::Diagnostic>)> {
+    use crate::rules::RuleId;
+    let edits: Vec<Edit> = picked
+        .iter()
+        .flat_map(|(_, fix)| fix.edits.iter().cloned())
+        .collect();
+    let text = apply_edits(current, &edits)?;
+    if text == current {
+        // Only changes to other files: nothing here to check.
+        return Some((text, before.to_vec()));
+    }
+    let after = lint(&text);
+    let count = |found: &[crate::Diagnostic], rule: RuleId, message: Option<&str>| {
+        found
+            .iter()
+            .filter(|d| d.rule == rule && message.is_none_or(|m| d.message == m))
+            .count()
+    };
+    if count(&after, RuleId::SyntaxError, None) > count(before, RuleId::SyntaxError, None) {
+        return None;
+    }
+    let removes_its_finding = picked.iter().all(|(diagnostic, fix)| {
+        // A fix that also changes another file resolves a finding this linter cannot see resolved yet.
+        if !fix.files.is_empty() {
+            return true;
+        }
+        let same = picked
+            .iter()
+            .filter(|(d, f)| {
+                f.files.is_empty() && d.rule == diagnostic.rule && d.message == diagnostic.message
+            })
+            .count();
+        let message = Some(diagnostic.message.as_str());
+        // And the rule has that many findings fewer: a fix whose finding survives with another message
+        // (another fix of the round renamed the image it names) has not removed it.
+        let of_rule = picked
+            .iter()
+            .filter(|(d, f)| f.files.is_empty() && d.rule == diagnostic.rule)
+            .count();
+        count(&after, diagnostic.rule, message) + same <= count(before, diagnostic.rule, message)
+            && count(&after, diagnostic.rule, None) + of_rule
+                <= count(before, diagnostic.rule, None)
+    });
+    removes_its_finding.then_some((text, after))
 }
 
 /// Whether two edits overlap or meet: edits that meet at one offset are kept apart, so the order in which two
@@ -451,6 +617,47 @@ mod tests {
             "changed since it was read"
         );
         assert_eq!(edit.apply(None), None);
+    }
+
+    /// A fix that does not remove its finding is refused, not applied once per round; the others still are.
+    #[test]
+    fn fix_all_refuses_a_fix_whose_finding_survives_it() {
+        use crate::rules::RuleId;
+        let lint = |text: &str| {
+            // The rule never sees the `USER` its fix adds (think: inside an unterminated heredoc).
+            let user =
+                Fix::unsafe_("user", vec![Edit::insert(text.len(), "USER 1\n")]).preferred(true);
+            let mut found = vec![
+                crate::Diagnostic::new(RuleId::RunAsRoot, TextRange::empty(0), "root")
+                    .with_fix(user),
+            ];
+            if let Some(at) = text.find("ADD") {
+                let copy = Fix::safe(
+                    "copy",
+                    vec![Edit::replace(TextRange::new(at, at + 3), "COPY")],
+                );
+                found.push(
+                    crate::Diagnostic::new(
+                        RuleId::AddInsteadOfCopy,
+                        TextRange::new(at, at + 3),
+                        "add",
+                    )
+                    .with_fix(copy),
+                );
+            }
+            found
+        };
+        let fixed = fix_all("FROM a\nADD x /x\n", FixMode::Unsafe, lint);
+        assert_eq!(fixed.text, "FROM a\nCOPY x /x\n");
+        assert_eq!(fixed.applied, 1);
+        assert_eq!(
+            fixed.refused,
+            [Refused {
+                rule: RuleId::RunAsRoot,
+                message: "root".to_owned(),
+                title: "user".to_owned()
+            }]
+        );
     }
 
     #[test]

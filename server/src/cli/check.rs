@@ -383,6 +383,14 @@ fn fix_files(
             }
         });
         let path = file.path.clone();
+        for refused in &fixed.refused {
+            eprintln!(
+                "warning: {}: fix not applied: `{}` ({}) would not remove its finding, or would break the file",
+                printable(&path.display().to_string()),
+                printable(&refused.title),
+                refused.rule
+            );
+        }
         if fixed.applied == 0 {
             continue;
         }
