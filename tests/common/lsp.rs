@@ -113,6 +113,65 @@ impl Client {
         self.stdin.flush().expect("flush");
     }
 
+    /// Write `bytes` to the server as they are (a malformed frame, half a message).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write to server");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// The next error response with `id` (`Value::Null` for a message that had no usable id).
+    pub fn error_for(&mut self, id: &Value, what: &str) -> Value {
+        if let Some(at) = self
+            .pending
+            .iter()
+            .position(|m| m.get("error").is_some() && m.get("id") == Some(id))
+        {
+            return self
+                .pending
+                .remove(at)
+                .map(|m| m["error"].clone())
+                .unwrap_or_default();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.receive(deadline, &format!("the error answering {what}"));
+            if message.get("error").is_some() && message.get("id") == Some(id) {
+                return message["error"].clone();
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    /// Close the server's stdin (the client went away) and wait for the process to end.
+    pub fn hang_up(self) -> std::process::ExitStatus {
+        let Self {
+            mut child, stdin, ..
+        } = self;
+        drop(stdin);
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = child.kill();
+        panic!("the server did not end when its client went away");
+    }
+
+    /// Send `exit` (with or without `shutdown` before it) and wait for the process to end.
+    pub fn exit(mut self) -> std::process::ExitStatus {
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the server did not exit after `exit`");
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }

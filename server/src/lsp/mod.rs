@@ -8,6 +8,7 @@
 mod actions;
 mod convert;
 mod documents;
+mod framing;
 mod hover;
 mod index;
 mod server;
@@ -15,7 +16,8 @@ mod workspace_diagnostics;
 
 use std::process::ExitCode;
 
-/// Serve LSP on stdin/stdout until the client says `exit`.
+/// Serve LSP on stdin/stdout until the client says `exit` or goes away; the exit code is 0 after `shutdown`,
+/// 1 otherwise.
 pub fn run() -> ExitCode {
     // stdout belongs to the protocol: logs go to stderr.
     tracing_subscriber::fmt()
@@ -36,11 +38,26 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let (service, socket) = tower_lsp_server::LspService::new(server::Backend::new);
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        // The library talks to the framing layer through in-memory pipes (see `framing`).
+        let (to_server, server_input) = tokio::io::duplex(1 << 16);
+        let (server_output, from_server) = tokio::io::duplex(1 << 16);
+        tokio::spawn(
+            tower_lsp_server::Server::new(server_input, server_output, socket).serve(service),
+        );
+        framing::relay(
+            tokio::io::stdin(),
+            tokio::io::stdout(),
+            to_server,
+            from_server,
+            MAX_MESSAGE,
+        )
+        .await
     });
-    ExitCode::SUCCESS
+    // Handlers still running (a request to a client that went away) must not keep the process alive.
+    std::process::exit(code)
 }
+
+/// The largest message read: a document of the default `max-file-size`, plus room for its JSON.
+const MAX_MESSAGE: u64 = crate::config::DEFAULT_MAX_FILE_SIZE + 1024 * 1024;
