@@ -585,3 +585,17 @@ fn fixes_converge_on_the_idempotence_reproducers() {
         "the fixes that cannot work are reported ({refused})"
     );
 }
+
+/// Deep nesting is linted without recursion limits or blow-ups: 2,000 nested command substitutions
+/// (once cubic in the shell model's variable lookup) and the rest of the file still reported.
+#[test]
+fn deeply_nested_command_substitutions_are_linted() {
+    let text = format!(
+        "FROM alpine:3.22\nRUN echo {}$X{}\nENV DB_PASSWORD=hunter2x\n",
+        "$(".repeat(2000),
+        ")".repeat(2000)
+    );
+    let found = lint(&text, FileKind::Dockerfile);
+    assert!(found.iter().any(|d| d.rule.name() == "secret-in-env"));
+    assert!(found.iter().any(|d| d.rule.name() == "run-as-root"));
+}

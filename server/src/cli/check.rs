@@ -178,16 +178,18 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .filter_map(|r| r.fixed_stdin.as_deref())
         .collect();
     let written = if fixed_stdin.is_empty() {
-        let mut stdout = std::io::stdout().lock();
+        // Buffered: a report of many findings is written in a few large writes, not one per line.
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         write(options.format, &reports, &root, &mut stdout).and_then(|()| stdout.flush())
     } else {
         let mut stdout = std::io::stdout().lock();
-        let mut stderr = std::io::stderr().lock();
+        let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
         fixed_stdin
             .iter()
             .try_for_each(|t| stdout.write_all(t.as_bytes()))
             .and_then(|()| stdout.flush())
             .and_then(|()| write(options.format, &reports, &root, &mut stderr))
+            .and_then(|()| stderr.flush())
     };
     if written.is_err() {
         return ExitCode::from(EXIT_ERROR);

@@ -582,15 +582,20 @@ impl Reader<'_> {
         }
     }
 
-    /// The names of the variables expanded in `node`'s subtree.
+    /// The names of the variables expanded in `node`'s subtree: the `variable_name` children of its
+    /// expansions (looked up from the expansion down: `Node::parent` walks from the root, which made this
+    /// cubic in the nesting of `$(…)`).
     fn variables(&self, node: Node) -> Vec<String> {
         let mut out = Vec::new();
         crate::syntax::preorder(node, |current| {
-            let expanded = current
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), "simple_expansion" | "expansion"));
-            if current.kind() == "variable_name" && expanded {
-                out.push(self.source(current).to_owned());
+            if matches!(current.kind(), "simple_expansion" | "expansion") {
+                let mut cursor = current.walk();
+                out.extend(
+                    current
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind() == "variable_name")
+                        .map(|c| self.source(c).to_owned()),
+                );
             }
             true
         });

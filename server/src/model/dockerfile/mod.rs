@@ -263,6 +263,51 @@ pub struct Dockerfile {
     pub escape: char,
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
+    /// The `SHELL` and `USER` in effect: before each instruction, and at the end of each stage.
+    in_effect: InEffect,
+}
+
+/// Which `SHELL` and `USER` instruction (by index) is in effect at each point, inherited through
+/// `FROM <stage>`: computed once in one pass, since rules ask at every `RUN` (asking by scanning back made a
+/// file of many `RUN`s quadratic).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct InEffect {
+    before: Vec<[Option<usize>; 2]>,
+    stage_end: Vec<[Option<usize>; 2]>,
+}
+
+impl InEffect {
+    const TRACKED: [Keyword; 2] = [Keyword::Shell, Keyword::User];
+
+    fn slot(keyword: Keyword) -> Option<usize> {
+        Self::TRACKED.iter().position(|k| *k == keyword)
+    }
+
+    fn compute(instructions: &[Instruction], stages: &[Stage]) -> Self {
+        let mut before = vec![[None; 2]; instructions.len()];
+        let mut stage_end = vec![[None; 2]; stages.len()];
+        for (index, stage) in stages.iter().enumerate() {
+            // Parents come earlier (others are not followed, as in `lineage`).
+            let mut current = stage
+                .parent
+                .filter(|p| *p < index)
+                .and_then(|p| stage_end.get(p).copied())
+                .unwrap_or([None; 2]);
+            for i in stage.body.clone() {
+                let Some(instruction) = instructions.get(i) else {
+                    continue;
+                };
+                before[i] = current;
+                if let Some(slot) = Self::slot(instruction.keyword) {
+                    if instruction.in_this_image() {
+                        current[slot] = Some(i);
+                    }
+                }
+            }
+            stage_end[index] = current;
+        }
+        Self { before, stage_end }
+    }
 }
 
 impl Dockerfile {
@@ -293,11 +338,13 @@ impl Dockerfile {
             instructions.push(instruction);
         }
         let stages = build_stages(&instructions);
+        let in_effect = InEffect::compute(&instructions, &stages);
         Self {
             directives: scan.directives,
             escape: scan.escape,
             instructions,
             stages,
+            in_effect,
         }
     }
 
@@ -333,12 +380,9 @@ impl Dockerfile {
 
     /// The last `USER` in effect at the end of stage `index`, inherited through `FROM <stage>`.
     pub fn effective_user(&self, index: usize) -> Option<&Instruction> {
-        self.lineage(index).into_iter().find_map(|s| {
-            self.stage_body(s)
-                .iter()
-                .rev()
-                .find(|i| i.keyword == Keyword::User && i.in_this_image())
-        })
+        let slot = InEffect::slot(Keyword::User)?;
+        let at = self.in_effect.stage_end.get(index)?[slot]?;
+        self.instructions.get(at)
     }
 
     /// The `SHELL` argv in effect at instruction `index`: the last `SHELL` before it in its stage or the
@@ -356,15 +400,9 @@ impl Dockerfile {
 
     /// The last `keyword` instruction before instruction `index`, in its stage or the stages it builds on.
     fn last_before(&self, index: usize, keyword: Keyword) -> Option<&Instruction> {
-        let instruction = self.instructions.get(index)?;
-        let stage = instruction.stage?;
-        self.lineage(stage).into_iter().find_map(|s| {
-            self.stage_body(s)
-                .iter()
-                .rev()
-                .filter(|i| i.range.start < instruction.range.start)
-                .find(|i| i.keyword == keyword && i.in_this_image())
-        })
+        let slot = InEffect::slot(keyword)?;
+        let at = self.in_effect.before.get(index)?[slot]?;
+        self.instructions.get(at)
     }
 
     /// The external image stage `index` finally builds on (following `FROM <stage>` links).
@@ -503,6 +541,39 @@ fn arg_source(written: &str, args: &[Pair]) -> ImageSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `SHELL` and `USER` in effect: before each instruction, inherited through `FROM <stage>`, never from
+    /// an unrelated stage or an `ONBUILD` trigger.
+    #[test]
+    fn shell_and_user_in_effect_follow_the_stages() {
+        let text = "FROM a AS base\nRUN one\nSHELL [\"/bin/bash\", \"-c\"]\nUSER 1:1\nONBUILD USER 0\nRUN two\nFROM z AS other\nUSER 2:2\nFROM base\nRUN three\nUSER 3:3\nRUN four\n";
+        let file = Dockerfile::parse(text);
+        let at = |needle: &str| {
+            file.instructions
+                .iter()
+                .position(|i| i.range.slice(text).contains(needle))
+                .expect("instruction")
+        };
+        let user = |needle: &str| {
+            file.effective_user_at(at(needle))
+                .map(|u| u.range.slice(text).to_owned())
+        };
+        assert!(file.shell(at("RUN one")).is_empty());
+        assert_eq!(file.shell(at("RUN two")), ["/bin/bash", "-c"]);
+        assert_eq!(file.shell(at("RUN three")), ["/bin/bash", "-c"]);
+        assert_eq!(user("RUN one"), None);
+        assert_eq!(user("RUN two").as_deref(), Some("USER 1:1"));
+        assert_eq!(user("RUN three").as_deref(), Some("USER 1:1"));
+        assert_eq!(user("RUN four").as_deref(), Some("USER 3:3"));
+        assert_eq!(
+            file.effective_user(1).map(|u| u.range.slice(text)),
+            Some("USER 2:2")
+        );
+        assert_eq!(
+            file.effective_user(2).map(|u| u.range.slice(text)),
+            Some("USER 3:3")
+        );
+    }
 
     #[test]
     fn stages_args_and_inheritance() {
