@@ -281,8 +281,88 @@ fn position_of(text: &str, offset: usize, utf16: bool) -> (usize, usize) {
     )
 }
 
+/// Pipelined random edits (ranges, surrogate pairs, CRLF, lone CR, line separators other editors do not
+/// break at), half of them undone right after by their exact inverse, then one comparison with a fresh open of the final text: the document the server holds must
+/// be the one the client holds, findings included. `DOCKWARDEN_TORTURE_SCALE` multiplies the edit counts
+/// (larger local runs).
+fn torture(uri: &str, language: &str, start: &str, edits: usize, pieces: &[&str]) {
+    let scale: usize = std::env::var("DOCKWARDEN_TORTURE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let mut client = Client::start();
+    client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    let mut text = start.to_owned();
+    client.open_as(uri, language, &text);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut version = 1;
+    for _ in 0..edits * scale {
+        // Keep the text near its starting size, so the run stays about edits, not about a growing file.
+        let shrink = text.len() > 2 * start.len();
+        let char_starts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        // Never split a CRLF pair: the client would count positions differently from any editor.
+        let boundaries: Vec<usize> = char_starts
+            .into_iter()
+            .filter(|&i| {
+                !(i > 0
+                    && text.as_bytes()[i - 1] == b'\r'
+                    && text.as_bytes().get(i) == Some(&b'\n'))
+            })
+            .collect();
+        let a = boundaries[rng.below(boundaries.len())];
+        let reach = if shrink { 64 } else { 8 };
+        let later: Vec<usize> = boundaries
+            .iter()
+            .copied()
+            .filter(|&b| b >= a && b <= a + reach)
+            .collect();
+        let b = later[rng.below(later.len())];
+        let insert = pieces[rng.below(pieces.len())];
+        let insert = if shrink || rng.below(3) == 0 {
+            ""
+        } else {
+            insert
+        };
+        let (l1, c1) = position_of(&text, a, true);
+        let (l2, c2) = position_of(&text, b, true);
+        version += 1;
+        client.notify("textDocument/didChange", json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": insert}]
+        }));
+        let removed = text[a..b].to_owned();
+        text.replace_range(a..b, insert);
+        // Often its exact inverse right after (undo), which must restore the state exactly.
+        if rng.below(2) == 0 {
+            let (l1, c1) = position_of(&text, a, true);
+            let (l2, c2) = position_of(&text, a + insert.len(), true);
+            version += 1;
+            client.notify("textDocument/didChange", json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": removed}]
+            }));
+            text.replace_range(a..a + insert.len(), &removed);
+        }
+    }
+    let incremental = client.published(uri, version);
+    let fresh_uri = uri.replace("/work/", "/work/fresh/");
+    client.open_as(&fresh_uri, language, &text);
+    let fresh = client.published(&fresh_uri, 1);
+    let strip = |ds: &[Value]| {
+        ds.iter()
+            .map(|d| (d["code"].clone(), d["range"].clone(), d["message"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&incremental), strip(&fresh), "final text:\n{text:?}");
+    client.shutdown();
+}
+
 #[test]
-fn a_thousand_rapid_edits_end_where_a_fresh_open_does() {
+fn a_hundred_thousand_pipelined_edits_to_a_dockerfile_end_where_a_fresh_open_does() {
     const PIECES: &[&str] = &[
         "a",
         "Z",
@@ -304,58 +384,55 @@ fn a_thousand_rapid_edits_end_where_a_fresh_open_does() {
         "FROM ubuntu\n",
         "\"",
         "$",
+        "<<EOF\n",
+        "EOF\n",
     ];
-    let mut client = Client::start();
-    client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
-    let uri = "file:///work/app/Dockerfile";
-    let mut text = EXAMPLE.to_owned();
-    client.open(uri, &text);
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut version = 1;
-    for _ in 0..1000 {
-        let char_starts: Vec<usize> = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([text.len()])
-            .collect();
-        // Never split a CRLF pair: the client would count positions differently from any editor.
-        let boundaries: Vec<usize> = char_starts
-            .into_iter()
-            .filter(|&i| {
-                !(i > 0
-                    && text.as_bytes()[i - 1] == b'\r'
-                    && text.as_bytes().get(i) == Some(&b'\n'))
-            })
-            .collect();
-        let a = boundaries[rng.below(boundaries.len())];
-        let later: Vec<usize> = boundaries
-            .iter()
-            .copied()
-            .filter(|&b| b >= a && b <= a + 8)
-            .collect();
-        let b = later[rng.below(later.len())];
-        let insert = PIECES[rng.below(PIECES.len())];
-        let insert = if rng.below(3) == 0 { "" } else { insert };
-        let (l1, c1) = position_of(&text, a, true);
-        let (l2, c2) = position_of(&text, b, true);
-        version += 1;
-        client.notify("textDocument/didChange", json!({
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": insert}]
-        }));
-        text.replace_range(a..b, insert);
-    }
-    let incremental = client.published(uri, version);
-    let fresh_uri = "file:///work/fresh/Dockerfile";
-    client.open(fresh_uri, &text);
-    let fresh = client.published(fresh_uri, 1);
-    let strip = |ds: &[Value]| {
-        ds.iter()
-            .map(|d| (d["code"].clone(), d["range"].clone(), d["message"].clone()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(strip(&incremental), strip(&fresh), "final text:\n{text:?}");
-    client.shutdown();
+    torture(
+        "file:///work/app/Dockerfile",
+        "dockerfile",
+        EXAMPLE,
+        100_000,
+        PIECES,
+    );
+}
+
+#[test]
+fn twenty_thousand_pipelined_edits_to_a_kubernetes_stream_end_where_a_fresh_open_does() {
+    const PIECES: &[&str] = &[
+        "a",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "\r",
+        "😀",
+        "𝄞",
+        "---\n",
+        "- ",
+        ": ",
+        "#",
+        "\"",
+        "'",
+        "{",
+        "}",
+        "[",
+        "]",
+        "privileged: true\n",
+        "      - name: x\n",
+        "\t",
+        "|\n",
+        "&a ",
+        "*a",
+    ];
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.30\n        securityContext:\n          privileged: true\n";
+    let stream = [deployment; 6].join("---\n");
+    torture(
+        "file:///work/k8s/stream.yaml",
+        "yaml",
+        &stream,
+        20_000,
+        PIECES,
+    );
 }
 
 /// Ask for the quick fixes of `diagnostic`, apply the one whose title starts with `title` (or the preferred
