@@ -71,6 +71,28 @@ fn the_actions_lint_step_writes_sarif_annotates_and_reports_the_exit_code() {
     .expect("JSON");
     let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
     assert!(results >= 5, "{results} results");
+
+    // The `config:` input replaces the repository's configs for both runs of the step.
+    std::fs::write(out.join("policy.yaml"), "rules:\n  run-as-root: off\n").expect("write");
+    let output = Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(root())
+        .env("PATH", path_with_binary())
+        .env("INPUT_PATHS", "examples/Dockerfile")
+        .env("INPUT_THRESHOLD", "warning")
+        .env("INPUT_SARIF", out.join("policed.sarif"))
+        .env("INPUT_CONFIG", out.join("policy.yaml"))
+        .env("GITHUB_OUTPUT", out.join("output"))
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("run-as-root"), "{stdout}");
+    let policed = std::fs::read_to_string(out.join("policed.sarif")).expect("sarif");
+    assert!(
+        !policed.contains("\"ruleId\": \"run-as-root\""),
+        "{policed}"
+    );
+    assert!(policed.contains("\"ruleId\": \"bloated-base-image\""));
 }
 
 #[test]

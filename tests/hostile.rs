@@ -599,3 +599,72 @@ fn deeply_nested_command_substitutions_are_linted() {
     assert!(found.iter().any(|d| d.rule.name() == "secret-in-env"));
     assert!(found.iter().any(|d| d.rule.name() == "run-as-root"));
 }
+
+/// A pull request's own configuration cannot switch the checks off in CI: `--no-repo-config` ignores the
+/// repository's `.dockwarden.yaml`, and `--config FILE` replaces it — with `allow-suppressions: false` there,
+/// the repository's inline ignores become findings too.
+#[test]
+fn a_repository_cannot_configure_its_own_review_away() {
+    let pod = "# dockwarden-ignore-file: privileged-container\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.30\n    securityContext: {privileged: true}\n";
+    let repo_config =
+        "rules:\n  privileged-container: off\n  run-as-root: off\nignore-paths: [\"*.yaml\"]\n";
+    let dir = common::write_tree(
+        "hostile-own-config",
+        &[
+            ("pod.yaml", pod),
+            (".dockwarden.yaml", repo_config),
+            ("Dockerfile", "FROM alpine:3.22\n"),
+        ],
+    );
+    let policy = common::write_tree(
+        "hostile-policy",
+        &[("policy.yaml", "allow-suppressions: false\n")],
+    );
+    let rules = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["pod.yaml", "Dockerfile"]);
+        let output = dockwarden(&dir, &all);
+        let found: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+        found
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap_or("").to_owned(),
+                    f["rule"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let has = |found: &[(String, String)], path: &str, rule: &str| {
+        found.iter().any(|(p, r)| p == path && r == rule)
+    };
+    // The repository's config as written: the manifest is ignored and root goes unreported.
+    let own = rules(&[]);
+    assert!(!has(&own, "Dockerfile", "run-as-root"), "{own:?}");
+    assert!(!own.iter().any(|(p, _)| p == "pod.yaml"), "{own:?}");
+    // Without it: every rule runs; the inline ignore still holds (suppressions are allowed by default).
+    let defaults = rules(&["--no-repo-config"]);
+    assert!(has(&defaults, "Dockerfile", "run-as-root"), "{defaults:?}");
+    assert!(
+        has(&defaults, "pod.yaml", "privilege-escalation"),
+        "{defaults:?}"
+    );
+    assert!(
+        !has(&defaults, "pod.yaml", "privileged-container"),
+        "{defaults:?}"
+    );
+    // With a policy that allows no suppressions: the ignore comment is a finding, and so is what it hid.
+    let policy_file = policy.join("policy.yaml");
+    let policed = rules(&["--config", policy_file.to_str().expect("path")]);
+    assert!(
+        has(&policed, "pod.yaml", "privileged-container"),
+        "{policed:?}"
+    );
+    assert!(
+        has(&policed, "pod.yaml", "disallowed-suppression"),
+        "{policed:?}"
+    );
+    assert!(has(&policed, "Dockerfile", "run-as-root"), "{policed:?}");
+}

@@ -338,6 +338,8 @@ pub fn find(folder: &Path, root: Option<&Path>) -> Option<PathBuf> {
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     pub path: PathBuf,
+    /// What `ignore-paths` are relative to: the file's folder, or the project root for `--config`.
+    pub folder: PathBuf,
     pub text: String,
     pub config: Result<Config, ConfigError>,
 }
@@ -362,6 +364,7 @@ impl ConfigFile {
         };
         ConfigFile {
             path: path.to_path_buf(),
+            folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
             text,
             config,
         }
@@ -379,7 +382,7 @@ impl ConfigFile {
     pub fn ignores(&self, editor: &Config, path: &Path) -> Option<String> {
         let config = self.over(editor);
         let patterns = config.ignore_paths?;
-        ignored(self.path.parent()?, &patterns, path)
+        ignored(&self.folder, &patterns, path)
     }
 }
 
@@ -506,12 +509,28 @@ mod tests {
     }
 }
 
+/// Where the config of a run comes from. A repository's own `.dockwarden.yaml` is written by whoever writes
+/// the repository — in CI, by the pull request under review — so a CI policy can replace it or set it aside.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// The nearest `.dockwarden.yaml` of each file, up to the root.
+    #[default]
+    Repository,
+    /// This file for every file (`--config FILE`), its `ignore-paths` relative to the root; the repository's
+    /// configs are not read, and its `allow-suppressions: false` turns the repository's inline ignores into
+    /// findings.
+    File(PathBuf),
+    /// No config file at all (`--no-repo-config`): the built-in defaults.
+    Defaults,
+}
+
 /// The config files of a run (the CLI's) or a workspace (the server's), each read once, and the editor's
 /// settings they lie over.
 #[derive(Debug, Default, Clone)]
 pub struct Configs {
     /// Config files are looked for up to this folder only (the server's workspace); `None`: up to `/`.
     root: Option<PathBuf>,
+    source: ConfigSource,
     editor: Config,
     /// By config path.
     files: HashMap<PathBuf, ConfigFile>,
@@ -528,6 +547,12 @@ impl Configs {
         }
     }
 
+    /// The same, with the config taken from `source` instead of the repository.
+    pub fn with_source(mut self, source: ConfigSource) -> Self {
+        self.source = source;
+        self
+    }
+
     /// Forget every file read (one changed on disk) and take the editor's settings again.
     pub fn reset(&mut self, editor: Config) {
         self.editor = editor;
@@ -537,6 +562,21 @@ impl Configs {
 
     /// The config file that applies to `path` (a file), read on first use.
     pub fn file_for(&mut self, path: &Path) -> Option<&ConfigFile> {
+        match &self.source {
+            ConfigSource::Repository => {}
+            ConfigSource::Defaults => return None,
+            ConfigSource::File(policy) => {
+                let policy = policy.clone();
+                if !self.files.contains_key(&policy) {
+                    let mut file = ConfigFile::load(&policy);
+                    if let Some(root) = &self.root {
+                        file.folder.clone_from(root);
+                    }
+                    self.files.insert(policy.clone(), file);
+                }
+                return self.files.get(&policy);
+            }
+        }
         let folder = path.parent()?.to_path_buf();
         let config = match self.nearest.get(&folder) {
             Some(found) => found.clone(),

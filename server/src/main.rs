@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use dockwarden::cli::{self, CheckOptions, OutputFormat, Threshold};
+use dockwarden::config::ConfigSource;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +46,13 @@ enum Command {
         /// The lowest severity that makes the exit code 1
         #[arg(long, value_enum, default_value_t = Threshold::Warning)]
         severity_threshold: Threshold,
+        /// Use this config for every file instead of the repository's `.dockwarden.yaml` files (a CI policy
+        /// a pull request cannot change); its `ignore-paths` are relative to the project root
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Read no `.dockwarden.yaml` at all: the built-in defaults
+        #[arg(long, conflicts_with = "config")]
+        no_repo_config: bool,
     },
     /// Start the language server on standard input and output
     Lsp {
@@ -77,6 +85,8 @@ fn main() -> ExitCode {
             stdin_filename,
             exit_zero,
             severity_threshold,
+            config,
+            no_repo_config,
         } => cli::check(&CheckOptions {
             paths,
             format,
@@ -86,6 +96,11 @@ fn main() -> ExitCode {
             stdin_filename,
             exit_zero,
             severity_threshold,
+            config: match (config, no_repo_config) {
+                (Some(file), _) => ConfigSource::File(file),
+                (None, true) => ConfigSource::Defaults,
+                (None, false) => ConfigSource::Repository,
+            },
         }),
         Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
         Command::Rules { markdown } => cli::rules(markdown),

@@ -34,6 +34,8 @@ pub struct CheckOptions {
     pub exit_zero: bool,
     /// The lowest severity that fails the run.
     pub severity_threshold: Threshold,
+    /// Where the config comes from (`--config`, `--no-repo-config`).
+    pub config: crate::config::ConfigSource,
 }
 
 /// The severities `--severity-threshold` takes.
@@ -71,7 +73,8 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     let (inputs, mut errors) = collect(&options.paths);
     // Each file's `.dockwarden.yaml` inside the project: its settings, and whether its `ignore-paths` leave
     // the file out.
-    let mut configs = Configs::new(Some(root.clone()), Config::default());
+    let mut configs =
+        Configs::new(Some(root.clone()), Config::default()).with_source(options.config.clone());
     let cwd = std::env::current_dir().unwrap_or_default();
     let named: Vec<PathBuf> = options
         .paths
