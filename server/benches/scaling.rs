@@ -38,7 +38,7 @@ fn main() {
     let mut names: Vec<String> = std::fs::read_dir(&inputs)
         .expect("inputs")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| wanted.is_empty() || wanted.iter().any(|w| *w == n))
+        .filter(|n| wanted.is_empty() || wanted.contains(&n))
         .collect();
     names.sort_by_key(|n| {
         (
