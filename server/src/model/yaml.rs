@@ -20,6 +20,14 @@ pub const MAX_EXPANSION: u64 = 1_000_000;
 /// Merge keys nested deeper than this are not followed.
 const MAX_MERGE_DEPTH: usize = 8;
 
+/// Which booleans a tool reads: Kubernetes decodes manifests as YAML 1.1 (`yes`, `on`, `y` are true; a pod
+/// with `privileged: yes` is privileged), Compose as YAML 1.2 (only `true`/`false` in three spellings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Booleans {
+    Kubernetes,
+    Compose,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarStyle {
     Plain,
@@ -193,14 +201,20 @@ impl Yaml {
         }
     }
 
-    /// A YAML boolean (`true`/`false` in any case; quoted strings are not booleans).
-    pub fn bool(&self, id: NodeId) -> Option<bool> {
-        match &self.nodes[self.resolve(id)].value {
-            Value::Scalar(s, ScalarStyle::Plain) => match s.to_ascii_lowercase().as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            },
+    /// A plain scalar read as a boolean the way `reader` reads it (quoted strings are never booleans).
+    pub fn bool(&self, id: NodeId, reader: Booleans) -> Option<bool> {
+        let Value::Scalar(s, ScalarStyle::Plain) = &self.nodes[self.resolve(id)].value else {
+            return None;
+        };
+        match (s.as_str(), reader) {
+            ("true" | "True" | "TRUE", _) => Some(true),
+            ("false" | "False" | "FALSE", _) => Some(false),
+            ("y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON", Booleans::Kubernetes) => {
+                Some(true)
+            }
+            ("n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF", Booleans::Kubernetes) => {
+                Some(false)
+            }
             _ => None,
         }
     }
@@ -574,7 +588,7 @@ mod tests {
         let db = yaml.path(root, &["services", "db"]).expect("db");
         let privileged = yaml.get(db, "privileged").expect("privileged");
         assert_eq!(
-            yaml.bool(privileged.value),
+            yaml.bool(privileged.value, Booleans::Compose),
             Some(false),
             "own keys override merged ones"
         );

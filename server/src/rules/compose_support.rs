@@ -118,9 +118,9 @@ pub fn volumes(yaml: &Yaml, compose: &Compose, service: &Service) -> Vec<Volume>
             let source = bound.unwrap_or(source);
             out.push(Volume {
                 bind: kind == "bind" || named_bind || (kind.is_empty() && is_host_path(&source)),
-                read_only: yaml
-                    .get(item, "read_only")
-                    .is_some_and(|m| yaml.bool(m.value) == Some(true)),
+                read_only: yaml.get(item, "read_only").is_some_and(|m| {
+                    yaml.bool(m.value, crate::model::yaml::Booleans::Compose) == Some(true)
+                }),
                 has_mode: false,
                 source,
                 node: item,

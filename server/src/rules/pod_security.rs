@@ -141,11 +141,19 @@ pub fn state(yaml: &Yaml, c: ContainerRef, want: Want) -> State {
     let field = |key: &str| security_field(yaml, c.pod, c.container, key);
     match want {
         Want::RunAsNonRoot => match field("runAsNonRoot") {
-            Some(s) if yaml.bool(s.value) == Some(true) => State::Ok,
-            Some(s) if yaml.bool(s.value) == Some(false) => State::Unsafe {
-                value: s.value,
-                inherited: s.inherited,
-            },
+            Some(s)
+                if yaml.bool(s.value, crate::model::yaml::Booleans::Kubernetes) == Some(true) =>
+            {
+                State::Ok
+            }
+            Some(s)
+                if yaml.bool(s.value, crate::model::yaml::Booleans::Kubernetes) == Some(false) =>
+            {
+                State::Unsafe {
+                    value: s.value,
+                    inherited: s.inherited,
+                }
+            }
             _ => State::Unset,
         },
         Want::RunAsUser => match field("runAsUser") {
@@ -159,13 +167,23 @@ pub fn state(yaml: &Yaml, c: ContainerRef, want: Want) -> State {
         Want::NoPrivilegeEscalation => bool_state(yaml, field("allowPrivilegeEscalation"), false),
         Want::ReadOnlyRootFilesystem => bool_state(yaml, field("readOnlyRootFilesystem"), true),
         Want::DropAllCapabilities => {
-            let drop = field("capabilities").and_then(|s| yaml.get(s.value, "drop"));
-            let all = drop.is_some_and(|d| {
-                yaml.items(d.value)
-                    .iter()
-                    .any(|&i| yaml.str(i).is_some_and(is_all))
-            });
-            if all { State::Ok } else { State::Unset }
+            let capabilities = field("capabilities");
+            let drop = capabilities
+                .as_ref()
+                .and_then(|s| yaml.get(s.value, "drop"));
+            let items = drop.map_or(&[][..], |d| yaml.items(d.value));
+            // Exactly `ALL`: Pod Security admission compares names as written, so `all` or `CAP_ALL`
+            // drops everything at run time yet fails `restricted`.
+            if items.iter().any(|&i| yaml.str(i) == Some("ALL")) {
+                return State::Ok;
+            }
+            match items.iter().find(|&&i| yaml.str(i).is_some_and(is_all)) {
+                Some(&spelled) => State::Unsafe {
+                    value: spelled,
+                    inherited: capabilities.is_some_and(|c| c.inherited),
+                },
+                None => State::Unset,
+            }
         }
         Want::RuntimeDefaultSeccomp => {
             let Some(profile) = field("seccompProfile") else {
@@ -191,7 +209,9 @@ fn bool_state(
     safe: bool,
 ) -> State {
     match setting {
-        Some(s) if yaml.bool(s.value) == Some(safe) => State::Ok,
+        Some(s) if yaml.bool(s.value, crate::model::yaml::Booleans::Kubernetes) == Some(safe) => {
+            State::Ok
+        }
         Some(s) => State::Unsafe {
             value: s.value,
             inherited: s.inherited,
@@ -234,8 +254,16 @@ pub fn edits(cx: &KubernetesContext, c: ContainerRef, wants: &[Want]) -> Vec<Edi
                     value,
                     inherited: false,
                 },
-            ) if want != Want::RuntimeDefaultSeccomp => {
+            ) if !matches!(
+                want,
+                Want::RuntimeDefaultSeccomp | Want::DropAllCapabilities
+            ) =>
+            {
                 nested.push(replace_value(yaml, value, &scalar_text(want)));
+            }
+            // `all` or `CAP_ALL`, spelled as admission does not accept it: written `ALL`.
+            (Want::DropAllCapabilities, State::Unsafe { value, .. }) => {
+                nested.push(replace_value(yaml, value, "ALL"));
             }
             (
                 Want::RuntimeDefaultSeccomp,

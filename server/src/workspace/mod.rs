@@ -102,7 +102,10 @@ impl Summary {
                 }
                 "ServiceAccount" => {
                     let automount = yaml.get(manifest.root, "automountServiceAccountToken");
-                    if automount.and_then(|m| yaml.bool(m.value)) == Some(false) && !name.is_empty()
+                    if automount
+                        .and_then(|m| yaml.bool(m.value, crate::model::yaml::Booleans::Kubernetes))
+                        == Some(false)
+                        && !name.is_empty()
                     {
                         summary
                             .facts

@@ -9,7 +9,9 @@ use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Reports containers that keep the runtime's default capabilities: Kubernetes `capabilities.drop` without
-    /// `ALL`, Compose without `cap_drop: [ALL]` (`ALL` in any case, with or without `CAP_`).
+    /// `ALL`, Compose without `cap_drop: [ALL]` (`ALL` in any case, with or without `CAP_`, as Docker reads it).
+    /// Kubernetes needs `ALL` exactly: the runtime accepts `all`, but Pod Security admission compares names as
+    /// written, so `drop: [all]` is reported too (the `restricted` level rejects the pod).
     ///
     /// ## Why it matters
     /// The default set includes `NET_RAW` (packet spoofing), `CHOWN`, `DAC_OVERRIDE`, `SETUID`/`SETGID`,
@@ -64,7 +66,8 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for c in containers(cx) {
-        if state(yaml, c, Want::DropAllCapabilities) == State::Ok {
+        let current = state(yaml, c, Want::DropAllCapabilities);
+        if current == State::Ok {
             continue;
         }
         let fixes = [
@@ -80,10 +83,17 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 RuleId::CapabilitiesNotDropped,
                 container_range(yaml, c),
-                format!(
-                    "{} keeps the default capabilities: `capabilities.drop` does not include `ALL`",
-                    describe(c)
-                ),
+                match current {
+                    State::Unsafe { value, .. } => format!(
+                        "{} drops `{}`: the runtime drops every capability, but Pod Security admission compares names exactly and `restricted` rejects anything but `ALL`",
+                        describe(c),
+                        yaml.str(value).unwrap_or_default()
+                    ),
+                    _ => format!(
+                        "{} keeps the default capabilities: `capabilities.drop` does not include `ALL`",
+                        describe(c)
+                    ),
+                },
             )
             .with_fixes(fixes.into_iter().flatten()),
         );

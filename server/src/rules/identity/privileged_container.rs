@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `privileged: true` on a Compose service or a Kubernetes container (`securityContext`),
     /// including when it is inherited through a YAML merge key (`<<: *defaults`): the finding is reported where
-    /// the key is written and says where it is merged.
+    /// the key is written and says where it is merged. Kubernetes reads YAML 1.1, so `privileged: yes` (or
+    /// `on`, `y`) is reported there; Compose reads YAML 1.2, where `yes` is a string it refuses for this key.
     ///
     /// ## Why it matters
     /// A privileged container has every capability, every device of the host and no seccomp or AppArmor
@@ -40,7 +41,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
         let Some(member) = yaml.get(service.node, "privileged") else {
             continue;
         };
-        if yaml.bool(member.value) != Some(true) {
+        if yaml.bool(member.value, crate::model::yaml::Booleans::Compose) != Some(true) {
             continue;
         }
         let fix = Fix::unsafe_(
@@ -74,7 +75,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
         let Some(member) = yaml.get(context.value, "privileged") else {
             continue;
         };
-        if yaml.bool(member.value) != Some(true) {
+        if yaml.bool(member.value, crate::model::yaml::Booleans::Kubernetes) != Some(true) {
             continue;
         }
         let fix = Fix::unsafe_(

@@ -59,7 +59,11 @@ pub fn mounts(cx: &KubernetesContext) -> Vec<TokenMount> {
             .find_map(|key| yaml.get(pod.node, key).and_then(|m| yaml.str(m.value)))
             .unwrap_or("default");
         let edit = match member {
-            Some(m) if yaml.bool(m.value) == Some(false) => continue,
+            Some(m)
+                if yaml.bool(m.value, crate::model::yaml::Booleans::Kubernetes) == Some(false) =>
+            {
+                continue;
+            }
             Some(m) => Some(replace_value(yaml, m.value, "false")),
             None => insert_entries(
                 cx.source,

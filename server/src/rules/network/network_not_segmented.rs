@@ -116,9 +116,9 @@ fn internal_networks(cx: &ComposeContext) -> Vec<String> {
         .members(networks)
         .into_iter()
         .filter(|m| {
-            cx.yaml
-                .get(m.value, "internal")
-                .is_some_and(|i| cx.yaml.bool(i.value) == Some(true))
+            cx.yaml.get(m.value, "internal").is_some_and(|i| {
+                cx.yaml.bool(i.value, crate::model::yaml::Booleans::Compose) == Some(true)
+            })
         })
         .map(|m| m.key.to_owned())
         .collect()

@@ -85,7 +85,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
         }
         if let Some(m) = yaml
             .get(service.node, "use_api_socket")
-            .filter(|m| yaml.bool(m.value) == Some(true))
+            .filter(|m| yaml.bool(m.value, crate::model::yaml::Booleans::Compose) == Some(true))
         {
             out.push(
                 Diagnostic::new(

@@ -81,7 +81,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             let Some(member) = yaml.get(pod.node, key) else {
                 continue;
             };
-            if yaml.bool(member.value) != Some(true) {
+            if yaml.bool(member.value, crate::model::yaml::Booleans::Kubernetes) != Some(true) {
                 continue;
             }
             let fix = Fix::unsafe_(

@@ -40,7 +40,9 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     for service in &cx.compose.services {
         let read_only = yaml.get(service.node, "read_only");
         let (range, message, edits) = match read_only {
-            Some(m) if yaml.bool(m.value) == Some(true) => continue,
+            Some(m) if yaml.bool(m.value, crate::model::yaml::Booleans::Compose) == Some(true) => {
+                continue;
+            }
             Some(m) => (
                 yaml.node(m.value).range,
                 format!(
