@@ -460,6 +460,7 @@ impl Builder<'_, '_> {
                         _ => {}
                     }
                 }
+                self.report_duplicate_keys(&entries);
                 self.push(Value::Mapping(entries), range, ts.kind() == "flow_mapping")
             }
             "block_sequence" => {
@@ -555,6 +556,36 @@ impl Builder<'_, '_> {
             "block_node" | "flow_node" => self.node(ts, depth + 1),
             _ => self.push(Value::Null, range, false),
         }
+    }
+
+    /// A key written twice in one mapping: YAML requires keys to be unique, and readers differ on what
+    /// they do with a second one (Compose and Kubernetes refuse the file, others keep either value), so a
+    /// setting may not be the one a reviewer reads. Merge keys (`<<`) are not keys.
+    fn report_duplicate_keys(&mut self, entries: &[Entry]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<&str, TextRange> = HashMap::with_capacity(entries.len());
+        let mut problems = Vec::new();
+        for entry in entries {
+            let node = &self.yaml.nodes[entry.key];
+            let Value::Scalar(key, _) = &node.value else {
+                continue;
+            };
+            if key == "<<" {
+                continue;
+            }
+            if let Some(first) = seen.insert(key.as_str(), node.range) {
+                seen.insert(key.as_str(), first);
+                problems.push(Problem {
+                    range: node.range,
+                    message: format!(
+                        "duplicate key `{key}`: YAML keys must be unique, and readers disagree on which value counts"
+                    ),
+                });
+            }
+        }
+        self.yaml.problems.extend(problems);
     }
 
     fn pair(&mut self, ts: tree_sitter::Node, depth: usize) -> Entry {

@@ -88,6 +88,7 @@ registry! {
     MissingHealthcheck => runtime::missing_healthcheck [dockerfile: check_dockerfile],
     WritableRootFilesystem => runtime::writable_root_filesystem [compose: check_compose, kubernetes: check_kubernetes],
     UnconfinedProfile => runtime::unconfined_profile [compose: check_compose, kubernetes: check_kubernetes],
+    IgnoredKey => runtime::ignored_key [compose: check_compose, kubernetes: check_kubernetes],
     // Read by `crate::suppress` after the other rules, in every kind of file.
     UnusedSuppression => suppression::unused_suppression [],
     DisallowedSuppression => suppression::disallowed_suppression [],

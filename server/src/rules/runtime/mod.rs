@@ -4,6 +4,7 @@ pub mod container_runtime_socket;
 pub mod device_access;
 pub mod host_namespace;
 pub mod host_path_volume;
+pub mod ignored_key;
 pub mod missing_healthcheck;
 pub mod missing_resource_limits;
 pub mod shell_form_entrypoint;
