@@ -534,7 +534,9 @@ impl Builder<'_, '_> {
                 )
             }
             "block_scalar" => {
-                let line = crate::rules::support::line_start(self.source, range.start);
+                let line = self.source[..range.start]
+                    .rfind('\n')
+                    .map_or(0, |at| at + 1);
                 let parent = self.source[line..range.start]
                     .bytes()
                     .take_while(|b| *b == b' ')
