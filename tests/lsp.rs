@@ -348,6 +348,8 @@ fn torture(uri: &str, language: &str, start: &str, edits: usize, pieces: &[&str]
             text.replace_range(a..a + insert.len(), &removed);
         }
     }
+    // The server works through every change in order; on a busy machine that backlog takes a while.
+    client.timeout = std::time::Duration::from_secs(180);
     let incremental = client.published(uri, version);
     let fresh_uri = uri.replace("/work/", "/work/fresh/");
     client.open_as(&fresh_uri, language, &text);

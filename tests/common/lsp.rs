@@ -20,6 +20,8 @@ pub struct Client {
     next_id: i64,
     /// What the client answers to `workspace/configuration` (one value per item asked for).
     pub configuration: Value,
+    /// How long a wait for one message may take ([`TIMEOUT`] unless a test with a long backlog says more).
+    pub timeout: Duration,
 }
 
 /// `value` as an editor holds it: VS Code (JavaScript) and Neovim (Lua) read every JSON number as a double,
@@ -103,6 +105,7 @@ impl Client {
             pending: VecDeque::new(),
             next_id: 1,
             configuration: Value::Null,
+            timeout: TIMEOUT,
         }
     }
 
@@ -132,7 +135,7 @@ impl Client {
                 .map(|m| m["error"].clone())
                 .unwrap_or_default();
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let message = self.receive(deadline, &format!("the error answering {what}"));
             if message.get("error").is_some() && message.get("id") == Some(id) {
@@ -148,28 +151,13 @@ impl Client {
             mut child, stdin, ..
         } = self;
         drop(stdin);
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = child.try_wait() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let _ = child.kill();
-        panic!("the server did not end when its client went away");
+        wait_for_exit(&mut child, "when its client went away")
     }
 
     /// Send `exit` (with or without `shutdown` before it) and wait for the process to end.
     pub fn exit(mut self) -> std::process::ExitStatus {
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("the server did not exit after `exit`");
+        wait_for_exit(&mut self.child, "after `exit`")
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -191,7 +179,7 @@ impl Client {
 
     /// The answer to request `id`; what arrives before it is kept for later.
     pub fn response(&mut self, id: i64, method: &str) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let message = self.receive(deadline, &format!("the response to {method}"));
             if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
@@ -223,7 +211,7 @@ impl Client {
                 message
             }
             Err(RecvTimeoutError::Timeout) => {
-                panic!("timed out after {TIMEOUT:?} waiting for {what}")
+                panic!("timed out after {:?} waiting for {what}", self.timeout)
             }
             Err(RecvTimeoutError::Disconnected) => {
                 panic!("the server exited while we waited for {what}")
@@ -238,7 +226,7 @@ impl Client {
                 return message["params"].clone();
             }
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let message = self.receive(deadline, &format!("a {method} notification"));
             if message.get("method") == Some(&json!(method)) && accept(&message["params"]) {
@@ -311,16 +299,23 @@ impl Client {
     pub fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(status.success(), "server exit status {status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("the server did not exit after `exit`");
+        let status = wait_for_exit(&mut self.child, "after `exit`");
+        assert!(status.success(), "server exit status {status}");
     }
+}
+
+/// The server's exit status once it ends; killed and failed after [`TIMEOUT`] (`when` says what it should
+/// have ended after).
+fn wait_for_exit(child: &mut Child, when: &str) -> std::process::ExitStatus {
+    let deadline = Instant::now() + TIMEOUT;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    panic!("the server did not end {when}");
 }
 
 /// The client's own view of positions: lines end at LF, CR or CRLF only; characters count in `encoding`.
