@@ -548,7 +548,7 @@ fn fixes_converge_on_the_idempotence_reproducers() {
         .filter(|n| n != "README.md")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 10, "{names:?}");
     let dir = common::write_tree("hostile-idempotence", &[]);
     let syntax_errors = |name: &str| {
         let output = dockwarden(&dir, &["check", "--format", "json", name]);

@@ -353,23 +353,61 @@ impl Signature {
     }
 }
 
-/// Apply fixes in rounds until no applicable fix changes anything: each round applies every chosen fix whose
-/// edits do not touch those already taken (the others wait for the next round, when the text has been linted
-/// again and their ranges are current). Changes to other files are collected, not made: the caller owns IO.
-/// A fix whose file changes were all taken already counts as done (the finding it resolves in another file
-/// reappears on every round, since the linter does not see the changes that are not made yet).
+/// Apply fixes in passes of rounds until a whole pass changes nothing: what a second run would do, so a second
+/// run finds nothing to change (unless the passes re-create each other's findings [`MAX_PASSES`] times).
+/// Changes to other files are collected, not made: the caller owns IO. A fix whose file changes were all
+/// taken already counts as done (the finding it resolves in another file reappears on every round, since the
+/// linter does not see the changes that are not made yet).
 ///
-/// Every round is checked before it is kept: each fix of this file must remove its finding and none may add
-/// a syntax error. A round that fails is retried one fix at a time; a fix that fails alone is refused (see
-/// [`Fixed::refused`]), as is one that would repeat an edit the pass already made, so the pass converges and
-/// a second run changes nothing.
+/// Within a pass, each round applies every chosen fix whose edits do not touch those already taken (the
+/// others wait for the next round, when the text has been linted again and their ranges are current), and is
+/// checked before it is kept: each fix of this file must remove its finding and none may add a syntax error.
+/// A round that fails is retried one fix at a time; a fix that fails alone is refused for the rest of the
+/// pass (see [`Fixed::refused`]), as is one that would repeat an edit the pass already made. A refusal
+/// depends on the text around the fix (another finding's fix may be what made it fail, or another finding
+/// may share its message), so the next pass tries it again on the text the pass left.
 ///
 /// `lint` is the linter to re-run (the caller's kind and settings).
 pub fn fix_all(text: &str, mode: FixMode, lint: impl Fn(&str) -> Vec<crate::Diagnostic>) -> Fixed {
+    let mut fixed = Fixed {
+        text: text.to_owned(),
+        applied: 0,
+        files: Vec::new(),
+        refused: Vec::new(),
+    };
+    for _ in 0..MAX_PASSES {
+        let pass = pass(&fixed.text, mode, &lint, &mut fixed.files);
+        fixed.text = pass.text;
+        fixed.applied += pass.applied;
+        fixed.refused = pass.refused.iter().map(Signature::refused).collect();
+        if pass.applied == 0 || pass.refused.is_empty() {
+            // Nothing refused: a pass over the result would pick nothing (the last round picked nothing).
+            break;
+        }
+    }
+    fixed
+}
+
+/// Upper bound on fix-all passes (see [`fix_all`]); each pass but the last applied a fix and refused one.
+const MAX_PASSES: usize = 10;
+
+/// What one pass of [`fix_all`] did.
+struct Pass {
+    text: String,
+    applied: usize,
+    refused: Vec<Signature>,
+}
+
+/// One pass of rounds from `text` (see [`fix_all`]); `files` collects the changes to other files.
+fn pass(
+    text: &str,
+    mode: FixMode,
+    lint: &impl Fn(&str) -> Vec<crate::Diagnostic>,
+    files: &mut Vec<FileChange>,
+) -> Pass {
     let mut current = text.to_owned();
     let mut diagnostics = lint(&current);
     let mut applied = 0;
-    let mut files: Vec<FileChange> = Vec::new();
     // How often each fix was applied, and the most findings it ever had at once: applying it more often
     // than that can only mean fixes that re-create each other's findings.
     let mut done: HashMap<Signature, usize> = HashMap::new();
@@ -388,17 +426,17 @@ pub fn fix_all(text: &str, mode: FixMode, lint: impl Fn(&str) -> Vec<crate::Diag
         }
         let exhausted =
             |s: &Signature| done.get(s).copied().unwrap_or(0) >= most.get(s).copied().unwrap_or(0);
-        let picked = pick(&diagnostics, mode, &files, &exhausted, &mut refused);
+        let picked = pick(&diagnostics, mode, files, &exhausted, &mut refused);
         if picked.is_empty() {
             break;
         }
-        let round = match attempt(&current, &diagnostics, &picked, &lint) {
+        let round = match attempt(&current, &diagnostics, &picked, lint) {
             Some(after) => Some((picked, after)),
             None => {
                 // One at a time: the first that passes is kept, those before it are refused.
                 let mut kept = None;
                 for one in picked {
-                    match attempt(&current, &diagnostics, std::slice::from_ref(&one), &lint) {
+                    match attempt(&current, &diagnostics, std::slice::from_ref(&one), lint) {
                         Some(after) => {
                             kept = Some((vec![one], after));
                             break;
@@ -424,11 +462,10 @@ pub fn fix_all(text: &str, mode: FixMode, lint: impl Fn(&str) -> Vec<crate::Diag
         current = text;
         diagnostics = after;
     }
-    Fixed {
+    Pass {
         text: current,
         applied,
-        files,
-        refused: refused.iter().map(Signature::refused).collect(),
+        refused,
     }
 }
 
