@@ -668,3 +668,53 @@ fn a_repository_cannot_configure_its_own_review_away() {
     );
     assert!(has(&policed, "Dockerfile", "run-as-root"), "{policed:?}");
 }
+
+/// Large files are read on all cores (their `RUN` scripts, their rules, their documents): each rule has as
+/// many findings as one and two copies of the input's block predict (once per file plus once per copy).
+#[test]
+fn files_read_side_by_side_keep_every_finding_of_every_part() {
+    type Counts = std::collections::BTreeMap<&'static str, usize>;
+    fn counts(found: &[dockwarden::Diagnostic]) -> Counts {
+        let mut counts = Counts::new();
+        for d in found {
+            *counts.entry(d.rule.name()).or_default() += 1;
+        }
+        counts
+    }
+    fn check(kind: FileKind, make: impl Fn(usize) -> String, copies: usize) {
+        let one = counts(&lint(&make(1), kind));
+        let two = counts(&lint(&make(2), kind));
+        let text = make(copies);
+        assert!(
+            text.len() > 512 * 1024,
+            "large enough to be read side by side"
+        );
+        let many = counts(&lint(&text, kind));
+        let per_copy = |rule: &str| two.get(rule).unwrap_or(&0) - one.get(rule).unwrap_or(&0);
+        assert!(
+            one.keys().filter(|r| per_copy(r) == 1).count() >= 3,
+            "{one:?}"
+        );
+        assert_eq!(
+            many.keys().collect::<Vec<_>>(),
+            two.keys().collect::<Vec<_>>()
+        );
+        for (rule, n) in &many {
+            let once = one[rule] - per_copy(rule);
+            assert_eq!(*n, once + per_copy(rule) * copies, "{kind:?} {rule}");
+        }
+    }
+    let block = "RUN curl -fsSL https://example.com/x.sh | sh && apt-get upgrade -y\n\
+                 RUN sudo apt-get install -y curl\nEXPOSE 22\n";
+    check(
+        FileKind::Dockerfile,
+        |n| format!("FROM debian:12\n{}", block.repeat(n)),
+        6_000,
+    );
+    let pod = |i: usize| {
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: apps\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n"
+        )
+    };
+    check(FileKind::Kubernetes, |n| (0..n).map(pod).collect(), 6_000);
+}

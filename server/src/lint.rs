@@ -79,7 +79,7 @@ pub fn lint_dockerfile(
         file: &file,
         scripts: &scripts,
         files,
-        builder: std::cell::OnceCell::new(),
+        builder: std::sync::OnceLock::new(),
         tree,
         settings,
     };
@@ -87,14 +87,12 @@ pub fn lint_dockerfile(
         .iter()
         .map(|s| skipped_file::finding(*s, skipped_file::first_line(source, 0)))
         .collect();
-    for rule in RuleId::ALL {
-        if !settings.enabled(*rule) {
-            continue;
-        }
-        if let Some(check) = rule.checks().dockerfile {
-            check(&cx, &mut out);
-        }
-    }
+    out.extend(run_rules(
+        source,
+        settings,
+        |rule| rule.checks().dockerfile,
+        &cx,
+    ));
     in_images_built_from_this_one(&file, &mut out);
     crate::suppress::apply_dockerfile(source, &file, settings, finish(out))
 }
@@ -130,8 +128,7 @@ pub fn lint_yaml(
     files: &dyn FileSource,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    match kind {
+    let out = match kind {
         // A file of a Compose stack (with its override, or listed in `COMPOSE_FILE`) is linted as the
         // merged project, and keeps the findings whose place is in it.
         FileKind::Compose => match Stack::find(source, yaml, tree, files) {
@@ -139,9 +136,9 @@ pub fn lint_yaml(
                 let merged = &stack.layered;
                 let found = lint_compose(&merged.text, &merged.yaml, None, files, settings);
                 // Its syntax is its own: the merged view has no tree.
-                out = stack.own_findings(found);
+                stack.own_findings(found)
             }
-            None => out = lint_compose(source, yaml, tree, files, settings),
+            None => lint_compose(source, yaml, tree, files, settings),
         },
         FileKind::Kubernetes => {
             let k8s = Kubernetes::read(yaml);
@@ -152,20 +149,41 @@ pub fn lint_yaml(
                 tree,
                 settings,
             };
-            for rule in enabled_rules(settings) {
-                if let Some(check) = rule.checks().kubernetes {
-                    check(&cx, &mut out);
-                }
-            }
+            run_rules(source, settings, |rule| rule.checks().kubernetes, &cx)
         }
         FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings, &[]),
-    }
+    };
     finish(out)
 }
 
-/// The rules `settings` run.
-fn enabled_rules(settings: &Settings) -> impl Iterator<Item = &'static RuleId> + '_ {
-    RuleId::ALL.iter().filter(|r| settings.enabled(**r))
+/// Text at least this long is worked on by all cores (its rules, its `RUN` scripts, its documents): below
+/// it the work takes well under a millisecond (a keystroke), less than handing it to other threads costs.
+pub(crate) const PARALLEL_FROM: usize = 256 * 1024;
+
+/// The findings of the rules `settings` enable, each rule's `check` (when it has one for this kind) on `cx`,
+/// in rule order whether they ran one after another or side by side.
+fn run_rules<C: Sync>(
+    source: &str,
+    settings: &Settings,
+    check: impl Fn(RuleId) -> Option<fn(&C, &mut Vec<Diagnostic>)> + Sync,
+    cx: &C,
+) -> Vec<Diagnostic> {
+    let checks: Vec<fn(&C, &mut Vec<Diagnostic>)> = RuleId::ALL
+        .iter()
+        .filter(|r| settings.enabled(**r))
+        .filter_map(|r| check(*r))
+        .collect();
+    let run = |check: &fn(&C, &mut Vec<Diagnostic>)| {
+        let mut found = Vec::new();
+        check(cx, &mut found);
+        found
+    };
+    if source.len() < PARALLEL_FROM {
+        return checks.iter().flat_map(run).collect();
+    }
+    use rayon::prelude::*;
+    let found: Vec<Vec<Diagnostic>> = checks.par_iter().map(run).collect();
+    found.into_iter().flatten().collect()
 }
 
 /// What the Compose rules find in one Compose file, or in the merged view of a stack.
@@ -185,12 +203,7 @@ fn lint_compose(
         files,
         settings,
     };
-    let mut out = Vec::new();
-    for rule in enabled_rules(settings) {
-        if let Some(check) = rule.checks().compose {
-            check(&cx, &mut out);
-        }
-    }
+    let out = run_rules(source, settings, |rule| rule.checks().compose, &cx);
     crate::merge_keys::fold(source, yaml, &compose, out)
 }
 

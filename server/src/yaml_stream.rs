@@ -7,7 +7,7 @@
 //! findings of the others are reused, moved to where their text now is. The CLI reads files the same way,
 //! so the editor and CI agree by construction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use tree_sitter::Tree;
@@ -74,6 +74,8 @@ struct Chunk {
     diagnostics: Vec<Diagnostic>,
     /// What the document tells the workspace rules, relative to the chunk's start.
     summary: Summary,
+    /// The model, kept for a document read as Compose only (the file's one document, linted from it).
+    compose_yaml: Option<Yaml>,
 }
 
 /// The documents of a YAML file as last read.
@@ -125,22 +127,51 @@ impl YamlStream {
             .into_iter()
             .map(Some)
             .collect();
-        for (index, range) in ranges.iter().enumerate() {
-            let slice = range.slice(text);
-            let unchanged = old
-                .iter_mut()
-                .find(|c| c.as_ref().is_some_and(|c| c.text == slice));
-            let chunk = match unchanged.and_then(Option::take) {
-                Some(chunk) => chunk,
-                // Reparse incrementally from the document that was at this place, if any.
-                None => read_chunk(
-                    slice,
-                    old.get_mut(index).and_then(Option::take),
-                    around.settings,
-                ),
-            };
-            self.chunks.push(chunk);
+        // A file that is Compose by its name or by force is never linted as manifests.
+        let compose_only = matches!(
+            mode,
+            Mode::Force(FileKind::Compose) | Mode::Detect(Some(FileKind::Compose))
+        );
+        // The documents whose text is unchanged are kept; the others are read, incrementally from the
+        // document that was at their place, if any (side by side when there are many).
+        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, chunk) in old.iter().enumerate() {
+            if let Some(chunk) = chunk
+                .as_ref()
+                .filter(|c| c.compose_yaml.is_some() == compose_only)
+            {
+                by_text.entry(chunk.text.as_str()).or_default().push(i);
+            }
         }
+        let reused: Vec<Option<usize>> = ranges
+            .iter()
+            .map(|range| {
+                let candidates = by_text.get_mut(range.slice(text))?;
+                (!candidates.is_empty()).then(|| candidates.remove(0))
+            })
+            .collect();
+        drop(by_text);
+        // (the document kept, else its text and the document at its place, read once the kept are taken)
+        let mut jobs: Vec<(Option<Chunk>, &str, Option<Chunk>)> = ranges
+            .iter()
+            .zip(reused)
+            .map(|(range, reused)| (reused.and_then(|i| old[i].take()), range.slice(text), None))
+            .collect();
+        for (index, (kept, _, previous)) in jobs.iter_mut().enumerate() {
+            if kept.is_none() {
+                *previous = old.get_mut(index).and_then(Option::take);
+            }
+        }
+        let read = |(kept, slice, previous): (Option<Chunk>, &str, Option<Chunk>)| match kept {
+            Some(chunk) => chunk,
+            None => read_chunk(slice, previous, around.settings, compose_only),
+        };
+        self.chunks = if text.len() >= crate::lint::PARALLEL_FROM && jobs.len() > 1 {
+            use rayon::prelude::*;
+            jobs.into_par_iter().map(read).collect()
+        } else {
+            jobs.into_iter().map(read).collect()
+        };
         self.starts = ranges.iter().map(|r| r.start).collect();
         // A chart template (by its path) is a Helm template in every document.
         let chart = around.skips.contains(&Skip::HelmTemplate);
@@ -219,11 +250,18 @@ impl YamlStream {
             // A Compose file is one document, read with its tree; one with several documents is read whole.
             Some(kind) => match self.chunks.as_slice() {
                 [only] => {
-                    let yaml = Yaml::build(text, only.tree.as_ref());
+                    let built;
+                    let yaml = match &only.compose_yaml {
+                        Some(yaml) => yaml,
+                        None => {
+                            built = Yaml::build(text, only.tree.as_ref());
+                            &built
+                        }
+                    };
                     crate::lint::lint_yaml(
                         text,
                         kind,
-                        &yaml,
+                        yaml,
                         only.tree.as_ref(),
                         around.files,
                         around.settings,
@@ -296,8 +334,14 @@ impl YamlStream {
     }
 }
 
-/// Parse and lint one document, incrementally from `previous` when there is one.
-fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk {
+/// Parse and lint one document, incrementally from `previous` when there is one. A document of a file that
+/// is Compose (`compose_only`) is not linted as a manifest: its model is kept for the Compose rules.
+fn read_chunk(
+    text: &str,
+    previous: Option<Chunk>,
+    settings: &Settings,
+    compose_only: bool,
+) -> Chunk {
     let tree = match previous {
         Some(Chunk {
             text: old_text,
@@ -311,6 +355,20 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
         _ => parse(Language::Yaml, text, None),
     };
     let yaml = Yaml::build(text, tree.as_ref());
+    let helm = is_helm_template(text, &yaml);
+    let compose = looks_like_compose(&yaml);
+    if compose_only {
+        return Chunk {
+            summary: Summary::default(),
+            text: text.to_owned(),
+            manifest: false,
+            compose,
+            helm,
+            tree,
+            diagnostics: Vec::new(),
+            compose_yaml: Some(yaml),
+        };
+    }
     let diagnostics = crate::lint::lint_yaml(
         text,
         FileKind::Kubernetes,
@@ -319,7 +377,6 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
         &NoFiles,
         settings,
     );
-    let helm = is_helm_template(text, &yaml);
     // A Helm document is not read, so it tells the workspace rules nothing.
     let summary = if helm {
         Summary::default()
@@ -342,10 +399,11 @@ fn read_chunk(text: &str, previous: Option<Chunk>, settings: &Settings) -> Chunk
         // A template may not parse as YAML: its own top-level `apiVersion:` and `kind:` lines say it is a
         // manifest.
         manifest: looks_like_kubernetes(&yaml) || (helm && names_a_kind(text)),
-        compose: looks_like_compose(&yaml),
+        compose,
         helm,
         tree,
         diagnostics,
+        compose_yaml: None,
     }
 }
 

@@ -141,15 +141,26 @@ pub struct Scripts {
 }
 
 impl Scripts {
+    /// Read every `RUN` script of `file`. A file with more `RUN`s than the cache holds gains nothing from it
+    /// (it would start over before any reuse): its scripts are read on all cores instead, uncached.
     pub fn read(source: &str, file: &Dockerfile) -> Self {
-        let scripts = file
+        let runs: Vec<(usize, &Instruction)> = file
             .instructions
             .iter()
             .enumerate()
             .filter(|(_, i)| i.keyword == Keyword::Run)
             .filter(|(index, _)| posix(&file.shell(*index)))
-            .map(|(index, instruction)| (index, cached(source, file.escape, instruction)))
             .collect();
+        let scripts = if runs.len() > CACHE_LIMIT {
+            use rayon::prelude::*;
+            runs.into_par_iter()
+                .map(|(index, instruction)| (index, read_run(source, instruction)))
+                .collect()
+        } else {
+            runs.into_iter()
+                .map(|(index, instruction)| (index, cached(source, file.escape, instruction)))
+                .collect()
+        };
         Self { scripts }
     }
 

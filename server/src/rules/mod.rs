@@ -98,7 +98,7 @@ pub struct DockerfileContext<'a> {
     /// The files around it (its build context's ignore file).
     pub files: &'a dyn FileSource,
     /// The Compose service that builds it, looked up once when a rule first asks.
-    pub builder: std::cell::OnceCell<Option<compose_builds::Builder>>,
+    pub builder: std::sync::OnceLock<Option<compose_builds::Builder>>,
     pub tree: Option<&'a tree_sitter::Tree>,
     pub settings: &'a Settings,
 }

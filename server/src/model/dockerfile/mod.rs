@@ -113,7 +113,7 @@ impl Instruction {
         ) {
             return self;
         }
-        let logical = self.logical.tail(first.logical_start + first.raw.len());
+        let logical = self.logical.tail(first.logical_end());
         let words = words::split(&logical, escape);
         Self {
             keyword: inner,
@@ -167,8 +167,10 @@ impl Instruction {
     /// `NAME=value` pairs (`ENV`, `ARG`, `LABEL`); the legacy `ENV NAME value` form gives one pair.
     pub fn pairs(&self) -> Vec<Pair> {
         let operands = self.operands();
-        let legacy =
-            self.keyword == Keyword::Env && operands.first().is_some_and(|w| !w.raw.contains('='));
+        let legacy = self.keyword == Keyword::Env
+            && operands
+                .first()
+                .is_some_and(|w| !w.raw(&self.logical).contains('='));
         if legacy {
             let Some((name, rest)) = operands.split_first() else {
                 return Vec::new();
@@ -197,15 +199,13 @@ impl Instruction {
     }
 
     fn pair(&self, word: &Word) -> Pair {
-        match word.raw.find('=') {
+        match word.raw(&self.logical).find('=') {
             Some(eq) => {
                 let name_range = self
                     .logical
                     .source_range(word.logical_start, word.logical_start + eq);
                 let value_start = word.logical_start + eq + 1;
-                let value_range = self
-                    .logical
-                    .source_range(value_start, word.logical_start + word.raw.len());
+                let value_range = self.logical.source_range(value_start, word.logical_end());
                 let (name, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
                 Pair {
                     name: name.to_owned(),

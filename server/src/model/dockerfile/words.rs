@@ -4,25 +4,33 @@
 
 use crate::TextRange;
 
-/// The arguments of one instruction as one string, with the source offset of every byte.
+/// The arguments of one instruction as one string, with where each of its pieces (the lines between
+/// continuations) starts in the source: a map the size of the line count, not of the text (a file of
+/// many `RUN`s must not cost eight bytes of map per byte).
 #[derive(Debug, Clone, Default)]
 pub struct Logical {
     pub text: String,
-    /// `offsets[i]` is the source offset of `text`'s byte `i`; one extra entry maps the end.
-    offsets: Vec<usize>,
+    /// `(logical start, source start)` of each piece, in order; bytes of a piece are contiguous in both.
+    pieces: Vec<(usize, usize)>,
+    /// The source offset the end of the text maps to.
+    end: usize,
 }
 
 impl Logical {
     pub fn new(source: &str, pieces: &[TextRange]) -> Self {
         let mut text = String::new();
-        let mut offsets = Vec::new();
+        let mut map = Vec::with_capacity(pieces.len());
         for piece in pieces {
             let slice = piece.slice(source);
+            map.push((text.len(), piece.start));
             text.push_str(slice);
-            offsets.extend(piece.start..piece.start + slice.len());
         }
-        offsets.push(pieces.last().map_or(0, |p| p.start + p.slice(source).len()));
-        Self { text, offsets }
+        let end = pieces.last().map_or(0, |p| p.start + p.slice(source).len());
+        Self {
+            text,
+            pieces: map,
+            end,
+        }
     }
 
     /// The logical text from byte `start` on, leading whitespace dropped (an `ONBUILD` trigger's own
@@ -31,25 +39,41 @@ impl Logical {
         let start = start.min(self.text.len());
         let rest = &self.text[start..];
         let skip = start + (rest.len() - rest.trim_start().len());
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        if skip < self.text.len() {
+            pieces.push((0, self.at(skip)));
+            pieces.extend(
+                self.pieces
+                    .iter()
+                    .filter(|(logical, _)| *logical > skip)
+                    .map(|(logical, source)| (logical - skip, *source)),
+            );
+        }
         Logical {
             text: self.text[skip..].to_owned(),
-            offsets: self.offsets[skip.min(self.offsets.len())..].to_vec(),
+            pieces,
+            end: self.end,
         }
+    }
+
+    /// The source offset of logical byte `i` (the end of the text maps to its source end).
+    fn at(&self, i: usize) -> usize {
+        if i >= self.text.len() {
+            return self.end;
+        }
+        let index = self.pieces.partition_point(|(logical, _)| *logical <= i);
+        index
+            .checked_sub(1)
+            .and_then(|k| self.pieces.get(k))
+            .map_or(self.end, |(logical, source)| source + (i - logical))
     }
 
     /// The source range of the logical range `start..end`.
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
-        let at = |i: usize| {
-            self.offsets
-                .get(i)
-                .or(self.offsets.last())
-                .copied()
-                .unwrap_or(0)
-        };
         if end <= start {
-            return TextRange::empty(at(start));
+            return TextRange::empty(self.at(start));
         }
-        TextRange::new(at(start), at(end - 1) + 1)
+        TextRange::new(self.at(start), self.at(end - 1) + 1)
     }
 }
 
@@ -58,11 +82,27 @@ impl Logical {
 pub struct Word {
     /// With quotes removed and escapes resolved.
     pub text: String,
-    /// The raw text, quotes included, as written (continuations removed).
-    pub raw: String,
+    /// The length of the raw text in the logical string (see [`Word::raw`]).
+    raw_len: usize,
     pub range: TextRange,
     /// Start of the word in the logical string (for sub-ranges such as `name=value` halves).
     pub logical_start: usize,
+}
+
+impl Word {
+    /// The raw text, quotes included, as written (continuations removed), read from the instruction's
+    /// logical string: kept as a length, since most words are their raw text and a file may hold millions.
+    pub fn raw<'a>(&self, logical: &'a Logical) -> &'a str {
+        logical
+            .text
+            .get(self.logical_start..self.logical_end())
+            .unwrap_or("")
+    }
+
+    /// Where the word ends in the logical string.
+    pub fn logical_end(&self) -> usize {
+        self.logical_start + self.raw_len
+    }
 }
 
 /// Split `logical` into words. Quotes group (`"a b"`), the escape character escapes the next character outside
@@ -100,11 +140,12 @@ pub fn split(logical: &Logical, escape: char) -> Vec<Word> {
         }
         words.push(Word {
             text: value,
-            raw: text[start..end].to_owned(),
+            raw_len: end - start,
             range: logical.source_range(start, end),
             logical_start: start,
         });
     }
+    words.shrink_to_fit();
     words
 }
 

@@ -68,7 +68,10 @@ const SHELL_SYNTAX: &[char] = &[
 fn exec_form_fix(instruction: &Instruction) -> Option<Fix> {
     let words = instruction.operands();
     let (first, last) = (words.first()?, words.last()?);
-    if instruction.words.len() != words.len() || words.iter().any(|w| w.raw.contains(SHELL_SYNTAX))
+    if instruction.words.len() != words.len()
+        || words
+            .iter()
+            .any(|w| w.raw(&instruction.logical).contains(SHELL_SYNTAX))
     {
         return None;
     }
