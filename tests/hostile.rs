@@ -548,17 +548,24 @@ fn fixes_converge_on_the_idempotence_reproducers() {
         .filter(|n| n != "README.md")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(names.len(), 11, "{names:?}");
     let dir = common::write_tree("hostile-idempotence", &[]);
-    let syntax_errors = |name: &str| {
+    let findings = |name: &str| {
         let output = dockwarden(&dir, &["check", "--format", "json", name]);
         let found: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("JSON");
-        found.iter().filter(|f| f["rule"] == "syntax-error").count()
+        found
+    };
+    let syntax_errors = |name: &str| {
+        findings(name)
+            .iter()
+            .filter(|f| f["rule"] == "syntax-error")
+            .count()
     };
     let mut refused = 0;
     for name in &names {
         std::fs::copy(fixtures.join(name), dir.join(name)).expect("copy");
         let before = syntax_errors(name);
+        let fixable = findings(name).len();
         let first = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", name]);
         refused += String::from_utf8_lossy(&first.stderr)
             .matches("fix not applied")
@@ -573,8 +580,9 @@ fn fixes_converge_on_the_idempotence_reproducers() {
         );
         let lines = |bytes: &[u8]| bytes.iter().filter(|b| **b == b'\n').count();
         let original = std::fs::read(fixtures.join(name)).expect("read");
+        // A fix adds a line or two; many more than the findings is a fix applied over and over.
         assert!(
-            lines(&once) <= lines(&original) + 20,
+            lines(&once) <= lines(&original) + 2 * fixable,
             "{name}: {} lines became {} (a fix applied over and over)",
             lines(&original),
             lines(&once)

@@ -379,23 +379,32 @@ pub fn fix_all(text: &str, mode: FixMode, lint: impl Fn(&str) -> Vec<crate::Diag
         let pass = pass(&fixed.text, mode, &lint, &mut fixed.files);
         fixed.text = pass.text;
         fixed.applied += pass.applied;
-        fixed.refused = pass.refused.iter().map(Signature::refused).collect();
-        if pass.applied == 0 || pass.refused.is_empty() {
-            // Nothing refused: a pass over the result would pick nothing (the last round picked nothing).
+        fixed.refused = Vec::new();
+        for (signature, _) in &pass.refused {
+            let refused = signature.refused();
+            if !fixed.refused.contains(&refused) {
+                fixed.refused.push(refused);
+            }
+        }
+        if pass.applied == 0 || (pass.refused.is_empty() && pass.converged) {
+            // Nothing refused and the last round picked nothing: a pass over the result would pick nothing.
             break;
         }
     }
     fixed
 }
 
-/// Upper bound on fix-all passes (see [`fix_all`]); each pass but the last applied a fix and refused one.
+/// Upper bound on fix-all passes (see [`fix_all`]); each pass but the last applied a fix, and refused one or
+/// stopped at [`MAX_ROUNDS`].
 const MAX_PASSES: usize = 10;
 
 /// What one pass of [`fix_all`] did.
 struct Pass {
     text: String,
     applied: usize,
-    refused: Vec<Signature>,
+    refused: Vec<Refusal>,
+    /// Its last round found nothing to pick (it did not stop at [`MAX_ROUNDS`]).
+    converged: bool,
 }
 
 /// One pass of rounds from `text` (see [`fix_all`]); `files` collects the changes to other files.
@@ -412,7 +421,8 @@ fn pass(
     // than that can only mean fixes that re-create each other's findings.
     let mut done: HashMap<Signature, usize> = HashMap::new();
     let mut most: HashMap<Signature, usize> = HashMap::new();
-    let mut refused: Vec<Signature> = Vec::new();
+    let mut refused: Vec<Refusal> = Vec::new();
+    let mut converged = false;
     for _ in 0..MAX_ROUNDS {
         let mut now: HashMap<Signature, usize> = HashMap::new();
         for d in &diagnostics {
@@ -428,6 +438,7 @@ fn pass(
             |s: &Signature| done.get(s).copied().unwrap_or(0) >= most.get(s).copied().unwrap_or(0);
         let picked = pick(&diagnostics, mode, files, &exhausted, &mut refused);
         if picked.is_empty() {
+            converged = true;
             break;
         }
         let round = match attempt(&current, &diagnostics, &picked, lint) {
@@ -441,7 +452,7 @@ fn pass(
                             kept = Some((vec![one], after));
                             break;
                         }
-                        None => refused.push(Signature::of(one.0, one.1)),
+                        None => refused.push((Signature::of(one.0, one.1), one.0.range.start)),
                     }
                 }
                 kept
@@ -459,6 +470,12 @@ fn pass(
             }
         }
         applied += kept.len();
+        // The refused findings move with the text the kept fixes changed.
+        let mut edits: Vec<&Edit> = kept.iter().flat_map(|(_, fix)| &fix.edits).collect();
+        edits.sort_by_key(|e| e.range.start);
+        for (_, at) in &mut refused {
+            *at = moved(*at, &edits);
+        }
         current = text;
         diagnostics = after;
     }
@@ -466,7 +483,30 @@ fn pass(
         text: current,
         applied,
         refused,
+        converged,
     }
+}
+
+/// A finding whose fix a pass refused: its fix's signature and where the finding starts (findings of
+/// several places may share a signature: one refused says nothing about the others).
+type Refusal = (Signature, usize);
+
+/// Where offset `at` is after `edits` (sorted, not overlapping): moved by the edits before it, or at the
+/// start of the one that replaced it.
+fn moved(at: usize, edits: &[&Edit]) -> usize {
+    let mut delta: isize = 0;
+    for edit in edits {
+        if edit.range.end <= at {
+            let added = isize::try_from(edit.new_text.len()).unwrap_or(0);
+            let removed = isize::try_from(edit.range.len()).unwrap_or(0);
+            delta += added - removed;
+        } else if edit.range.start < at {
+            return edit.range.start.saturating_add_signed(delta);
+        } else {
+            break;
+        }
+    }
+    at.saturating_add_signed(delta)
 }
 
 /// The fixes one round applies: the chosen fix of each finding, skipping those refused or already done,
@@ -477,7 +517,7 @@ fn pick<'d>(
     mode: FixMode,
     files: &[FileChange],
     exhausted: &dyn Fn(&Signature) -> bool,
-    refused: &mut Vec<Signature>,
+    refused: &mut Vec<Refusal>,
 ) -> Vec<(&'d crate::Diagnostic, &'d Fix)> {
     let mut taken: Vec<&Edit> = Vec::new();
     let mut out = Vec::new();
@@ -486,7 +526,8 @@ fn pick<'d>(
             continue;
         };
         let signature = Signature::of(diagnostic, fix);
-        if refused.contains(&signature) {
+        let at = diagnostic.range.start;
+        if refused.iter().any(|(s, a)| *a == at && *s == signature) {
             continue;
         }
         let files_done = fix.files.iter().all(|f| files.contains(f));
@@ -494,7 +535,7 @@ fn pick<'d>(
             continue;
         }
         if exhausted(&signature) {
-            refused.push(signature);
+            refused.push((signature, at));
             continue;
         }
         let duplicate = fix.edits.iter().all(|e| taken.contains(&e)) && files_done;

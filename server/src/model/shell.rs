@@ -261,14 +261,8 @@ fn read_run(source: &str, instruction: &Instruction) -> Script {
         return script;
     }
     let mut text = Mapped::default();
-    for (i, c) in body.char_indices() {
-        text.push_char(
-            c,
-            instruction
-                .logical
-                .source_range(from + i, from + i + 1)
-                .start,
-        );
+    for (range, at) in instruction.logical.pieces_from(from) {
+        text.push_written(&instruction.logical.text[range], at);
     }
     for heredoc in &instruction.heredocs {
         text.push("\n", heredoc.body.start);
@@ -335,13 +329,14 @@ fn read_exec(argv: &[String], range: TextRange, script: &mut Script) {
     }
 }
 
-/// Text handed to the parser, with the Dockerfile offset of each of its bytes.
+/// Text handed to the parser, with where its pieces are in the Dockerfile.
 #[derive(Default)]
 struct Mapped {
     text: String,
-    /// Per byte: where it is in the Dockerfile, and whether it is written there (`false` for a line break or
-    /// heredoc terminator added for the parser, which has no width in the Dockerfile).
-    offsets: Vec<(usize, bool)>,
+    /// Per piece, in order: where it starts in `text`, where in the Dockerfile, and whether it is written
+    /// there (`false` for a line break or heredoc terminator added for the parser, which has no width in
+    /// the Dockerfile: all its bytes sit at one offset).
+    pieces: Vec<(usize, usize, bool)>,
     /// Where a range ending at the end of the text ends (exec form: the instruction's end).
     end: Option<usize>,
 }
@@ -349,41 +344,49 @@ struct Mapped {
 impl Mapped {
     /// Append a piece that is not in the Dockerfile as written: all its bytes sit at `at`.
     fn push(&mut self, piece: &str, at: usize) {
+        self.pieces.push((self.text.len(), at, false));
         self.text.push_str(piece);
-        self.offsets
-            .extend(std::iter::repeat_n((at, false), piece.len()));
     }
 
-    /// Append one character written at `at`.
-    fn push_char(&mut self, c: char, at: usize) {
-        self.text.push(c);
-        self.offsets
-            .extend((at..at + c.len_utf8()).map(|o| (o, true)));
+    /// Append a piece written at `at` in the Dockerfile, byte for byte.
+    fn push_written(&mut self, piece: &str, at: usize) {
+        self.pieces.push((self.text.len(), at, true));
+        self.text.push_str(piece);
     }
 
     /// Append `range` of the Dockerfile, as written.
     fn push_source(&mut self, source: &str, range: TextRange) {
-        let piece = range.slice(source);
-        self.text.push_str(piece);
-        self.offsets
-            .extend((range.start..range.start + piece.len()).map(|o| (o, true)));
+        self.push_written(range.slice(source), range.start);
+    }
+
+    /// Where byte `i` of the text is in the Dockerfile, and whether it is written there.
+    fn offset(&self, i: usize) -> Option<(usize, bool)> {
+        if i >= self.text.len() {
+            return None;
+        }
+        let index = self.pieces.partition_point(|(start, _, _)| *start <= i);
+        let &(start, at, written) = self.pieces.get(index.checked_sub(1)?)?;
+        Some((if written { at + (i - start) } else { at }, written))
     }
 
     fn range(&self, start: usize, end: usize) -> TextRange {
+        let after = |(o, written): (usize, bool)| o + usize::from(written);
         let last = self
-            .offsets
-            .last()
-            .map_or(0, |&(o, written)| o + usize::from(written));
-        let start_at = self.offsets.get(start).map_or(last, |&(o, _)| o);
+            .text
+            .len()
+            .checked_sub(1)
+            .and_then(|i| self.offset(i))
+            .map_or(0, after);
+        let start_at = self.offset(start).map_or(last, |(o, _)| o);
         if end <= start {
             return TextRange::empty(start_at);
         }
         let end_at = match (end == self.text.len(), self.end) {
             (true, Some(end)) => end,
-            _ => self
-                .offsets
-                .get(end - 1)
-                .map_or(last, |&(o, written)| o + usize::from(written)),
+            _ => end
+                .checked_sub(1)
+                .and_then(|i| self.offset(i))
+                .map_or(last, after),
         };
         TextRange::new(start_at, end_at.max(start_at))
     }

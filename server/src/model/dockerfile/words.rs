@@ -56,6 +56,28 @@ impl Logical {
         }
     }
 
+    /// The text from logical byte `from` on, piece by piece: each piece's logical range and where it
+    /// starts in the source.
+    pub fn pieces_from(
+        &self,
+        from: usize,
+    ) -> impl Iterator<Item = (std::ops::Range<usize>, usize)> + '_ {
+        let ends = self
+            .pieces
+            .iter()
+            .skip(1)
+            .map(|(logical, _)| *logical)
+            .chain(std::iter::once(self.text.len()));
+        self.pieces
+            .iter()
+            .zip(ends)
+            .filter(move |(_, end)| *end > from)
+            .map(move |(&(start, source), end)| {
+                let clipped = start.max(from);
+                (clipped..end, source + (clipped - start))
+            })
+    }
+
     /// The source offset of logical byte `i` (the end of the text maps to its source end).
     fn at(&self, i: usize) -> usize {
         if i >= self.text.len() {
@@ -172,6 +194,27 @@ mod tests {
         assert_eq!(words[0].text, "A=x y");
         assert_eq!(words[0].range.slice(source), "A=\"x y\"");
         assert_eq!(words[1].range.slice(source), "B=2");
+    }
+
+    #[test]
+    fn pieces_and_tails_map_back_to_the_source() {
+        let source = "RUN a \\\n  bb \\\n  ccc";
+        let pieces = [
+            TextRange::new(4, 6),
+            TextRange::new(10, 13),
+            TextRange::new(17, 20),
+        ];
+        let logical = Logical::new(source, &pieces);
+        assert_eq!(logical.text, "a bb ccc");
+        let from_two: Vec<_> = logical.pieces_from(3).collect();
+        assert_eq!(from_two, vec![(3..5, 11), (5..8, 17)]);
+        for (range, at) in from_two {
+            assert_eq!(&logical.text[range.clone()], &source[at..at + range.len()]);
+        }
+        let tail = logical.tail(2);
+        assert_eq!(tail.text, "bb ccc");
+        assert_eq!(tail.source_range(3, 6).slice(source), "ccc");
+        assert_eq!(tail.source_range(6, 6), TextRange::empty(20));
     }
 
     #[test]
