@@ -37,7 +37,7 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
             around.skips,
         ),
         _ => {
-            YamlStream::default()
+            YamlStream::once()
                 .update_in(source, Mode::Force(kind), around)
                 .1
         }
@@ -46,7 +46,7 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
 
 /// What a Kubernetes file tells the workspace rules (nothing, for a Kustomize patch among `files`).
 pub fn summary_of(source: &str, files: &dyn FileSource) -> Summary {
-    let mut stream = YamlStream::default();
+    let mut stream = YamlStream::once();
     let around = Surroundings {
         files,
         ..Surroundings::none()

@@ -76,6 +76,8 @@ struct Chunk {
     summary: Summary,
     /// The model, kept for a document read as Compose only (the file's one document, linted from it).
     compose_yaml: Option<Yaml>,
+    /// Where its comments start, relative to the chunk's start, in order.
+    comments: Vec<usize>,
 }
 
 /// The documents of a YAML file as last read.
@@ -88,9 +90,21 @@ pub struct YamlStream {
     settings: Option<Settings>,
     /// The file last read is a Kustomize patch: it tells the workspace rules nothing.
     patch: bool,
+    /// Read once and dropped (the CLI): the documents' trees, kept to reparse an edit incrementally, are
+    /// dropped as soon as each is read (a tree costs tens of bytes per byte of YAML).
+    once: bool,
 }
 
 impl YamlStream {
+    /// A stream to be read once (see [`YamlStream::once`]); [`YamlStream::default`] keeps its trees to
+    /// read edits incrementally.
+    pub fn once() -> Self {
+        Self {
+            once: true,
+            ..Self::default()
+        }
+    }
+
     /// Read `text` (the whole file) again, reusing what did not change; returns what the file is and its
     /// findings. Workspace rules see this file alone; see [`YamlStream::update_in`].
     pub fn update(&mut self, text: &str, mode: Mode) -> (Option<FileKind>, Vec<Diagnostic>) {
@@ -162,9 +176,16 @@ impl YamlStream {
                 *previous = old.get_mut(index).and_then(Option::take);
             }
         }
+        let keep_tree = !self.once || compose_only;
         let read = |(kept, slice, previous): (Option<Chunk>, &str, Option<Chunk>)| match kept {
             Some(chunk) => chunk,
-            None => read_chunk(slice, previous, around.settings, compose_only),
+            None => {
+                let mut chunk = read_chunk(slice, previous, around.settings, compose_only);
+                if !keep_tree {
+                    chunk.tree = None;
+                }
+                chunk
+            }
         };
         self.chunks = if text.len() >= crate::lint::PARALLEL_FROM && jobs.len() > 1 {
             use rayon::prelude::*;
@@ -304,12 +325,7 @@ impl YamlStream {
         else {
             return false;
         };
-        let at = offset - start;
-        chunk.tree.as_ref().is_some_and(|tree| {
-            tree.root_node()
-                .descendant_for_byte_range(at, at + 1)
-                .is_some_and(|n| n.kind() == "comment")
-        })
+        chunk.comments.binary_search(&(offset - start)).is_ok()
     }
 }
 
@@ -357,6 +373,9 @@ fn read_chunk(
     let yaml = Yaml::build(text, tree.as_ref());
     let helm = is_helm_template(text, &yaml);
     let compose = looks_like_compose(&yaml);
+    let comments = tree
+        .as_ref()
+        .map_or_else(Vec::new, |tree| comments(text, tree));
     if compose_only {
         return Chunk {
             summary: Summary::default(),
@@ -367,6 +386,7 @@ fn read_chunk(
             tree,
             diagnostics: Vec::new(),
             compose_yaml: Some(yaml),
+            comments,
         };
     }
     let diagnostics = crate::lint::lint_yaml(
@@ -404,7 +424,24 @@ fn read_chunk(
         tree,
         diagnostics,
         compose_yaml: None,
+        comments,
     }
+}
+
+/// Where the comments of a document start (none to look for without a `#`).
+fn comments(text: &str, tree: &Tree) -> Vec<usize> {
+    let mut out = Vec::new();
+    if !text.contains('#') {
+        return out;
+    }
+    crate::syntax::preorder(tree.root_node(), |node| {
+        if node.kind() == "comment" {
+            out.push(node.start_byte());
+            return false;
+        }
+        true
+    });
+    out
 }
 
 /// Whether a document's text has top-level `apiVersion:` and `kind:` lines.

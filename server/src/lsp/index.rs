@@ -50,7 +50,7 @@ pub fn summarize_file(path: &Path) -> Option<Summary> {
         return None;
     }
     let text = crate::disk::read_text(path, MAX_BYTES)?;
-    let mut stream = YamlStream::default();
+    let mut stream = YamlStream::once();
     let (kind, _) = stream.update(&text, Mode::Detect(kind_from_name(path)));
     (kind == Some(FileKind::Kubernetes)).then(|| stream.summary())
 }
