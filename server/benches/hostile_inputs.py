@@ -4,8 +4,9 @@
     python3 server/benches/hostile_inputs.py OUT_DIR
 
 writes, for each size in MiB (1, 4, 16, 50): a Dockerfile of RUN lines, a Compose file of services, a stream
-of Kubernetes Deployments, a single 1 MiB ENV line, 300 nested command substitutions, 40,000 stages and
-10,000 YAML documents. The content is synthetic but shaped like real files (the corpus's common lines).
+of Kubernetes Deployments; then a single 1 MiB ENV line, 300 nested command substitutions, 40,000 stages,
+200,000 unknown instructions and 10,000 YAML documents. The content is synthetic but shaped like real files
+(the corpus's common lines).
 """
 import os
 import sys
@@ -89,6 +90,8 @@ def main():
         f.write("FROM alpine:3.22\nRUN echo " + "$(" * 300 + "x" + ")" * 300 + "\n")
     with open(os.path.join(out, "stages.Dockerfile"), "w") as f:
         f.write("".join(f"FROM alpine:3.22 AS s{i}\nRUN echo {i}\n" for i in range(40_000)))
+    with open(os.path.join(out, "unknown-instructions.Dockerfile"), "w") as f:
+        f.write("FROM alpine:3.22\n" + "".join(f"FRM step{i}\n" for i in range(200_000)))
     with open(os.path.join(out, "documents.yaml"), "w") as f:
         f.write("".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata: {{k: v}}\n" for i in range(10_000)))
 

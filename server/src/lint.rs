@@ -31,7 +31,10 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
     match kind {
         FileKind::Dockerfile => lint_dockerfile(
             source,
-            crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
+            &grammar_errors(
+                crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
+                source,
+            ),
             around.files,
             around.settings,
             around.skips,
@@ -55,12 +58,19 @@ pub fn summary_of(source: &str, files: &dyn FileSource) -> Summary {
     stream.summary()
 }
 
-/// Lint a Dockerfile with a tree already parsed (incrementally, in the server), the files around it and
-/// the settings that apply to it; suppressions and settings are applied to what the rules find, and to the
-/// `skipped-file` findings for `skips`.
+/// The text a Dockerfile's `tree` (parsed incrementally, in the server) could not read as any instruction,
+/// as [`lint_dockerfile`] takes it.
+pub fn grammar_errors(tree: Option<&tree_sitter::Tree>, source: &str) -> Vec<crate::TextRange> {
+    tree.map(|tree| crate::syntax::dockerfile::top_level_errors(tree, source))
+        .unwrap_or_default()
+}
+
+/// Lint a Dockerfile with its [`grammar_errors`], the files around it and the settings that apply to it;
+/// suppressions and settings are applied to what the rules find, and to the `skipped-file` findings for
+/// `skips`.
 pub fn lint_dockerfile(
     source: &str,
-    tree: Option<&tree_sitter::Tree>,
+    grammar_errors: &[crate::TextRange],
     files: &dyn FileSource,
     settings: &Settings,
     skips: &[Skip],
@@ -80,7 +90,7 @@ pub fn lint_dockerfile(
         scripts: &scripts,
         files,
         builder: std::sync::OnceLock::new(),
-        tree,
+        grammar_errors,
         settings,
     };
     let mut out: Vec<Diagnostic> = skips
@@ -151,7 +161,9 @@ pub fn lint_yaml(
             };
             run_rules(source, settings, |rule| rule.checks().kubernetes, &cx)
         }
-        FileKind::Dockerfile => return lint_dockerfile(source, tree, files, settings, &[]),
+        FileKind::Dockerfile => {
+            return lint_dockerfile(source, &grammar_errors(tree, source), files, settings, &[]);
+        }
     };
     finish(out)
 }

@@ -151,7 +151,7 @@ impl Document {
                 self.kind = Some(FileKind::Dockerfile);
                 self.diagnostics = crate::lint::lint_dockerfile(
                     text,
-                    tree.as_ref().or(cut.as_ref()),
+                    &crate::lint::grammar_errors(tree.as_ref().or(cut.as_ref()), text),
                     files,
                     &self.settings,
                     &skips,

@@ -241,6 +241,17 @@ fn posix(shell: &[String]) -> bool {
 }
 
 fn read_run(source: &str, instruction: &Instruction) -> Script {
+    let mut script = read_run_grown(source, instruction);
+    // Kept for the whole lint: without the slack vectors grow with (a file may hold a million scripts).
+    script.commands.shrink_to_fit();
+    script.pipelines.shrink_to_fit();
+    for command in &mut script.commands {
+        command.args.shrink_to_fit();
+    }
+    script
+}
+
+fn read_run_grown(source: &str, instruction: &Instruction) -> Script {
     let mut script = Script::default();
     if let Some(argv) = instruction.exec_form() {
         read_exec(&argv, instruction.range, &mut script);

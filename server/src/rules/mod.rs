@@ -99,7 +99,9 @@ pub struct DockerfileContext<'a> {
     pub files: &'a dyn FileSource,
     /// The Compose service that builds it, looked up once when a rule first asks.
     pub builder: std::sync::OnceLock<Option<compose_builds::Builder>>,
-    pub tree: Option<&'a tree_sitter::Tree>,
+    /// The text the grammar could not read as any instruction (see `syntax::dockerfile::top_level_errors`):
+    /// found before the model is built, so a large file's tree is gone before its scripts are read.
+    pub grammar_errors: &'a [crate::TextRange],
     pub settings: &'a Settings,
 }
 

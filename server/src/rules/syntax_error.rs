@@ -34,23 +34,28 @@ declare_rule! {
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     // The grammar nominates the text it cannot read; the model confirms it is not one of the places where the
     // grammar is stricter than Docker (see `syntax/dockerfile.rs`).
-    if let Some(tree) = cx.tree {
-        for error in crate::syntax::dockerfile::top_level_errors(tree, cx.source) {
-            let unknown = cx.file.instructions.iter().find(|i| {
-                i.keyword == Keyword::Unknown
-                    && i.range.start < error.end.max(error.start + 1)
-                    && error.start < i.range.end
-            });
-            if let Some(instruction) = unknown {
-                let already = out.iter().any(|d| d.range == instruction.keyword_range);
-                if !already {
-                    let word = instruction.keyword_range.slice(cx.source);
-                    out.push(Diagnostic::new(
-                        RuleId::SyntaxError,
-                        instruction.keyword_range,
-                        format!("unknown instruction `{word}`"),
-                    ));
-                }
+    // The instructions are in text order: each error finds its own by binary search (a file of unknown
+    // instructions has as many errors as lines); each is reported once.
+    let instructions = &cx.file.instructions;
+    let mut reported = std::collections::HashSet::new();
+    for &error in cx.grammar_errors {
+        let first = instructions.partition_point(|i| i.range.end <= error.start);
+        let overlapping = instructions[first..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, i)| i.range.start < error.end.max(error.start + 1));
+        let unknown = overlapping
+            .filter(|(_, i)| i.keyword == Keyword::Unknown)
+            .map(|(k, i)| (first + k, i))
+            .next();
+        if let Some((index, instruction)) = unknown {
+            if reported.insert(index) {
+                let word = instruction.keyword_range.slice(cx.source);
+                out.push(Diagnostic::new(
+                    RuleId::SyntaxError,
+                    instruction.keyword_range,
+                    format!("unknown instruction `{word}`"),
+                ));
             }
         }
     }

@@ -89,6 +89,8 @@ pub struct Instruction {
     /// From the keyword to the end of the instruction, heredoc bodies included.
     pub range: TextRange,
     pub logical: Logical,
+    /// Its arguments as words; for a `RUN`, its `--flags` and the first word of its command only (the
+    /// command is read as a script, see `model::shell::Scripts`).
     pub words: Vec<Word>,
     pub heredocs: Vec<Heredoc>,
     /// The stage the instruction belongs to; `None` before the first `FROM`.
@@ -114,7 +116,7 @@ impl Instruction {
             return self;
         }
         let logical = self.logical.tail(first.logical_end());
-        let words = words::split(&logical, escape);
+        let words = Self::words_of(inner, &logical, escape);
         Self {
             keyword: inner,
             keyword_range: first.range,
@@ -122,6 +124,15 @@ impl Instruction {
             logical,
             words,
             ..self
+        }
+    }
+
+    /// The words `keyword`'s instruction keeps of `logical` (see [`Instruction::words`]).
+    fn words_of(keyword: Keyword, logical: &Logical, escape: char) -> Vec<Word> {
+        if keyword == Keyword::Run {
+            words::split_flags(logical, escape)
+        } else {
+            words::split(logical, escape)
         }
     }
 
@@ -321,7 +332,7 @@ impl Dockerfile {
                 stage = Some(stage.map_or(0, |s| s + 1));
             }
             let logical = Logical::new(source, &raw.pieces);
-            let words = words::split(&logical, scan.escape);
+            let words = Instruction::words_of(keyword, &logical, scan.escape);
             let mut instruction = Instruction {
                 keyword,
                 keyword_range: raw.keyword,

@@ -130,6 +130,17 @@ impl Word {
 /// Split `logical` into words. Quotes group (`"a b"`), the escape character escapes the next character outside
 /// single quotes; an unterminated quote runs to the end.
 pub fn split(logical: &Logical, escape: char) -> Vec<Word> {
+    split_until(logical, escape, |_| false)
+}
+
+/// The leading `--flags` of `logical` and the first word after them: all a `RUN` needs as words, since its
+/// command is read as a script (a file of many `RUN`s would otherwise keep every word of every command).
+pub fn split_flags(logical: &Logical, escape: char) -> Vec<Word> {
+    split_until(logical, escape, |word| !word.text.starts_with("--"))
+}
+
+/// Split as [`split`] does, stopping after the first word `last` accepts.
+fn split_until(logical: &Logical, escape: char, last: impl Fn(&Word) -> bool) -> Vec<Word> {
     let text = &logical.text;
     let mut words = Vec::new();
     let mut chars = text.char_indices().peekable();
@@ -160,12 +171,17 @@ pub fn split(logical: &Logical, escape: char) -> Vec<Word> {
                 (_, c) => value.push(c),
             }
         }
-        words.push(Word {
+        let word = Word {
             text: value,
             raw_len: end - start,
             range: logical.source_range(start, end),
             logical_start: start,
-        });
+        };
+        let done = last(&word);
+        words.push(word);
+        if done {
+            break;
+        }
     }
     words.shrink_to_fit();
     words
