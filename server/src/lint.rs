@@ -29,16 +29,26 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
 /// Dockerfile).
 pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
-        FileKind::Dockerfile => lint_dockerfile(
-            source,
-            &grammar_errors(
-                crate::syntax::parse(Language::Dockerfile, source, None).as_ref(),
+        FileKind::Dockerfile => {
+            // The grammar and the model read the text independently: side by side, for a large file.
+            let errors = || {
+                let tree = crate::syntax::parse(Language::Dockerfile, source, None);
+                grammar_errors(tree.as_ref(), source)
+            };
+            let (errors, file) = if source.len() >= PARALLEL_FROM {
+                rayon::join(errors, || Dockerfile::parse(source))
+            } else {
+                (errors(), Dockerfile::parse(source))
+            };
+            lint_parsed(
                 source,
-            ),
-            around.files,
-            around.settings,
-            around.skips,
-        ),
+                &file,
+                &errors,
+                around.files,
+                around.settings,
+                around.skips,
+            )
+        }
         _ => {
             YamlStream::once()
                 .update_in(source, Mode::Force(kind), around)
@@ -76,17 +86,29 @@ pub fn lint_dockerfile(
     skips: &[Skip],
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
+    lint_parsed(source, &file, grammar_errors, files, settings, skips)
+}
+
+/// [`lint_dockerfile`] with the model already read.
+fn lint_parsed(
+    source: &str,
+    file: &Dockerfile,
+    grammar_errors: &[crate::TextRange],
+    files: &dyn FileSource,
+    settings: &Settings,
+    skips: &[Skip],
+) -> Vec<Diagnostic> {
     // A file cut at `max-file-size` is read without its shell scripts or the files around it.
     let large = skips.contains(&Skip::TooLarge);
     let scripts = if large {
         Scripts::default()
     } else {
-        Scripts::read(source, &file)
+        Scripts::read(source, file)
     };
     let files: &dyn FileSource = if large { &NoFiles } else { files };
     let cx = DockerfileContext {
         source,
-        file: &file,
+        file,
         scripts: &scripts,
         files,
         builder: std::sync::OnceLock::new(),
@@ -103,8 +125,8 @@ pub fn lint_dockerfile(
         |rule| rule.checks().dockerfile,
         &cx,
     ));
-    in_images_built_from_this_one(&file, &mut out);
-    crate::suppress::apply_dockerfile(source, &file, settings, finish(out))
+    in_images_built_from_this_one(file, &mut out);
+    crate::suppress::apply_dockerfile(source, file, settings, finish(out))
 }
 
 /// A finding inside an `ONBUILD` trigger is about the images built `FROM` this one: the message says so.

@@ -144,12 +144,18 @@ impl Scripts {
     /// Read every `RUN` script of `file`. A file with more `RUN`s than the cache holds gains nothing from it
     /// (it would start over before any reuse): its scripts are read on all cores instead, uncached.
     pub fn read(source: &str, file: &Dockerfile) -> Self {
+        // Each `SHELL` is read once, not once per `RUN` it applies to.
+        let mut posix_shells: HashMap<Option<usize>, bool> = HashMap::new();
         let runs: Vec<(usize, &Instruction)> = file
             .instructions
             .iter()
             .enumerate()
             .filter(|(_, i)| i.keyword == Keyword::Run)
-            .filter(|(index, _)| posix(&file.shell(*index)))
+            .filter(|(index, _)| {
+                *posix_shells
+                    .entry(file.shell_start(*index))
+                    .or_insert_with(|| posix(&file.shell(*index)))
+            })
             .collect();
         let scripts = if runs.len() > CACHE_LIMIT {
             use rayon::prelude::*;

@@ -404,6 +404,13 @@ impl Dockerfile {
             .unwrap_or_default()
     }
 
+    /// Where the `SHELL` in effect at instruction `index` starts (`None`: Docker's default): instructions
+    /// with the same one run the same shell.
+    pub fn shell_start(&self, index: usize) -> Option<usize> {
+        self.last_before(index, Keyword::Shell)
+            .map(|i| i.range.start)
+    }
+
     /// The `USER` in effect at instruction `index` (`None`: root, the default).
     pub fn effective_user_at(&self, index: usize) -> Option<&Instruction> {
         self.last_before(index, Keyword::User)
