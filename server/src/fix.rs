@@ -444,16 +444,9 @@ fn pass(
         let round = match attempt(&current, &diagnostics, &picked, lint) {
             Some(after) => Some((picked, after)),
             None => {
-                // One at a time: the first that passes is kept, those before it are refused.
-                let mut kept = None;
-                for one in picked {
-                    match attempt(&current, &diagnostics, std::slice::from_ref(&one), lint) {
-                        Some(after) => {
-                            kept = Some((vec![one], after));
-                            break;
-                        }
-                        None => refused.push((Signature::of(one.0, one.1), one.0.range.start)),
-                    }
+                let (kept, failed) = bisect(&current, &diagnostics, picked, lint);
+                for (diagnostic, fix) in failed {
+                    refused.push((Signature::of(diagnostic, fix), diagnostic.range.start));
                 }
                 kept
             }
@@ -485,6 +478,57 @@ fn pass(
         refused,
         converged,
     }
+}
+
+/// A fix taken with its finding.
+type Picked<'d> = (&'d crate::Diagnostic, &'d Fix);
+
+/// The fixes a round keeps, with the text and the findings after them.
+type Kept<'d> = (Vec<Picked<'d>>, (String, Vec<crate::Diagnostic>));
+
+/// The most of `picked` (a round that failed its checks) that passes them together, found by halving: a
+/// half that passes (with what passed before it) is kept whole, one that fails is halved again, and a
+/// single fix that fails is returned as failed. A few failing fixes cost a few re-lints each, not one
+/// round each. Returns what is kept, with the text and findings after it, and the failed fixes.
+fn bisect<'d>(
+    current: &str,
+    before: &[crate::Diagnostic],
+    picked: Vec<Picked<'d>>,
+    lint: &impl Fn(&str) -> Vec<crate::Diagnostic>,
+) -> (Option<Kept<'d>>, Vec<Picked<'d>>) {
+    let mut good: Vec<Picked<'d>> = Vec::new();
+    let mut result = None;
+    let mut failed = Vec::new();
+    // The whole failed already: start from its halves. Left halves first, so `good` keeps `picked`'s order.
+    let mut parts: Vec<Vec<Picked<'d>>> = Vec::new();
+    halve(picked, &mut parts, &mut failed);
+    while let Some(part) = parts.pop() {
+        let mut trial = good.clone();
+        trial.extend(part.iter().copied());
+        match attempt(current, before, &trial, lint) {
+            Some(after) => {
+                good = trial;
+                result = Some(after);
+            }
+            None => halve(part, &mut parts, &mut failed),
+        }
+    }
+    (result.map(|after| (good, after)), failed)
+}
+
+/// A part of [`bisect`] that failed: its halves to try, right first on the stack, or the one fix it is.
+fn halve<'d>(
+    mut part: Vec<Picked<'d>>,
+    parts: &mut Vec<Vec<Picked<'d>>>,
+    failed: &mut Vec<Picked<'d>>,
+) {
+    if part.len() <= 1 {
+        failed.extend(part);
+        return;
+    }
+    let right = part.split_off(part.len() / 2);
+    parts.push(right);
+    parts.push(part);
 }
 
 /// A finding whose fix a pass refused: its fix's signature and where the finding starts (findings of

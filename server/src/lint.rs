@@ -57,6 +57,25 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
     }
 }
 
+/// [`lint_in`] for a file linted again and again as it changes a little (a fix-all pass re-lints after every
+/// round and every attempt): a YAML stream is kept between calls, so each re-reads only the documents
+/// that changed.
+pub fn relinter<'a>(
+    kind: FileKind,
+    around: Surroundings<'a>,
+) -> impl Fn(&str) -> Vec<Diagnostic> + 'a {
+    let stream = std::cell::RefCell::new(YamlStream::default());
+    move |source: &str| match kind {
+        FileKind::Dockerfile => lint_in(source, kind, &around),
+        _ => {
+            stream
+                .borrow_mut()
+                .update_in(source, Mode::Force(kind), &around)
+                .1
+        }
+    }
+}
+
 /// What a Kubernetes file tells the workspace rules (nothing, for a Kustomize patch among `files`).
 pub fn summary_of(source: &str, files: &dyn FileSource) -> Summary {
     let mut stream = YamlStream::once();

@@ -378,15 +378,18 @@ fn fix_files(
         let mut around = surroundings(facts, files.as_ref(), &file.settings, &file.skips);
         around.reported_elsewhere = &elsewhere;
         let on_disk = matches!(file.input, Input::File(_));
-        let fixed = fix_all(&file.text, mode, |t| {
-            let found = lint_in(t, kind, &around);
-            if on_disk {
-                found
-            } else {
-                // Standard input has no folder to write other files to.
-                found.into_iter().map(Diagnostic::in_this_file).collect()
-            }
-        });
+        let fixed = {
+            let relint = crate::lint::relinter(kind, around);
+            fix_all(&file.text, mode, |t| {
+                let found = relint(t);
+                if on_disk {
+                    found
+                } else {
+                    // Standard input has no folder to write other files to.
+                    found.into_iter().map(Diagnostic::in_this_file).collect()
+                }
+            })
+        };
         let path = file.path.clone();
         for refused in &fixed.refused {
             eprintln!(

@@ -305,8 +305,9 @@ fn fix_all_action(
     let document = documents.get(uri)?;
     let document_kind = document.kind?;
     // Other files are not touched here: a fix-all pass edits the document it was asked for.
+    let relint = document.relinter(document_kind);
     let fixed = fix_all(&document.text, FixMode::Safe, |t| {
-        crate::lint(t, document_kind)
+        relint(t)
             .into_iter()
             .map(crate::Diagnostic::in_this_file)
             .collect()

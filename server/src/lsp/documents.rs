@@ -39,6 +39,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// The linter a fix-all pass over this document re-runs: with its settings (a rule its config turns
+    /// off is not fixed either) and its skips, alone (the pass edits this document only).
+    pub fn relinter(&self, kind: FileKind) -> impl Fn(&str) -> Vec<Diagnostic> + '_ {
+        crate::lint::relinter(
+            kind,
+            Surroundings {
+                settings: &self.settings,
+                skips: &self.skips,
+                ..Surroundings::none()
+            },
+        )
+    }
+
     /// A document read with `language`, of the kind its name says (`name_kind`).
     pub fn open(
         text: String,
