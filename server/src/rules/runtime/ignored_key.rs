@@ -88,58 +88,45 @@ const SERVICE_KEYS: &[&str] = &[
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     let reason = "Kubernetes matches field names exactly and ignores this one";
+    let check = |map: NodeId, known: &[&str], place: &str, out: &mut Vec<Diagnostic>| {
+        check_map(cx.source, yaml, map, known, reason, place, out);
+    };
+    // A pod spec or a container, and the `securityContext` inside it (returned).
+    let check_with_context = |node: NodeId,
+                              known: &[&str],
+                              place: &str,
+                              context_place: &str,
+                              out: &mut Vec<Diagnostic>| {
+        check(node, known, place, out);
+        let context = yaml.get(node, "securityContext")?.value;
+        check(context, SECURITY_CONTEXT_KEYS, context_place, out);
+        Some(context)
+    };
     let mut pods_seen: Vec<NodeId> = Vec::new();
     for c in containers(cx) {
         if !pods_seen.contains(&c.pod.node) {
             pods_seen.push(c.pod.node);
-            check_map(
-                cx.source,
-                yaml,
+            check_with_context(
                 c.pod.node,
                 POD_KEYS,
-                reason,
                 &format!("the pod spec of {}", owner(c.manifest)),
+                "the pod's `securityContext`",
                 out,
             );
-            if let Some(context) = yaml.get(c.pod.node, "securityContext") {
-                check_map(
-                    cx.source,
-                    yaml,
-                    context.value,
-                    SECURITY_CONTEXT_KEYS,
-                    reason,
-                    "the pod's `securityContext`",
-                    out,
-                );
-            }
         }
         let who = describe(c);
-        check_map(
-            cx.source,
-            yaml,
+        let context = check_with_context(
             c.container.node,
             CONTAINER_KEYS,
-            reason,
             &who,
+            &format!("the `securityContext` of {who}"),
             out,
         );
-        if let Some(context) = yaml.get(c.container.node, "securityContext") {
-            check_map(
-                cx.source,
-                yaml,
-                context.value,
-                SECURITY_CONTEXT_KEYS,
-                reason,
-                &format!("the `securityContext` of {who}"),
-                out,
-            );
-            if let Some(capabilities) = yaml.get(context.value, "capabilities") {
-                check_map(
-                    cx.source,
-                    yaml,
+        if let Some(context) = context {
+            if let Some(capabilities) = yaml.get(context, "capabilities") {
+                check(
                     capabilities.value,
                     CAPABILITIES_KEYS,
-                    reason,
                     &format!("the capabilities of {who}"),
                     out,
                 );
