@@ -13,7 +13,6 @@ use crate::model::merge::{Layered, MergeRules, layer};
 use crate::model::yaml::{Entry, NodeId, Value, Yaml};
 use crate::rules::FileSource;
 use crate::rules::compose_builds::COMPOSE_FILES;
-use crate::syntax::{Language, parse};
 use crate::{TextRange, document};
 
 /// The files of a stack and the merged view of them.
@@ -51,16 +50,8 @@ impl Stack {
     /// The stack the linted file (`source`, read as `yaml`) belongs to; `None` when it is read alone:
     /// nothing around it is known, it is in no stack, a file of the stack cannot be read, or a file does not
     /// parse (its own findings say so).
-    pub fn find(
-        source: &str,
-        yaml: &Yaml,
-        tree: Option<&tree_sitter::Tree>,
-        files: &dyn FileSource,
-    ) -> Option<Self> {
-        let readable = |tree: Option<&tree_sitter::Tree>, yaml: &Yaml| {
-            tree.is_some_and(|t| !t.root_node().has_error()) && yaml.problems.is_empty()
-        };
-        if !readable(tree, yaml) {
+    pub fn find(source: &str, yaml: &Yaml, files: &dyn FileSource) -> Option<Self> {
+        if !yaml.is_clean() {
             return None;
         }
         let (names, own) = match names(files) {
@@ -78,9 +69,8 @@ impl Stack {
                 continue;
             }
             let text = files.read(name)?;
-            let tree = parse(Language::Yaml, &text, None);
-            let view = Yaml::build(&text, tree.as_ref());
-            if !readable(tree.as_ref(), &view) {
+            let view = Yaml::read(&text);
+            if !view.is_clean() {
                 return None;
             }
             texts.push(text);
@@ -243,9 +233,8 @@ impl Stack {
             return Some(index);
         }
         let text = files.read(name)?;
-        let tree = parse(Language::Yaml, &text, None);
-        let view = Yaml::build(&text, tree.as_ref());
-        if tree.is_none_or(|t| t.root_node().has_error()) {
+        let view = Yaml::read(&text);
+        if !view.is_clean() {
             return None;
         }
         let root = self.layered.append(&text, &view)?;

@@ -14,7 +14,6 @@ use crate::document::split_documents;
 use crate::model::merge::{Layered, MergeRules, layer};
 use crate::model::yaml::{Entry, Node, NodeId, ScalarStyle, Value, Yaml};
 use crate::rules::FileSource;
-use crate::syntax::{Language, parse};
 
 /// The names a kustomization file may have, in the order kustomize looks for them.
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -136,7 +135,7 @@ impl Patch {
 }
 
 fn view(text: &str) -> Yaml {
-    Yaml::build(text, parse(Language::Yaml, text, None).as_ref())
+    Yaml::read(text)
 }
 
 fn inside(region: TextRange, range: TextRange) -> bool {

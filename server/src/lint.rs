@@ -175,21 +175,19 @@ pub fn lint_yaml(
     source: &str,
     kind: FileKind,
     yaml: &Yaml,
-    tree: Option<&tree_sitter::Tree>,
     files: &dyn FileSource,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let out = match kind {
         // A file of a Compose stack (with its override, or listed in `COMPOSE_FILE`) is linted as the
         // merged project, and keeps the findings whose place is in it.
-        FileKind::Compose => match Stack::find(source, yaml, tree, files) {
+        FileKind::Compose => match Stack::find(source, yaml, files) {
             Some(stack) => {
                 let merged = &stack.layered;
-                let found = lint_compose(&merged.text, &merged.yaml, None, files, settings);
-                // Its syntax is its own: the merged view has no tree.
+                let found = lint_compose(&merged.text, &merged.yaml, files, settings);
                 stack.own_findings(found)
             }
-            None => lint_compose(source, yaml, tree, files, settings),
+            None => lint_compose(source, yaml, files, settings),
         },
         FileKind::Kubernetes => {
             let k8s = Kubernetes::read(yaml);
@@ -197,13 +195,18 @@ pub fn lint_yaml(
                 source,
                 yaml,
                 k8s: &k8s,
-                tree,
                 settings,
             };
             run_rules(source, settings, |rule| rule.checks().kubernetes, &cx)
         }
+        // (no YAML is read as a Dockerfile; were it, it would be linted as one)
         FileKind::Dockerfile => {
-            return lint_dockerfile(source, &grammar_errors(tree, source), files, settings, &[]);
+            let around = Surroundings {
+                files,
+                settings,
+                ..Surroundings::none()
+            };
+            return lint_in(source, kind, &around);
         }
     };
     finish(out)
@@ -243,7 +246,6 @@ fn run_rules<C: Sync>(
 fn lint_compose(
     source: &str,
     yaml: &Yaml,
-    tree: Option<&tree_sitter::Tree>,
     files: &dyn FileSource,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
@@ -252,7 +254,6 @@ fn lint_compose(
         source,
         yaml,
         compose: &compose,
-        tree,
         files,
         settings,
     };

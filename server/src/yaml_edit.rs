@@ -355,8 +355,7 @@ mod tests {
     use crate::fix::apply_edits;
 
     fn yaml(text: &str) -> Yaml {
-        let tree = crate::syntax::parse(crate::syntax::Language::Yaml, text, None);
-        Yaml::build(text, tree.as_ref())
+        Yaml::read(text)
     }
 
     /// Input-derived text written by a fix reads back as exactly that string, and adds nothing else.

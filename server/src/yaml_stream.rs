@@ -176,12 +176,12 @@ impl YamlStream {
                 *previous = old.get_mut(index).and_then(Option::take);
             }
         }
-        let keep_tree = !self.once || compose_only;
+        let once = self.once;
         let read = |(kept, slice, previous): (Option<Chunk>, &str, Option<Chunk>)| match kept {
             Some(chunk) => chunk,
             None => {
                 let mut chunk = read_chunk(slice, previous, around.settings, compose_only);
-                if !keep_tree {
+                if once {
                     chunk.tree = None;
                 }
                 chunk
@@ -223,7 +223,6 @@ impl YamlStream {
                         source,
                         FileKind::Kubernetes,
                         yaml,
-                        None,
                         &NoFiles,
                         around.settings,
                     )
@@ -268,39 +267,23 @@ impl YamlStream {
             }
             // A Compose file with a Helm document is not read.
             Some(_) if chart || self.chunks.iter().any(|c| c.helm) => vec![skipped(0)],
-            // A Compose file is one document, read with its tree; one with several documents is read whole.
-            Some(kind) => match self.chunks.as_slice() {
-                [only] => {
-                    let built;
-                    let yaml = match &only.compose_yaml {
-                        Some(yaml) => yaml,
-                        None => {
-                            built = Yaml::build(text, only.tree.as_ref());
-                            &built
-                        }
-                    };
-                    crate::lint::lint_yaml(
-                        text,
-                        kind,
-                        yaml,
-                        only.tree.as_ref(),
-                        around.files,
-                        around.settings,
-                    )
-                }
-                _ => {
-                    let tree = parse(Language::Yaml, text, None);
-                    let yaml = Yaml::build(text, tree.as_ref());
-                    crate::lint::lint_yaml(
-                        text,
-                        kind,
-                        &yaml,
-                        tree.as_ref(),
-                        around.files,
-                        around.settings,
-                    )
-                }
-            },
+            // A Compose file is one document, read with its model; one with several documents is read whole.
+            Some(kind) => {
+                let built;
+                let yaml = match self.chunks.as_slice() {
+                    [
+                        Chunk {
+                            compose_yaml: Some(yaml),
+                            ..
+                        },
+                    ] => yaml,
+                    _ => {
+                        built = Yaml::read(text);
+                        &built
+                    }
+                };
+                crate::lint::lint_yaml(text, kind, yaml, around.files, around.settings)
+            }
             None => Vec::new(),
         };
         if kind.is_some() {
@@ -370,12 +353,10 @@ fn read_chunk(
         }
         _ => parse(Language::Yaml, text, None),
     };
-    let yaml = Yaml::build(text, tree.as_ref());
+    let mut yaml = Yaml::build(text, tree.as_ref());
     let helm = is_helm_template(text, &yaml);
     let compose = looks_like_compose(&yaml);
-    let comments = tree
-        .as_ref()
-        .map_or_else(Vec::new, |tree| comments(text, tree));
+    let comments = std::mem::take(&mut yaml.comments);
     if compose_only {
         return Chunk {
             summary: Summary::default(),
@@ -389,14 +370,7 @@ fn read_chunk(
             comments,
         };
     }
-    let diagnostics = crate::lint::lint_yaml(
-        text,
-        FileKind::Kubernetes,
-        &yaml,
-        tree.as_ref(),
-        &NoFiles,
-        settings,
-    );
+    let diagnostics = crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
     // A Helm document is not read, so it tells the workspace rules nothing.
     let summary = if helm {
         Summary::default()
@@ -407,7 +381,6 @@ fn read_chunk(
             source: text,
             yaml: &yaml,
             k8s: &k8s,
-            tree: tree.as_ref(),
             settings,
         };
         summary.token_mounts = crate::rules::token_mounts(&cx);
@@ -426,22 +399,6 @@ fn read_chunk(
         compose_yaml: None,
         comments,
     }
-}
-
-/// Where the comments of a document start (none to look for without a `#`).
-fn comments(text: &str, tree: &Tree) -> Vec<usize> {
-    let mut out = Vec::new();
-    if !text.contains('#') {
-        return out;
-    }
-    crate::syntax::preorder(tree.root_node(), |node| {
-        if node.kind() == "comment" {
-            out.push(node.start_byte());
-            return false;
-        }
-        true
-    });
-    out
 }
 
 /// Whether a document's text has top-level `apiVersion:` and `kind:` lines.

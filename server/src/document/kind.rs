@@ -302,8 +302,7 @@ mod tests {
     }
 
     fn helm(text: &str) -> bool {
-        let tree = crate::syntax::parse(Language::Yaml, text, None);
-        is_helm_template(text, &Yaml::build(text, tree.as_ref()))
+        is_helm_template(text, &Yaml::read(text))
     }
 
     #[test]

@@ -285,10 +285,9 @@ fn target(yaml: &Yaml, item: NodeId, part: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::{Language, parse};
 
     fn view(text: &str) -> Yaml {
-        Yaml::build(text, parse(Language::Yaml, text, None).as_ref())
+        Yaml::read(text)
     }
 
     fn merged(base: &str, over: &str) -> Layered {

@@ -96,9 +96,26 @@ pub struct Yaml {
     pub nodes: Vec<Node>,
     pub documents: Vec<Document>,
     pub problems: Vec<Problem>,
+    /// Where the grammar could not read the text: its first few error or missing nodes (none when it read
+    /// all of it). Kept here, not as a tree, so a reader never holds a tree (tens of bytes per byte of YAML).
+    pub grammar_errors: Vec<Problem>,
+    /// Where the comments start, in order (a `#` elsewhere is text: a scalar's, a block scalar's line).
+    pub comments: Vec<usize>,
 }
 
 impl Yaml {
+    /// Parse `source` and build its view.
+    pub fn read(source: &str) -> Self {
+        let tree = crate::syntax::parse(crate::syntax::Language::Yaml, source, None);
+        Self::build(source, tree.as_ref())
+    }
+
+    /// The grammar read all of the text and the view has no problem: what another file must be to be
+    /// merged with this one.
+    pub fn is_clean(&self) -> bool {
+        self.grammar_errors.is_empty() && self.problems.is_empty()
+    }
+
     /// Build the view from a tree of `source`; without a tree (text refused by the grammar) the problem says why.
     pub fn build(source: &str, tree: Option<&tree_sitter::Tree>) -> Self {
         let mut yaml = Yaml::default();
@@ -132,6 +149,8 @@ impl Yaml {
             yaml.add_document(source, document);
         }
         yaml.check_expansion();
+        yaml.grammar_errors = crate::syntax::yaml::errors(tree);
+        yaml.comments = crate::syntax::yaml::comments(source, tree);
         yaml
     }
 
@@ -609,8 +628,7 @@ mod tests {
     use super::*;
 
     fn build(text: &str) -> Yaml {
-        let tree = crate::syntax::parse(crate::syntax::Language::Yaml, text, None);
-        Yaml::build(text, tree.as_ref())
+        Yaml::read(text)
     }
 
     #[test]

@@ -5,7 +5,6 @@ use crate::model::compose::{Compose, Service};
 use crate::model::yaml::Yaml;
 use crate::rules::FileSource;
 use crate::rules::compose_support::build_of;
-use crate::syntax::Language;
 
 /// Compose file names, in the order Compose itself looks for them.
 pub const COMPOSE_FILES: [&str; 4] = [
@@ -44,8 +43,7 @@ pub fn compose_building(files: &dyn FileSource) -> Option<Builder> {
             let Some(text) = files.read(&path) else {
                 continue;
             };
-            let tree = crate::syntax::parse(Language::Yaml, &text, None);
-            let yaml = Yaml::build(&text, tree.as_ref());
+            let yaml = Yaml::read(&text);
             let compose = Compose::read(&yaml);
             let root = compose.root;
             let service = compose.services.into_iter().find(|service| {

@@ -161,7 +161,6 @@ pub struct ComposeContext<'a> {
     pub source: &'a str,
     pub yaml: &'a Yaml,
     pub compose: &'a Compose,
-    pub tree: Option<&'a tree_sitter::Tree>,
     pub files: &'a dyn FileSource,
     pub settings: &'a Settings,
 }
@@ -171,7 +170,6 @@ pub struct KubernetesContext<'a> {
     pub source: &'a str,
     pub yaml: &'a Yaml,
     pub k8s: &'a Kubernetes,
-    pub tree: Option<&'a tree_sitter::Tree>,
     pub settings: &'a Settings,
 }
 

@@ -88,45 +88,20 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    yaml_errors(cx.yaml, cx.tree, out);
+    yaml_errors(cx.yaml, out);
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
-    yaml_errors(cx.yaml, cx.tree, out);
+    yaml_errors(cx.yaml, out);
 }
 
-/// At most this many YAML syntax errors are reported: after the first few, the rest is noise.
-const MAX_YAML_ERRORS: usize = 10;
-
-fn yaml_errors(yaml: &Yaml, tree: Option<&tree_sitter::Tree>, out: &mut Vec<Diagnostic>) {
-    for problem in &yaml.problems {
+/// What the view could not read, then where the grammar could not (its first few places).
+fn yaml_errors(yaml: &Yaml, out: &mut Vec<Diagnostic>) {
+    for problem in yaml.problems.iter().chain(&yaml.grammar_errors) {
         out.push(Diagnostic::new(
             RuleId::SyntaxError,
             problem.range,
             problem.message.clone(),
         ));
     }
-    let Some(tree) = tree else { return };
-    if !tree.root_node().has_error() {
-        return;
-    }
-    let mut reported = 0;
-    // Not into error nodes: one finding per error.
-    crate::syntax::preorder(tree.root_node(), |node| {
-        let error = node.is_error() || node.is_missing();
-        if error && reported < MAX_YAML_ERRORS {
-            reported += 1;
-            let message = if node.is_missing() {
-                format!("invalid YAML: `{}` expected here", node.kind())
-            } else {
-                "invalid YAML here".to_owned()
-            };
-            out.push(Diagnostic::new(
-                RuleId::SyntaxError,
-                crate::TextRange::from(node.byte_range()),
-                message,
-            ));
-        }
-        !error
-    });
 }

@@ -5,9 +5,10 @@
 //! panic). Nesting that deep only exists in hostile files, so such text is not parsed at all and is reported
 //! instead.
 
-use tree_sitter::Language;
+use tree_sitter::{Language, Tree};
 
 use crate::TextRange;
+use crate::model::yaml::Problem;
 
 pub fn language() -> Language {
     tree_sitter_yaml::LANGUAGE.into()
@@ -40,6 +41,49 @@ pub fn unsafe_for_grammar(text: &str) -> Option<TextRange> {
         start += line.len();
     }
     None
+}
+
+/// At most this many grammar errors are kept: after the first few, the rest is noise.
+const MAX_ERRORS: usize = 10;
+
+/// The first [`MAX_ERRORS`] places the grammar could not read, one per error (not into error nodes).
+pub fn errors(tree: &Tree) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !tree.root_node().has_error() {
+        return out;
+    }
+    super::preorder(tree.root_node(), |node| {
+        let error = node.is_error() || node.is_missing();
+        if error && out.len() < MAX_ERRORS {
+            let message = if node.is_missing() {
+                format!("invalid YAML: `{}` expected here", node.kind())
+            } else {
+                "invalid YAML here".to_owned()
+            };
+            out.push(Problem {
+                range: TextRange::from(node.byte_range()),
+                message,
+            });
+        }
+        !error
+    });
+    out
+}
+
+/// Where the comments of `text` start (none to look for without a `#`).
+pub fn comments(text: &str, tree: &Tree) -> Vec<usize> {
+    let mut out = Vec::new();
+    if !text.contains('#') {
+        return out;
+    }
+    super::preorder(tree.root_node(), |node| {
+        if node.kind() == "comment" {
+            out.push(node.start_byte());
+            return false;
+        }
+        true
+    });
+    out
 }
 
 #[cfg(test)]
