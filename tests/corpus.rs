@@ -275,3 +275,66 @@ fn secret_findings_on_the_corpus_are_the_reviewed_ones() {
             .join("\n")
     );
 }
+
+/// A large YAML document is read in pieces side by side (`syntax::yaml_split`, `model::yaml_pieces`): cut
+/// as often as it can be, every document of the corpus and the fixtures reads exactly as it does whole —
+/// every node, range, problem and comment — and a document that reads cleanly whole is never refused in
+/// pieces.
+#[test]
+fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
+    use dockwarden::model::yaml::Yaml;
+    use dockwarden::model::yaml_pieces::{outline, read};
+    use dockwarden::syntax::yaml_split::split;
+    let (Some(compose), Some(k8s)) = (corpus_files("compose"), corpus_files("k8s")) else {
+        return;
+    };
+    let fixtures = ["tests/fixtures/compose", "tests/fixtures/kubernetes"].map(|d| {
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
+            .expect("fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect::<Vec<_>>()
+    });
+    let (mut compared, mut documents) = (0, 0);
+    for path in compose.iter().chain(&k8s).chain(fixtures.iter().flatten()) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        // One document at a time: a stream is not cut across its `---` lines.
+        let mut starts: Vec<usize> = text.match_indices("\n---").map(|(at, _)| at + 1).collect();
+        starts.insert(0, 0);
+        starts.push(text.len());
+        for pair in starts.windows(2) {
+            let document = &text[pair[0]..pair[1]];
+            let document = document.strip_prefix("---").map_or(document, |d| {
+                &document[document.len() - d.len() + d.find('\n').map_or(d.len(), |n| n + 1)..]
+            });
+            let whole = Yaml::read_whole(document);
+            documents += 1;
+            for size in [16, 256, 2048] {
+                let Some(pieces) = split(document, size) else {
+                    continue;
+                };
+                match read(document, &pieces) {
+                    Some(joined) => {
+                        compared += 1;
+                        assert_eq!(
+                            outline(&joined),
+                            outline(&whole),
+                            "{} in pieces of {size} bytes",
+                            path.display()
+                        );
+                    }
+                    None => assert!(
+                        !whole.grammar_errors.is_empty(),
+                        "{}: refused in pieces of {size} bytes, read cleanly whole",
+                        path.display()
+                    ),
+                }
+            }
+        }
+    }
+    assert!(
+        compared > documents,
+        "{compared} cuts of {documents} documents compared"
+    );
+}

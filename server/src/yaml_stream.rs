@@ -179,13 +179,7 @@ impl YamlStream {
         let once = self.once;
         let read = |(kept, slice, previous): (Option<Chunk>, &str, Option<Chunk>)| match kept {
             Some(chunk) => chunk,
-            None => {
-                let mut chunk = read_chunk(slice, previous, around.settings, compose_only);
-                if once {
-                    chunk.tree = None;
-                }
-                chunk
-            }
+            None => read_chunk(slice, previous, around.settings, compose_only, !once),
         };
         self.chunks = if text.len() >= crate::lint::PARALLEL_FROM && jobs.len() > 1 {
             use rayon::prelude::*;
@@ -333,15 +327,18 @@ impl YamlStream {
     }
 }
 
-/// Parse and lint one document, incrementally from `previous` when there is one. A document of a file that
-/// is Compose (`compose_only`) is not linted as a manifest: its model is kept for the Compose rules.
+/// Parse and lint one document, incrementally from `previous` when there is one; its tree is kept only when
+/// `keep_tree` (to read the next edit incrementally): without, a large document is read in pieces. A
+/// document of a file that is Compose (`compose_only`) is not linted as a manifest: its model is kept for
+/// the Compose rules.
 fn read_chunk(
     text: &str,
     previous: Option<Chunk>,
     settings: &Settings,
     compose_only: bool,
+    keep_tree: bool,
 ) -> Chunk {
-    let tree = match previous {
+    let (mut yaml, tree) = match previous {
         Some(Chunk {
             text: old_text,
             tree: Some(mut old_tree),
@@ -349,11 +346,16 @@ fn read_chunk(
         }) => {
             let edit = crate::fix::diff(&old_text, text);
             edit_tree(&mut old_tree, &old_text, edit.range, &edit.new_text);
-            parse(Language::Yaml, text, Some(&old_tree))
+            let tree = parse(Language::Yaml, text, Some(&old_tree));
+            (Yaml::build(text, tree.as_ref()), tree)
         }
-        _ => parse(Language::Yaml, text, None),
+        _ if !keep_tree => (Yaml::read(text), None),
+        _ => {
+            let tree = parse(Language::Yaml, text, None);
+            (Yaml::build(text, tree.as_ref()), tree)
+        }
     };
-    let mut yaml = Yaml::build(text, tree.as_ref());
+    let tree = tree.filter(|_| keep_tree);
     let helm = is_helm_template(text, &yaml);
     let compose = looks_like_compose(&yaml);
     let comments = std::mem::take(&mut yaml.comments);

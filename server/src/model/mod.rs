@@ -10,4 +10,5 @@ pub mod kubernetes;
 pub mod merge;
 pub mod shell;
 pub mod yaml;
+pub mod yaml_pieces;
 pub mod yaml_scalar;

@@ -104,8 +104,22 @@ pub struct Yaml {
 }
 
 impl Yaml {
-    /// Parse `source` and build its view.
+    /// Parse `source` and build its view: a large document in pieces, side by side (see
+    /// [`super::yaml_pieces`]), else whole.
     pub fn read(source: &str) -> Self {
+        let large = source.len() >= super::yaml_pieces::READ_IN_PIECES_FROM;
+        // (text the grammar must not see is refused by the whole read, which says why)
+        if large && crate::syntax::yaml::unsafe_for_grammar(source).is_none() {
+            let pieces = crate::syntax::yaml_split::split(source, super::yaml_pieces::PIECE_SIZE);
+            if let Some(yaml) = pieces.and_then(|p| super::yaml_pieces::read(source, &p)) {
+                return yaml;
+            }
+        }
+        Self::read_whole(source)
+    }
+
+    /// Parse `source` in one piece and build its view.
+    pub fn read_whole(source: &str) -> Self {
         let tree = crate::syntax::parse(crate::syntax::Language::Yaml, source, None);
         Self::build(source, tree.as_ref())
     }
@@ -150,8 +164,41 @@ impl Yaml {
         }
         yaml.check_expansion();
         yaml.grammar_errors = crate::syntax::yaml::errors(tree);
-        yaml.comments = crate::syntax::yaml::comments(source, tree);
+        if source.contains('#') {
+            yaml.comments = crate::syntax::yaml::comments(tree);
+        }
         yaml
+    }
+
+    /// The view of one piece of a document, `tree` parsed from `ranges` of `source`: its aliases to no
+    /// anchor of the piece are left for the pieces before it (see [`super::yaml_pieces`]).
+    pub(super) fn build_piece(
+        source: &str,
+        tree: &tree_sitter::Tree,
+        own: &str,
+    ) -> super::yaml_pieces::PieceView {
+        let mut yaml = Yaml::default();
+        let mut pending = Vec::new();
+        let anchors = {
+            let mut builder = Builder {
+                source,
+                yaml: &mut yaml,
+                anchors: HashMap::new(),
+                cut: false,
+                pending: Some(&mut pending),
+            };
+            builder.document(tree.root_node());
+            builder.anchors
+        };
+        yaml.grammar_errors = crate::syntax::yaml::errors(tree);
+        if own.contains('#') {
+            yaml.comments = crate::syntax::yaml::comments(tree);
+        }
+        super::yaml_pieces::PieceView {
+            yaml,
+            pending,
+            anchors,
+        }
     }
 
     /// Build the view of one `document` node of a stream: what the server re-reads when only that document
@@ -164,21 +211,14 @@ impl Yaml {
     }
 
     fn add_document(&mut self, source: &str, document: tree_sitter::Node) {
-        let mut builder = Builder {
+        Builder {
             source,
             yaml: self,
             anchors: HashMap::new(),
             cut: false,
-        };
-        let mut cursor = document.walk();
-        let content = document
-            .named_children(&mut cursor)
-            .find(|n| matches!(n.kind(), "block_node" | "flow_node"));
-        let root = content.map(|n| builder.node(n, 0));
-        self.documents.push(Document {
-            root,
-            range: TextRange::from(document.byte_range()),
-        });
+            pending: None,
+        }
+        .add(document);
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
@@ -357,8 +397,25 @@ impl Yaml {
             .try_fold(id, |at, key| self.get(at, key).map(|m| m.value))
     }
 
+    /// Every node and pair that ends at `end` ends at `content_end` instead: a piece of a document read
+    /// up to the next piece's first line (see [`super::yaml_pieces`]) ends its last nodes after the line
+    /// breaks that, in the whole, follow them.
+    pub(super) fn end_at(&mut self, end: usize, content_end: usize) {
+        let trim = |range: &mut TextRange| {
+            if range.end == end {
+                range.end = content_end.max(range.start);
+            }
+        };
+        for node in &mut self.nodes {
+            trim(&mut node.range);
+            if let Value::Mapping(entries) = &mut node.value {
+                entries.iter_mut().for_each(|e| trim(&mut e.range));
+            }
+        }
+    }
+
     /// Report documents whose aliases would expand beyond [`MAX_EXPANSION`] nodes.
-    fn check_expansion(&mut self) {
+    pub(super) fn check_expansion(&mut self) {
         // Children and alias targets always have smaller ids (post-order), so one forward pass suffices.
         let mut size = vec![0u64; self.nodes.len()];
         for (id, node) in self.nodes.iter().enumerate() {
@@ -394,9 +451,43 @@ struct Builder<'s, 'y> {
     yaml: &'y mut Yaml,
     anchors: HashMap<String, NodeId>,
     cut: bool,
+    /// Reading a piece of a document: aliases to no anchor of the piece, for the pieces before it.
+    pending: Option<&'y mut Vec<(NodeId, String)>>,
+}
+
+/// What an alias to no earlier anchor is told.
+pub(super) fn unknown_alias(name: &str, range: TextRange) -> Problem {
+    Problem {
+        range,
+        message: format!("alias `*{name}` names no earlier anchor"),
+    }
 }
 
 impl Builder<'_, '_> {
+    /// Read one `document` node into the view.
+    fn add(&mut self, document: tree_sitter::Node) {
+        let mut cursor = document.walk();
+        let content = document
+            .named_children(&mut cursor)
+            .find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+        let root = content.map(|n| self.node(n, 0));
+        self.yaml.documents.push(Document {
+            root,
+            range: TextRange::from(document.byte_range()),
+        });
+    }
+
+    /// Read the documents under a stream's `root` (a piece has one).
+    fn document(&mut self, root: tree_sitter::Node) {
+        let mut cursor = root.walk();
+        for document in root
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "document")
+        {
+            self.add(document);
+        }
+    }
+
     fn push(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
         self.yaml.nodes.push(Node {
             value,
@@ -479,7 +570,8 @@ impl Builder<'_, '_> {
                         _ => {}
                     }
                 }
-                self.report_duplicate_keys(&entries);
+                let twice = duplicate_keys(self.yaml, &entries);
+                self.yaml.problems.extend(twice);
                 self.push(Value::Mapping(entries), range, ts.kind() == "flow_mapping")
             }
             "block_sequence" => {
@@ -566,47 +658,17 @@ impl Builder<'_, '_> {
             "alias" => {
                 let name = self.text(ts).trim_start_matches('*').to_owned();
                 let target = self.anchors.get(&name).copied();
-                if target.is_none() {
-                    self.yaml.problems.push(Problem {
-                        range,
-                        message: format!("alias `*{name}` names no earlier anchor"),
-                    });
+                let id = self.push(Value::Alias(target), range, true);
+                match (target, self.pending.as_deref_mut()) {
+                    (Some(_), _) => {}
+                    (None, Some(pending)) => pending.push((id, name)),
+                    (None, None) => self.yaml.problems.push(unknown_alias(&name, range)),
                 }
-                self.push(Value::Alias(target), range, true)
+                id
             }
             "block_node" | "flow_node" => self.node(ts, depth + 1),
             _ => self.push(Value::Null, range, false),
         }
-    }
-
-    /// A key written twice in one mapping: YAML requires keys to be unique, and readers differ on what
-    /// they do with a second one (Compose and Kubernetes refuse the file, others keep either value), so a
-    /// setting may not be the one a reviewer reads. Merge keys (`<<`) are not keys.
-    fn report_duplicate_keys(&mut self, entries: &[Entry]) {
-        if entries.len() < 2 {
-            return;
-        }
-        let mut seen: HashMap<&str, TextRange> = HashMap::with_capacity(entries.len());
-        let mut problems = Vec::new();
-        for entry in entries {
-            let node = &self.yaml.nodes[entry.key];
-            let Value::Scalar(key, _) = &node.value else {
-                continue;
-            };
-            if key == "<<" {
-                continue;
-            }
-            if let Some(first) = seen.insert(key.as_str(), node.range) {
-                seen.insert(key.as_str(), first);
-                problems.push(Problem {
-                    range: node.range,
-                    message: format!(
-                        "duplicate key `{key}`: YAML keys must be unique, and readers disagree on which value counts"
-                    ),
-                });
-            }
-        }
-        self.yaml.problems.extend(problems);
     }
 
     fn pair(&mut self, ts: tree_sitter::Node, depth: usize) -> Entry {
@@ -621,6 +683,36 @@ impl Builder<'_, '_> {
         };
         Entry { key, value, range }
     }
+}
+
+/// A key written twice in one mapping: YAML requires keys to be unique, and readers differ on what they do
+/// with a second one (Compose and Kubernetes refuse the file, others keep either value), so a setting may
+/// not be the one a reviewer reads. Merge keys (`<<`) are not keys.
+pub(super) fn duplicate_keys(yaml: &Yaml, entries: &[Entry]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if entries.len() < 2 {
+        return problems;
+    }
+    let mut seen: HashMap<&str, TextRange> = HashMap::with_capacity(entries.len());
+    for entry in entries {
+        let node = &yaml.nodes[entry.key];
+        let Value::Scalar(key, _) = &node.value else {
+            continue;
+        };
+        if key == "<<" {
+            continue;
+        }
+        if let Some(first) = seen.insert(key.as_str(), node.range) {
+            seen.insert(key.as_str(), first);
+            problems.push(Problem {
+                range: node.range,
+                message: format!(
+                    "duplicate key `{key}`: YAML keys must be unique, and readers disagree on which value counts"
+                ),
+            });
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

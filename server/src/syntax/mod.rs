@@ -7,6 +7,7 @@ pub mod bash;
 pub mod dockerfile;
 mod stand_in;
 pub mod yaml;
+pub mod yaml_split;
 
 use std::cell::RefCell;
 
@@ -57,15 +58,27 @@ pub fn parse(language: Language, text: &str, old: Option<&Tree>) -> Option<Tree>
     if language == Language::Yaml && yaml::unsafe_for_grammar(text).is_some() {
         return None;
     }
-    parse_with(Grammar::Document(language), text, old)
+    parse_with(Grammar::Document(language), text, old, &[])
+}
+
+/// Parse only `ranges` of YAML `text` (in order, apart), as if they were the whole text, with every node at
+/// its place in `text`: a piece of a large document (see [`yaml_split`]). The text must be safe for the
+/// grammar as a whole (see [`yaml::unsafe_for_grammar`]) and hold no NUL.
+pub fn parse_ranges(text: &str, ranges: &[tree_sitter::Range]) -> Option<Tree> {
+    parse_with(Grammar::Document(Language::Yaml), text, None, ranges)
 }
 
 /// Parse a shell script (a `RUN` body) with the bash grammar.
 pub fn parse_bash(text: &str) -> Option<Tree> {
-    parse_with(Grammar::Bash, text, None)
+    parse_with(Grammar::Bash, text, None, &[])
 }
 
-fn parse_with(grammar: Grammar, text: &str, old: Option<&Tree>) -> Option<Tree> {
+fn parse_with(
+    grammar: Grammar,
+    text: &str,
+    old: Option<&Tree>,
+    ranges: &[tree_sitter::Range],
+) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let index = match parsers.iter().position(|(g, _)| *g == grammar) {
@@ -83,7 +96,15 @@ fn parse_with(grammar: Grammar, text: &str, old: Option<&Tree>) -> Option<Tree> 
                 stand_in::for_c_scanner(text)
             }
         };
-        parsers[index].1.parse(text.as_bytes(), old)
+        let parser = &mut parsers[index].1;
+        if ranges.is_empty() {
+            return parser.parse(text.as_bytes(), old);
+        }
+        parser.set_included_ranges(ranges).ok()?;
+        let tree = parser.parse(text.as_bytes(), old);
+        // The parser is kept for the next text, which it reads whole.
+        parser.set_included_ranges(&[]).ok()?;
+        tree
     })
 }
 

@@ -70,12 +70,9 @@ pub fn errors(tree: &Tree) -> Vec<Problem> {
     out
 }
 
-/// Where the comments of `text` start (none to look for without a `#`).
-pub fn comments(text: &str, tree: &Tree) -> Vec<usize> {
+/// Where the comments of `tree` start (a caller whose text has no `#` need not look).
+pub fn comments(tree: &Tree) -> Vec<usize> {
     let mut out = Vec::new();
-    if !text.contains('#') {
-        return out;
-    }
     super::preorder(tree.root_node(), |node| {
         if node.kind() == "comment" {
             out.push(node.start_byte());
