@@ -246,7 +246,7 @@ fn set(
                 Some(i) => entries[i].value = set(yaml, entries[i].value, rest, key, value)?,
                 None if rest.is_empty() => {
                     let name = yaml.push(Node {
-                        value: Value::Scalar(first.clone(), ScalarStyle::Plain),
+                        value: Value::Scalar(first.as_str().into(), ScalarStyle::Plain),
                         ..yaml.node(key).clone()
                     });
                     entries.push(Entry {

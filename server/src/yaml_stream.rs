@@ -65,6 +65,7 @@ impl Surroundings<'_> {
 
 /// One document of the stream.
 struct Chunk {
+    /// Its text and tree, kept to read the next edit incrementally (empty in a stream read once).
     text: String,
     tree: Option<Tree>,
     manifest: bool,
@@ -327,8 +328,8 @@ impl YamlStream {
     }
 }
 
-/// Parse and lint one document, incrementally from `previous` when there is one; its tree is kept only when
-/// `keep_tree` (to read the next edit incrementally): without, a large document is read in pieces. A
+/// Parse and lint one document, incrementally from `previous` when there is one; its text and tree are kept
+/// only when `keep_tree` (to read the next edit incrementally): without, a large document is read in pieces. A
 /// document of a file that is Compose (`compose_only`) is not linted as a manifest: its model is kept for
 /// the Compose rules.
 fn read_chunk(
@@ -356,13 +357,19 @@ fn read_chunk(
         }
     };
     let tree = tree.filter(|_| keep_tree);
+    // (a stream read once never compares its next text with this one)
+    let kept_text = if keep_tree {
+        text.to_owned()
+    } else {
+        String::new()
+    };
     let helm = is_helm_template(text, &yaml);
     let compose = looks_like_compose(&yaml);
     let comments = std::mem::take(&mut yaml.comments);
     if compose_only {
         return Chunk {
             summary: Summary::default(),
-            text: text.to_owned(),
+            text: kept_text,
             manifest: false,
             compose,
             helm,
@@ -390,7 +397,7 @@ fn read_chunk(
     };
     Chunk {
         summary,
-        text: text.to_owned(),
+        text: kept_text,
         // A template may not parse as YAML: its own top-level `apiVersion:` and `kind:` lines say it is a
         // manifest.
         manifest: looks_like_kubernetes(&yaml) || (helm && names_a_kind(text)),

@@ -121,7 +121,6 @@ fn shifted(node: &Node, ids: usize, offset: usize) -> Node {
     Node {
         value,
         range: moved(node.range, offset),
-        anchor: node.anchor.clone(),
         flow: node.flow,
     }
 }
@@ -263,7 +262,6 @@ impl Merger<'_> {
         let new = Node {
             value,
             range: node.range,
-            anchor: None,
             flow: node.flow,
         };
         self.yaml.push(new)

@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
+
 use crate::TextRange;
 
 pub type NodeId = usize;
@@ -40,7 +42,9 @@ pub enum ScalarStyle {
 pub enum Value {
     Mapping(Vec<Entry>),
     Sequence(Vec<NodeId>),
-    Scalar(String, ScalarStyle),
+    /// Its text as read (escapes decoded), held inline when short: most scalars of a file are, and a heap
+    /// string each would cost more than the node.
+    Scalar(CompactString, ScalarStyle),
     /// An alias and the node it names (`None` when no such anchor precedes it).
     Alias(Option<NodeId>),
     Null,
@@ -59,7 +63,6 @@ pub struct Entry {
 pub struct Node {
     pub value: Value,
     pub range: TextRange,
-    pub anchor: Option<String>,
     /// Written in flow style (`{…}`, `[…]`).
     pub flow: bool,
 }
@@ -489,12 +492,7 @@ impl Builder<'_, '_> {
     }
 
     fn push(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
-        self.yaml.nodes.push(Node {
-            value,
-            range,
-            anchor: None,
-            flow,
-        });
+        self.yaml.nodes.push(Node { value, range, flow });
         self.yaml.nodes.len() - 1
     }
 
@@ -542,7 +540,6 @@ impl Builder<'_, '_> {
             Some(content) => self.content(content, depth),
         };
         if let Some(name) = anchor {
-            self.yaml.nodes[id].anchor = Some(name.clone());
             self.anchors.insert(name, id);
         }
         id
@@ -653,7 +650,7 @@ impl Builder<'_, '_> {
                     .take_while(|b| *b == b' ')
                     .count();
                 let text = super::yaml_scalar::block(self.text(ts), parent);
-                self.push(Value::Scalar(text, ScalarStyle::Block), range, false)
+                self.push(Value::Scalar(text.into(), ScalarStyle::Block), range, false)
             }
             "alias" => {
                 let name = self.text(ts).trim_start_matches('*').to_owned();

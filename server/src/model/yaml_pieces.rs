@@ -33,25 +33,28 @@ pub struct PieceView {
 /// the pieces before it as its spine says (then the document is read whole).
 pub fn read(source: &str, pieces: &[Piece]) -> Option<Yaml> {
     use rayon::prelude::*;
-    let views: Vec<Option<PieceView>> = pieces
-        .par_iter()
-        .map(|piece| {
-            let tree = crate::syntax::parse_ranges(source, &piece.ranges)?;
-            let own = piece.ranges.last()?;
-            let view = Yaml::build_piece(source, &tree, &source[own.start_byte..own.end_byte]);
-            view.yaml.grammar_errors.is_empty().then_some(view)
-        })
-        .collect();
+    let read_one = |piece: &Piece| {
+        let tree = crate::syntax::parse_ranges(source, &piece.ranges)?;
+        let own = piece.ranges.last()?;
+        let view = Yaml::build_piece(source, &tree, &source[own.start_byte..own.end_byte]);
+        view.yaml.grammar_errors.is_empty().then_some(view)
+    };
     let mut join = Join::default();
     let last = pieces.len() - 1;
-    for (index, (view, piece)) in views.into_iter().zip(pieces).enumerate() {
-        let mut view = view?;
-        if index < last {
-            let end = piece.ranges.last()?.end_byte;
-            let content_end = content_end(source, end, view.yaml.comments.last().copied());
-            view.yaml.end_at(end, content_end);
+    // A few pieces per core at a time, joined as they come: the views not yet joined are a few pieces', not
+    // the document's.
+    let batch = rayon::current_num_threads() * 4;
+    for (first, pieces) in pieces.chunks(batch).enumerate() {
+        let views: Vec<Option<PieceView>> = pieces.par_iter().map(read_one).collect();
+        for (index, (view, piece)) in views.into_iter().zip(pieces).enumerate() {
+            let mut view = view?;
+            if first * batch + index < last {
+                let end = piece.ranges.last()?.end_byte;
+                let content_end = content_end(source, end, view.yaml.comments.last().copied());
+                view.yaml.end_at(end, content_end);
+            }
+            join.add(view, piece.spine)?;
         }
-        join.add(view, piece.spine)?;
     }
     join.finish()
 }
@@ -294,10 +297,9 @@ pub fn outline(yaml: &Yaml) -> String {
             };
             let _ = writeln!(
                 out,
-                "{:indent$}{:?} {what} anchor={:?} flow={}",
+                "{:indent$}{:?} {what} flow={}",
                 "",
                 node.range,
-                node.anchor,
                 node.flow,
                 indent = depth.min(64)
             );

@@ -6,21 +6,23 @@
 //! scalars follow their indentation and chomping indicators. Edits still target the raw text: the model keeps
 //! each node's range beside its decoded value.
 
+use compact_str::CompactString;
+
 /// A plain (unquoted) scalar.
-pub fn plain(raw: &str) -> String {
-    fold(raw, |_| None)
+pub fn plain(raw: &str) -> CompactString {
+    fold(raw, '\n', |_| None)
 }
 
 /// The inside of a single-quoted scalar (without the quotes): `''` is one quote.
-pub fn single_quoted(inner: &str) -> String {
-    fold(inner, |rest| {
+pub fn single_quoted(inner: &str) -> CompactString {
+    fold(inner, '\'', |rest| {
         rest.starts_with("''").then(|| ("'".into(), 2))
     })
 }
 
 /// The inside of a double-quoted scalar (without the quotes), with every escape of YAML 1.2 §5.7 decoded.
-pub fn double_quoted(inner: &str) -> String {
-    fold(inner, |rest| {
+pub fn double_quoted(inner: &str) -> CompactString {
+    fold(inner, '\\', |rest| {
         let mut chars = rest.chars();
         if chars.next() != Some('\\') {
             return None;
@@ -76,8 +78,17 @@ pub fn double_quoted(inner: &str) -> String {
 /// dropped, a single break becomes a space and `n` breaks `n - 1` newlines. `escape` decodes the escape at
 /// the start of the text it is given (its text and how many bytes it took), or says there is none; decoded
 /// text is never trimmed.
-fn fold(raw: &str, escape: impl Fn(&str) -> Option<(String, usize)>) -> String {
-    let mut out = String::with_capacity(raw.len());
+/// `raw` with its line breaks folded and its escapes (which begin with `marker`) decoded: `raw` itself when
+/// it has neither, as most scalars of a file.
+fn fold(
+    raw: &str,
+    marker: char,
+    escape: impl Fn(&str) -> Option<(String, usize)>,
+) -> CompactString {
+    if !raw.contains(['\n', '\r', marker]) {
+        return raw.into();
+    }
+    let mut out = CompactString::with_capacity(raw.len());
     // Where white space that a following line break would drop begins in `out`.
     let mut trimmable = 0;
     let mut at = 0;
@@ -256,7 +267,7 @@ mod tests {
             } else if let Some(inner) = raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
                 single_quoted(inner)
             } else if raw.starts_with(['|', '>']) {
-                block(raw, 0)
+                block(raw, 0).into()
             } else {
                 plain(raw)
             };

@@ -91,6 +91,11 @@ fn parse_with(
             }
         };
         let text = match grammar {
+            // Pieces of a document are cut from text that holds no NUL (see `yaml_split`), and looking
+            // for one in the whole text again for every piece would cost the text's length each.
+            Grammar::Document(Language::Yaml) if !ranges.is_empty() => {
+                std::borrow::Cow::Borrowed(text)
+            }
             Grammar::Document(Language::Yaml) => stand_in::for_yaml_scanner(text),
             Grammar::Document(Language::Dockerfile) | Grammar::Bash => {
                 stand_in::for_c_scanner(text)
