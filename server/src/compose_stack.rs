@@ -140,7 +140,7 @@ impl Stack {
                 .cloned()
                 .collect();
             if let Value::Mapping(entries) = &mut self.layered.yaml.nodes[services].value {
-                entries.extend(added);
+                *entries = entries.iter().cloned().chain(added).collect();
             }
         }
     }

@@ -238,7 +238,7 @@ fn set(
     let like = yaml.node(node).clone();
     let new_value = match &like.value {
         Value::Mapping(entries) => {
-            let mut entries = entries.clone();
+            let mut entries = entries.to_vec();
             match entries
                 .iter()
                 .position(|e| yaml.str(e.key) == Some(first.as_str()))
@@ -246,7 +246,8 @@ fn set(
                 Some(i) => entries[i].value = set(yaml, entries[i].value, rest, key, value)?,
                 None if rest.is_empty() => {
                     let name = yaml.push(Node {
-                        value: Value::Scalar(first.as_str().into(), ScalarStyle::Plain),
+                        value: Value::Scalar(first.as_str().into()),
+                        style: ScalarStyle::Plain,
                         ..yaml.node(key).clone()
                     });
                     entries.push(Entry {
@@ -257,16 +258,16 @@ fn set(
                 }
                 None => return None,
             }
-            Value::Mapping(entries)
+            Value::Mapping(entries.into())
         }
         Value::Sequence(items) => {
-            let mut items = items.clone();
+            let mut items = items.to_vec();
             match first.parse::<usize>() {
                 Ok(i) if i < items.len() => items[i] = set(yaml, items[i], rest, key, value)?,
                 _ if first == "-" && rest.is_empty() => items.push(value),
                 _ => return None,
             }
-            Value::Sequence(items)
+            Value::Sequence(items.into())
         }
         _ => return None,
     };

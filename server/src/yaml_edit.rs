@@ -269,8 +269,9 @@ pub fn double_quoted(text: &str) -> String {
 /// `text` written as a scalar in the style of the scalar at `node`: plain stays plain when YAML allows it,
 /// single quotes stay single, anything else is double-quoted.
 pub fn styled_scalar(yaml: &Yaml, node: NodeId, text: &str) -> String {
-    let style = match &yaml.node(yaml.resolve(node)).value {
-        Value::Scalar(_, style) => *style,
+    let scalar = yaml.node(yaml.resolve(node));
+    let style = match &scalar.value {
+        Value::Scalar(_) => scalar.style,
         _ => ScalarStyle::DoubleQuoted,
     };
     let plain_ok = !text.is_empty()

@@ -123,7 +123,7 @@ pub fn is_helm_template(text: &str, yaml: &Yaml) -> bool {
         .nodes
         .iter()
         .filter_map(|n| match n.value {
-            Value::Scalar(_, style) => Some((n.range, style != ScalarStyle::Plain)),
+            Value::Scalar(_) => Some((n.range, n.style != ScalarStyle::Plain)),
             _ => None,
         })
         .collect();

@@ -122,6 +122,7 @@ fn shifted(node: &Node, ids: usize, offset: usize) -> Node {
         value,
         range: moved(node.range, offset),
         flow: node.flow,
+        style: node.style,
     }
 }
 
@@ -179,7 +180,7 @@ impl Merger<'_> {
                 entries.push(entry);
             }
         }
-        self.push(base, Value::Mapping(entries))
+        self.push(base, Value::Mapping(entries.into()))
     }
 
     fn merge_sequences(&mut self, base: NodeId, over: NodeId, path: &[&str]) -> NodeId {
@@ -215,7 +216,7 @@ impl Merger<'_> {
             .filter(|&i| identity(self.yaml, i).is_none_or(|id| !taken.contains(&id)))
             .collect();
         items.extend(over_items);
-        self.push(base, Value::Sequence(items))
+        self.push(base, Value::Sequence(items.into()))
     }
 
     /// A strategic merge of two lists: items with the same merge key merge, new ones append; a list
@@ -253,7 +254,7 @@ impl Merger<'_> {
                 None => items.push(later),
             }
         }
-        self.push(base, Value::Sequence(items))
+        self.push(base, Value::Sequence(items.into()))
     }
 
     /// A new node with `value`, where `like` is written.
@@ -263,6 +264,7 @@ impl Merger<'_> {
             value,
             range: node.range,
             flow: node.flow,
+            style: node.style,
         };
         self.yaml.push(new)
     }

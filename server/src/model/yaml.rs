@@ -38,13 +38,14 @@ pub enum ScalarStyle {
     Block,
 }
 
+/// What a node is. Collections hold exactly their children (a boxed slice, no spare capacity) and a scalar
+/// its text inline when short: most nodes of a file are small, and a model holds millions of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    Mapping(Vec<Entry>),
-    Sequence(Vec<NodeId>),
-    /// Its text as read (escapes decoded), held inline when short: most scalars of a file are, and a heap
-    /// string each would cost more than the node.
-    Scalar(CompactString, ScalarStyle),
+    Mapping(Box<[Entry]>),
+    Sequence(Box<[NodeId]>),
+    /// Its text as read (escapes decoded); how it is written is the node's [`Node::style`].
+    Scalar(CompactString),
     /// An alias and the node it names (`None` when no such anchor precedes it).
     Alias(Option<NodeId>),
     Null,
@@ -65,6 +66,8 @@ pub struct Node {
     pub range: TextRange,
     /// Written in flow style (`{…}`, `[…]`).
     pub flow: bool,
+    /// How a scalar is written (`Plain` for any other node).
+    pub style: ScalarStyle,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,27 +251,30 @@ impl Yaml {
     /// The scalar text of a node (through aliases).
     pub fn str(&self, id: NodeId) -> Option<&str> {
         match &self.nodes.get(self.resolve(id))?.value {
-            Value::Scalar(s, _) => Some(s),
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A plain scalar's text (through aliases): what may read as null or a boolean.
+    fn plain(&self, id: NodeId) -> Option<&str> {
+        let node = &self.nodes[self.resolve(id)];
+        match &node.value {
+            Value::Scalar(s) if node.style == ScalarStyle::Plain => Some(s),
             _ => None,
         }
     }
 
     pub fn is_null(&self, id: NodeId) -> bool {
-        match &self.nodes[self.resolve(id)].value {
-            Value::Null => true,
-            Value::Scalar(s, ScalarStyle::Plain) => {
-                matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL")
-            }
-            _ => false,
-        }
+        matches!(self.nodes[self.resolve(id)].value, Value::Null)
+            || self
+                .plain(id)
+                .is_some_and(|s| matches!(s, "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// A plain scalar read as a boolean the way `reader` reads it (quoted strings are never booleans).
     pub fn bool(&self, id: NodeId, reader: Booleans) -> Option<bool> {
-        let Value::Scalar(s, ScalarStyle::Plain) = &self.nodes[self.resolve(id)].value else {
-            return None;
-        };
-        match (s.as_str(), reader) {
+        match (self.plain(id)?, reader) {
             ("true" | "True" | "TRUE", _) => Some(true),
             ("false" | "False" | "FALSE", _) => Some(false),
             ("y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON", Booleans::Kubernetes) => {
@@ -343,7 +349,7 @@ impl Yaml {
         for entry in entries.iter().filter(|e| self.str(e.key) == Some("<<")) {
             let via = merged_at.or(Some(entry.range));
             let sources: Vec<NodeId> = match &self.nodes[self.resolve(entry.value)].value {
-                Value::Sequence(items) => items.clone(),
+                Value::Sequence(items) => items.to_vec(),
                 _ => vec![entry.value],
             };
             for source in sources {
@@ -492,7 +498,23 @@ impl Builder<'_, '_> {
     }
 
     fn push(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
-        self.yaml.nodes.push(Node { value, range, flow });
+        self.yaml.nodes.push(Node {
+            value,
+            range,
+            flow,
+            style: ScalarStyle::Plain,
+        });
+        self.yaml.nodes.len() - 1
+    }
+
+    fn push_scalar(&mut self, text: CompactString, style: ScalarStyle, range: TextRange) -> NodeId {
+        self.yaml.nodes.push(Node {
+            value: Value::Scalar(text),
+            range,
+            // (quoted scalars are flow scalars)
+            flow: matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted),
+            style,
+        });
         self.yaml.nodes.len() - 1
     }
 
@@ -569,7 +591,11 @@ impl Builder<'_, '_> {
                 }
                 let twice = duplicate_keys(self.yaml, &entries);
                 self.yaml.problems.extend(twice);
-                self.push(Value::Mapping(entries), range, ts.kind() == "flow_mapping")
+                self.push(
+                    Value::Mapping(entries.into()),
+                    range,
+                    ts.kind() == "flow_mapping",
+                )
             }
             "block_sequence" => {
                 let mut items = Vec::new();
@@ -587,7 +613,7 @@ impl Builder<'_, '_> {
                     };
                     items.push(id);
                 }
-                self.push(Value::Sequence(items), range, false)
+                self.push(Value::Sequence(items.into()), range, false)
             }
             "flow_sequence" => {
                 let mut items = Vec::new();
@@ -597,7 +623,7 @@ impl Builder<'_, '_> {
                         "flow_pair" => {
                             let entry = self.pair(child, depth);
                             items.push(self.push(
-                                Value::Mapping(vec![entry]),
+                                Value::Mapping(Box::new([entry])),
                                 TextRange::from(child.byte_range()),
                                 true,
                             ));
@@ -605,11 +631,11 @@ impl Builder<'_, '_> {
                         _ => {}
                     }
                 }
-                self.push(Value::Sequence(items), range, true)
+                self.push(Value::Sequence(items.into()), range, true)
             }
             "plain_scalar" => {
                 let text = super::yaml_scalar::plain(self.text(ts));
-                self.push(Value::Scalar(text, ScalarStyle::Plain), range, false)
+                self.push_scalar(text, ScalarStyle::Plain, range)
             }
             "single_quote_scalar" => {
                 let raw = self.text(ts);
@@ -617,14 +643,8 @@ impl Builder<'_, '_> {
                     .strip_prefix('\'')
                     .and_then(|r| r.strip_suffix('\''))
                     .unwrap_or(raw);
-                self.push(
-                    Value::Scalar(
-                        super::yaml_scalar::single_quoted(inner),
-                        ScalarStyle::SingleQuoted,
-                    ),
-                    range,
-                    true,
-                )
+                let text = super::yaml_scalar::single_quoted(inner);
+                self.push_scalar(text, ScalarStyle::SingleQuoted, range)
             }
             "double_quote_scalar" => {
                 let raw = self.text(ts);
@@ -632,14 +652,8 @@ impl Builder<'_, '_> {
                     .strip_prefix('"')
                     .and_then(|r| r.strip_suffix('"'))
                     .unwrap_or(raw);
-                self.push(
-                    Value::Scalar(
-                        super::yaml_scalar::double_quoted(inner),
-                        ScalarStyle::DoubleQuoted,
-                    ),
-                    range,
-                    true,
-                )
+                let text = super::yaml_scalar::double_quoted(inner);
+                self.push_scalar(text, ScalarStyle::DoubleQuoted, range)
             }
             "block_scalar" => {
                 let line = self.source[..range.start]
@@ -650,7 +664,7 @@ impl Builder<'_, '_> {
                     .take_while(|b| *b == b' ')
                     .count();
                 let text = super::yaml_scalar::block(self.text(ts), parent);
-                self.push(Value::Scalar(text.into(), ScalarStyle::Block), range, false)
+                self.push_scalar(text.into(), ScalarStyle::Block, range)
             }
             "alias" => {
                 let name = self.text(ts).trim_start_matches('*').to_owned();
@@ -693,7 +707,7 @@ pub(super) fn duplicate_keys(yaml: &Yaml, entries: &[Entry]) -> Vec<Problem> {
     let mut seen: HashMap<&str, TextRange> = HashMap::with_capacity(entries.len());
     for entry in entries {
         let node = &yaml.nodes[entry.key];
-        let Value::Scalar(key, _) = &node.value else {
+        let Value::Scalar(key) = &node.value else {
             continue;
         };
         if key == "<<" {

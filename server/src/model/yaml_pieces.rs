@@ -80,8 +80,8 @@ struct Join {
     /// The joined document so far: its root and range.
     document: Option<(NodeId, TextRange)>,
     anchors: HashMap<String, NodeId>,
-    /// The mappings that took entries from a later piece.
-    grown: Vec<NodeId>,
+    /// The mappings that take entries from a later piece, their entries so far.
+    growing: HashMap<NodeId, Vec<Entry>>,
 }
 
 impl Join {
@@ -140,7 +140,7 @@ impl Join {
             return None;
         };
         let end = self.yaml.nodes[from].range.end;
-        let mut rest = entries.as_slice();
+        let mut rest = &entries[..];
         if spine > 0 {
             let (first, others) = entries.split_first()?;
             let last = self.entries(into)?.last()?.clone();
@@ -148,7 +148,9 @@ impl Join {
                 return None;
             }
             // A piece that ends at the key line has read no value for it yet: the next piece's is it.
-            if matches!(self.yaml.nodes[last.value].value, Value::Null) {
+            let no_value = !self.growing.contains_key(&last.value)
+                && matches!(self.yaml.nodes[last.value].value, Value::Null);
+            if no_value {
                 self.entries(into)?.last_mut()?.value = first.value;
             } else {
                 self.graft(last.value, first.value, spine - 1)?;
@@ -158,24 +160,32 @@ impl Join {
         }
         self.entries(into)?.extend_from_slice(rest);
         self.yaml.nodes[into].range.end = end;
-        self.grown.push(into);
         Some(())
     }
 
+    /// The entries of mapping `id`, to grow: taken out of the node (whose slice cannot grow) until the
+    /// join is done.
     fn entries(&mut self, id: NodeId) -> Option<&mut Vec<Entry>> {
-        match &mut self.yaml.nodes[id].value {
-            Value::Mapping(entries) => Some(entries),
-            _ => None,
+        if !self.growing.contains_key(&id) {
+            let Value::Mapping(entries) =
+                std::mem::replace(&mut self.yaml.nodes[id].value, Value::Null)
+            else {
+                return None;
+            };
+            self.growing.insert(id, entries.into_vec());
         }
+        self.growing.get_mut(&id)
     }
 
     fn finish(mut self) -> Option<Yaml> {
         let (root, range) = self.document?;
+        let mut grown: Vec<NodeId> = self.growing.keys().copied().collect();
+        grown.sort_unstable();
+        for (id, entries) in self.growing {
+            self.yaml.nodes[id].value = Value::Mapping(entries.into());
+        }
         // Keys written twice in a joined mapping, across pieces too.
-        self.grown.sort_unstable();
-        self.grown.dedup();
-        let keys: HashSet<TextRange> = self
-            .grown
+        let keys: HashSet<TextRange> = grown
             .iter()
             .flat_map(|id| self.yaml.entries(*id))
             .map(|e| self.yaml.nodes[e.key].range)
@@ -183,7 +193,7 @@ impl Join {
         self.yaml
             .problems
             .retain(|p| !(keys.contains(&p.range) && p.message.starts_with("duplicate key")));
-        for id in &self.grown {
+        for id in &grown {
             let twice = duplicate_keys(&self.yaml, self.yaml.entries(*id));
             self.yaml.problems.extend(twice);
         }
@@ -229,9 +239,13 @@ fn child(value: &Value, index: usize) -> Option<NodeId> {
 /// Keep the nodes under `root` only, numbered children first (the order the whole's builder gives): the
 /// root's new id. The spines' copies, left behind by the join, go.
 fn renumber(nodes: &mut Vec<Node>, root: NodeId) -> Option<NodeId> {
-    const GONE: usize = usize::MAX;
+    // (ids as `u32`: a document of more nodes than that is over any `max-file-size`)
+    const GONE: u32 = u32::MAX;
+    if nodes.len() >= GONE as usize {
+        return None;
+    }
     let mut new_id = vec![GONE; nodes.len()];
-    let mut next = 0;
+    let mut next: u32 = 0;
     // (node, its next child): a walk without recursion.
     let mut stack = vec![(root, 0)];
     while let Some((id, index)) = stack.last_mut() {
@@ -252,8 +266,8 @@ fn renumber(nodes: &mut Vec<Node>, root: NodeId) -> Option<NodeId> {
     for (id, node) in nodes.iter_mut().enumerate() {
         if new_id[id] != GONE {
             for_each_id(&mut node.value, |child| {
-                *child = new_id[*child];
-                lost |= *child == GONE;
+                lost |= new_id[*child] == GONE;
+                *child = new_id[*child] as usize;
             });
         }
     }
@@ -262,14 +276,14 @@ fn renumber(nodes: &mut Vec<Node>, root: NodeId) -> Option<NodeId> {
     }
     // Each node to its place, swapping along the cycles of the renumbering.
     for place in 0..nodes.len() {
-        while new_id[place] != GONE && new_id[place] != place {
-            let to = new_id[place];
+        while new_id[place] != GONE && new_id[place] as usize != place {
+            let to = new_id[place] as usize;
             nodes.swap(place, to);
             new_id.swap(place, to);
         }
     }
-    nodes.truncate(next);
-    next.checked_sub(1)
+    nodes.truncate(next as usize);
+    (next as usize).checked_sub(1)
 }
 
 /// What a view says, node by node from each document's root, in a form two views can be compared in (ids
@@ -289,7 +303,7 @@ pub fn outline(yaml: &Yaml) -> String {
                     format!("mapping {ranges:?}")
                 }
                 Value::Sequence(items) => format!("sequence of {}", items.len()),
-                Value::Scalar(text, style) => format!("scalar {text:?} {style:?}"),
+                Value::Scalar(text) => format!("scalar {text:?} {:?}", node.style),
                 Value::Alias(target) => {
                     format!("alias to {:?}", target.map(|t| yaml.nodes[t].range))
                 }
