@@ -110,20 +110,6 @@ pub struct Yaml {
 }
 
 impl Yaml {
-    /// Parse `source` and build its view: a large document in pieces, side by side (see
-    /// [`super::yaml_pieces`]), else whole.
-    pub fn read(source: &str) -> Self {
-        let large = source.len() >= super::yaml_pieces::READ_IN_PIECES_FROM;
-        // (text the grammar must not see is refused by the whole read, which says why)
-        if large && crate::syntax::yaml::unsafe_for_grammar(source).is_none() {
-            let pieces = crate::syntax::yaml_split::split(source, super::yaml_pieces::PIECE_SIZE);
-            if let Some(yaml) = pieces.and_then(|p| super::yaml_pieces::read(source, &p)) {
-                return yaml;
-            }
-        }
-        Self::read_whole(source)
-    }
-
     /// Parse `source` in one piece and build its view.
     pub fn read_whole(source: &str) -> Self {
         let tree = crate::syntax::parse(crate::syntax::Language::Yaml, source, None);
@@ -169,7 +155,7 @@ impl Yaml {
             yaml.add_document(source, document);
         }
         yaml.check_expansion();
-        yaml.grammar_errors = crate::syntax::yaml::errors(tree);
+        yaml.grammar_errors = grammar_errors(tree);
         if source.contains('#') {
             yaml.comments = crate::syntax::yaml::comments(tree);
         }
@@ -177,12 +163,8 @@ impl Yaml {
     }
 
     /// The view of one piece of a document, `tree` parsed from `ranges` of `source`: its aliases to no
-    /// anchor of the piece are left for the pieces before it (see [`super::yaml_pieces`]).
-    pub(super) fn build_piece(
-        source: &str,
-        tree: &tree_sitter::Tree,
-        own: &str,
-    ) -> super::yaml_pieces::PieceView {
+    /// anchor of the piece are left for the pieces before it (see `yaml_pieces`).
+    pub(super) fn build_piece(source: &str, tree: &tree_sitter::Tree, own: &str) -> PieceView {
         let mut yaml = Yaml::default();
         let mut pending = Vec::new();
         let anchors = {
@@ -196,11 +178,11 @@ impl Yaml {
             builder.document(tree.root_node());
             builder.anchors
         };
-        yaml.grammar_errors = crate::syntax::yaml::errors(tree);
+        yaml.grammar_errors = grammar_errors(tree);
         if own.contains('#') {
             yaml.comments = crate::syntax::yaml::comments(tree);
         }
-        super::yaml_pieces::PieceView {
+        PieceView {
             yaml,
             pending,
             anchors,
@@ -407,7 +389,7 @@ impl Yaml {
     }
 
     /// Every node and pair that ends at `end` ends at `content_end` instead: a piece of a document read
-    /// up to the next piece's first line (see [`super::yaml_pieces`]) ends its last nodes after the line
+    /// up to the next piece's first line (see `yaml_pieces`) ends its last nodes after the line
     /// breaks that, in the whole, follow them.
     pub(super) fn end_at(&mut self, end: usize, content_end: usize) {
         let trim = |range: &mut TextRange| {
@@ -453,6 +435,23 @@ impl Yaml {
             }
         }
     }
+}
+
+/// One piece's view (see `yaml_pieces`), with what only the join of the pieces can settle.
+pub struct PieceView {
+    pub yaml: Yaml,
+    /// Aliases (node, name) that name no anchor of the piece.
+    pub pending: Vec<(NodeId, String)>,
+    /// The node each anchor of the piece names last.
+    pub anchors: HashMap<String, NodeId>,
+}
+
+/// The grammar's first few errors, as problems.
+fn grammar_errors(tree: &tree_sitter::Tree) -> Vec<Problem> {
+    crate::syntax::yaml::errors(tree)
+        .into_iter()
+        .map(|(range, message)| Problem { range, message })
+        .collect()
 }
 
 struct Builder<'s, 'y> {

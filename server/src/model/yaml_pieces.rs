@@ -11,7 +11,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::yaml::{Document, Entry, Node, NodeId, Value, Yaml, duplicate_keys, unknown_alias};
+use super::yaml::{
+    Document, Entry, Node, NodeId, PieceView, Value, Yaml, duplicate_keys, unknown_alias,
+};
 use crate::TextRange;
 use crate::syntax::yaml_split::Piece;
 
@@ -20,13 +22,20 @@ pub const READ_IN_PIECES_FROM: usize = 1024 * 1024;
 /// About how long a piece is: its tree, about forty times this, is what each core holds at once.
 pub const PIECE_SIZE: usize = 64 * 1024;
 
-/// One piece's view, with what only the join can settle.
-pub struct PieceView {
-    pub yaml: Yaml,
-    /// Aliases (node, name) that name no anchor of the piece.
-    pub pending: Vec<(NodeId, String)>,
-    /// The node each anchor of the piece names last.
-    pub anchors: HashMap<String, NodeId>,
+impl Yaml {
+    /// Parse `source` and build its view: a large document in pieces, side by side (see this module),
+    /// else whole.
+    pub fn read(source: &str) -> Self {
+        let large = source.len() >= READ_IN_PIECES_FROM;
+        // (text the grammar must not see is refused by the whole read, which says why)
+        if large && crate::syntax::yaml::unsafe_for_grammar(source).is_none() {
+            let pieces = crate::syntax::yaml_split::split(source, PIECE_SIZE);
+            if let Some(yaml) = pieces.and_then(|p| read(source, &p)) {
+                return yaml;
+            }
+        }
+        Self::read_whole(source)
+    }
 }
 
 /// The view of `source` read as `pieces`; `None` when a piece does not read cleanly, or does not continue

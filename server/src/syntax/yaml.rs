@@ -8,7 +8,6 @@
 use tree_sitter::{Language, Tree};
 
 use crate::TextRange;
-use crate::model::yaml::Problem;
 
 pub fn language() -> Language {
     tree_sitter_yaml::LANGUAGE.into()
@@ -46,8 +45,9 @@ pub fn unsafe_for_grammar(text: &str) -> Option<TextRange> {
 /// At most this many grammar errors are kept: after the first few, the rest is noise.
 const MAX_ERRORS: usize = 10;
 
-/// The first [`MAX_ERRORS`] places the grammar could not read, one per error (not into error nodes).
-pub fn errors(tree: &Tree) -> Vec<Problem> {
+/// The first [`MAX_ERRORS`] places the grammar could not read, one per error (not into error nodes), each
+/// with what to say there.
+pub fn errors(tree: &Tree) -> Vec<(TextRange, String)> {
     let mut out = Vec::new();
     if !tree.root_node().has_error() {
         return out;
@@ -60,10 +60,7 @@ pub fn errors(tree: &Tree) -> Vec<Problem> {
             } else {
                 "invalid YAML here".to_owned()
             };
-            out.push(Problem {
-                range: TextRange::from(node.byte_range()),
-                message,
-            });
+            out.push((TextRange::from(node.byte_range()), message));
         }
         !error
     });
