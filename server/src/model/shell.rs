@@ -13,6 +13,7 @@
 //!
 //! A `SHELL` that is not a POSIX shell (PowerShell, `cmd`) leaves its `RUN`s unread.
 
+use compact_str::CompactString;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -27,8 +28,9 @@ const MAX_SCRIPT: usize = 64 * 1024;
 /// One word of a command as the shell would pass it, when that can be known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arg {
-    /// Quotes removed and escapes resolved; expansions (`$X`, `$(…)`) kept as written.
-    pub text: String,
+    /// Quotes removed and escapes resolved; expansions (`$X`, `$(…)`) kept as written. Held inline when
+    /// short, as most arguments are: a large file holds millions.
+    pub text: CompactString,
     pub range: TextRange,
     /// No expansion in it: `text` is exactly what the command receives.
     pub literal: bool,
@@ -66,7 +68,7 @@ pub struct Command {
     /// The pipeline (`a | b`) it is part of, as an index into [`Script::pipelines`].
     pub pipeline: Option<usize>,
     /// The list operator that follows it (`&&`, `||`): what runs next depends on it.
-    pub then: Option<String>,
+    pub then: Option<CompactString>,
 }
 
 impl Command {
@@ -315,7 +317,7 @@ fn read_body(source: &str, body: TextRange, script: &mut Script) {
 /// Exec form: the argv is the command; a shell's `-c` script is read too, placed on the instruction.
 fn read_exec(argv: &[String], range: TextRange, script: &mut Script) {
     let arg = |text: &str| Arg {
-        text: text.to_owned(),
+        text: text.into(),
         range,
         literal: true,
         variables: Vec::new(),
@@ -437,7 +439,7 @@ impl Reader<'_> {
     /// Visit every node once: commands in the order they start, pipelines and lists first.
     fn read(self, root: Node) {
         let mut pipeline_of: HashMap<usize, usize> = HashMap::new();
-        let mut then_of: HashMap<usize, String> = HashMap::new();
+        let mut then_of: HashMap<usize, CompactString> = HashMap::new();
         let mut redirects_of: Vec<(usize, Node)> = Vec::new();
         crate::syntax::preorder(root, |node| {
             match node.kind() {
@@ -460,7 +462,7 @@ impl Reader<'_> {
                     let operator = node.children(&mut walker).find(|c| !c.is_named());
                     if let (Some(left), Some(operator)) = (node.named_child(0), operator) {
                         if let Some(command) = last_command(left) {
-                            then_of.insert(command.id(), self.source(operator).to_owned());
+                            then_of.insert(command.id(), self.source(operator).into());
                         }
                     }
                 }
@@ -531,7 +533,7 @@ impl Reader<'_> {
                     let value = match child.child_by_field_name("value") {
                         Some(v) => self.arg(v),
                         None => Arg {
-                            text: String::new(),
+                            text: CompactString::default(),
                             range: TextRange::empty(self.range(child).end),
                             literal: true,
                             variables: Vec::new(),
@@ -606,7 +608,7 @@ impl Reader<'_> {
     fn arg(&self, node: Node) -> Arg {
         let (text, literal) = word_value(node, &self.text.text);
         Arg {
-            text,
+            text: text.into(),
             range: self.range(node),
             literal,
             variables: self.variables(node),

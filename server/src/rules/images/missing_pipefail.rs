@@ -117,7 +117,7 @@ fn sets_pipefail(argv: &[String]) -> bool {
 fn set_before(script: &Script, offset: usize) -> bool {
     script.commands.iter().any(|c| {
         c.range.start < offset && c.is(&["set"]) && {
-            let args: Vec<String> = c.args.iter().map(|a| a.text.clone()).collect();
+            let args: Vec<String> = c.args.iter().map(|a| a.text.to_string()).collect();
             sets_pipefail(&args)
         }
     })

@@ -107,7 +107,7 @@ fn disabling_options(command: &Command) -> Vec<(&Arg, Option<&Arg>)> {
 fn written(arg: &Arg, value: Option<&Arg>) -> String {
     match value {
         Some(value) => format!("{} {}", arg.text, value.text),
-        None => arg.text.clone(),
+        None => arg.text.to_string(),
     }
 }
 

@@ -146,7 +146,7 @@ fn mount_instead(
     }
     let path = match target.text.strip_prefix("~/") {
         Some(rest) => format!("/root/{rest}"),
-        None if target.text.starts_with('/') => target.text.clone(),
+        None if target.text.starts_with('/') => target.text.to_string(),
         None => return None,
     };
     let id = file.trim_start_matches('.').replace(['/', '.'], "-");
