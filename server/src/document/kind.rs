@@ -119,7 +119,7 @@ pub fn is_helm_template(text: &str, yaml: &Yaml) -> bool {
     }
     // Offsets that lie inside a scalar begun earlier: a continuation line of a block, quoted or
     // multi-line plain scalar is content, whatever it starts with.
-    let scalars: Vec<(crate::TextRange, bool)> = yaml
+    let mut scalars: Vec<(crate::TextRange, bool)> = yaml
         .nodes
         .iter()
         .filter_map(|n| match n.value {
@@ -127,13 +127,19 @@ pub fn is_helm_template(text: &str, yaml: &Yaml) -> bool {
             _ => None,
         })
         .collect();
-    let in_scalar = |at: usize| scalars.iter().any(|(r, _)| r.start < at && at < r.end);
-    // Quoted and block scalars are strings whatever they hold; a plain one with `{{-` is a template.
-    let in_string = |at: usize| {
-        scalars
-            .iter()
-            .any(|(r, string)| *string && r.start < at && at < r.end)
+    // Scalars never overlap, so the one that can hold an offset is the last to begin before it: found by
+    // halving, not by a scan per line (a file of a million lines holds about as many scalars).
+    scalars.sort_unstable_by_key(|(r, _)| r.start);
+    let holding = |at: usize| {
+        let before = scalars.partition_point(|(r, _)| r.start < at);
+        before
+            .checked_sub(1)
+            .map(|i| scalars[i])
+            .filter(|(r, _)| at < r.end)
     };
+    let in_scalar = |at: usize| holding(at).is_some();
+    // Quoted and block scalars are strings whatever they hold; a plain one with `{{-` is a template.
+    let in_string = |at: usize| holding(at).is_some_and(|(_, string)| string);
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let line_start = start;
