@@ -155,10 +155,7 @@ impl Yaml {
             yaml.add_document(source, document);
         }
         yaml.check_expansion();
-        yaml.grammar_errors = grammar_errors(tree);
-        if source.contains('#') {
-            yaml.comments = crate::syntax::yaml::comments(tree);
-        }
+        yaml.read_marks(tree, source);
         yaml
     }
 
@@ -178,10 +175,7 @@ impl Yaml {
             builder.document(tree.root_node());
             builder.anchors
         };
-        yaml.grammar_errors = grammar_errors(tree);
-        if own.contains('#') {
-            yaml.comments = crate::syntax::yaml::comments(tree);
-        }
+        yaml.read_marks(tree, own);
         PieceView {
             yaml,
             pending,
@@ -405,6 +399,18 @@ impl Yaml {
         }
     }
 
+    /// Take from `tree` what the view keeps of it: the grammar's first few errors, and where the comments
+    /// start (looked for only when `text`, what the tree was read from, has a `#`).
+    fn read_marks(&mut self, tree: &tree_sitter::Tree, text: &str) {
+        self.grammar_errors = crate::syntax::yaml::errors(tree)
+            .into_iter()
+            .map(|(range, message)| Problem { range, message })
+            .collect();
+        if text.contains('#') {
+            self.comments = crate::syntax::yaml::comments(tree);
+        }
+    }
+
     /// Report documents whose aliases would expand beyond [`MAX_EXPANSION`] nodes.
     pub(super) fn check_expansion(&mut self) {
         // Children and alias targets always have smaller ids (post-order), so one forward pass suffices.
@@ -444,14 +450,6 @@ pub struct PieceView {
     pub pending: Vec<(NodeId, String)>,
     /// The node each anchor of the piece names last.
     pub anchors: HashMap<String, NodeId>,
-}
-
-/// The grammar's first few errors, as problems.
-fn grammar_errors(tree: &tree_sitter::Tree) -> Vec<Problem> {
-    crate::syntax::yaml::errors(tree)
-        .into_iter()
-        .map(|(range, message)| Problem { range, message })
-        .collect()
 }
 
 struct Builder<'s, 'y> {
