@@ -1,8 +1,6 @@
 //! Helpers for rules that read `RUN` scripts: package-manager commands, downloads, and edits that take an
 //! option out of a command.
 
-use std::borrow::Cow;
-
 use crate::TextRange;
 use crate::fix::Edit;
 use crate::model::shell::{Arg, Command};
@@ -11,8 +9,8 @@ use crate::model::shell::{Arg, Command};
 pub struct Install<'a> {
     pub manager: Manager,
     /// The subcommand word (`install`, `add`).
-    pub subcommand: &'a Arg,
-    pub packages: Vec<&'a Arg>,
+    pub subcommand: Arg<'a>,
+    pub packages: Vec<Arg<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +37,7 @@ const VALUE_OPTIONS: [&str; 12] = [
 ];
 
 /// The operands of `command` (its arguments that are not options or option values), in order.
-pub fn operands(command: &Command) -> Vec<&Arg> {
+pub fn operands<'a>(command: &Command<'a>) -> Vec<Arg<'a>> {
     let mut out = Vec::new();
     let mut skip_value = false;
     let mut options_done = false;
@@ -53,7 +51,7 @@ pub fn operands(command: &Command) -> Vec<&Arg> {
             continue;
         }
         if !options_done && arg.text.starts_with('-') && arg.text.len() > 1 {
-            skip_value = VALUE_OPTIONS.contains(&arg.text.as_str());
+            skip_value = VALUE_OPTIONS.contains(&arg.text);
             continue;
         }
         out.push(arg);
@@ -62,7 +60,7 @@ pub fn operands(command: &Command) -> Vec<&Arg> {
 }
 
 /// `apt-get install …`, `apt install …`, `apk add …`, `yum|dnf|microdnf install …`.
-pub fn install(command: &Command) -> Option<Install<'_>> {
+pub fn install<'a>(command: &Command<'a>) -> Option<Install<'a>> {
     let (manager, verbs): (Manager, &[&str]) = match command.program()? {
         "apt-get" | "apt" | "aptitude" => (Manager::Apt, &["install"]),
         "apk" => (Manager::Apk, &["add"]),
@@ -71,9 +69,9 @@ pub fn install(command: &Command) -> Option<Install<'_>> {
     };
     let operands = operands(command);
     let (subcommand, packages) = operands.split_first()?;
-    verbs.contains(&subcommand.text.as_str()).then(|| Install {
+    verbs.contains(&subcommand.text).then(|| Install {
         manager,
-        subcommand,
+        subcommand: *subcommand,
         packages: packages.to_vec(),
     })
 }
@@ -91,15 +89,15 @@ pub fn downloads_to_stdout(command: &Command) -> bool {
             match to_file {
                 // `-o -` writes to stdout; `-o file` does not.
                 Some(arg) => {
-                    let value = value_after(command, arg, 'o');
+                    let value = value_after(command, &arg, 'o');
                     value.is_some_and(|v| v == "-" || v == "/dev/stdout")
                 }
                 None => remote_name.is_none(),
             }
         }
         Some("wget") => command.args.iter().enumerate().any(|(i, arg)| {
-            let text = arg.text.as_str();
-            let next = command.args.get(i + 1).map(|a| a.text.as_str());
+            let text = arg.text;
+            let next = command.args.get(i + 1).map(|a| a.text);
             let stdout = |v: &str| v == "-" || v == "/dev/stdout";
             if let Some(value) = text.strip_prefix("--output-document=") {
                 return stdout(value);
@@ -124,27 +122,27 @@ pub fn downloads_to_stdout(command: &Command) -> bool {
 pub const CURL_VALUES: &str = "AbcCdDeEFHhKmoQrTuUwxXyYz";
 
 /// The value of short option `letter` in `arg` (`-ofile`) or the next argument (`-o file`).
-fn value_after<'a>(command: &'a Command, arg: &'a Arg, letter: char) -> Option<&'a str> {
+fn value_after<'a>(command: &Command<'a>, arg: &Arg<'a>, letter: char) -> Option<&'a str> {
     let cluster = arg.text.strip_prefix('-')?;
     if cluster.starts_with('-') {
         // `--output file` / `--output=file`
         return match arg.text.split_once('=') {
             Some((_, value)) => Some(value),
-            None => next_arg(command, arg).map(|a| a.text.as_str()),
+            None => next_arg(command, arg).map(|a| a.text),
         };
     }
     let at = cluster.find(letter)?;
     let rest = &cluster[at + letter.len_utf8()..];
     if rest.is_empty() {
-        next_arg(command, arg).map(|a| a.text.as_str())
+        next_arg(command, arg).map(|a| a.text)
     } else {
         Some(rest)
     }
 }
 
 /// The argument after `arg`.
-pub fn next_arg<'a>(command: &'a Command, arg: &Arg) -> Option<&'a Arg> {
-    let at = command.args.iter().position(|a| std::ptr::eq(a, arg))?;
+pub fn next_arg<'a>(command: &Command<'a>, arg: &Arg) -> Option<Arg<'a>> {
+    let at = command.args.iter().position(|a| a.is_same(arg))?;
     command.args.get(at + 1)
 }
 
@@ -154,21 +152,18 @@ const WRAPPERS: [&str; 8] = [
 ];
 
 /// The command a wrapper runs (`sudo -E bash -` → `bash -`), or the command itself.
-pub fn unwrapped(command: &Command) -> Cow<'_, Command> {
-    if !command.is(&WRAPPERS) {
-        return Cow::Borrowed(command);
-    }
-    let mut current = command.clone();
+pub fn unwrapped<'a>(command: &Command<'a>) -> Command<'a> {
+    let mut current = *command;
     for _ in 0..4 {
         if !current.is(&WRAPPERS) {
             break;
         }
         // sudo's options that take a value: -u user, -g group, -C fd, -p prompt, -h host, -r role, -t type.
         const SUDO_VALUES: [&str; 8] = ["-u", "-g", "-C", "-p", "-h", "-r", "-t", "-U"];
-        let args = &current.args;
+        let args = current.args;
         let mut i = 0;
         while let Some(arg) = args.get(i) {
-            let text = arg.text.as_str();
+            let text = arg.text;
             if text.starts_with('-') && text.len() > 1 {
                 i += if SUDO_VALUES.contains(&text) { 2 } else { 1 };
             } else if current.is(&["env"]) && text.contains('=') {
@@ -177,17 +172,16 @@ pub fn unwrapped(command: &Command) -> Cow<'_, Command> {
                 break;
             }
         }
-        let rest: Vec<Arg> = args.get(i..).unwrap_or(&[]).to_vec();
-        let Some((name, rest)) = rest.split_first() else {
+        let Some(name) = args.get(i) else {
             break;
         };
         current = Command {
-            name: Some(name.clone()),
-            args: rest.to_vec(),
+            name: Some(name),
+            args: args.from(i + 1),
             ..current
         };
     }
-    Cow::Owned(current)
+    current
 }
 
 /// Whether the program reads a script from stdin: a shell without `-c` (and no script file, or `-s`/`-`),
@@ -213,6 +207,18 @@ pub fn runs_stdin(command: &Command) -> bool {
     operands.is_empty() || operands[0].text == "-" || command.has_arg("-s")
 }
 
+/// `pip`, `pip3`, `python -m pip`.
+pub fn is_pip(command: &Command) -> bool {
+    let program = command.program().unwrap_or("");
+    let args = command.args.iter();
+    program.starts_with("pip")
+        || (program.starts_with("python")
+            && args
+                .clone()
+                .zip(args.skip(1))
+                .any(|(a, b)| a.text == "-m" && b.text == "pip"))
+}
+
 /// Whether the argument can be edited on its own: exec-form arguments all carry the whole instruction's
 /// range, so they cannot.
 pub fn editable(command: &Command, arg: &Arg) -> bool {
@@ -220,12 +226,7 @@ pub fn editable(command: &Command, arg: &Arg) -> bool {
 }
 
 /// Delete `arg` (and `value`, a separate word that belongs to it) with the blank before it.
-pub fn remove_args(
-    source: &str,
-    command: &Command,
-    arg: &Arg,
-    value: Option<&Arg>,
-) -> Option<Edit> {
+pub fn remove_args(source: &str, command: &Command, arg: &Arg, value: Option<Arg>) -> Option<Edit> {
     if !editable(command, arg) {
         return None;
     }
@@ -267,12 +268,19 @@ mod tests {
     use crate::model::dockerfile::Dockerfile;
     use crate::model::shell::Scripts;
 
-    fn first_command(run: &str) -> (String, Command) {
+    /// `RUN {run}` read, with its scripts.
+    fn read(run: &str) -> (String, Scripts) {
         let text = format!("FROM a\nRUN {run}\n");
         let file = Dockerfile::parse(&text);
         let scripts = Scripts::read(&text, &file);
-        let command = scripts.of(1).expect("script").commands[0].clone();
-        (text, command)
+        (text, scripts)
+    }
+
+    fn first(scripts: &Scripts) -> Command<'_> {
+        scripts
+            .of(1)
+            .and_then(|s| s.commands.first())
+            .expect("a command")
     }
 
     #[test]
@@ -287,11 +295,7 @@ mod tests {
             ("wget --output-document=- https://x", true),
             ("wget https://x", false),
         ] {
-            assert_eq!(
-                downloads_to_stdout(&first_command(run).1),
-                expected,
-                "{run}"
-            );
+            assert_eq!(downloads_to_stdout(&first(&read(run).1)), expected, "{run}");
         }
         for (run, expected) in [
             ("sh", true),
@@ -303,38 +307,41 @@ mod tests {
             ("sudo -E bash -", true),
             ("sudo -u app python3 x.py", false),
         ] {
-            assert_eq!(runs_stdin(&first_command(run).1), expected, "{run}");
+            assert_eq!(runs_stdin(&first(&read(run).1)), expected, "{run}");
         }
     }
 
     #[test]
     fn installs_with_their_packages() {
-        let (_, command) = first_command(
+        let (_, scripts) = read(
             "apt-get -o Dpkg::Options::=--force-confdef install -y --no-install-recommends curl ca-certificates",
         );
-        let install = install(&command).expect("install");
+        let install = install(&first(&scripts)).expect("install");
         assert_eq!(install.manager, Manager::Apt);
-        let packages: Vec<&str> = install.packages.iter().map(|a| a.text.as_str()).collect();
+        let packages: Vec<&str> = install.packages.iter().map(|a| a.text).collect();
         assert_eq!(packages, ["curl", "ca-certificates"]);
         assert!(install_of("apk add --no-cache openssh").is_some());
         assert!(install_of("apt-get update").is_none());
     }
 
     fn install_of(run: &str) -> Option<Manager> {
-        install(&first_command(run).1).map(|i| i.manager)
+        install(&first(&read(run).1)).map(|i| i.manager)
     }
 
     #[test]
     fn options_come_out_cleanly() {
-        let (text, command) = first_command("curl -fsSLk https://x");
-        let arg = &command.args[0];
-        let edit = remove_short(&text, &command, arg, 'k').expect("edit");
+        let (text, scripts) = read("curl -fsSLk https://x");
+        let command = first(&scripts);
+        let arg = command.args.first().expect("an argument");
+        let edit = remove_short(&text, &command, &arg, 'k').expect("edit");
         assert_eq!(
             crate::fix::apply_edits(&text, &[edit]).as_deref(),
             Some("FROM a\nRUN curl -fsSL https://x\n")
         );
-        let (text, command) = first_command("wget --no-check-certificate -q https://x");
-        let edit = remove_args(&text, &command, &command.args[0], None).expect("edit");
+        let (text, scripts) = read("wget --no-check-certificate -q https://x");
+        let command = first(&scripts);
+        let arg = command.args.first().expect("an argument");
+        let edit = remove_args(&text, &command, &arg, None).expect("edit");
         assert_eq!(
             crate::fix::apply_edits(&text, &[edit]).as_deref(),
             Some("FROM a\nRUN wget -q https://x\n")

@@ -41,7 +41,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             let commands: Vec<_> = pipeline
                 .commands
                 .iter()
-                .map(|&i| &script.commands[i])
+                .filter_map(|&i| script.command(i))
                 .collect();
             let download = commands
                 .iter()
@@ -55,21 +55,21 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        substitutions(script, out);
+        substitutions(&script, out);
     }
 }
 
 /// `sh -c "$(curl …)"`, `bash <(curl …)`: a shell whose arguments download what it runs.
 fn substitutions(script: &Script, out: &mut Vec<Diagnostic>) {
     for shell in &script.commands {
-        if !unwrapped(shell).is(&crate::model::shell::SHELLS) {
+        if !unwrapped(&shell).is(&crate::model::shell::SHELLS) {
             continue;
         }
         let downloads_inside = script.commands.iter().any(|inner| {
             inner.range != shell.range
                 && shell.range.start <= inner.range.start
                 && inner.range.end <= shell.range.end
-                && downloads_to_stdout(&unwrapped(inner))
+                && downloads_to_stdout(&unwrapped(&inner))
         });
         if downloads_inside {
             out.push(Diagnostic::new(RuleId::CurlPipeShell, shell.range, MESSAGE));

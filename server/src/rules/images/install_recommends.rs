@@ -32,7 +32,7 @@ declare_rule! {
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (_, script) in cx.scripts.iter() {
         for original in &script.commands {
-            let command = &unwrapped(original);
+            let command = &unwrapped(&original);
             let Some(install) = install(command).filter(|i| i.manager == Manager::Apt) else {
                 continue;
             };
@@ -51,7 +51,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let verb = install.subcommand;
-            let fix = editable(command, verb).then(|| {
+            let fix = editable(command, &verb).then(|| {
                 Fix::unsafe_(
                     "Add `--no-install-recommends`",
                     vec![Edit::insert(verb.range.end, " --no-install-recommends")],

@@ -57,7 +57,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         let Some(pipeline) = script
             .pipelines
             .iter()
-            .find(|p| can_fail(script, p) && !set_before(script, p.range.start))
+            .find(|p| can_fail(&script, p) && !set_before(&script, p.range.start))
         else {
             continue;
         };
@@ -83,7 +83,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             ),
             Sh::WithPipefail => (
                 "start the RUN with `set -o pipefail &&` (this image's /bin/sh supports it)",
-                shell_form_start(cx, index, script).map(|at| {
+                shell_form_start(cx, index, &script).map(|at| {
                     Fix::unsafe_(
                         "Start the RUN with `set -o pipefail &&`",
                         vec![Edit::insert(at, "set -o pipefail && ")],
@@ -129,8 +129,8 @@ fn can_fail(script: &Script, pipeline: &crate::model::shell::Pipeline) -> bool {
         return false;
     };
     left.iter()
-        .map(|&i| &script.commands[i])
-        .any(|c: &Command| !c.is(&["echo", "printf", "true", "yes"]))
+        .filter_map(|&i| script.command(i))
+        .any(|c: Command| !c.is(&["echo", "printf", "true", "yes"]))
 }
 
 /// The `/bin/sh` of the image the `RUN`'s stage builds on.

@@ -33,19 +33,18 @@ declare_rule! {
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (_, script) in cx.scripts.iter() {
         for command in &script.commands {
-            let command = unwrapped(command);
+            let command = unwrapped(&command);
             let operands = operands(&command);
             let Some((verb, packages)) = operands.split_first() else {
                 continue;
             };
             let whole_system = match command.program() {
                 Some("apt-get" | "apt" | "aptitude") => {
-                    ["upgrade", "dist-upgrade", "full-upgrade"].contains(&verb.text.as_str())
+                    ["upgrade", "dist-upgrade", "full-upgrade"].contains(&verb.text)
                 }
                 Some("apk") => verb.text == "upgrade" && packages.is_empty(),
                 Some("yum" | "dnf" | "microdnf" | "tdnf") => {
-                    ["update", "upgrade", "distro-sync"].contains(&verb.text.as_str())
-                        && packages.is_empty()
+                    ["update", "upgrade", "distro-sync"].contains(&verb.text) && packages.is_empty()
                 }
                 _ => false,
             };

@@ -37,10 +37,10 @@ declare_rule! {
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (_, script) in cx.scripts.iter() {
         for command in &script.commands {
-            let unwrapped = unwrapped(command);
+            let unwrapped = unwrapped(&command);
             for (arg, value) in disabling_options(&unwrapped) {
-                let fix = remove_args(cx.source, command, arg, value).map(|edit| {
-                    Fix::unsafe_(format!("Remove `{}`", written(arg, value)), vec![edit])
+                let fix = remove_args(cx.source, &command, &arg, value).map(|edit| {
+                    Fix::unsafe_(format!("Remove `{}`", written(&arg, value)), vec![edit])
                         .preferred(true)
                 });
                 let range =
@@ -52,13 +52,13 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                         format!(
                             "`{} {}` installs packages without checking their signatures",
                             unwrapped.program().unwrap_or(""),
-                            written(arg, value)
+                            written(&arg, value)
                         ),
                     )
                     .with_fixes(fix),
                 );
             }
-            for arg in command.args.iter().filter(|a| turns_off_gpgcheck(&a.text)) {
+            for arg in command.args.iter().filter(|a| turns_off_gpgcheck(a.text)) {
                 out.push(gpgcheck_finding(arg.range));
             }
             // `cat <<EOF > /etc/yum.repos.d/x.repo` with `gpgcheck=0` in the body.
@@ -78,7 +78,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 /// The options of a package command that disable signature checks, each with its separate value word
 /// (`-o APT::Get::AllowUnauthenticated=true`).
-fn disabling_options(command: &Command) -> Vec<(&Arg, Option<&Arg>)> {
+fn disabling_options<'a>(command: &Command<'a>) -> Vec<(Arg<'a>, Option<Arg<'a>>)> {
     let options: &[&str] = match command.program() {
         Some("apt-get" | "apt" | "aptitude") => &["--allow-unauthenticated", "--force-yes"],
         Some("apk") => &["--allow-untrusted"],
@@ -88,7 +88,7 @@ fn disabling_options(command: &Command) -> Vec<(&Arg, Option<&Arg>)> {
     };
     let mut out = Vec::new();
     for (i, arg) in command.args.iter().enumerate() {
-        if options.contains(&arg.text.as_str()) {
+        if options.contains(&arg.text) {
             out.push((arg, None));
         } else if arg.text == "-o" {
             let value = command.args.get(i + 1).filter(|v| {
@@ -104,7 +104,7 @@ fn disabling_options(command: &Command) -> Vec<(&Arg, Option<&Arg>)> {
     out
 }
 
-fn written(arg: &Arg, value: Option<&Arg>) -> String {
+fn written(arg: &Arg, value: Option<Arg>) -> String {
     match value {
         Some(value) => format!("{} {}", arg.text, value.text),
         None => arg.text.to_string(),

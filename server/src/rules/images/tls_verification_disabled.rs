@@ -2,7 +2,9 @@ use crate::fix::Fix;
 use crate::model::dockerfile::Keyword;
 use crate::model::shell::{Arg, Command};
 use crate::rules::pod_security::{containers, describe};
-use crate::rules::shell_support::{CURL_VALUES, next_arg, remove_args, remove_short, unwrapped};
+use crate::rules::shell_support::{
+    CURL_VALUES, is_pip, next_arg, remove_args, remove_short, unwrapped,
+};
 use crate::rules::support::remove_pair;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::{remove_entry, remove_item};
@@ -95,8 +97,8 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (_, script) in cx.scripts.iter() {
         for command in &script.commands {
             for assignment in &command.assignments {
-                if let Some(why) = insecure_variable(&assignment.name, &assignment.value.text) {
-                    out.push(variable_finding(assignment.range, &assignment.name, why));
+                if let Some(why) = insecure_variable(assignment.name, assignment.value.text) {
+                    out.push(variable_finding(assignment.range, assignment.name, why));
                 }
             }
             // `export NAME=value` sets it for the rest of the script.
@@ -110,7 +112,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
-            commands(cx.source, command, out);
+            commands(cx.source, &command, out);
         }
     }
 }
@@ -148,63 +150,60 @@ fn commands(source: &str, command: &Command, out: &mut Vec<Diagnostic>) {
         "curl" => {
             if let Some(arg) = unwrapped.option(Some('k'), &["--insecure"], CURL_VALUES) {
                 let edit = if arg.text.starts_with("--") {
-                    remove_args(source, command, arg, None)
+                    remove_args(source, command, &arg, None)
                 } else {
-                    remove_short(source, command, arg, 'k')
+                    remove_short(source, command, &arg, 'k')
                 };
-                report(arg, "`curl -k`", edit);
+                report(&arg, "`curl -k`", edit);
             }
         }
         "wget" => {
             if let Some(arg) = unwrapped.option(None, &["--no-check-certificate"], "") {
                 report(
-                    arg,
+                    &arg,
                     "`wget --no-check-certificate`",
-                    remove_args(source, command, arg, None),
+                    remove_args(source, command, &arg, None),
                 );
             }
         }
         "git" => {
             for (i, arg) in unwrapped.args.iter().enumerate() {
-                let setting = match arg.text.as_str() {
+                let setting = match arg.text {
                     "-c" => unwrapped.args.get(i + 1),
                     _ => None,
                 };
-                if setting.is_some_and(|s| sslverify_off(&s.text)) {
+                if setting.is_some_and(|s| sslverify_off(s.text)) {
                     report(
-                        arg,
+                        &arg,
                         "`git -c http.sslVerify=false`",
-                        remove_args(source, command, arg, setting),
+                        remove_args(source, command, &arg, setting),
                     );
                 }
             }
-            let texts: Vec<&str> = unwrapped.args.iter().map(|a| a.text.as_str()).collect();
-            if let Some(at) = texts
+            let args = unwrapped.args;
+            let setting = args
                 .iter()
-                .position(|t| t.eq_ignore_ascii_case("http.sslverify"))
-            {
-                if texts.first() == Some(&"config") && texts.get(at + 1).is_some_and(|v| is_off(v))
-                {
-                    report(
-                        &unwrapped.args[at],
-                        "`git config http.sslVerify false`",
-                        None,
-                    );
+                .enumerate()
+                .find(|(_, a)| a.text.eq_ignore_ascii_case("http.sslverify"));
+            if let Some((at, setting)) = setting {
+                let config = args.first().is_some_and(|a| a.text == "config");
+                if config && args.get(at + 1).is_some_and(|v| is_off(v.text)) {
+                    report(&setting, "`git config http.sslVerify false`", None);
                 }
             }
         }
         "npm" | "yarn" | "pnpm" => {
-            let texts: Vec<&str> = unwrapped.args.iter().map(|a| a.text.as_str()).collect();
+            let texts: Vec<&str> = unwrapped.args.iter().map(|a| a.text).collect();
             let config_set = texts.starts_with(&["config", "set"]);
             for (i, arg) in unwrapped.args.iter().enumerate() {
-                let off = match arg.text.as_str() {
+                let off = match arg.text {
                     "strict-ssl" => config_set && texts.get(i + 1).is_some_and(|v| is_off(v)),
                     "strict-ssl=false" => config_set,
                     "--strict-ssl=false" | "--no-strict-ssl" => true,
                     _ => false,
                 };
                 if off {
-                    report(arg, &format!("`{program}` with `strict-ssl` false"), None);
+                    report(&arg, &format!("`{program}` with `strict-ssl` false"), None);
                 }
             }
         }
@@ -214,15 +213,15 @@ fn commands(source: &str, command: &Command, out: &mut Vec<Diagnostic>) {
         for arg in &unwrapped.args {
             if arg.text == "--trusted-host" {
                 report(
-                    arg,
+                    &arg,
                     "`pip --trusted-host`",
-                    remove_args(source, command, arg, next_arg(&unwrapped, arg)),
+                    remove_args(source, command, &arg, next_arg(&unwrapped, &arg)),
                 );
             } else if arg.text.starts_with("--trusted-host=") {
                 report(
-                    arg,
+                    &arg,
                     "`pip --trusted-host`",
-                    remove_args(source, command, arg, None),
+                    remove_args(source, command, &arg, None),
                 );
             }
         }
@@ -253,7 +252,7 @@ fn rpm_sslverify_off(
     let mut out = Vec::new();
     let program = unwrapped.program().unwrap_or("");
     let args = &unwrapped.args;
-    let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    let texts: Vec<&str> = args.iter().map(|a| a.text).collect();
     if matches!(
         program,
         "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf" | "yum-config-manager"
@@ -263,12 +262,12 @@ fn rpm_sslverify_off(
         let persists = !config_manager || texts.contains(&"--save");
         let dnf5_setopt = config_manager && texts.get(1) == Some(&"setopt");
         for (i, arg) in args.iter().enumerate() {
-            let text = arg.text.as_str();
+            let text = arg.text;
             let (option, setting, value) = match text.split_once('=') {
                 Some(("--setopt" | "--set", setting)) => (true, setting, None),
                 _ if text == "--setopt" || text == "--set" => {
                     let value = args.get(i + 1);
-                    (true, value.map_or("", |v| v.text.as_str()), value)
+                    (true, value.map_or("", |v| v.text), value)
                 }
                 _ if dnf5_setopt && i > 1 && !text.starts_with('-') => (false, text, None),
                 _ => continue,
@@ -284,7 +283,7 @@ fn rpm_sslverify_off(
                 None => format!("config-manager setopt {text}"),
             };
             let edit = option
-                .then(|| remove_args(source, command, arg, value))
+                .then(|| remove_args(source, command, &arg, value))
                 .flatten();
             out.push((range, format!("{program} {what}"), edit));
         }
@@ -297,9 +296,9 @@ fn rpm_sslverify_off(
         .redirects
         .iter()
         .filter(|r| r.operator.starts_with('>'))
-        .filter_map(|r| r.target.as_ref());
-    let writes_config = targets.any(|t| is_config(&t.text))
-        || (program == "tee" && args.iter().any(|a| is_config(&a.text)));
+        .filter_map(|r| r.target);
+    let writes_config = targets.any(|t| is_config(t.text))
+        || (program == "tee" && args.iter().any(|a| is_config(a.text)));
     if !writes_config {
         return out;
     }
@@ -352,17 +351,6 @@ fn sslverify_off(setting: &str) -> bool {
     lower.split_once('=').is_some_and(|(key, value)| {
         key.starts_with("http.") && key.ends_with(".sslverify") && is_off(value)
     })
-}
-
-/// `pip`, `pip3`, `python -m pip`.
-fn is_pip(command: &Command) -> bool {
-    let program = command.program().unwrap_or("");
-    program.starts_with("pip")
-        || (program.starts_with("python")
-            && command
-                .args
-                .windows(2)
-                .any(|w| w[0].text == "-m" && w[1].text == "pip"))
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {

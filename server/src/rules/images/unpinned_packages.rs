@@ -1,6 +1,6 @@
 use crate::Diagnostic;
 use crate::model::shell::{Arg, Command};
-use crate::rules::shell_support::{Manager, install, operands, unwrapped};
+use crate::rules::shell_support::{Manager, install, is_pip, operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -35,7 +35,7 @@ declare_rule! {
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (_, script) in cx.scripts.iter() {
         for command in &script.commands {
-            let command = unwrapped(command);
+            let command = unwrapped(&command);
             for package in unpinned(&command) {
                 out.push(Diagnostic::new(
                     RuleId::UnpinnedPackages,
@@ -51,14 +51,14 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// The package operands of an install command that carry no version.
-fn unpinned(command: &Command) -> Vec<&Arg> {
+fn unpinned<'a>(command: &Command<'a>) -> Vec<Arg<'a>> {
     let local =
         |p: &str| p.contains('/') || p.starts_with('.') || p.contains("://") || p.contains('$');
     if let Some(install) = install(command) {
         return install
             .packages
             .into_iter()
-            .filter(|p| !local(&p.text))
+            .filter(|p| !local(p.text))
             .filter(|p| match install.manager {
                 Manager::Apt | Manager::Apk => !p.text.contains('='),
                 // `name-1.2.3`: a version starts after a dash with a digit.
@@ -75,18 +75,12 @@ fn unpinned(command: &Command) -> Vec<&Arg> {
         return Vec::new();
     };
     let program = command.program().unwrap_or("");
-    let pip = program.starts_with("pip")
-        || (program.starts_with("python")
-            && command
-                .args
-                .windows(2)
-                .any(|w| w[0].text == "-m" && w[1].text == "pip"));
-    let packages: Vec<&Arg> = packages
+    let packages: Vec<Arg> = packages
         .iter()
         .copied()
-        .filter(|p| !local(&p.text))
+        .filter(|p| !local(p.text))
         .collect();
-    if pip && verb.text == "install" {
+    if is_pip(command) && verb.text == "install" {
         if command.has_arg("-r") || command.has_arg("--requirement") {
             return Vec::new();
         }
@@ -95,9 +89,7 @@ fn unpinned(command: &Command) -> Vec<&Arg> {
             .filter(|p| !p.text.contains(['=', '<', '>', '~', '@']) && !p.text.ends_with(".whl"))
             .collect();
     }
-    if matches!(program, "npm" | "pnpm" | "yarn")
-        && ["install", "i", "add"].contains(&verb.text.as_str())
-    {
+    if matches!(program, "npm" | "pnpm" | "yarn") && ["install", "i", "add"].contains(&verb.text) {
         // `@scope/name` starts with `@`: a version is an `@` after the first character.
         return packages
             .into_iter()

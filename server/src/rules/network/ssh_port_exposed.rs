@@ -57,7 +57,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 fn ssh_server_installs(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for (_, script) in cx.scripts.iter() {
         for command in &script.commands {
-            let command = unwrapped(command);
+            let command = unwrapped(&command);
             let Some(install) = install(&command) else {
                 continue;
             };

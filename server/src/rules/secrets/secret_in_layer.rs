@@ -1,5 +1,5 @@
 use crate::fix::{Edit, Fix};
-use crate::model::shell::{Arg, Command};
+use crate::model::shell::{Arg, Command, ListOperator};
 use crate::rules::shell_support::{operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 use crate::secrets::{credential_format, secret_name};
@@ -71,13 +71,15 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                     .find_map(|part| part.strip_prefix("target="))
             })
             .collect();
-        for command in &script.commands {
-            for target in written_files(command)
+        for (at, command) in script.commands.iter().enumerate() {
+            for target in written_files(&command)
                 .into_iter()
-                .filter(|t| !mounted.contains(&t.text.as_str()))
+                .filter(|t| !mounted.contains(&t.text))
             {
                 if let Some(file) = CREDENTIAL_FILES.iter().find(|f| target.text.ends_with(*f)) {
-                    let fix = mount_instead(cx, index, script, command, target, file);
+                    let fix = (at == 0)
+                        .then(|| mount_instead(cx, index, &script, &command, &target, file))
+                        .flatten();
                     out.push(
                         Diagnostic::new(
                             RuleId::SecretInLayer,
@@ -89,7 +91,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                         )
                         .with_fixes(fix),
                     );
-                } else if let Some(why) = secret_content(cx.source, command) {
+                } else if let Some(why) = secret_content(cx.source, &command) {
                     out.push(Diagnostic::new(
                         RuleId::SecretInLayer,
                         target.range,
@@ -100,7 +102,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
-            let unwrapped = unwrapped(command);
+            let unwrapped = unwrapped(&command);
             if let Some(message) = stores_credentials(&unwrapped) {
                 out.push(Diagnostic::new(
                     RuleId::SecretInLayer,
@@ -125,18 +127,16 @@ fn mount_instead(
     file: &str,
 ) -> Option<Fix> {
     let instruction = &cx.file.instructions[index];
-    let first = script.commands.first()?;
     let next = script.commands.get(1)?;
     let by_root = cx.file.effective_user_at(index).is_none_or(|u| {
         let user = u.operands().first().map_or("", |w| w.text.as_str());
         user == "root" || user.starts_with("0:") || user == "0" || user.starts_with("root:")
     });
-    let shape = std::ptr::eq(first, command)
-        && command.is(&["echo", "printf"])
+    let shape = command.is(&["echo", "printf"])
         && instruction.heredocs.is_empty()
         && instruction.exec_form().is_none()
         && by_root
-        && command.then.as_deref() == Some("&&");
+        && command.then == Some(ListOperator::And);
     let deleted = script
         .commands
         .iter()
@@ -164,12 +164,12 @@ fn mount_instead(
 }
 
 /// The files a command writes: redirection targets (`>`, `>>`, `&>`) and `tee`'s operands.
-fn written_files(command: &Command) -> Vec<&Arg> {
-    let mut out: Vec<&Arg> = command
+fn written_files<'a>(command: &Command<'a>) -> Vec<Arg<'a>> {
+    let mut out: Vec<Arg> = command
         .redirects
         .iter()
         .filter(|r| r.operator.ends_with('>') && !r.operator.ends_with(">&"))
-        .filter_map(|r| r.target.as_ref())
+        .filter_map(|r| r.target)
         .filter(|t| t.text != "/dev/null")
         .collect();
     if command.is(&["tee"]) {
@@ -189,10 +189,10 @@ fn secret_content(source: &str, command: &Command) -> Option<String> {
         Some(format!("the secret-named variable `{name}`"))
     };
     for arg in &command.args {
-        if let Some((_, format)) = crate::secrets::credentials_in(&arg.text).first() {
+        if let Some((_, format)) = crate::secrets::credentials_in(arg.text).first() {
             return Some(format.to_string());
         }
-        let names: Vec<&str> = arg.variables.iter().map(String::as_str).collect();
+        let names: Vec<&str> = arg.variables.iter().collect();
         if let Some(why) = secret_variable(&names) {
             return Some(why);
         }
@@ -228,7 +228,7 @@ fn variables(text: &str) -> Vec<&str> {
 /// Commands that store a credential in the image when they run.
 fn stores_credentials(command: &Command) -> Option<String> {
     let program = command.program()?;
-    let texts: Vec<&str> = command.args.iter().map(|a| a.text.as_str()).collect();
+    let texts: Vec<&str> = command.args.iter().map(|a| a.text).collect();
     let has = |option: &str| {
         texts
             .iter()
@@ -277,7 +277,7 @@ fn git_url_with_token(command: &Command) -> Option<String> {
             Some((_, password)) => password,
             None => userinfo,
         };
-        let literal = credential_format(&arg.text).is_some();
+        let literal = credential_format(arg.text).is_some();
         (secret.starts_with('$') && !literal).then(|| {
             "`git` with a token in the URL keeps it in the repository's `.git/config` in the image layer".to_owned()
         })

@@ -1,0 +1,727 @@
+//! `RUN` bodies read as shell scripts, with tree-sitter-bash: the commands they run with their arguments,
+//! assignments and redirections, and the pipelines that join them. Every piece keeps its range in the
+//! Dockerfile, across line continuations and into heredoc bodies.
+//!
+//! What is parsed, as the shell would see it:
+//! - shell form: the instruction's text after its `--flags`, with its heredocs appended in order (each body
+//!   followed by its terminator), so `cat <<EOF > ~/.npmrc` gets its body as stdin;
+//! - a `RUN` made of heredoc markers only (`RUN <<EOF`): each body is a script of its own, which is what
+//!   BuildKit runs;
+//! - a shell fed a heredoc (`RUN bash <<EOF`): the body is a script too;
+//! - exec form: the argv as one command; `["sh", "-c", "…"]` also parses the script (its pieces are placed
+//!   on the whole instruction, since JSON escapes do not map byte for byte).
+//!
+//! A `SHELL` that is not a POSIX shell (PowerShell, `cmd`) leaves its `RUN`s unread.
+//!
+//! The scripts are kept compactly (see [`store`]) and read through views: [`Script`], [`Command`], [`Arg`]
+//! and the others are small `Copy` values made on access, borrowing their texts from the store.
+
+mod read;
+mod store;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::TextRange;
+use crate::model::dockerfile::{Dockerfile, Instruction, Keyword};
+pub use store::{
+    ArgRecord, AssignmentRecord, CommandRecord, PipelineRecord, RedirectRecord, Store, Text,
+};
+use store::{NONE, Offsets};
+
+/// A kind of record of the [`Store`], and the view it is read through.
+pub trait Record {
+    type View<'a>
+    where
+        Self: 'a;
+
+    /// The view of this record, which is record `at` of its array in `store`.
+    fn view<'a>(&'a self, store: &'a Store, at: u32) -> Self::View<'a>;
+}
+
+/// A run of records (a command's arguments, a script's commands), read as views.
+pub struct List<'a, R> {
+    store: &'a Store,
+    items: &'a [R],
+    /// The index of the first item in its array.
+    first: u32,
+}
+
+impl<R> Clone for List<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for List<'_, R> {}
+
+impl<'a, R: Record> List<'a, R> {
+    fn new(store: &'a Store, array: &'a [R], first: u32, count: usize) -> Self {
+        let start = (first as usize).min(array.len());
+        let end = start.saturating_add(count).min(array.len());
+        Self {
+            store,
+            items: &array[start..end],
+            first,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<R::View<'a>> {
+        let item = self.items.get(i)?;
+        Some(item.view(self.store, self.first + store::index(i)))
+    }
+
+    pub fn first(&self) -> Option<R::View<'a>> {
+        self.get(0)
+    }
+
+    pub fn last(&self) -> Option<R::View<'a>> {
+        self.get(self.len().checked_sub(1)?)
+    }
+
+    /// The items from the `from`th on (none when there are fewer).
+    pub fn from(&self, from: usize) -> Self {
+        let from = from.min(self.items.len());
+        Self {
+            store: self.store,
+            items: &self.items[from..],
+            first: self.first + store::index(from),
+        }
+    }
+
+    pub fn iter(&self) -> Iter<'a, R> {
+        Iter {
+            list: *self,
+            indices: 0..self.len(),
+        }
+    }
+}
+
+impl<'a, R: Record> fmt::Debug for List<'a, R>
+where
+    R::View<'a>: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// The views of a [`List`], in order.
+pub struct Iter<'a, R> {
+    list: List<'a, R>,
+    indices: std::ops::Range<usize>,
+}
+
+impl<R> Clone for Iter<'_, R> {
+    fn clone(&self) -> Self {
+        Self {
+            list: self.list,
+            indices: self.indices.clone(),
+        }
+    }
+}
+
+impl<'a, R: Record> Iterator for Iter<'a, R> {
+    type Item = R::View<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.list.get(self.indices.next()?)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.indices.size_hint()
+    }
+}
+
+impl<R: Record> DoubleEndedIterator for Iter<'_, R> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.list.get(self.indices.next_back()?)
+    }
+}
+
+impl<R: Record> ExactSizeIterator for Iter<'_, R> {}
+
+impl<'a, R: Record> IntoIterator for List<'a, R> {
+    type Item = R::View<'a>;
+    type IntoIter = Iter<'a, R>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a, R: Record> IntoIterator for &List<'a, R> {
+    type Item = R::View<'a>;
+    type IntoIter = Iter<'a, R>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// A command's arguments.
+pub type Args<'a> = List<'a, ArgRecord>;
+
+/// A script's commands.
+pub type Commands<'a> = List<'a, CommandRecord>;
+
+/// One word of a command as the shell would pass it, when that can be known.
+#[derive(Clone, Copy)]
+pub struct Arg<'a> {
+    /// Quotes removed and escapes resolved; expansions (`$X`, `$(…)`) kept as written.
+    pub text: &'a str,
+    pub range: TextRange,
+    /// No expansion in it: `text` is exactly what the command receives.
+    pub literal: bool,
+    /// The variables it expands (`$NAME`, `${NAME:-x}`).
+    pub variables: List<'a, Text>,
+    /// Which word of its store it is.
+    at: u32,
+}
+
+impl fmt::Debug for Arg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // (not where it is kept: the same script is kept differently read alone and in a large file)
+        f.debug_struct("Arg")
+            .field("text", &self.text)
+            .field("range", &self.range)
+            .field("literal", &self.literal)
+            .field("variables", &self.variables)
+            .finish()
+    }
+}
+
+impl Arg<'_> {
+    /// Whether this is the very word `other` is (not merely one with the same text).
+    pub fn is_same(&self, other: &Arg) -> bool {
+        self.at == other.at && std::ptr::eq(self.text, other.text)
+    }
+}
+
+impl Record for ArgRecord {
+    type View<'a> = Arg<'a>;
+
+    fn view<'a>(&'a self, store: &'a Store, at: u32) -> Arg<'a> {
+        Arg {
+            text: store.text(self.text),
+            range: self.range.range(),
+            literal: self.literal,
+            variables: List::new(
+                store,
+                &store.variables,
+                self.variables,
+                self.variable_count.into(),
+            ),
+            at,
+        }
+    }
+}
+
+impl Record for Text {
+    type View<'a> = &'a str;
+
+    fn view<'a>(&'a self, store: &'a Store, _: u32) -> &'a str {
+        store.text(*self)
+    }
+}
+
+/// `NAME=value` before a command (`FOO=1 make`), or after `export`/`declare`/`local`/`readonly`.
+#[derive(Debug, Clone, Copy)]
+pub struct Assignment<'a> {
+    pub name: &'a str,
+    pub value: Arg<'a>,
+    pub range: TextRange,
+}
+
+impl Record for AssignmentRecord {
+    type View<'a> = Assignment<'a>;
+
+    fn view<'a>(&'a self, store: &'a Store, _: u32) -> Assignment<'a> {
+        Assignment {
+            name: store.text(self.name),
+            value: arg(store, self.value).unwrap_or_else(|| Arg {
+                text: "",
+                range: TextRange::empty(self.range.end as usize),
+                literal: true,
+                variables: List::new(store, &store.variables, 0, 0),
+                at: NONE,
+            }),
+            range: self.range.range(),
+        }
+    }
+}
+
+/// Argument `at` of `store`, if there is one.
+fn arg(store: &Store, at: u32) -> Option<Arg<'_>> {
+    store.args.get(at as usize).map(|a| a.view(store, at))
+}
+
+/// A redirection of a command: `> file`, `2>&1`, `<<EOF` (with the heredoc body it reads).
+#[derive(Debug, Clone, Copy)]
+pub struct Redirect<'a> {
+    /// `>`, `>>`, `<`, `2>`, `&>`, `<<`, `<<<`…
+    pub operator: &'a str,
+    pub target: Option<Arg<'a>>,
+    /// The heredoc body the command reads on stdin.
+    pub heredoc: Option<TextRange>,
+}
+
+impl Record for RedirectRecord {
+    type View<'a> = Redirect<'a>;
+
+    fn view<'a>(&'a self, store: &'a Store, _: u32) -> Redirect<'a> {
+        Redirect {
+            operator: store.text(self.operator),
+            target: arg(store, self.target),
+            heredoc: self.heredoc.map(Offsets::range),
+        }
+    }
+}
+
+/// The operator of a list (`a && b`, `a || b`): whether what follows runs depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOperator {
+    And,
+    Or,
+}
+
+impl ListOperator {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "&&" => Some(Self::And),
+            "||" => Some(Self::Or),
+            _ => None,
+        }
+    }
+}
+
+/// One simple command.
+#[derive(Debug, Clone, Copy)]
+pub struct Command<'a> {
+    /// `None` for a line of assignments or redirections only.
+    pub name: Option<Arg<'a>>,
+    pub args: Args<'a>,
+    pub assignments: List<'a, AssignmentRecord>,
+    pub redirects: List<'a, RedirectRecord>,
+    pub range: TextRange,
+    /// The pipeline (`a | b`) it is part of, as an index into [`Script::pipelines`].
+    pub pipeline: Option<usize>,
+    /// The list operator that follows it (`&&`, `||`): what runs next depends on it.
+    pub then: Option<ListOperator>,
+}
+
+impl Record for CommandRecord {
+    type View<'a> = Command<'a>;
+
+    fn view<'a>(&'a self, store: &'a Store, _: u32) -> Command<'a> {
+        Command {
+            name: arg(store, self.name),
+            args: List::new(store, &store.args, self.args, self.arg_count.into()),
+            assignments: List::new(
+                store,
+                &store.assignments,
+                self.assignments,
+                self.assignment_count.into(),
+            ),
+            redirects: List::new(
+                store,
+                &store.redirects,
+                self.redirects,
+                self.redirect_count.into(),
+            ),
+            range: self.range.range(),
+            pipeline: (self.pipeline != NONE).then_some(self.pipeline as usize),
+            then: self.then,
+        }
+    }
+}
+
+impl<'a> Command<'a> {
+    /// The program's file name: `/usr/bin/curl` → `curl`.
+    pub fn program(&self) -> Option<&'a str> {
+        let name = self.name?.text;
+        Some(name.rsplit('/').next().unwrap_or(name))
+    }
+
+    /// Whether the program is one of `names`.
+    pub fn is(&self, names: &[&str]) -> bool {
+        self.program().is_some_and(|p| names.contains(&p))
+    }
+
+    /// The argument that sets an option, in any of its spellings: a long option (`--insecure`, or
+    /// `--name=value` when `long` ends with `=`), or the short letter alone or in a cluster (`-k`, `-fsSLk`).
+    /// `takes_value` lists the short letters that take a value (in `-ofile`, `f` is not an option).
+    /// Arguments after `--` are operands, never options.
+    pub fn option(&self, short: Option<char>, long: &[&str], takes_value: &str) -> Option<Arg<'a>> {
+        for arg in &self.args {
+            let text = arg.text;
+            if text == "--" {
+                return None;
+            }
+            if let Some(body) = text.strip_prefix("--") {
+                let name = body.split('=').next().unwrap_or(body);
+                if long.iter().any(|l| l.trim_start_matches('-') == name) {
+                    return Some(arg);
+                }
+                continue;
+            }
+            let Some(cluster) = text.strip_prefix('-') else {
+                continue;
+            };
+            let Some(short) = short else { continue };
+            for c in cluster.chars() {
+                if c == short {
+                    return Some(arg);
+                }
+                if !c.is_ascii_alphanumeric() || takes_value.contains(c) {
+                    break;
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether `word` is one of the arguments.
+    pub fn has_arg(&self, word: &str) -> bool {
+        self.args.iter().any(|a| a.text == word)
+    }
+}
+
+/// `a | b | c`: the commands, in order.
+#[derive(Debug, Clone, Copy)]
+pub struct Pipeline<'a> {
+    /// Indices into [`Script::commands`].
+    pub commands: &'a [u32],
+    pub range: TextRange,
+}
+
+impl Record for PipelineRecord {
+    type View<'a> = Pipeline<'a>;
+
+    fn view<'a>(&'a self, store: &'a Store, _: u32) -> Pipeline<'a> {
+        let start = (self.members as usize).min(store.members.len());
+        let end = start
+            .saturating_add(self.member_count as usize)
+            .min(store.members.len());
+        Pipeline {
+            commands: &store.members[start..end],
+            range: self.range.range(),
+        }
+    }
+}
+
+/// The commands of one `RUN`, in the order they are written.
+#[derive(Debug, Clone, Copy)]
+pub struct Script<'a> {
+    pub commands: Commands<'a>,
+    pub pipelines: List<'a, PipelineRecord>,
+}
+
+impl<'a> Script<'a> {
+    /// Script `at` of `store`.
+    fn of(store: &'a Store, at: usize) -> Self {
+        let header = store.scripts[at];
+        let (commands, pipelines) = store.ends(at);
+        let first_command = header.commands as usize;
+        let first_pipeline = header.pipelines as usize;
+        Self {
+            commands: List::new(
+                store,
+                &store.commands,
+                header.commands,
+                commands - first_command,
+            ),
+            pipelines: List::new(
+                store,
+                &store.pipelines,
+                header.pipelines,
+                pipelines - first_pipeline,
+            ),
+        }
+    }
+
+    /// The command at `index` of [`Script::commands`] (an index a pipeline holds).
+    pub fn command(&self, index: u32) -> Option<Command<'a>> {
+        self.commands.get(index as usize)
+    }
+}
+
+/// The scripts of a Dockerfile's `RUN` instructions, by instruction index.
+#[derive(Debug, Default)]
+pub struct Scripts {
+    /// In instruction order, each holding the scripts of some consecutive `RUN`s.
+    stores: Vec<Store>,
+}
+
+/// `RUN`s per store when a large file is read on all cores.
+const STORE_RUNS: usize = 256;
+
+impl Scripts {
+    /// Read every `RUN` script of `file`. A file with more `RUN`s than the cache holds gains nothing from it
+    /// (it would start over before any reuse): its scripts are read on all cores instead, uncached. A file
+    /// too large for 32-bit offsets (over 4 GiB, far above any `max-file-size`) has none read.
+    pub fn read(source: &str, file: &Dockerfile) -> Self {
+        if u32::try_from(source.len()).is_err() {
+            return Self::default();
+        }
+        // Each `SHELL` is read once, not once per `RUN` it applies to.
+        let mut posix_shells: HashMap<Option<usize>, bool> = HashMap::new();
+        let runs: Vec<(usize, &Instruction)> = file
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.keyword == Keyword::Run)
+            .filter(|(index, _)| {
+                *posix_shells
+                    .entry(file.shell_start(*index))
+                    .or_insert_with(|| posix(&file.shell(*index)))
+            })
+            .collect();
+        let stores = if runs.len() > CACHE_LIMIT {
+            use rayon::prelude::*;
+            runs.par_chunks(STORE_RUNS)
+                .map(|runs| {
+                    let mut store = Store::default();
+                    for (index, instruction) in runs {
+                        read::read_run(&mut store, source, *index, instruction);
+                    }
+                    store.shrink();
+                    store
+                })
+                .collect()
+        } else {
+            runs.into_iter()
+                .map(|(index, instruction)| cached(source, file.escape, index, instruction))
+                .collect()
+        };
+        Self { stores }
+    }
+
+    /// The script of instruction `index`, if it is a `RUN` whose shell is a POSIX shell.
+    pub fn of(&self, index: usize) -> Option<Script<'_>> {
+        let first = |s: &Store| s.scripts.first().map_or(0, |h| h.instruction);
+        let store = self
+            .stores
+            .partition_point(|s| first(s) <= index)
+            .checked_sub(1)?;
+        let store = &self.stores[store];
+        let at = store
+            .scripts
+            .binary_search_by_key(&index, |h| h.instruction)
+            .ok()?;
+        Some(Script::of(store, at))
+    }
+
+    /// Every `RUN` script with its instruction index.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, Script<'_>)> {
+        self.stores.iter().flat_map(|store| {
+            (0..store.scripts.len())
+                .map(move |at| (store.scripts[at].instruction, Script::of(store, at)))
+        })
+    }
+}
+
+thread_local! {
+    /// Scripts by the instruction's text (and escape character), with ranges from the instruction's start:
+    /// a keystroke changes one `RUN`, so the server parses that one again and moves the others.
+    static CACHE: RefCell<HashMap<(char, String), Store>> = RefCell::new(HashMap::new());
+}
+
+/// Entries kept before the cache starts over (about a few thousand `RUN`s of open files).
+const CACHE_LIMIT: usize = 4096;
+
+/// The script of `instruction` (instruction `index`), in a store of its own.
+fn cached(source: &str, escape: char, index: usize, instruction: &Instruction) -> Store {
+    let start = instruction.range.start;
+    let key = (escape, instruction.range.slice(source).to_owned());
+    let delta = isize::try_from(start).unwrap_or(0);
+    if let Some(store) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return store.shifted(delta, index);
+    }
+    let mut store = Store::default();
+    read::read_run(&mut store, source, index, instruction);
+    store.shrink();
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, store.clone().shifted(-delta, index));
+    });
+    store
+}
+
+/// Programs that run a script given to them.
+pub const SHELLS: [&str; 7] = ["sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"];
+
+/// Whether a `SHELL` argv (`["/bin/sh", "-c"]` by default) runs a POSIX shell.
+fn posix(shell: &[String]) -> bool {
+    shell.first().is_none_or(|program| {
+        let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        SHELLS.contains(&name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(dockerfile: &str) -> (Dockerfile, Scripts) {
+        let file = Dockerfile::parse(dockerfile);
+        let scripts = Scripts::read(dockerfile, &file);
+        (file, scripts)
+    }
+
+    fn names<'a>(script: &Script<'a>) -> Vec<&'a str> {
+        script.commands.iter().filter_map(|c| c.program()).collect()
+    }
+
+    fn command<'a>(script: &Script<'a>, at: usize) -> Command<'a> {
+        script.commands.get(at).expect("a command")
+    }
+
+    fn texts<'a>(args: &Args<'a>) -> Vec<&'a str> {
+        args.iter().map(|a| a.text).collect()
+    }
+
+    #[test]
+    fn commands_arguments_and_pipelines_keep_their_source_ranges() {
+        let text = "FROM a\nRUN --mount=type=cache,target=/c curl -fsSLk \"https://x/$V\" \\\n    | sh -s -- -y && echo 'a b' > /tmp/f\n";
+        let (_, scripts) = script(text);
+        let run = scripts.of(1).expect("script");
+        assert_eq!(names(&run), ["curl", "sh", "echo"]);
+        let curl = command(&run, 0);
+        assert_eq!(texts(&curl.args), ["-fsSLk", "https://x/$V"]);
+        assert!(curl.option(Some('k'), &["--insecure"], "o").is_some());
+        assert!(curl.option(Some('o'), &["--output"], "o").is_none());
+        let url = curl.args.get(1).expect("url");
+        assert!(!url.literal);
+        assert_eq!(url.range.slice(text), "\"https://x/$V\"");
+        assert_eq!(url.variables.iter().collect::<Vec<_>>(), ["V"]);
+        assert_eq!(run.pipelines.len(), 1);
+        assert_eq!(run.pipelines.first().expect("pipeline").commands, [0, 1]);
+        assert_eq!(command(&run, 1).then, Some(ListOperator::And));
+        assert_eq!(command(&run, 2).then, None);
+        // A redirected command before `&&` (`echo x > f && y`) is followed by it too.
+        let (_, scripts) = script("FROM a\nRUN echo x > /f && y\n");
+        let redirected = scripts.of(1).expect("script");
+        assert_eq!(command(&redirected, 0).then, Some(ListOperator::And));
+        assert_eq!(command(&run, 1).range.slice(text), "sh -s -- -y");
+        let echo = command(&run, 2);
+        assert_eq!(texts(&echo.args), ["a b"]);
+        let redirect = echo.redirects.first().expect("redirect");
+        assert_eq!(redirect.operator, ">");
+        assert_eq!(redirect.target.map(|t| t.text), Some("/tmp/f"));
+    }
+
+    #[test]
+    fn heredocs_are_stdin_or_scripts() {
+        let text = "FROM a\nRUN cat <<EOF > /root/.npmrc\n//r/:_authToken=abc\nEOF\nRUN <<EOT\napt-get update\ncurl x | bash\nEOT\nRUN bash -e <<X\nsudo ls\nX\n";
+        let (_, scripts) = script(text);
+        let cat = command(&scripts.of(1).expect("cat"), 0);
+        assert_eq!(cat.program(), Some("cat"));
+        let body = cat
+            .redirects
+            .iter()
+            .find_map(|r| r.heredoc)
+            .expect("heredoc");
+        assert_eq!(body.slice(text), "//r/:_authToken=abc\n");
+        assert!(
+            cat.redirects
+                .iter()
+                .any(|r| r.target.is_some_and(|t| t.text == "/root/.npmrc"))
+        );
+        let bare = scripts.of(2).expect("script heredoc");
+        assert_eq!(names(&bare), ["apt-get", "curl", "bash"]);
+        assert_eq!(command(&bare, 1).range.slice(text), "curl x");
+        let fed = scripts.of(3).expect("bash heredoc");
+        assert_eq!(names(&fed), ["bash", "sudo"]);
+    }
+
+    #[test]
+    fn exec_form_assignments_and_other_shells() {
+        let text = "FROM a\nRUN [\"sh\", \"-c\", \"apt-get install -y x | tee log\"]\nRUN export A=b; FOO=1 make\nSHELL [\"pwsh\", \"-c\"]\nRUN iwr x | iex\n";
+        let (_, scripts) = script(text);
+        let exec = scripts.of(1).expect("exec");
+        assert_eq!(names(&exec), ["sh", "apt-get", "tee"]);
+        assert_eq!(exec.pipelines.len(), 1);
+        let assigned = scripts.of(2).expect("assignments");
+        let export = command(&assigned, 0).assignments.first().expect("A=b");
+        assert_eq!((export.name, export.value.text), ("A", "b"));
+        let make = command(&assigned, 1);
+        assert_eq!(make.assignments.first().map(|a| a.value.text), Some("1"));
+        assert_eq!(make.program(), Some("make"));
+        assert!(scripts.of(4).is_none(), "PowerShell is not read as sh");
+    }
+
+    #[test]
+    fn backtick_escape_continuations() {
+        let text = "# escape=`\nFROM a\nRUN apt-get install `\n    curl\n";
+        let (_, scripts) = script(text);
+        let run = scripts.of(1).expect("script");
+        let install = command(&run, 0);
+        assert_eq!(texts(&install.args), ["install", "curl"]);
+        let curl = install.args.get(1).expect("curl");
+        assert_eq!(curl.range.slice(text), "curl");
+    }
+
+    /// Scripts read on all cores into shared stores (a file of many `RUN`s) and one by one through the
+    /// cache (the server's case) are the same scripts.
+    #[test]
+    fn a_script_reads_the_same_in_a_large_file_and_through_the_cache() {
+        let runs = [
+            "RUN curl -fsSL https://x/$V | sh -s -- -y && echo 'a b' > /tmp/f",
+            "RUN <<EOT\napt-get update\ncurl x | bash\nEOT",
+            "RUN cat <<EOF > /root/.npmrc\n//r/:_authToken=${TOKEN}\nEOF",
+            "RUN [\"sh\", \"-c\", \"a | b && c\"]",
+            "RUN export A=b; FOO=1 make 2>&1 | tee log || true",
+            "RUN sudo -E bash - < <(wget -qO- x) $(nested $(deeper | x))",
+        ];
+        let mut large = String::from("FROM a\n");
+        for i in 0..CACHE_LIMIT + 10 {
+            large.push_str(runs[i % runs.len()]);
+            large.push('\n');
+        }
+        let (_, all) = script(&large);
+        let mut small = String::from("FROM a\n");
+        for i in 0..runs.len() * 3 {
+            small.push_str(runs[i % runs.len()]);
+            small.push('\n');
+        }
+        let (_, few) = script(&small);
+        let few: Vec<String> = few.iter().map(|(i, s)| format!("{i} {s:?}")).collect();
+        let many: Vec<String> = all.iter().map(|(i, s)| format!("{i} {s:?}")).collect();
+        assert_eq!(many.len(), CACHE_LIMIT + 10);
+        assert_eq!(few, many[..few.len()]);
+        assert!(few.iter().all(|s| s.contains("Command")), "{few:?}");
+    }
+
+    proptest::proptest! {
+        /// Any `RUN` text reads without a panic, and every range it gives lies inside the file.
+        #[test]
+        fn any_run_reads(body in "([ -~]|\\n|\\t|<<EOF|\\$\\(|é|`){0,120}") {
+            for text in [format!("FROM a\nRUN {body}\n"), format!("# escape=`\nFROM a\nRUN {body}\nEOF\n")] {
+                let file = Dockerfile::parse(&text);
+                let scripts = Scripts::read(&text, &file);
+                for (_, script) in scripts.iter() {
+                    for command in &script.commands {
+                        proptest::prop_assert!(command.range.end <= text.len());
+                        for arg in command.args.iter().chain(command.name) {
+                            proptest::prop_assert!(arg.range.end <= text.len());
+                            proptest::prop_assert!(text.is_char_boundary(arg.range.start) && text.is_char_boundary(arg.range.end));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
