@@ -338,3 +338,66 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
         "{compared} cuts of {documents} documents compared"
     );
 }
+
+/// A Dockerfile whose grammar errors are found in parts has the findings it has with the errors of the
+/// whole tree, on every corpus Dockerfile (and fixture), as written and with an unknown instruction put
+/// before a few of its instructions, cut before every instruction a part may start at. The grammar's
+/// error recovery depends on what follows, so the raw errors differ (a part's error stops at the part's
+/// end, where the whole tree's may run on to the end of the file); what the model confirms of them is the
+/// same, except that a part may find an unknown instruction the whole tree's error had swallowed.
+#[test]
+fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
+    use dockwarden::config::Settings;
+    use dockwarden::lint::lint_dockerfile;
+    use dockwarden::model::dockerfile::Dockerfile;
+    use dockwarden::rules::NoFiles;
+    use dockwarden::syntax::dockerfile::{errors_in_parts, parse, top_level_errors};
+    let Some(files) = corpus_dockerfiles() else {
+        return;
+    };
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dockerfile");
+    let fixtures: Vec<_> = std::fs::read_dir(fixtures)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    let (mut compared, mut with_errors) = (0, 0);
+    for path in files.iter().chain(&fixtures) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let file = Dockerfile::parse(&text);
+        let starts: Vec<usize> = file.instructions.iter().map(|i| i.range.start).collect();
+        let mut variants = vec![text.clone()];
+        for at in starts.iter().step_by(starts.len() / 3 + 1).skip(1) {
+            variants.push(format!("{}FRM {{x\nRNU a\n{}", &text[..*at], &text[*at..]));
+        }
+        for text in &variants {
+            let file = Dockerfile::parse(text);
+            let starts = file.instructions.iter().map(|i| i.range.start);
+            let whole = parse(text, None)
+                .map(|t| top_level_errors(&t, text))
+                .unwrap_or_default();
+            let parts = errors_in_parts(text, starts, 1);
+            let settings = Settings::default();
+            let findings = |errors: &[dockwarden::TextRange]| {
+                lint_dockerfile(text, errors, &NoFiles, &settings, &[])
+            };
+            let (whole, parts) = (findings(&whole), findings(&parts));
+            let unknown = |d: &dockwarden::Diagnostic| d.message.starts_with("unknown instruction");
+            assert!(
+                whole.iter().all(|w| parts.contains(w))
+                    && parts.iter().all(|p| whole.contains(p) || unknown(p)),
+                "{} with {} bytes: {parts:?} in parts, {whole:?} whole",
+                path.display(),
+                text.len()
+            );
+            compared += 1;
+            with_errors += usize::from(whole.iter().any(unknown));
+        }
+    }
+    assert!(
+        with_errors > 100,
+        "{with_errors} of {compared} compared have errors"
+    );
+}

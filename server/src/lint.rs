@@ -30,15 +30,15 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
 pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
         FileKind::Dockerfile => {
-            // The grammar and the model read the text independently: side by side, for a large file.
-            let errors = || {
+            let file = Dockerfile::parse(source);
+            // A large file's grammar errors are found in parts, side by side: its whole tree would take
+            // four times the file.
+            let errors = if source.len() >= PARALLEL_FROM {
+                let starts = file.instructions.iter().map(|i| i.range.start);
+                crate::syntax::dockerfile::errors_in_parts(source, starts, GRAMMAR_PART)
+            } else {
                 let tree = crate::syntax::parse(Language::Dockerfile, source, None);
                 grammar_errors(tree.as_ref(), source)
-            };
-            let (errors, file) = if source.len() >= PARALLEL_FROM {
-                rayon::join(errors, || Dockerfile::parse(source))
-            } else {
-                (errors(), Dockerfile::parse(source))
             };
             lint_parsed(
                 source,
@@ -215,6 +215,9 @@ pub fn lint_yaml(
 /// Text at least this long is worked on by all cores (its rules, its `RUN` scripts, its documents): below
 /// it the work takes well under a millisecond (a keystroke), less than handing it to other threads costs.
 pub(crate) const PARALLEL_FROM: usize = 256 * 1024;
+
+/// The size of the parts a large Dockerfile's grammar errors are found in.
+const GRAMMAR_PART: usize = 256 * 1024;
 
 /// The findings of the rules `settings` enable, each rule's `check` (when it has one for this kind) on `cx`,
 /// in rule order whether they ran one after another or side by side.
