@@ -401,3 +401,47 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
         "{with_errors} of {compared} compared have errors"
     );
 }
+
+/// Every corpus document (and YAML fixture) that reads line by line reads as the grammar's tree reads:
+/// the same nodes, ranges, styles, problems and comments. Most documents must be of that shape, or the
+/// comparison says little.
+#[test]
+fn every_corpus_yaml_document_read_line_by_line_is_the_document_parsed() {
+    use dockwarden::document::split_documents;
+    use dockwarden::model::yaml::Yaml;
+    use dockwarden::model::yaml_lines::read;
+    use dockwarden::model::yaml_pieces::outline;
+    let (Some(compose), Some(k8s)) = (corpus_files("compose"), corpus_files("k8s")) else {
+        return;
+    };
+    let fixtures = ["tests/fixtures/compose", "tests/fixtures/kubernetes"].map(|d| {
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
+            .expect("fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect::<Vec<_>>()
+    });
+    let (mut read_by_lines, mut documents) = (0, 0);
+    for path in compose.iter().chain(&k8s).chain(fixtures.iter().flatten()) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for range in split_documents(&text) {
+            let document = range.slice(&text);
+            documents += 1;
+            if let Some(lines) = read(document) {
+                read_by_lines += 1;
+                assert_eq!(
+                    outline(&lines),
+                    outline(&Yaml::read_whole(document)),
+                    "{} at {range:?}:\n{document}",
+                    path.display()
+                );
+            }
+        }
+    }
+    eprintln!("{read_by_lines} of {documents} documents read line by line");
+    assert!(
+        read_by_lines * 2 > documents,
+        "{read_by_lines} of {documents} documents read line by line"
+    );
+}

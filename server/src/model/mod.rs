@@ -10,5 +10,6 @@ pub mod kubernetes;
 pub mod merge;
 pub mod shell;
 pub mod yaml;
+pub mod yaml_lines;
 pub mod yaml_pieces;
 pub mod yaml_scalar;

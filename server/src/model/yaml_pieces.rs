@@ -23,9 +23,13 @@ pub const READ_IN_PIECES_FROM: usize = 1024 * 1024;
 pub const PIECE_SIZE: usize = 64 * 1024;
 
 impl Yaml {
-    /// Parse `source` and build its view: a large document in pieces, side by side (see this module),
-    /// else whole.
+    /// Read `source` and build its view: a document of the common shape line by line (see
+    /// `yaml_lines`), else parsed, a large one in pieces side by side (see this module), a small one
+    /// whole.
     pub fn read(source: &str) -> Self {
+        if let Some(yaml) = super::yaml_lines::read(source) {
+            return yaml;
+        }
         let large = source.len() >= READ_IN_PIECES_FROM;
         // (text the grammar must not see is refused by the whole read, which says why)
         if large && crate::syntax::yaml::unsafe_for_grammar(source).is_none() {
