@@ -3,7 +3,8 @@
 //!   its end, one `didChange` each, and time each from sending to receiving the diagnostics of that version;
 //! - `dockwarden check` over every corpus Dockerfile, wall time;
 //! - the same two for YAML: typing at the top of a 3,000-line stream of corpus Deployments, and `check` over
-//!   every corpus Compose file and manifest.
+//!   every corpus Compose file and manifest;
+//! - the server's resident memory with 1,000 corpus documents open.
 //!
 //! `cargo bench --bench keystroke` (needs the corpus: `../shared/corpus` or `DOCKWARDEN_CORPUS`).
 
@@ -148,6 +149,62 @@ fn check_corpus(label: &str, corpus: &std::path::Path, dirs: &[&str]) {
     );
 }
 
+/// Open the first 1,000 corpus files (Dockerfiles, Compose files, manifests, in name order) in one server,
+/// wait for the diagnostics of each, and report the server's resident memory.
+fn open_documents(corpus: &std::path::Path) {
+    let mut files: Vec<(PathBuf, &str)> = Vec::new();
+    for (dir, language) in [
+        ("dockerfiles", "dockerfile"),
+        ("compose", "yaml"),
+        ("k8s", "yaml"),
+    ] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(corpus.join(dir))
+            .expect("corpus")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        files.extend(found.into_iter().map(|f| (f, language)));
+    }
+    files.truncate(1000);
+    let mut client = lsp::Client::start();
+    client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    let before = client.resident_bytes().unwrap_or(0);
+    let mut opened = 0;
+    for (index, (path, language)) in files.iter().enumerate() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        // (a Compose file is known by its name: keep the corpus name, percent-encoded, in the URI)
+        let name: String = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("file")
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let uri = format!("file:///bench/{index}/{name}");
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+        client.published(&uri, 1);
+        opened += 1;
+    }
+    let after = client.resident_bytes().unwrap_or(0);
+    client.shutdown();
+    println!(
+        "{opened} corpus documents open: server RSS {:.1} MB ({:.1} MB before the first)",
+        after as f64 / 1e6,
+        before as f64 / 1e6
+    );
+}
+
 fn main() {
     // `cargo test --benches` runs bench targets with `--bench` absent; only measure under `cargo bench`.
     if !std::env::args().any(|a| a == "--bench") {
@@ -177,4 +234,5 @@ fn main() {
         &corpus,
         &["compose", "k8s"],
     );
+    open_documents(&corpus);
 }
