@@ -344,7 +344,9 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
 /// before a few of its instructions, cut before every instruction a part may start at. The grammar's
 /// error recovery depends on what follows, so the raw errors differ (a part's error stops at the part's
 /// end, where the whole tree's may run on to the end of the file); what the model confirms of them is the
-/// same, except that a part may find an unknown instruction the whole tree's error had swallowed.
+/// same, except that a part may find an unknown instruction the whole tree's error had swallowed. `lint`
+/// (which parses only where the model read an unknown instruction, and a large file in parts) agrees: on
+/// each file with the whole tree's errors, and on all of them joined into one large file with the parts'.
 #[test]
 fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
     use dockwarden::config::Settings;
@@ -362,6 +364,7 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     let (mut compared, mut with_errors) = (0, 0);
+    let mut joined = String::new();
     for path in files.iter().chain(&fixtures) {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
@@ -378,12 +381,18 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
             let whole = parse(text, None)
                 .map(|t| top_level_errors(&t, text))
                 .unwrap_or_default();
-            let parts = errors_in_parts(text, starts, 1);
+            let parts = errors_in_parts(text, starts, 1, &|_, _| true);
             let settings = Settings::default();
             let findings = |errors: &[dockwarden::TextRange]| {
                 lint_dockerfile(text, errors, &NoFiles, &settings, &[])
             };
             let (whole, parts) = (findings(&whole), findings(&parts));
+            assert_eq!(
+                lint(text, FileKind::Dockerfile),
+                whole,
+                "{}",
+                path.display()
+            );
             let unknown = |d: &dockwarden::Diagnostic| d.message.starts_with("unknown instruction");
             assert!(
                 whole.iter().all(|w| parts.contains(w))
@@ -394,12 +403,25 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
             );
             compared += 1;
             with_errors += usize::from(whole.iter().any(unknown));
+            // (only complete files, heredocs closed: a file's last heredoc must not swallow the next)
+            if !text.contains("<<") {
+                joined.push_str(text);
+                if !joined.ends_with('\n') {
+                    joined.push('\n');
+                }
+            }
         }
     }
     assert!(
         with_errors > 100,
         "{with_errors} of {compared} compared have errors"
     );
+    assert!(joined.len() > 1024 * 1024, "{} bytes joined", joined.len());
+    let file = Dockerfile::parse(&joined);
+    let starts = file.instructions.iter().map(|i| i.range.start);
+    let parts = errors_in_parts(&joined, starts, 256 * 1024, &|_, _| true);
+    let expected = lint_dockerfile(&joined, &parts, &NoFiles, &Settings::default(), &[]);
+    assert_eq!(lint(&joined, FileKind::Dockerfile), expected);
 }
 
 /// Every corpus document (and YAML fixture) that reads line by line reads as the grammar's tree reads:

@@ -7,7 +7,7 @@ use crate::compose_stack::Stack;
 use crate::config::Settings;
 use crate::document::{FileKind, Skip, is_yaml_name, kind_from_content, kind_from_name};
 use crate::model::compose::Compose;
-use crate::model::dockerfile::Dockerfile;
+use crate::model::dockerfile::{Dockerfile, Keyword};
 use crate::model::kubernetes::Kubernetes;
 use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
@@ -31,11 +31,25 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
     match kind {
         FileKind::Dockerfile => {
             let file = Dockerfile::parse(source);
-            // A large file's grammar errors are found in parts, side by side: its whole tree would take
-            // four times the file.
-            let errors = if source.len() >= PARALLEL_FROM {
+            // The grammar's errors count only where the model read an unknown instruction (see
+            // `syntax-error`): a file without one is not parsed again, a large one only in the parts that
+            // hold one, side by side (its whole tree would take four times the file).
+            let unknown: Vec<crate::TextRange> = file
+                .instructions
+                .iter()
+                .filter(|i| i.keyword == Keyword::Unknown)
+                .map(|i| i.range)
+                .collect();
+            let errors = if unknown.is_empty() {
+                Vec::new()
+            } else if source.len() >= PARALLEL_FROM {
                 let starts = file.instructions.iter().map(|i| i.range.start);
-                crate::syntax::dockerfile::errors_in_parts(source, starts, GRAMMAR_PART)
+                // (a part is needed when an unknown instruction starts in it, or right at its end)
+                let needed = |start: usize, end: usize| {
+                    let first = unknown.partition_point(|u| u.end <= start);
+                    unknown.get(first).is_some_and(|u| u.start <= end)
+                };
+                crate::syntax::dockerfile::errors_in_parts(source, starts, GRAMMAR_PART, &needed)
             } else {
                 let tree = crate::syntax::parse(Language::Dockerfile, source, None);
                 grammar_errors(tree.as_ref(), source)

@@ -51,11 +51,12 @@ pub fn top_level_errors(tree: &Tree, text: &str) -> Vec<TextRange> {
 /// where an instruction starts (`starts`, ascending, from the model). The grammar carries two things from
 /// line to line, and a part never cuts through them: a line continuation (a cut never follows a line that
 /// ends with a backslash) and a heredoc waiting for its terminator (from the first heredoc marker, `<<`, on,
-/// the text is one part).
+/// the text is one part). Only the parts `needed` says (by their start and end) are parsed.
 pub fn errors_in_parts(
     text: &str,
     starts: impl Iterator<Item = usize>,
     size: usize,
+    needed: &(dyn Fn(usize, usize) -> bool + Sync),
 ) -> Vec<TextRange> {
     let mut cuts = vec![0];
     for start in starts {
@@ -79,6 +80,7 @@ pub fn errors_in_parts(
     use rayon::prelude::*;
     let found: Vec<Vec<TextRange>> = cuts
         .par_windows(2)
+        .filter(|part| needed(part[0], part[1]))
         .map(|part| {
             let (start, end) = (part[0], part[1]);
             let piece = &text[start..end];
@@ -112,7 +114,7 @@ mod tests {
         ] {
             let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1));
             let whole = parse(text, None).map(|t| top_level_errors(&t, text));
-            let parts = errors_in_parts(text, starts, 1);
+            let parts = errors_in_parts(text, starts, 1, &|_, _| true);
             assert_eq!(Some(parts.clone()), whole, "{text:?}");
             assert_eq!(parts.len(), 1, "{text:?}");
             assert!(parts[0].slice(text).starts_with("FRM d"), "{text:?}");
