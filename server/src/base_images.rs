@@ -34,9 +34,16 @@ pub struct Family {
     /// A non-root user the image already ships, as `uid:gid`.
     #[serde(default)]
     pub user: Option<String>,
-    /// Only a problem as the final stage (compilers are fine to build with).
+    /// An image to build with (compilers are fine there): only a problem as the final stage, and never
+    /// replaced in a stage the final one builds on, where the build needs it.
     #[serde(default)]
     pub final_stage_only: bool,
+    /// Tags that name a release line as a version does (`node:lts` is a line; `node:slim` another one).
+    #[serde(default)]
+    version_aliases: Vec<String>,
+    /// Said when there is no leaner image of the family to switch to.
+    #[serde(default)]
+    pub advice: Option<String>,
     #[serde(default)]
     lean_markers: Vec<String>,
     alternatives: Vec<Alternative>,
@@ -109,11 +116,12 @@ impl Catalog {
             .map(|(k, v)| (k.as_str(), v))
     }
 
-    pub fn split_tag(&self, tag: Option<&str>) -> TagParts {
+    pub fn split_tag(&self, family: &Family, tag: Option<&str>) -> TagParts {
         let mut parts = TagParts::default();
         let tag = tag.filter(|t| *t != "latest").unwrap_or("");
         for (i, part) in tag.split('-').filter(|p| !p.is_empty()).enumerate() {
-            if i == 0 && part.starts_with(|c: char| c.is_ascii_digit()) {
+            let alias = family.version_aliases.iter().any(|a| a == part);
+            if i == 0 && (part.starts_with(|c: char| c.is_ascii_digit()) || alias) {
                 parts.version = part.to_owned();
             } else if self.codenames.iter().any(|c| c == part) {
                 parts.codename = Some(part.to_owned());
@@ -141,7 +149,7 @@ impl Catalog {
         image: &ImageRef,
         distroless_ok: bool,
     ) -> Vec<Replacement> {
-        let parts = self.split_tag(image.tag.as_deref());
+        let parts = self.split_tag(family, image.tag.as_deref());
         let major = parts.version.split('.').next().unwrap_or("").to_owned();
         let mut out = Vec::new();
         for alt in &family.alternatives {
@@ -274,12 +282,22 @@ mod tests {
             alternatives("node:20", true),
             ["node:20-slim", "node:20-alpine"]
         );
+        // A release line named by a word keeps its name: `node:slim` is the current line, not the LTS.
+        assert_eq!(
+            alternatives("node:lts", true),
+            ["node:lts-slim", "node:lts-alpine"]
+        );
+        assert_eq!(
+            alternatives("node:lts-bookworm", false),
+            ["node:lts-bookworm-slim", "node:lts-alpine"]
+        );
+        assert_eq!(alternatives("node", false), ["node:slim", "node:alpine"]);
         assert_eq!(
             alternatives("debian:bookworm", false),
             ["debian:bookworm-slim"]
         );
         assert_eq!(alternatives("debian", false), ["debian:trixie-slim"]);
-        assert_eq!(alternatives("ubuntu:22.04", false), ["debian:trixie-slim"]);
+        assert!(alternatives("ubuntu:22.04", false).is_empty());
         assert_eq!(alternatives("php:8.2-fpm", false), ["php:8.2-fpm-alpine"]);
         assert!(alternatives("php:8.2-apache", false).is_empty());
         assert_eq!(

@@ -27,11 +27,14 @@ declare_rule! {
     /// ## Fix
     /// Unsafe (a leaner image may lack a package the build or the app uses); several actions, the first
     /// preferred: `python:3.12` → `python:3.12-slim` | `python:3.12-alpine` | `gcr.io/distroless/python3-debian13:nonroot`;
-    /// `golang`/`rust` → distroless `static`/`cc`; `debian:bookworm` → `debian:bookworm-slim`; `ubuntu` →
-    /// `debian:trixie-slim`. Distroless is offered only when the final stage has no `RUN` and its
-    /// `CMD`/`ENTRYPOINT` are in exec form. Registry, tag and `AS` name are kept; a digest is dropped (it
-    /// cannot survive a change of image) and the title says so; an image from an `ARG` default is edited
-    /// there. The mapping is the dated file `server/data/base-images.json`. An organisation's golden image
+    /// `golang`/`rust` → distroless `static`/`cc`; `debian:bookworm` → `debian:bookworm-slim`; `node:lts` →
+    /// `node:lts-slim` (a line named by a word keeps its name: `node:slim` is the current line). Distroless
+    /// is offered only when the final stage has no `RUN` and its `CMD`/`ENTRYPOINT` are in exec form.
+    /// Registry, tag and `AS` name are kept; an image from an `ARG` default is edited there. No edit, the
+    /// message naming the leaner image and why: for an image pinned by digest (the pin is the maintainer's
+    /// to move), for a stage that another stage also builds on, and for a build image (`golang`, `rust`,
+    /// `buildpack-deps`) in a stage the final one builds on. `ubuntu` is reported with no edit: Docker Hub
+    /// has no slim Ubuntu image, and a switch of distribution is the maintainer's call. The mapping is the dated file `server/data/base-images.json`. An organisation's golden image
     /// for the family (`base-images: {python: registry.example.com/python-hardened}` in `.dockwarden.yaml`)
     /// comes first and is preferred, with its own tag or else the tag it replaces; images outside
     /// `trusted-registries` are not offered. An image written partly with variables (`python:${PY}`) gets no
@@ -51,7 +54,11 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let Some((index, _)) = file.final_stage() else {
         return;
     };
-    let Some(root) = file.root_stage(index) else {
+    let lineage = file.lineage(index);
+    let Some(&root_index) = lineage.last() else {
+        return;
+    };
+    let Some(root) = file.stages.get(root_index) else {
         return;
     };
     let Some(image) = &root.image else { return };
@@ -74,27 +81,59 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     alternatives.retain(|alt| {
         ImageRef::parse(&alt.reference).is_none_or(|i| cx.settings.trusts(&i) != Some(false))
     });
-    let message = match alternatives.first() {
-        Some(first) => format!(
+    let mut message = match (alternatives.first(), &family.advice) {
+        (Some(first), _) => format!(
             "`{}` is a full {family_name} image in the final stage: a leaner image such as `{}` ships far less",
             root.image_text, first.reference
         ),
-        None => format!(
+        (None, Some(advice)) => format!(
+            "`{}` is a full {family_name} image in the final stage: {advice}",
+            root.image_text
+        ),
+        (None, None) => format!(
             "`{}` is a full {family_name} image in the final stage",
             root.image_text
         ),
     };
-    let digest_note = if image.digest.is_some() {
-        " (drops the digest: pin the new image again)"
+    // What the image is must not change under the maintainer's feet: a digest pins exactly one image, and
+    // a stage the final one builds on may be what another stage, or the build itself, needs.
+    let kept = if image.digest.is_some() {
+        Some("pinned by digest, so pin the leaner image by digest too".to_owned())
+    } else if let Some(other) = builds_on(file, &lineage, root_index) {
+        let name = |s: usize| {
+            file.stages[s]
+                .alias
+                .clone()
+                .unwrap_or_else(|| s.to_string())
+        };
+        Some(format!(
+            "stage `{}` is also built on by stage `{}`",
+            name(root_index),
+            name(other)
+        ))
+    } else if family.final_stage_only && root_index != index {
+        Some(format!(
+            "stage `{}` builds with it",
+            root.alias.clone().unwrap_or_else(|| root_index.to_string())
+        ))
     } else {
-        ""
+        None
     };
+    if let (Some(why), Some(_)) = (&kept, alternatives.first()) {
+        message.push_str(&format!(" (not rewritten: {why})"));
+    }
     let fixes = alternatives
         .iter()
-        .filter_map(|alt| fix(root, alt, digest_note));
+        .filter(|_| kept.is_none())
+        .filter_map(|alt| fix(root, alt));
     out.push(
         Diagnostic::new(RuleId::BloatedBaseImage, root.image_range, message).with_fixes(fixes),
     );
+}
+
+/// A stage outside the final stage's `lineage` that builds on stage `root`, if any.
+fn builds_on(file: &Dockerfile, lineage: &[usize], root: usize) -> Option<usize> {
+    (0..file.stages.len()).find(|&s| !lineage.contains(&s) && file.lineage(s).contains(&root))
 }
 
 /// The organisation's golden image for the family (`base-images` in `.dockwarden.yaml`), with the tag it
@@ -139,19 +178,12 @@ fn distroless_fits(file: &Dockerfile, index: usize) -> bool {
     })
 }
 
-fn fix(
-    stage: &crate::model::dockerfile::Stage,
-    alt: &Replacement,
-    digest_note: &str,
-) -> Option<Fix> {
+fn fix(stage: &crate::model::dockerfile::Stage, alt: &Replacement) -> Option<Fix> {
     let note = alt
         .note
         .as_deref()
         .map(|n| format!(" — {n}"))
         .unwrap_or_default();
-    let title = format!(
-        "Switch to `{}` ({}){note}{digest_note}",
-        alt.reference, alt.label
-    );
+    let title = format!("Switch to `{}` ({}){note}", alt.reference, alt.label);
     Some(Fix::unsafe_(title, vec![replace_image(stage, &alt.reference)?]).preferred(alt.preferred))
 }

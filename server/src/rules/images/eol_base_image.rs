@@ -38,8 +38,9 @@ declare_rule! {
     /// Unsafe (a new language or OS version can break the build or the app): bump to the nearest supported
     /// line of the same variant: `python:3.9-slim-bullseye` → `python:3.11-slim-bookworm`,
     /// `debian:buster-slim` → `debian:bookworm-slim`, `mongo:4.4-bionic` → `mongo:7.0-jammy`, `openjdk:11`
-    /// → `eclipse-temurin:11-jdk`. A digest is dropped. No fix for CentOS, which has no supported line, nor
-    /// for a variant the new line is not published in (.NET 10 has no Debian images).
+    /// → `eclipse-temurin:11-jdk`. No fix for an image pinned by digest (the message names the line to move
+    /// to: the pin is the maintainer's to move), for CentOS, which has no supported line, nor for a variant
+    /// the new line is not published in (.NET 10 has no Debian images).
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 / NIST SP 800-190 §4.1.1 (image vulnerabilities)
@@ -58,7 +59,13 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         };
         // An image partly built from an `ARG` (`ruby:${RUBY}-slim`) is reported, not rewritten.
         let fix = fix(&verdict, image, |new| replace_image(stage, new));
-        out.push(finding(&stage.image_text, &verdict, stage.image_range, fix));
+        out.push(finding(
+            &stage.image_text,
+            image,
+            &verdict,
+            stage.image_range,
+            fix,
+        ));
     }
 }
 
@@ -86,16 +93,32 @@ fn check_yaml(yaml: &Yaml, value: NodeId, out: &mut Vec<Diagnostic>) {
     };
     let range = yaml.node(value).range;
     let fix = fix(&verdict, &image, |new| Some(Edit::replace(range, new)));
-    out.push(finding(reference, &verdict, range, fix));
+    out.push(finding(reference, &image, &verdict, range, fix));
 }
 
-fn finding(written: &str, verdict: &Verdict, range: TextRange, fix: Option<Fix>) -> Diagnostic {
-    let message = format!("`{written}` is past end of life: {verdict}");
+fn finding(
+    written: &str,
+    image: &ImageRef,
+    verdict: &Verdict,
+    range: TextRange,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    let mut message = format!("`{written}` is past end of life: {verdict}");
+    if let Some(new) = verdict
+        .replacement
+        .as_deref()
+        .filter(|_| image.digest.is_some())
+    {
+        message.push_str(&format!(" (move to `{new}` and pin its digest)"));
+    }
     Diagnostic::new(RuleId::EolBaseImage, range, message).with_fixes(fix)
 }
 
 fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Option<Edit>) -> Option<Fix> {
     let new = verdict.replacement.as_deref()?;
+    if image.digest.is_some() {
+        return None;
+    }
     // No lean counterpart (`openjdk:11-jdk-slim` has only a full Temurin JDK): a bump to a full image
     // would be a new finding.
     let catalog = catalog();
@@ -107,10 +130,5 @@ fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Option<Edit>)
     if ImageRef::parse(new).is_some_and(|n| full(&n) && !full(image)) {
         return None;
     }
-    let digest_note = if image.digest.is_some() {
-        " (drops the digest: pin the new image again)"
-    } else {
-        ""
-    };
-    Some(Fix::unsafe_(format!("Bump to `{new}`{digest_note}"), vec![edit(new)?]).preferred(true))
+    Some(Fix::unsafe_(format!("Bump to `{new}`"), vec![edit(new)?]).preferred(true))
 }
