@@ -70,6 +70,18 @@ fn every_fix_on_every_corpus_dockerfile_is_valid() {
     assert!(fixes > 0);
 }
 
+/// The corpus Compose files and manifests, then the YAML fixtures.
+fn yaml_files() -> Option<Vec<std::path::PathBuf>> {
+    let mut files = corpus_files("compose")?;
+    files.extend(corpus_files("k8s")?);
+    for dir in ["tests/fixtures/compose", "tests/fixtures/kubernetes"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let fixtures = std::fs::read_dir(dir).expect("fixtures");
+        files.extend(fixtures.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    Some(files)
+}
+
 /// The files of one corpus folder; a corpus without that folder (or with it empty) fails the test.
 fn corpus_files(dir: &str) -> Option<Vec<std::path::PathBuf>> {
     let dir = common::corpus_dir("corpus")?.join(dir);
@@ -285,17 +297,11 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
     use dockwarden::model::yaml::Yaml;
     use dockwarden::model::yaml_pieces::{outline, read};
     use dockwarden::syntax::yaml_split::split;
-    let (Some(compose), Some(k8s)) = (corpus_files("compose"), corpus_files("k8s")) else {
+    let Some(files) = yaml_files() else {
         return;
     };
-    let fixtures = ["tests/fixtures/compose", "tests/fixtures/kubernetes"].map(|d| {
-        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
-            .expect("fixtures")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect::<Vec<_>>()
-    });
     let (mut compared, mut documents) = (0, 0);
-    for path in compose.iter().chain(&k8s).chain(fixtures.iter().flatten()) {
+    for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
@@ -433,17 +439,11 @@ fn every_corpus_yaml_document_read_line_by_line_is_the_document_parsed() {
     use dockwarden::model::yaml::Yaml;
     use dockwarden::model::yaml_lines::read;
     use dockwarden::model::yaml_pieces::outline;
-    let (Some(compose), Some(k8s)) = (corpus_files("compose"), corpus_files("k8s")) else {
+    let Some(files) = yaml_files() else {
         return;
     };
-    let fixtures = ["tests/fixtures/compose", "tests/fixtures/kubernetes"].map(|d| {
-        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
-            .expect("fixtures")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect::<Vec<_>>()
-    });
     let (mut read_by_lines, mut documents) = (0, 0);
-    for path in compose.iter().chain(&k8s).chain(fixtures.iter().flatten()) {
+    for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };

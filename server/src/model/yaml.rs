@@ -213,6 +213,31 @@ impl Yaml {
         self.nodes.len() - 1
     }
 
+    /// Add a node that is not a scalar, as the readers of the text make them.
+    pub(super) fn push_value(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
+        self.push(Node {
+            value,
+            range,
+            flow,
+            style: ScalarStyle::Plain,
+        })
+    }
+
+    /// Add a scalar written in `style` (quoted scalars are flow scalars).
+    pub(super) fn push_scalar(
+        &mut self,
+        text: CompactString,
+        style: ScalarStyle,
+        range: TextRange,
+    ) -> NodeId {
+        self.push(Node {
+            value: Value::Scalar(text),
+            range,
+            flow: matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted),
+            style,
+        })
+    }
+
     /// Follow aliases to the node they name.
     pub fn resolve(&self, mut id: NodeId) -> NodeId {
         for _ in 0..MAX_MERGE_DEPTH * 4 {
@@ -495,24 +520,11 @@ impl Builder<'_, '_> {
     }
 
     fn push(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
-        self.yaml.nodes.push(Node {
-            value,
-            range,
-            flow,
-            style: ScalarStyle::Plain,
-        });
-        self.yaml.nodes.len() - 1
+        self.yaml.push_value(value, range, flow)
     }
 
     fn push_scalar(&mut self, text: CompactString, style: ScalarStyle, range: TextRange) -> NodeId {
-        self.yaml.nodes.push(Node {
-            value: Value::Scalar(text),
-            range,
-            // (quoted scalars are flow scalars)
-            flow: matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted),
-            style,
-        });
-        self.yaml.nodes.len() - 1
+        self.yaml.push_scalar(text, style, range)
     }
 
     fn text(&self, node: tree_sitter::Node) -> &str {

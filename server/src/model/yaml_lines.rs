@@ -13,9 +13,7 @@
 
 use compact_str::CompactString;
 
-use super::yaml::{
-    Document, Entry, MAX_DEPTH, Node, NodeId, ScalarStyle, Value, Yaml, duplicate_keys,
-};
+use super::yaml::{Document, Entry, MAX_DEPTH, NodeId, ScalarStyle, Value, Yaml, duplicate_keys};
 use super::yaml_scalar;
 use crate::TextRange;
 
@@ -498,23 +496,12 @@ impl Reader<'_> {
         start: usize,
         end: usize,
     ) -> NodeId {
-        self.yaml.nodes.push(Node {
-            value: Value::Scalar(text),
-            range: TextRange::new(start, end),
-            flow: matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted),
-            style,
-        });
-        self.yaml.nodes.len() - 1
+        self.yaml
+            .push_scalar(text, style, TextRange::new(start, end))
     }
 
     fn push(&mut self, value: Value, range: TextRange, flow: bool) -> NodeId {
-        self.yaml.nodes.push(Node {
-            value,
-            range,
-            flow,
-            style: ScalarStyle::Plain,
-        });
-        self.yaml.nodes.len() - 1
+        self.yaml.push_value(value, range, flow)
     }
 }
 
