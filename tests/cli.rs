@@ -626,9 +626,19 @@ fn unsafe_fixes_write_one_network_policy_per_namespace_beside_the_manifests() {
         reversed.contains("a.yaml:2:1: warning[missing-network-policy]"),
         "{reversed}"
     );
+    // Without allow policies a default deny stops the namespace's traffic: offered, not applied.
+    dockwarden(&["check", ".", "--fix", "--unsafe-fixes"], &dir);
+    assert!(!dir.join("networkpolicy-default-deny.yaml").exists());
+    std::fs::write(
+        dir.join("allow.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-web\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Ingress]\n  ingress: [{}]\n",
+    )
+    .expect("write");
     dockwarden(&["check", ".", "--fix", "--unsafe-fixes"], &dir);
     let policy = std::fs::read_to_string(dir.join("networkpolicy-default-deny.yaml"))
         .expect("policy written");
+    // DNS keeps working under the default deny.
+    assert!(policy.contains("k8s-app: kube-dns"), "{policy}");
     assert_eq!(policy.matches("kind: NetworkPolicy").count(), 1, "{policy}");
     assert!(
         policy.contains(
@@ -920,10 +930,10 @@ fn diff_shows_what_fix_would_change_and_changes_nothing() {
         dockerfile
     );
     // Files a fix would create show as new.
-    std::fs::write(dir.join("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: \"nginx:1.27\"}]\n").expect("write");
+    std::fs::write(dir.join("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: \"nginx:1.27\"}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress: [{}]\n").expect("write");
     let output = dockwarden(&["check", "--diff", "--unsafe-fixes", "pod.yaml"], &dir);
     assert!(
-        stdout(&output).contains("+++ b/networkpolicy-default-deny.yaml\n@@ -0,0 +1,9 @@\n+---\n"),
+        stdout(&output).contains("+++ b/networkpolicy-default-deny.yaml\n@@ -0,0 +1,22 @@\n+---\n"),
         "{}",
         stdout(&output)
     );

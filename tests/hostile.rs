@@ -217,12 +217,21 @@ fn dockwarden(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: a\n    image: nginx:1.29\n";
 
+/// A policy that allows traffic to some pods of the namespace: with one, the default-deny policy is the
+/// preferred fix, which `--unsafe-fixes` applies (the NetworkPolicy file is written).
+fn allow_policy(namespace: &str) -> String {
+    format!(
+        "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-web\n  namespace: {namespace}\nspec:\n  podSelector:\n    matchLabels: {{app: web}}\n  policyTypes: [Ingress]\n  ingress: [{{}}]\n"
+    )
+}
+
 /// A link named like a file a fix writes, pointing out of the project, is never written through: the fix
 /// is refused with an error naming the place, and the outside file keeps its text.
 #[test]
 fn a_fix_never_writes_through_a_link_out_of_the_project() {
     let outside = common::write_tree("hostile-outside", &[("bashrc", "# mine\n")]);
-    let dir = common::write_tree("hostile-link-out", &[("pod.yaml", POD)]);
+    let pod = format!("{POD}{}", allow_policy("default"));
+    let dir = common::write_tree("hostile-link-out", &[("pod.yaml", &pod)]);
     std::os::unix::fs::symlink(
         outside.join("bashrc"),
         dir.join("networkpolicy-default-deny.yaml"),
@@ -257,7 +266,10 @@ fn a_fix_never_writes_through_a_link_out_of_the_project() {
 fn a_link_inside_the_project_is_edited_at_its_target() {
     let dir = common::write_tree(
         "hostile-link-in",
-        &[("pod.yaml", POD), ("policies/all.yaml", "# policies\n")],
+        &[
+            ("pod.yaml", &format!("{POD}{}", allow_policy("default"))),
+            ("policies/all.yaml", "# policies\n"),
+        ],
     );
     std::os::unix::fs::symlink(
         "policies/all.yaml",
@@ -289,10 +301,11 @@ fn a_link_inside_the_project_is_edited_at_its_target() {
 /// or documents into the policy the fix writes.
 #[test]
 fn a_namespace_with_a_line_break_cannot_inject_yaml() {
+    let namespace = "\"shop\\nkind: Secret\\n---\\nx: 1\"";
     let pod = POD.replace(
         "  name: a\n",
-        "  name: a\n  namespace: \"shop\\nkind: Secret\\n---\\nx: 1\"\n",
-    );
+        &format!("  name: a\n  namespace: {namespace}\n"),
+    ) + &allow_policy(namespace);
     let dir = common::write_tree("hostile-namespace", &[("pod.yaml", &pod)]);
     let output = dockwarden(&dir, &["check", "--fix", "--unsafe-fixes", "pod.yaml"]);
     assert_eq!(

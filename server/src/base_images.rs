@@ -31,9 +31,6 @@ pub enum Os {
 #[derive(Debug, Deserialize)]
 pub struct Family {
     pub os: Os,
-    /// A non-root user the image already ships, as `uid:gid`.
-    #[serde(default)]
-    pub user: Option<String>,
     /// An image to build with (compilers are fine there): only a problem as the final stage, and never
     /// replaced in a stage the final one builds on, where the build needs it.
     #[serde(default)]

@@ -108,11 +108,10 @@ impl Diagnostic {
         self
     }
 
-    /// The fix to apply when one must be chosen: the preferred one, else the first.
+    /// The fix to apply when one must be chosen (`--unsafe-fixes`): the preferred one. A finding whose fixes
+    /// are all offered without preference (a bind address that may take a proxy offline, the removal of
+    /// what a node agent needs) gets none applied: they are for a person to pick in the editor.
     pub fn preferred_fix(&self) -> Option<&Fix> {
-        self.fixes
-            .iter()
-            .find(|f| f.preferred)
-            .or_else(|| self.fixes.first())
+        self.fixes.iter().find(|f| f.preferred)
     }
 }

@@ -37,6 +37,7 @@ pub mod lint;
 pub mod lsp;
 pub mod merge_keys;
 pub mod model;
+pub mod official_images;
 pub mod rules;
 pub mod secrets;
 pub mod suppress;

@@ -16,6 +16,8 @@ pub enum Y {
     /// Written in flow style: `[ALL]`.
     List(Vec<String>),
     Map(Vec<(String, Y)>),
+    /// A sequence of values written in block style, one `- ` item per value (`volumeMounts:` entries).
+    Seq(Vec<Y>),
 }
 
 impl Y {
@@ -49,6 +51,30 @@ impl Y {
                     .collect();
                 format!("{{{}}}", inner.join(", "))
             }
+            Y::Seq(items) => {
+                let inner: Vec<String> = items.iter().map(Y::flow).collect();
+                format!("[{}]", inner.join(", "))
+            }
+        }
+    }
+
+    /// This value as one block sequence item at `indent`: `- key: value` with the other keys under it.
+    fn item(&self, indent: usize, eol: &str, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match self {
+            Y::Map(entries) => {
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    let mut line = String::new();
+                    v.block(k, indent + 2, eol, &mut line);
+                    if i == 0 {
+                        out.push_str(&format!("{pad}- {}", &line[indent + 2..]));
+                    } else {
+                        out.push_str(eol);
+                        out.push_str(&line);
+                    }
+                }
+            }
+            other => out.push_str(&format!("{pad}- {}", other.flow())),
         }
     }
 
@@ -61,6 +87,13 @@ impl Y {
                 for (k, v) in entries {
                     out.push_str(eol);
                     v.block(k, indent + 2, eol, out);
+                }
+            }
+            Y::Seq(items) => {
+                out.push_str(&format!("{pad}{}:", string_scalar(key)));
+                for item in items {
+                    out.push_str(eol);
+                    item.item(indent + 2, eol, out);
                 }
             }
             other => out.push_str(&format!("{pad}{}: {}", string_scalar(key), other.flow())),
@@ -112,7 +145,7 @@ pub fn insert_entries(
     let last = existing.last()?;
     let indent = child_column(source, yaml, map)?;
     let eol = line_ending(source);
-    let at = line_end_before_break(source, content_end(source, last.range));
+    let at = line_end_before_break(source, content_end(source, yaml, last.range));
     let mut text = String::new();
     for (key, value) in entries {
         text.push_str(eol);
@@ -163,11 +196,37 @@ pub fn append_item(source: &str, yaml: &Yaml, seq: NodeId, item: &str) -> Option
     }
     let &last = items.last()?;
     let indent = column(source, node.range.start);
-    let at = line_end_before_break(source, content_end(source, yaml.node(last).range));
+    let at = line_end_before_break(source, content_end(source, yaml, yaml.node(last).range));
     Some(Edit::insert(
         at,
         format!("{}{}- {item}", line_ending(source), " ".repeat(indent)),
     ))
+}
+
+/// Append `items` (mappings or scalars) to sequence `seq` in its own style, as one edit: `, {…}` in a flow
+/// sequence, `- key: value` items with their other keys under them in a block sequence.
+pub fn append_values(source: &str, yaml: &Yaml, seq: NodeId, items: &[Y]) -> Option<Edit> {
+    let node = yaml.node(seq);
+    let Value::Sequence(existing) = &node.value else {
+        return None;
+    };
+    if items.is_empty() {
+        return None;
+    }
+    if node.flow {
+        let flow: Vec<String> = items.iter().map(Y::flow).collect();
+        return append_item(source, yaml, seq, &flow.join(", "));
+    }
+    let &last = existing.last()?;
+    let indent = column(source, node.range.start);
+    let at = line_end_before_break(source, content_end(source, yaml, yaml.node(last).range));
+    let eol = line_ending(source);
+    let mut text = String::new();
+    for item in items {
+        text.push_str(eol);
+        item.item(indent, eol, &mut text);
+    }
+    Some(Edit::insert(at, text))
 }
 
 /// Remove `item` from sequence `seq`: its `- item` line in block style, the item and one comma in flow style.
@@ -177,7 +236,7 @@ pub fn remove_item(source: &str, yaml: &Yaml, seq: NodeId, item: NodeId) -> Opti
         return None;
     };
     let range = yaml.node(item).range;
-    let range = TextRange::new(range.start, content_end(source, range));
+    let range = TextRange::new(range.start, content_end(source, yaml, range));
     if node.flow {
         if items.len() == 1 {
             return Some(Edit::replace(node.range, "[]"));
@@ -229,7 +288,7 @@ pub fn string_scalar(text: &str) -> String {
     let first_ok = text
         .chars()
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '/');
     const NOT_STRINGS: [&str; 11] = [
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
     ];
@@ -303,7 +362,7 @@ pub fn replace_value(yaml: &Yaml, value: NodeId, text: &str) -> Edit {
 
 /// Remove a `key: value` pair: its whole lines in block style, the pair and one comma in flow style.
 pub fn remove_entry(source: &str, yaml: &Yaml, map: NodeId, entry_range: TextRange) -> Edit {
-    let entry_range = TextRange::new(entry_range.start, content_end(source, entry_range));
+    let entry_range = TextRange::new(entry_range.start, content_end(source, yaml, entry_range));
     let node = yaml.node(map);
     if node.flow {
         let after = &source[entry_range.end..];
@@ -340,8 +399,21 @@ pub fn remove_entry(source: &str, yaml: &Yaml, map: NodeId, entry_range: TextRan
 }
 
 /// The end of a node's text without the line breaks and spaces tree-sitter may count as part of it.
-fn content_end(source: &str, range: TextRange) -> usize {
-    range.start + range.slice(source).trim_end().len()
+/// Where the content of `range` ends: before trailing blanks and before the comment lines the grammar folds
+/// into a node's end, which introduce whatever comes next (a new key goes above them, not under them).
+fn content_end(source: &str, yaml: &Yaml, range: TextRange) -> usize {
+    let mut end = range.start + range.slice(source).trim_end().len();
+    loop {
+        let line = line_start(source, end.saturating_sub(1).max(range.start));
+        let text = &source[line..end];
+        let indent = text.len() - text.trim_start().len();
+        let is_comment = yaml.comments.binary_search(&(line + indent)).is_ok();
+        if line <= range.start || !is_comment {
+            return end;
+        }
+        end = line.max(range.start);
+        end = range.start + source[range.start..end].trim_end().len();
+    }
 }
 
 /// The end of the line containing `offset`, before its line break.

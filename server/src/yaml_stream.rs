@@ -365,8 +365,10 @@ fn read_chunk(
     };
     let helm = is_helm_template(text, &yaml);
     let compose = looks_like_compose(&yaml);
-    let comments = std::mem::take(&mut yaml.comments);
     if compose_only {
+        // The Compose rules read this view, comments included (their fixes insert above a comment that
+        // introduces the next key).
+        let comments = yaml.comments.clone();
         return Chunk {
             summary: Summary::default(),
             text: kept_text,
@@ -380,6 +382,7 @@ fn read_chunk(
         };
     }
     let diagnostics = crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
+    let comments = std::mem::take(&mut yaml.comments);
     // A Helm document is not read, so it tells the workspace rules nothing.
     let summary = if helm {
         Summary::default()

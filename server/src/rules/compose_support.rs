@@ -1,10 +1,10 @@
 //! Helpers for Compose rules: reading list-or-string options and editing a service's mapping.
 
-use crate::fix::Edit;
 use crate::model::compose::{Compose, Service};
+use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
+use crate::official_images::{self, Image};
 use crate::rules::ComposeContext;
-use crate::yaml_edit::{Y, append_item, insert_entries};
 
 /// The string items of an option written as a list (`cap_drop: [ALL]`) or a single string.
 pub fn strings(yaml: &Yaml, value: NodeId) -> Vec<(String, NodeId)> {
@@ -53,19 +53,6 @@ pub fn env_files(yaml: &Yaml, service: &Service) -> Vec<(String, NodeId)> {
     out
 }
 
-/// Add `item` to the service's list option `key`, creating `key: [item]` when absent.
-pub fn add_to_list(cx: &ComposeContext, service: &Service, key: &str, item: &str) -> Option<Edit> {
-    match cx.yaml.get(service.node, key) {
-        Some(member) => append_item(cx.source, cx.yaml, cx.yaml.resolve(member.value), item),
-        None => insert_entries(
-            cx.source,
-            cx.yaml,
-            service.node,
-            &[(key.to_owned(), Y::List(vec![item.to_owned()]))],
-        ),
-    }
-}
-
 /// A volume of a Compose service, short (`./data:/data:ro`) or long syntax.
 #[derive(Debug, Clone)]
 pub struct Volume {
@@ -79,6 +66,8 @@ pub struct Volume {
     pub node: NodeId,
     /// Written as one string (`source:target[:mode]`).
     pub short: bool,
+    /// The path inside the container.
+    pub target: String,
 }
 
 pub fn volumes(yaml: &Yaml, compose: &Compose, service: &Service) -> Vec<Volume> {
@@ -89,10 +78,10 @@ pub fn volumes(yaml: &Yaml, compose: &Compose, service: &Service) -> Vec<Volume>
     for &item in yaml.items(member.value) {
         if let Some(spec) = yaml.str(item) {
             let parts = split_spec(spec);
-            let (source, mode) = match parts.as_slice() {
-                [_target] => ("", ""),
-                [source, _target] => (*source, ""),
-                [source, _target, mode, ..] => (*source, *mode),
+            let (source, target, mode) = match parts.as_slice() {
+                [target] => ("", *target, ""),
+                [source, target] => (*source, *target, ""),
+                [source, target, mode, ..] => (*source, *target, *mode),
                 [] => continue,
             };
             let bound = bound_device(yaml, compose, source);
@@ -103,6 +92,7 @@ pub fn volumes(yaml: &Yaml, compose: &Compose, service: &Service) -> Vec<Volume>
                 has_mode: !mode.is_empty(),
                 node: item,
                 short: true,
+                target: target.to_owned(),
             });
         } else if yaml.is_mapping(item) {
             let field = |key: &str| {
@@ -122,6 +112,7 @@ pub fn volumes(yaml: &Yaml, compose: &Compose, service: &Service) -> Vec<Volume>
                     yaml.bool(m.value, crate::model::yaml::Booleans::Compose) == Some(true)
                 }),
                 has_mode: false,
+                target: field("target"),
                 source,
                 node: item,
                 short: false,
@@ -220,6 +211,46 @@ pub fn names_official_image(image: &crate::model::image_ref::ImageRef) -> bool {
     image.is_official()
         && (crate::base_images::catalog().family(image).is_some()
             || crate::eol_images::table().knows(image))
+}
+
+/// The official image a service pulls (not one it builds), with what the image table knows of it.
+pub fn known_image(yaml: &Yaml, service: &Service) -> Option<(ImageRef, &'static Image)> {
+    if yaml.get(service.node, "build").is_some() {
+        return None;
+    }
+    let reference = ImageRef::parse(yaml.str(yaml.get(service.node, "image")?.value)?)?;
+    let image = official_images::table().lookup(&reference)?;
+    Some((reference, image))
+}
+
+/// Why the service's image needs the host, when the image table lists it as a node agent (an exporter, a
+/// log shipper, a CNI or CSI plugin).
+pub fn host_agent(yaml: &Yaml, service: &Service) -> Option<&'static str> {
+    let reference = ImageRef::parse(yaml.str(yaml.get(service.node, "image")?.value)?)?;
+    official_images::table().host_agent(&reference)
+}
+
+/// Whether the service keeps its image's entrypoint (no `entrypoint:`) and runs the image's server, so that
+/// an entrypoint that drops root does so. `command:` is a string split on blanks, or a list.
+pub fn entrypoint_drops_root(yaml: &Yaml, service: &Service, image: &Image) -> bool {
+    if yaml.get(service.node, "entrypoint").is_some() {
+        return false;
+    }
+    let command = yaml.get(service.node, "command").map(|m| {
+        let value = yaml.resolve(m.value);
+        match yaml.items(value).first() {
+            Some(&first) => yaml.str(first).unwrap_or_default().to_owned(),
+            None => yaml
+                .str(value)
+                .and_then(|s| s.split_whitespace().next())
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    });
+    match command.as_deref() {
+        Some("") => image.drops_root_for(None),
+        other => image.drops_root_for(other),
+    }
 }
 
 /// The `image:` values of the services that pull their image (with `build:`, `image:` names what is built,

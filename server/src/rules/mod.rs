@@ -7,6 +7,8 @@
 pub mod registry;
 
 pub mod compose_builds;
+mod compose_networks;
+mod compose_security;
 mod compose_support;
 mod identity;
 mod images;

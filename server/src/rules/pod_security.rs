@@ -4,10 +4,12 @@
 
 use crate::TextRange;
 use crate::fix::{Edit, Fix};
+use crate::model::image_ref::ImageRef;
 use crate::model::kubernetes::{Container, Manifest, PodSpec, security_field};
 use crate::model::yaml::{NodeId, Yaml};
+use crate::official_images::{self, Image};
 use crate::rules::KubernetesContext;
-use crate::yaml_edit::{Y, append_item, fill_null, insert_entries, replace_value};
+use crate::yaml_edit::{Y, append_item, append_values, fill_null, insert_entries, replace_value};
 
 /// A container with its pod and manifest.
 #[derive(Clone, Copy)]
@@ -112,10 +114,10 @@ impl Want {
         }
     }
 
-    fn value(self) -> Y {
+    fn value(self, uid: &str) -> Y {
         match self {
             Want::RunAsNonRoot | Want::ReadOnlyRootFilesystem => Y::scalar("true"),
-            Want::RunAsUser => Y::scalar("10001"),
+            Want::RunAsUser => Y::scalar(uid),
             Want::NoPrivilegeEscalation => Y::scalar("false"),
             Want::DropAllCapabilities => Y::map([("drop", Y::List(vec!["ALL".into()]))]),
             Want::RuntimeDefaultSeccomp => Y::map([("type", Y::scalar("RuntimeDefault"))]),
@@ -231,21 +233,68 @@ pub fn capability_name(capability: &str) -> String {
     upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned()
 }
 
-/// The edits that make the container satisfy every setting of `wants` it does not satisfy yet.
+/// The uid a fix runs a container as: the image's own user when the image table knows it (postgres 999,
+/// node 1000), else 10001, a uid no image ships.
+pub fn fix_uid(yaml: &Yaml, c: ContainerRef) -> String {
+    match known_image(yaml, c) {
+        Some((reference, image)) => image.uid(&reference).to_owned(),
+        None => "10001".to_owned(),
+    }
+}
+
+/// Why a container of the pod needs the node, when the image table lists its image as a node agent (an
+/// exporter, a log shipper, a CNI or CSI plugin).
+pub fn pod_host_agent(yaml: &Yaml, pod: &PodSpec) -> Option<&'static str> {
+    pod.containers.iter().find_map(|c| {
+        let reference = ImageRef::parse(yaml.str(yaml.get(c.node, "image")?.value)?)?;
+        official_images::table().host_agent(&reference)
+    })
+}
+
+/// The official image a container runs, with what the image table knows of it.
+pub fn known_image(yaml: &Yaml, c: ContainerRef) -> Option<(ImageRef, &'static Image)> {
+    let reference = ImageRef::parse(yaml.str(yaml.get(c.container.node, "image")?.value)?)?;
+    let image = official_images::table().lookup(&reference)?;
+    Some((reference, image))
+}
+
+/// Whether the container keeps its image's entrypoint (no `command:`) and runs the image's server (its
+/// first `args:` item), so that an entrypoint that drops root does so.
+pub fn entrypoint_drops_root(yaml: &Yaml, c: ContainerRef, image: &Image) -> bool {
+    if yaml.get(c.container.node, "command").is_some() {
+        return false;
+    }
+    let first_arg = yaml
+        .get(c.container.node, "args")
+        .and_then(|m| yaml.items(m.value).first().copied())
+        .and_then(|arg| yaml.str(arg));
+    image.drops_root_for(first_arg)
+}
+
+/// The edits that make the container satisfy every setting of `wants` it does not satisfy yet. A
+/// read-only root comes with `emptyDir` mounts for the paths the image writes (from the image table), and a
+/// new non-root uid with the pod's `fsGroup` when the container writes to a persistent volume.
 pub fn edits(cx: &KubernetesContext, c: ContainerRef, wants: &[Want]) -> Vec<Edit> {
     let yaml = cx.yaml;
+    let uid = fix_uid(yaml, c);
     let own = yaml.get(c.container.node, "securityContext");
     let own_map = own
         .filter(|m| yaml.is_mapping(m.value))
         .map(|m| yaml.resolve(m.value));
     let mut nested = Vec::new();
     let mut inserts: Vec<(String, Y)> = Vec::new();
+    let mut mounts = Vec::new();
+    let mut sets_user = false;
     for &want in wants {
         let current = state(yaml, c, want);
         if current == State::Ok
             || (want == Want::RunAsUser && current == State::Unset && !needs_user(yaml, c))
         {
             continue;
+        }
+        sets_user |= want == Want::RunAsUser;
+        if want == Want::ReadOnlyRootFilesystem {
+            mounts = writable_mounts(yaml, c);
         }
         match (want, current) {
             (
@@ -259,7 +308,7 @@ pub fn edits(cx: &KubernetesContext, c: ContainerRef, wants: &[Want]) -> Vec<Edi
                 Want::RuntimeDefaultSeccomp | Want::DropAllCapabilities
             ) =>
             {
-                nested.push(replace_value(yaml, value, &scalar_text(want)));
+                nested.push(replace_value(yaml, value, &scalar_text(want, &uid)));
             }
             // `all` or `CAP_ALL`, spelled as admission does not accept it: written `ALL`.
             (Want::DropAllCapabilities, State::Unsafe { value, .. }) => {
@@ -276,34 +325,241 @@ pub fn edits(cx: &KubernetesContext, c: ContainerRef, wants: &[Want]) -> Vec<Edi
             }
             (Want::DropAllCapabilities, _) => match capabilities_edit(cx, own_map) {
                 Some(edit) => nested.push(edit),
-                None => inserts.push((want.key().to_owned(), want.value())),
+                None => inserts.push((want.key().to_owned(), want.value(&uid))),
             },
-            _ => inserts.push((want.key().to_owned(), want.value())),
+            _ => inserts.push((want.key().to_owned(), want.value(&uid))),
         }
     }
+    // At one offset, edits apply in the order given: the deeper text (inside the container) goes first.
     let mut out = nested;
-    if inserts.is_empty() {
-        return out;
+    let mut container_inserts = Vec::new();
+    if !inserts.is_empty() {
+        match (own, own_map) {
+            (_, Some(map)) => out.extend(insert_entries(cx.source, yaml, map, &inserts)),
+            (Some(member), None) if yaml.is_null(member.value) => out.push(fill_null(
+                cx.source,
+                yaml.node(member.key_node).range,
+                member.value,
+                yaml,
+                &inserts,
+            )),
+            (Some(_), None) => {}
+            (None, _) => container_inserts.push(("securityContext".to_owned(), Y::Map(inserts))),
+        }
     }
-    let insert = match (own, own_map) {
-        (_, Some(map)) => insert_entries(cx.source, yaml, map, &inserts),
-        (Some(member), None) if yaml.is_null(member.value) => Some(fill_null(
-            cx.source,
-            yaml.node(member.key_node).range,
-            member.value,
-            yaml,
-            &inserts,
-        )),
-        (Some(_), None) => None,
-        (None, _) => insert_entries(
-            cx.source,
-            yaml,
-            c.container.node,
-            &[("securityContext".to_owned(), Y::Map(inserts))],
-        ),
-    };
-    out.extend(insert);
+    let mount_items: Vec<Y> = mounts
+        .iter()
+        .map(|(name, path)| Y::map([("name", Y::text(name)), ("mountPath", Y::text(path))]))
+        .collect();
+    match yaml.get(c.container.node, "volumeMounts") {
+        _ if mount_items.is_empty() => {}
+        // A read-only root without the mounts the image needs would stop it: no edit at all.
+        Some(existing) => {
+            match append_values(cx.source, yaml, yaml.resolve(existing.value), &mount_items) {
+                Some(edit) => out.push(edit),
+                None => return Vec::new(),
+            }
+        }
+        None => container_inserts.push(("volumeMounts".to_owned(), Y::Seq(mount_items))),
+    }
+    out.extend(insert_entries(
+        cx.source,
+        yaml,
+        c.container.node,
+        &container_inserts,
+    ));
+    let known = known_image(yaml, c);
+    let group = (sets_user && writes_persistent_volume(yaml, c)).then(|| {
+        known
+            .as_ref()
+            .map_or_else(|| uid.clone(), |(r, i)| i.gid(r).to_owned())
+    });
+    // A non-root process binds a port below 1024 only where the pod says unprivileged ports start at 0
+    // (a Pod Security "safe" sysctl); NET_BIND_SERVICE does not reach it without privilege escalation.
+    let low_port = sets_user && known.is_some_and(|(_, image)| image.listens_below_1024());
+    out.extend(pod_edits(cx, c, group.as_deref(), low_port, &mounts));
     out
+}
+
+/// The pod-level half of a container's hardening: `fsGroup` and the unprivileged-port sysctl in the pod's
+/// `securityContext` (unless set), and the `emptyDir` volumes the container's new mounts use.
+fn pod_edits(
+    cx: &KubernetesContext,
+    c: ContainerRef,
+    fs_group: Option<&str>,
+    low_port: bool,
+    mounts: &[(String, String)],
+) -> Vec<Edit> {
+    let yaml = cx.yaml;
+    let mut out = Vec::new();
+    let mut pod_inserts = Vec::new();
+    let context = yaml.get(c.pod.node, "securityContext");
+    let mut entries = Vec::new();
+    if let Some(gid) = fs_group
+        && yaml
+            .path(c.pod.node, &["securityContext", "fsGroup"])
+            .is_none()
+    {
+        entries.push(("fsGroup".to_owned(), Y::scalar(gid)));
+    }
+    if low_port {
+        let sysctl = Y::map([
+            ("name", Y::scalar(UNPRIVILEGED_PORT_SYSCTL)),
+            ("value", Y::scalar("\"0\"")),
+        ]);
+        let existing = yaml.path(c.pod.node, &["securityContext", "sysctls"]);
+        let named = existing.is_some_and(|list| {
+            yaml.items(list).iter().any(|&item| {
+                yaml.get(item, "name").and_then(|m| yaml.str(m.value))
+                    == Some(UNPRIVILEGED_PORT_SYSCTL)
+            })
+        });
+        match existing {
+            _ if named => {}
+            Some(list) => out.extend(append_values(
+                cx.source,
+                yaml,
+                yaml.resolve(list),
+                &[sysctl],
+            )),
+            None => entries.push(("sysctls".to_owned(), Y::Seq(vec![sysctl]))),
+        }
+    }
+    if !entries.is_empty() {
+        match context {
+            Some(m) if yaml.is_mapping(m.value) => {
+                out.extend(insert_entries(
+                    cx.source,
+                    yaml,
+                    yaml.resolve(m.value),
+                    &entries,
+                ));
+            }
+            Some(m) if yaml.is_null(m.value) => out.push(fill_null(
+                cx.source,
+                yaml.node(m.key_node).range,
+                m.value,
+                yaml,
+                &entries,
+            )),
+            Some(_) => {}
+            None => pod_inserts.push(("securityContext".to_owned(), Y::Map(entries))),
+        }
+    }
+    let volumes: Vec<Y> = mounts
+        .iter()
+        .map(|(name, _)| Y::map([("name", Y::text(name)), ("emptyDir", Y::scalar("{}"))]))
+        .collect();
+    match yaml.get(c.pod.node, "volumes") {
+        _ if volumes.is_empty() => {}
+        Some(existing) => {
+            out.extend(append_values(
+                cx.source,
+                yaml,
+                yaml.resolve(existing.value),
+                &volumes,
+            ));
+        }
+        None => pod_inserts.push(("volumes".to_owned(), Y::Seq(volumes))),
+    }
+    out.extend(insert_entries(cx.source, yaml, c.pod.node, &pod_inserts));
+    out
+}
+
+/// The sysctl that lets non-root processes bind ports below 1024, safe under the Pod Security Standards.
+const UNPRIVILEGED_PORT_SYSCTL: &str = "net.ipv4.ip_unprivileged_port_start";
+
+/// The `emptyDir` mounts a read-only root needs: each path the image table says the image writes that no
+/// mount of the container covers yet, with a volume name the pod does not use.
+fn writable_mounts(yaml: &Yaml, c: ContainerRef) -> Vec<(String, String)> {
+    let Some((_, image)) = known_image(yaml, c) else {
+        return Vec::new();
+    };
+    let mount_paths: Vec<&str> = yaml
+        .get(c.container.node, "volumeMounts")
+        .map(|m| yaml.items(m.value))
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|&m| yaml.str(yaml.get(m, "mountPath")?.value))
+        .collect();
+    let mut taken: Vec<String> = yaml
+        .get(c.pod.node, "volumes")
+        .map(|m| yaml.items(m.value))
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|&v| yaml.str(yaml.get(v, "name")?.value).map(str::to_owned))
+        .collect();
+    let mut out = Vec::new();
+    for path in image.writable_paths() {
+        if mount_paths.iter().any(|m| Image::covers(m, path)) {
+            continue;
+        }
+        let name = volume_name(path, &taken);
+        taken.push(name.clone());
+        out.push((name, path.to_owned()));
+    }
+    out
+}
+
+/// A DNS-1123 label for the volume that holds `path` (`/var/run/postgresql` → `var-run-postgresql`), not
+/// one of `taken`.
+fn volume_name(path: &str, taken: &[String]) -> String {
+    let base: String = path
+        .trim_matches('/')
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(50)
+        .collect();
+    let base = base.trim_matches('-');
+    let base = if base.is_empty() { "writable" } else { base };
+    (0..)
+        .map(|n| {
+            if n == 0 {
+                base.to_owned()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|name| !taken.contains(name))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// Whether the container mounts a persistent volume: a `persistentVolumeClaim` volume of its pod, or (in a
+/// StatefulSet) a volume claim template, whose files a new uid must be able to write.
+fn writes_persistent_volume(yaml: &Yaml, c: ContainerRef) -> bool {
+    let mounted: Vec<&str> = yaml
+        .get(c.container.node, "volumeMounts")
+        .map(|m| yaml.items(m.value))
+        .unwrap_or(&[])
+        .iter()
+        .filter(|&&m| {
+            yaml.get(m, "readOnly")
+                .and_then(|r| yaml.bool(r.value, crate::model::yaml::Booleans::Kubernetes))
+                != Some(true)
+        })
+        .filter_map(|&m| yaml.str(yaml.get(m, "name")?.value))
+        .collect();
+    let claims = yaml
+        .get(c.pod.node, "volumes")
+        .map(|m| yaml.items(m.value))
+        .unwrap_or(&[])
+        .iter()
+        .filter(|&&v| yaml.get(v, "persistentVolumeClaim").is_some())
+        .filter_map(|&v| yaml.str(yaml.get(v, "name")?.value));
+    let manifest_root = c.manifest.root;
+    let templates = yaml
+        .path(manifest_root, &["spec", "volumeClaimTemplates"])
+        .map(|t| yaml.items(t))
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|&t| yaml.str(yaml.path(t, &["metadata", "name"])?));
+    claims.chain(templates).any(|name| mounted.contains(&name))
 }
 
 /// A container that will run as non-root needs a uid unless one is set: most images default to root, and the
@@ -312,8 +568,8 @@ fn needs_user(yaml: &Yaml, c: ContainerRef) -> bool {
     state(yaml, c, Want::RunAsNonRoot) != State::Ok
 }
 
-fn scalar_text(want: Want) -> String {
-    match want.value() {
+fn scalar_text(want: Want, uid: &str) -> String {
+    match want.value(uid) {
         Y::Scalar(s) => s,
         _ => String::new(),
     }
@@ -347,9 +603,18 @@ fn capabilities_edit(cx: &KubernetesContext, own: Option<NodeId>) -> Option<Edit
 pub fn harden_fix(cx: &KubernetesContext, c: ContainerRef) -> Option<Fix> {
     let edits = edits(cx, c, &Want::ALL);
     (!edits.is_empty()).then(|| {
+        let yaml = cx.yaml;
+        let root = match known_image(yaml, c) {
+            Some((_, image)) if !image.writable_paths().collect::<Vec<_>>().is_empty() => format!(
+                "read-only root with writable {}",
+                image.writable_paths().collect::<Vec<_>>().join(", ")
+            ),
+            _ => "read-only root".to_owned(),
+        };
         let title = format!(
-            "Harden this container (`{}`): non-root 10001, no privilege escalation, read-only root, drop ALL, RuntimeDefault seccomp",
-            c.container.name
+            "Harden this container (`{}`): non-root {}, no privilege escalation, {root}, drop ALL, RuntimeDefault seccomp",
+            c.container.name,
+            fix_uid(yaml, c)
         );
         Fix::unsafe_(title, edits).preferred(true)
     })

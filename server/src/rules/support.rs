@@ -96,6 +96,14 @@ pub fn lineage_runs(file: &Dockerfile, index: usize) -> bool {
     })
 }
 
+/// What the message says of a node agent: why it has the host's namespaces, so their removal is offered,
+/// not preferred.
+pub fn agent_note(agent: Option<&str>) -> String {
+    agent.map_or_else(String::new, |why| {
+        format!(" — its image is a node agent ({why}): removing it is for a person to decide")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,7 @@
 use crate::Diagnostic;
-use crate::fix::Fix;
-use crate::rules::compose_support::{add_to_list, strings};
+use crate::rules::compose_security::{Setting, needs, satisfied, service_fixes};
 use crate::rules::pod_security::{
-    State, Want, container_range, containers, describe, harden_fix, is_all, single_fix, state,
+    State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 
@@ -27,7 +26,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Unsafe (a process that needs a capability stops working): Kubernetes `capabilities: {drop: [ALL]}` (an
-    /// existing `drop` list is extended in its own style) or "Harden this container"; Compose `cap_drop: [ALL]`.
+    /// existing `drop` list is extended in its own style) or "Harden this container"; Compose `cap_drop: [ALL]`
+    /// with the `cap_add` the image's own root entrypoint needs (from the image table: `postgres` keeps
+    /// `CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID` for `gosu`), or "Harden this service".
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.3 "Ensure that Linux kernel capabilities are restricted within containers"
@@ -39,16 +40,19 @@ declare_rule! {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    let yaml = cx.yaml;
     for service in &cx.compose.services {
-        let dropped = yaml
-            .get(service.node, "cap_drop")
-            .is_some_and(|m| strings(yaml, m.value).iter().any(|(s, _)| is_all(s)));
-        if dropped {
+        if satisfied(cx, service, Setting::DropAllCapabilities) {
             continue;
         }
-        let fix = add_to_list(cx, service, "cap_drop", "ALL")
-            .map(|edit| Fix::unsafe_("Add `cap_drop: [ALL]`", vec![edit]).preferred(true));
+        let kept = needs(cx, service).capabilities;
+        let title = if kept.is_empty() {
+            "Add `cap_drop: [ALL]`".to_owned()
+        } else {
+            format!(
+                "Add `cap_drop: [ALL]` and `cap_add: [{}]`, which the image's entrypoint needs",
+                kept.join(", ")
+            )
+        };
         out.push(
             Diagnostic::new(
                 RuleId::CapabilitiesNotDropped,
@@ -58,7 +62,12 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
                     service.name
                 ),
             )
-            .with_fixes(fix),
+            .with_fixes(service_fixes(
+                cx,
+                service,
+                Setting::DropAllCapabilities,
+                &title,
+            )),
         );
     }
 }

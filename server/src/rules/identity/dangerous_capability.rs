@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::rules::compose_support::strings;
+use crate::rules::compose_support::{known_image, strings};
 use crate::rules::pod_security::{capability_name, containers, describe};
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::remove_item;
@@ -12,6 +12,9 @@ declare_rule! {
     /// any case, with or without `CAP_`): `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `NET_RAW`, `SYS_MODULE`,
     /// `SYS_PTRACE`, `DAC_READ_SEARCH`, `BPF`, `SYS_RAWIO`, `SYS_BOOT`, `PERFMON` are errors; any other but
     /// `NET_BIND_SERVICE` is info (the Pod Security Standards' restricted profile allows only that one).
+    /// Silent in Compose for the capabilities an official image's root entrypoint needs, by the image
+    /// table (`postgres` started as root: `CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID`), which is what
+    /// the `cap_drop: [ALL]` fix keeps.
     ///
     /// ## Why it matters
     /// `SYS_ADMIN` is "the new root" (mount, namespaces, BPF); `SYS_MODULE` loads kernel code; `SYS_PTRACE`
@@ -55,11 +58,12 @@ fn report(
     list: NodeId,
     items: Vec<(String, NodeId)>,
     owner: &str,
+    needed: &[String],
     out: &mut Vec<Diagnostic>,
 ) {
     for (capability, node) in items {
         let name = capability_name(&capability);
-        if name == "NET_BIND_SERVICE" {
+        if name == "NET_BIND_SERVICE" || needed.contains(&name) {
             continue;
         }
         let dangerous = DANGEROUS.contains(&name.as_str());
@@ -97,6 +101,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             list,
             strings(yaml, list),
             &format!("service `{}`", service.name),
+            known_image(yaml, service).map_or(&[][..], |(_, image)| &image.entrypoint_caps),
             out,
         );
     }
@@ -118,6 +123,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             list,
             strings(yaml, list),
             &describe(c),
+            &[],
             out,
         );
     }

@@ -1,6 +1,9 @@
 use crate::Diagnostic;
 use crate::fix::Fix;
+use crate::rules::compose_support::host_agent;
+use crate::rules::pod_security::pod_host_agent;
 use crate::rules::pod_security::{containers, describe};
+use crate::rules::support::agent_note;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::remove_entry;
 
@@ -44,17 +47,19 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
         if yaml.bool(member.value, crate::model::yaml::Booleans::Compose) != Some(true) {
             continue;
         }
+        let agent = host_agent(yaml, service);
         let fix = Fix::unsafe_(
             format!("Remove `privileged: true`{}", shared_note(member.merged_at)),
             vec![remove_entry(cx.source, yaml, member.owner, member.range)],
         )
-        .preferred(true);
+        .preferred(agent.is_none());
         let mut diagnostic = Diagnostic::new(
             RuleId::PrivilegedContainer,
             member.range,
             format!(
-                "service `{}` is privileged: it has every capability and device of the host",
-                service.name
+                "service `{}` is privileged: it has every capability and device of the host{}",
+                service.name,
+                agent_note(agent)
             ),
         )
         .with_fix(fix);
@@ -78,18 +83,20 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
         if yaml.bool(member.value, crate::model::yaml::Booleans::Kubernetes) != Some(true) {
             continue;
         }
+        let agent = pod_host_agent(yaml, c.pod);
         let fix = Fix::unsafe_(
             "Remove `privileged: true`",
             vec![remove_entry(cx.source, yaml, member.owner, member.range)],
         )
-        .preferred(true);
+        .preferred(agent.is_none());
         out.push(
             Diagnostic::new(
                 RuleId::PrivilegedContainer,
                 member.range,
                 format!(
-                    "{} is privileged: it has every capability and device of the node",
-                    describe(c)
+                    "{} is privileged: it has every capability and device of the node{}",
+                    describe(c),
+                    agent_note(agent)
                 ),
             )
             .with_fix(fix),

@@ -1,14 +1,19 @@
-use crate::Diagnostic;
 use crate::base_images::{Os, catalog};
 use crate::fix::Fix;
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Stage};
 use crate::model::image_ref::ImageRef;
+use crate::official_images::{self, Image};
+use crate::rules::compose_security::add_tmpfs;
+use crate::rules::compose_support::{entrypoint_drops_root, known_image, volumes};
 use crate::rules::pod_security::{
-    State, Want, container_range, containers, describe, harden_fix, single_fix, state,
+    State, Want, container_range, containers, describe,
+    entrypoint_drops_root as container_drops_root, fix_uid, harden_fix,
+    known_image as known_container_image, single_fix, state,
 };
 use crate::rules::support::{insert_lines, replace_image};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::replace_value;
+use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -31,20 +36,36 @@ declare_rule! {
     /// COPY . /app
     /// CMD ["python", "/app/main.py"]
     /// ```
-    /// Silent when the final stage is a distroless `:nonroot` image or ends with a non-root `USER`; in
-    /// Kubernetes when the pod's `runAsNonRoot: true` covers containers that do not override it. A
-    /// `FROM scratch` final stage without `USER` fires: the process runs as UID 0 (hadolint's DL3002 only
-    /// looks at an explicit `USER root`).
+    /// Silent when the final stage is a distroless `:nonroot` image, an official image whose own `USER` is
+    /// not root (memcached, Grafana, Prometheus) or ends with a non-root `USER`; in Kubernetes when the
+    /// pod's `runAsNonRoot: true` covers containers that do not override it. A `FROM scratch` final stage
+    /// without `USER` fires: the process runs as UID 0 (hadolint's DL3002 only looks at an explicit
+    /// `USER root`).
+    ///
+    /// Information, not a warning, for an official image whose entrypoint starts as root only to prepare
+    /// its directories and re-execute itself as its own user with `gosu`/`su-exec` (postgres, mysql,
+    /// mariadb, redis, mongo, rabbitmq: the image table, `server/data/official-images.json`, cites the
+    /// entrypoint lines), as long as nothing replaces that entrypoint (`ENTRYPOINT`, Compose
+    /// `entrypoint:`, Kubernetes `command:`) and the command is the image's server. In Kubernetes an image
+    /// whose `USER` is not root is information too: `runAsNonRoot: true` is what makes the kubelet check it.
     ///
     /// ## Fix
     /// Unsafe (the process loses root): insert a numeric `USER` before `CMD`/`ENTRYPOINT`, or at the end.
     /// Debian and Ubuntu bases get a system user 10001 created with `groupadd`/`useradd`; Alpine bases with
     /// BusyBox `addgroup -S`/`adduser -S`; distroless images switch to their `:nonroot` tag (uid 65532);
     /// `scratch` gets `USER 65534:65534` (numeric: it has no shell and no `/etc/passwd`);
-    /// images that ship a user use it (`node` is uid 1000); unknown bases get `USER 10001:10001`.
-    /// Files copied earlier belong to root and may need `--chown`. Compose: `user: "10001:10001"`.
-    /// Kubernetes: "Harden this container" (preferred: every missing container setting at once), or just
-    /// `runAsNonRoot: true` + `runAsUser: 10001`.
+    /// official images run as the user they ship (postgres 999, or 70 on Alpine; node 1000; nginx 101);
+    /// unknown bases get `USER 10001:10001`. Files copied earlier belong to root and may need `--chown`.
+    /// An image whose root master process writes root-owned paths (nginx's `/var/cache/nginx` and pid
+    /// file, httpd, php's Apache and FPM images) gets the `USER` offered, not preferred: its title names
+    /// the paths to make writable, and `nginxinc/nginx-unprivileged` where it exists.
+    /// Compose: `user:` with the image's own ids (`"999:999"` for postgres; `"10001:10001"` otherwise), a
+    /// `tmpfs` for the root-owned paths such an image writes, and a title that says the volumes it writes
+    /// must belong to that uid. Kubernetes: "Harden this container" (preferred: every missing container
+    /// setting at once, as the image's own uid, with `fsGroup` when it writes a persistent volume, `emptyDir`
+    /// mounts for the paths the image writes under the read-only root, and the Pod Security safe sysctl
+    /// `net.ipv4.ip_unprivileged_port_start: "0"` for an image that listens below port 1024), or just
+    /// `runAsNonRoot: true` + `runAsUser`.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
@@ -73,7 +94,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// The finding, without fixes, when stage `index` (the final one, or the one a Compose service builds with
-/// `target:`) runs as root.
+/// `target:`) runs as root. An official image whose own entrypoint drops root is information.
 fn stage_as_root(file: &Dockerfile, index: usize) -> Option<Diagnostic> {
     let stage = file.stages.get(index)?;
     let root = file.root_stage(index)?;
@@ -90,19 +111,20 @@ fn stage_as_root(file: &Dockerfile, index: usize) -> Option<Diagnostic> {
         Some(alias) => format!("{which} `{alias}`"),
         None => which.to_owned(),
     };
-    match file.effective_user(index) {
+    let diagnostic = match file.effective_user(index) {
         Some(user) => {
             let value = user.operands().first()?;
-            is_root(&value.text).then(|| {
-                Diagnostic::new(
-                    RuleId::RunAsRoot,
-                    value.range,
-                    format!(
-                        "the image runs as root: `USER {}` is the last user of {named}",
-                        value.text
-                    ),
-                )
-            })
+            if !is_root(&value.text) {
+                return None;
+            }
+            Diagnostic::new(
+                RuleId::RunAsRoot,
+                value.range,
+                format!(
+                    "the image runs as root: `USER {}` is the last user of {named}",
+                    value.text
+                ),
+            )
         }
         None => {
             let image = if root.image.as_ref().is_some_and(ImageRef::is_scratch) {
@@ -110,18 +132,65 @@ fn stage_as_root(file: &Dockerfile, index: usize) -> Option<Diagnostic> {
             } else {
                 root.image_text.as_str()
             };
-            Some(Diagnostic::new(
+            Diagnostic::new(
                 RuleId::RunAsRoot,
                 stage.image_range,
                 format!("the image runs as root: {named} (`{image}`) never sets a non-root `USER`"),
-            ))
+            )
         }
-    }
+    };
+    Some(match dropping_entrypoint(file, index) {
+        Some((image, reference)) => Diagnostic::new(
+            RuleId::RunAsRoot,
+            diagnostic.range,
+            format!(
+                "{named} starts as root, but the image's entrypoint drops to `{}` (uid {}) with {} itself; \
+                 `USER {}` would start it as that user",
+                image.user.name,
+                image.uid(reference),
+                image.drops_privileges.as_ref().map_or("", |d| d.tool.as_str()),
+                image.ids(reference),
+            ),
+        )
+        .with_severity(Severity::Info),
+        None => diagnostic,
+    })
 }
 
-/// Distroless `:nonroot` tags run as 65532. (`scratch` has no users at all, so its process is UID 0.)
+/// The official image of stage `index` when its own entrypoint starts as root and drops to its user: no
+/// `ENTRYPOINT` of this file replaces it, and the `CMD` runs the image's server (a shell-form `CMD` reaches
+/// the entrypoint as `/bin/sh`, which it runs as root).
+fn dropping_entrypoint(file: &Dockerfile, index: usize) -> Option<(&'static Image, &ImageRef)> {
+    let reference = file.root_stage(index)?.image.as_ref()?;
+    let image = official_images::table().lookup(reference)?;
+    let last = |keyword: Keyword| {
+        file.lineage(index).into_iter().find_map(|s| {
+            file.stage_body(s)
+                .iter()
+                .rev()
+                .find(|i| i.keyword == keyword && i.in_this_image())
+        })
+    };
+    if last(Keyword::Entrypoint).is_some() {
+        return None;
+    }
+    let command = last(Keyword::Cmd).map(|cmd| {
+        cmd.exec_form()
+            .and_then(|argv| argv.into_iter().next())
+            .unwrap_or_else(|| "/bin/sh".to_owned())
+    });
+    image
+        .drops_root_for(command.as_deref())
+        .then_some((image, reference))
+}
+
+/// Distroless `:nonroot` tags run as 65532, and some official images set their own `USER` (memcached,
+/// Grafana, Prometheus). (`scratch` has no users at all, so its process is UID 0.)
 fn runs_non_root_by_default(image: &ImageRef) -> bool {
     image.is_distroless() && image.tag.as_deref().is_some_and(|t| t.contains("nonroot"))
+        || official_images::table()
+            .lookup(image)
+            .is_some_and(|i| i.runs_as_user)
 }
 
 fn is_root(user: &str) -> bool {
@@ -162,10 +231,32 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
     }
     let alpine = image.repository.ends_with("alpine")
         || image.tag.as_deref().is_some_and(|t| t.contains("alpine"));
-    let family = catalog().family(image).map(|(_, f)| f);
-    if let Some(user) = family.and_then(|f| f.user.as_deref()) {
-        return Some(user_fix(source, file, index, user, &[], chown_note));
+    if let Some(known) = official_images::table().lookup(image) {
+        let fix = user_fix(source, file, index, known.ids(image), &[], chown_note);
+        let root_owned = known.root_owned_writes();
+        if root_owned.is_empty() {
+            return Some(fix);
+        }
+        // A root master process (nginx, httpd) writes paths its image leaves to root: a bare `USER` stops it.
+        let mut title = format!(
+            "{} — {} belong to root in the image: make them writable for uid {}",
+            fix.title,
+            root_owned
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            known.uid(image)
+        );
+        if let Some(variant) = &known.unprivileged {
+            title.push_str(&format!(
+                ", or build on `{}` (port {})",
+                variant.image, variant.port
+            ));
+        }
+        return Some(Fix::unsafe_(title, fix.edits).preferred(false));
     }
+    let family = catalog().family(image).map(|(_, f)| f);
     let ids = format!("{FIX_UID}:{FIX_UID}");
     let name = unused_name(source);
     let create = if alpine {
@@ -267,7 +358,7 @@ fn copies_without_chown(file: &Dockerfile, index: usize) -> &'static str {
 
 /// Compose: `user:` set to root; or no `user:` and the service builds a Dockerfile (one the CLI or server
 /// can read beside the Compose file) whose image runs as root. An image pulled by name is not judged: its
-/// user is not in the workspace.
+/// user is not in the workspace. An official image whose own entrypoint drops root is information.
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
@@ -281,20 +372,77 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
         if !is_root(value) {
             continue;
         }
+        let known = known_image(yaml, service);
+        let ids = known.as_ref().map_or_else(
+            || format!("{FIX_UID}:{FIX_UID}"),
+            |(r, i)| i.ids(r).to_owned(),
+        );
+        // A root master process (nginx, httpd) writes paths its image leaves to root: they get a tmpfs.
+        let root_owned = known
+            .as_ref()
+            .map(|(_, image)| image.root_owned_writes())
+            .unwrap_or_default();
+        let tmpfs = add_tmpfs(cx, service, &root_owned);
+        let tmpfs_note = match &tmpfs {
+            Some(_) => format!(" with tmpfs {}", root_owned.join(", ")),
+            None => String::new(),
+        };
+        let mut edits = vec![replace_value(yaml, user.value, &format!("\"{ids}\""))];
+        edits.extend(tmpfs);
         let fix = Fix::unsafe_(
-            format!("Run service `{}` as `user: \"10001:10001\"`", service.name),
-            vec![replace_value(yaml, user.value, "\"10001:10001\"")],
+            format!(
+                "Run service `{}` as `user: \"{ids}\"`{tmpfs_note}{}",
+                service.name,
+                volume_owner_note(cx, service, &ids)
+            ),
+            edits,
         )
         .preferred(true);
-        out.push(
-            Diagnostic::new(
+        let range = yaml.node(user.value).range;
+        let diagnostic = match known {
+            Some((reference, image)) if entrypoint_drops_root(yaml, service, image) => {
+                Diagnostic::new(
+                    RuleId::RunAsRoot,
+                    range,
+                    format!(
+                        "service `{}` starts as root (`user: {value}`), but the image's entrypoint drops to `{}` (uid {}) itself",
+                        service.name,
+                        image.user.name,
+                        image.uid(&reference)
+                    ),
+                )
+                .with_severity(Severity::Info)
+            }
+            _ => Diagnostic::new(
                 RuleId::RunAsRoot,
-                yaml.node(user.value).range,
+                range,
                 format!("service `{}` runs as root (`user: {value}`)", service.name),
-            )
-            .with_fix(fix),
-        );
+            ),
+        };
+        out.push(diagnostic.with_fix(fix));
     }
+}
+
+/// Said in a fix's title when the service writes to volumes: files a root process wrote there belong to
+/// root, and a bind-mounted folder to its owner on the host.
+fn volume_owner_note(
+    cx: &ComposeContext,
+    service: &crate::model::compose::Service,
+    ids: &str,
+) -> String {
+    let written: Vec<String> = volumes(cx.yaml, cx.compose, service)
+        .into_iter()
+        .filter(|v| !v.read_only && !v.source.is_empty())
+        .map(|v| format!("`{}`", v.source))
+        .collect();
+    if written.is_empty() {
+        return String::new();
+    }
+    let uid = ids.split(':').next().unwrap_or(ids);
+    format!(
+        " (the volumes it writes, {}, must belong to uid {uid})",
+        written.join(", ")
+    )
 }
 
 /// A service without `user:` whose `build:` Dockerfile runs as root.
@@ -320,25 +468,48 @@ fn built_as_root(
         })?,
         None => file.final_stage()?.0,
     };
-    stage_as_root(&file, index)?;
+    let in_dockerfile = stage_as_root(&file, index)?;
+    // The service's own `entrypoint:` or `command:` decides whether the image's entrypoint still drops root.
+    let drops = in_dockerfile.severity == Severity::Info
+        && yaml.get(service.node, "entrypoint").is_none()
+        && yaml.get(service.node, "command").is_none();
     let stage_note = target.map(|t| format!(", stage `{t}`")).unwrap_or_default();
+    let ids = file
+        .root_stage(index)
+        .and_then(|s| s.image.as_ref())
+        .and_then(|r| Some(official_images::table().lookup(r)?.ids(r).to_owned()))
+        .unwrap_or_else(|| format!("{FIX_UID}:{FIX_UID}"));
     let fix = crate::yaml_edit::insert_entries(
         cx.source,
         yaml,
         service.node,
         &[(
             "user".to_owned(),
-            crate::yaml_edit::Y::scalar("\"10001:10001\""),
+            crate::yaml_edit::Y::scalar(format!("\"{ids}\"")),
         )],
     )
     .map(|edit| {
         Fix::unsafe_(
-            format!("Run service `{}` as `user: \"10001:10001\"`", service.name),
+            format!(
+                "Run service `{}` as `user: \"{ids}\"`{}",
+                service.name,
+                volume_owner_note(cx, service, &ids)
+            ),
             vec![edit],
         )
         .preferred(true)
     });
-    Some(
+    let diagnostic = if drops {
+        Diagnostic::new(
+            RuleId::RunAsRoot,
+            build.range,
+            format!(
+                "service `{}` starts as root: the Dockerfile it builds (`{relative}`{stage_note}) sets no non-root `USER`, but its base image's entrypoint drops root itself",
+                service.name
+            ),
+        )
+        .with_severity(Severity::Info)
+    } else {
         Diagnostic::new(
             RuleId::RunAsRoot,
             build.range,
@@ -347,8 +518,8 @@ fn built_as_root(
                 service.name
             ),
         )
-        .with_fixes(fix),
-    )
+    };
+    Some(diagnostic.with_fixes(fix))
 }
 
 /// Kubernetes: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a non-zero `runAsUser` for the
@@ -381,18 +552,47 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             ),
             (State::Ok, _) => continue,
         };
+        let uid = fix_uid(yaml, c);
         let fixes = [
             harden_fix(cx, c),
             single_fix(
                 cx,
                 c,
                 &[Want::RunAsNonRoot, Want::RunAsUser],
-                "Set `runAsNonRoot: true` and `runAsUser: 10001`",
+                &format!("Set `runAsNonRoot: true` and `runAsUser: {uid}`"),
             ),
         ];
-        out.push(
-            Diagnostic::new(RuleId::RunAsRoot, range, message)
-                .with_fixes(fixes.into_iter().flatten()),
-        );
+        let diagnostic = match known_container_image(yaml, c) {
+            // The image's `USER` is not root, or its entrypoint starts as root only to drop to its user.
+            Some((reference, image))
+                if image.runs_as_user && !matches!(user, State::Unsafe { .. }) =>
+            {
+                Diagnostic::new(
+                    RuleId::RunAsRoot,
+                    range,
+                    format!(
+                        "{}: its image runs as `{}` (uid {}), but without `runAsNonRoot: true` nothing checks it",
+                        describe(c),
+                        image.user.name,
+                        image.uid(&reference)
+                    ),
+                )
+                .with_severity(Severity::Info)
+            }
+            Some((reference, image)) if container_drops_root(yaml, c, image) => Diagnostic::new(
+                RuleId::RunAsRoot,
+                range,
+                format!(
+                    "{} starts as root, but the image's entrypoint drops to `{}` (uid {}) itself; `runAsUser: {}` starts it as that user",
+                    describe(c),
+                    image.user.name,
+                    image.uid(&reference),
+                    image.uid(&reference)
+                ),
+            )
+            .with_severity(Severity::Info),
+            _ => Diagnostic::new(RuleId::RunAsRoot, range, message),
+        };
+        out.push(diagnostic.with_fixes(fixes.into_iter().flatten()));
     }
 }

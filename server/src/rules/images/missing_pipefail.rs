@@ -70,16 +70,19 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         let (advice, fix) = match sh {
             Sh::Dash => (
                 "Debian's /bin/sh (dash) has no pipefail: add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before it",
-                Some(Fix::unsafe_(
-                    "Add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN",
-                    vec![Edit::insert(
-                        line_start(cx.source, instruction.range.start),
-                        format!(
-                            "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]{}",
-                            line_ending(cx.source)
-                        ),
-                    )],
-                )),
+                Some(
+                    Fix::unsafe_(
+                        "Add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN",
+                        vec![Edit::insert(
+                            line_start(cx.source, instruction.range.start),
+                            format!(
+                                "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]{}",
+                                line_ending(cx.source)
+                            ),
+                        )],
+                    )
+                    .preferred(true),
+                ),
             ),
             Sh::WithPipefail => (
                 "start the RUN with `set -o pipefail &&` (this image's /bin/sh supports it)",
@@ -88,6 +91,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
                         "Start the RUN with `set -o pipefail &&`",
                         vec![Edit::insert(at, "set -o pipefail && ")],
                     )
+                    .preferred(true)
                 }),
             ),
             Sh::Unknown => (

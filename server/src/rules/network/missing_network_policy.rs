@@ -33,7 +33,11 @@ declare_rule! {
     /// ## Fix
     /// Unsafe (traffic that is not explicitly allowed stops): add a default-deny NetworkPolicy for the
     /// namespace to `networkpolicy-default-deny.yaml` beside the manifest (created when missing; the CLI
-    /// writes it under `--fix --unsafe-fixes`). An editor that cannot create files gets the policy as a new
+    /// writes it under `--fix --unsafe-fixes`). The policy still allows DNS (UDP and TCP 53 to the
+    /// `k8s-app: kube-dns` pods of the namespace labelled `kubernetes.io/metadata.name: kube-system`), so
+    /// name resolution keeps working; every other flow then needs an allow policy, so the fix is the
+    /// preferred one (applied by `--unsafe-fixes`) only where the workspace already has policies for some
+    /// of the namespace's pods. An editor that cannot create files gets the policy as a new
     /// `---` document of the manifest instead. Then allow the flows the workload needs next to it. A
     /// namespace that already has a policy selecting every pod never gets a second one: when that policy
     /// isolates egress only and is in the same file, the fix adds `Ingress` to its types; when it isolates
@@ -97,26 +101,45 @@ pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
                 format!(
                     "namespace `{namespace}` has no default-deny NetworkPolicy: every pod can reach, and be reached by, any other"
                 ),
-                Some(create(cx.source, namespace)),
+                Some(create(
+                    cx.source,
+                    namespace,
+                    has_allow_policies(cx, namespace),
+                )),
             ),
         };
         out.push(Diagnostic::new(RuleId::MissingNetworkPolicy, range, message).with_fixes(fix));
     }
 }
 
-/// The fix that writes a default-deny policy for `namespace`, beside the manifest or in it.
-fn create(source: &str, namespace: &str) -> Fix {
+/// Whether the workspace has policies for some of the namespace's pods (not every pod): the allow rules
+/// that keep its traffic flowing once everything else is denied.
+fn has_allow_policies(cx: &WorkspaceContext, namespace: &str) -> bool {
+    cx.facts
+        .policies
+        .iter()
+        .any(|p| p.namespace == namespace && !p.selects_every_pod())
+}
+
+/// The fix that writes a default-deny policy for `namespace`, beside the manifest or in it. It stops every
+/// flow no policy allows, so it is the preferred fix only where allow policies already exist.
+fn create(source: &str, namespace: &str, preferred: bool) -> Fix {
     let policy = policy(source, namespace);
+    let consequence = "other traffic then needs allow policies";
     let in_this_file = Fix::unsafe_(
-        format!("Add a default-deny NetworkPolicy for namespace `{namespace}` to this file"),
+        format!(
+            "Add a default-deny NetworkPolicy (DNS to kube-dns allowed) for namespace `{namespace}` to this file: {consequence}"
+        ),
         vec![append_to(source, &policy)],
     )
-    .preferred(true);
+    .preferred(preferred);
     Fix::unsafe_(
-        format!("Add a default-deny NetworkPolicy for namespace `{namespace}` to `{POLICY_FILE}`"),
+        format!(
+            "Add a default-deny NetworkPolicy (DNS to kube-dns allowed) for namespace `{namespace}` to `{POLICY_FILE}`: {consequence}"
+        ),
         Vec::new(),
     )
-    .preferred(true)
+    .preferred(preferred)
     .with_file_change(FileChange::append(POLICY_FILE, policy))
     .with_fallback(in_this_file)
 }
@@ -140,6 +163,20 @@ fn policy(source: &str, namespace: &str) -> String {
         "spec:",
         "  podSelector: {}",
         "  policyTypes: [Ingress, Egress]",
+        // Name resolution keeps working: DNS to the cluster's kube-dns pods.
+        "  egress:",
+        "    - to:",
+        "        - namespaceSelector:",
+        "            matchLabels:",
+        "              kubernetes.io/metadata.name: kube-system",
+        "          podSelector:",
+        "            matchLabels:",
+        "              k8s-app: kube-dns",
+        "      ports:",
+        "        - protocol: UDP",
+        "          port: 53",
+        "        - protocol: TCP",
+        "          port: 53",
     ];
     format!("{}{eol}", lines.join(eol))
 }

@@ -1,5 +1,9 @@
 use crate::Diagnostic;
 use crate::fix::Fix;
+use crate::rules::compose_networks::would_meet_a_stranger_database;
+use crate::rules::compose_support::host_agent;
+use crate::rules::pod_security::pod_host_agent;
+use crate::rules::support::agent_note;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::remove_entry;
 
@@ -20,7 +24,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Unsafe: remove the key.
+    /// Unsafe: remove the key. Offered, not preferred (so `--unsafe-fixes` leaves it), for the node agents the
+    /// image table lists (node-exporter, cAdvisor, log shippers, CNI and CSI plugins), which need the host by
+    /// design; and not offered for `network_mode: host` when the service would land on the `default` network
+    /// beside a database it does not use.
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.9, 5.15, 5.16 (host network, PID, IPC namespaces)
@@ -41,22 +48,29 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             if yaml.str(member.value) != Some("host") {
                 continue;
             }
-            let fix = Fix::unsafe_(
-                format!("Remove `{key}: host`"),
-                vec![remove_entry(cx.source, yaml, member.owner, member.range)],
-            )
-            .preferred(true);
+            let agent = host_agent(yaml, service);
+            // Off the host network the service lands on `default`: not beside a database it does not use.
+            let fix = (key != "network_mode" || !would_meet_a_stranger_database(cx, service)).then(
+                || {
+                    Fix::unsafe_(
+                        format!("Remove `{key}: host`"),
+                        vec![remove_entry(cx.source, yaml, member.owner, member.range)],
+                    )
+                    .preferred(agent.is_none())
+                },
+            );
             out.push(
                 Diagnostic::new(
                     RuleId::HostNamespace,
                     member.range,
                     format!(
-                        "service `{}` shares the host's {} namespace (`{key}: host`)",
+                        "service `{}` shares the host's {} namespace (`{key}: host`){}",
                         service.name,
-                        namespace(key)
+                        namespace(key),
+                        agent_note(agent)
                     ),
                 )
-                .with_fix(fix),
+                .with_fixes(fix),
             );
         }
     }
@@ -77,6 +91,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for pod in &cx.k8s.pods {
         let manifest = &cx.k8s.manifests[pod.manifest];
+        let agent = pod_host_agent(yaml, pod);
         for key in ["hostNetwork", "hostPID", "hostIPC"] {
             let Some(member) = yaml.get(pod.node, key) else {
                 continue;
@@ -88,16 +103,17 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 format!("Remove `{key}: true`"),
                 vec![remove_entry(cx.source, yaml, member.owner, member.range)],
             )
-            .preferred(true);
+            .preferred(agent.is_none());
             out.push(
                 Diagnostic::new(
                     RuleId::HostNamespace,
                     member.range,
                     format!(
-                        "{} `{}` shares the node's {} namespace",
+                        "{} `{}` shares the node's {} namespace{}",
                         manifest.kind,
                         manifest.name.as_deref().unwrap_or("?"),
-                        namespace(key)
+                        namespace(key),
+                        agent_note(agent)
                     ),
                 )
                 .with_fix(fix),

@@ -1,10 +1,9 @@
 use crate::Diagnostic;
-use crate::fix::Fix;
+use crate::rules::compose_security::{Setting, needs, satisfied, service_fixes};
 use crate::rules::pod_security::{
     State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::{Y, insert_entries, replace_value};
 
 declare_rule! {
     /// ## What it does
@@ -24,7 +23,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Unsafe (an application that writes outside its volumes fails): Kubernetes `readOnlyRootFilesystem: true`
-    /// (or "Harden this container"); Compose `read_only: true` with `tmpfs: [/tmp]`.
+    /// (or "Harden this container"), with an `emptyDir` mount for each path the image writes when the image
+    /// table knows it (`postgres`: `/var/run/postgresql`, `/tmp`); Compose `read_only: true` with a `tmpfs`
+    /// for those paths (`/tmp` for other images), or "Harden this service".
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.12 "Ensure that the container's root filesystem is mounted as read only"
@@ -38,44 +39,38 @@ declare_rule! {
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for service in &cx.compose.services {
-        let read_only = yaml.get(service.node, "read_only");
-        let (range, message, edits) = match read_only {
-            Some(m) if yaml.bool(m.value, crate::model::yaml::Booleans::Compose) == Some(true) => {
-                continue;
-            }
+        if satisfied(cx, service, Setting::ReadOnlyRoot) {
+            continue;
+        }
+        let (range, message) = match yaml.get(service.node, "read_only") {
             Some(m) => (
                 yaml.node(m.value).range,
                 format!(
                     "service `{}` has a writable root file system: `read_only` is false",
                     service.name
                 ),
-                vec![replace_value(yaml, m.value, "true")],
             ),
-            None => {
-                let mut entries = vec![("read_only".to_owned(), Y::scalar("true"))];
-                if yaml.get(service.node, "tmpfs").is_none() {
-                    entries.push(("tmpfs".to_owned(), Y::List(vec!["/tmp".into()])));
-                }
-                (
-                    service.name_range,
-                    format!(
-                        "service `{}` has a writable root file system: `read_only: true` is not set",
-                        service.name
-                    ),
-                    insert_entries(cx.source, yaml, service.node, &entries)
-                        .into_iter()
-                        .collect(),
-                )
-            }
+            None => (
+                service.name_range,
+                format!(
+                    "service `{}` has a writable root file system: `read_only: true` is not set",
+                    service.name
+                ),
+            ),
         };
-        let fix = (!edits.is_empty()).then(|| {
-            Fix::unsafe_(
-                "Make the root file system read-only (`read_only: true`, `tmpfs: [/tmp]`)",
-                edits,
+        let tmpfs = needs(cx, service).tmpfs;
+        let title = if tmpfs.is_empty() {
+            "Make the root file system read-only (`read_only: true`)".to_owned()
+        } else {
+            format!(
+                "Make the root file system read-only (`read_only: true`, `tmpfs: [{}]`)",
+                tmpfs.join(", ")
             )
-            .preferred(true)
-        });
-        out.push(Diagnostic::new(RuleId::WritableRootFilesystem, range, message).with_fixes(fix));
+        };
+        out.push(
+            Diagnostic::new(RuleId::WritableRootFilesystem, range, message)
+                .with_fixes(service_fixes(cx, service, Setting::ReadOnlyRoot, &title)),
+        );
     }
 }
 
