@@ -31,6 +31,9 @@ pub enum Os {
 #[derive(Debug, Deserialize)]
 pub struct Family {
     pub os: Os,
+    /// Built on buildpack-deps: curl, wget, git, make and the compilers, which its leaner variants lack.
+    #[serde(default)]
+    pub build_tools: bool,
     /// An image to build with (compilers are fine there): only a problem as the final stage, and never
     /// replaced in a stage the final one builds on, where the build needs it.
     #[serde(default)]

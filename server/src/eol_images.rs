@@ -207,7 +207,7 @@ impl EolTable {
             nearest(entry, above, false).and_then(|new| bumped(entry, image, new, rest))
         };
         match listed_line(entry, &version) {
-            Some(Listed::Supported) => None,
+            Some(Listed::Supported) => base_verdict(image, written, rest),
             Some(Listed::Eol(line)) => Some(Verdict {
                 what: format!("{family} {}", line.line),
                 ended: Ended::On(line.date.clone()),
@@ -219,7 +219,7 @@ impl EolTable {
                     .as_ref()
                     .is_some_and(|oldest| version >= *oldest)
                 {
-                    return None;
+                    return base_verdict(image, written, rest);
                 }
                 let above = entry
                     .eol
@@ -247,6 +247,31 @@ impl EolTable {
             }
         }
     }
+}
+
+/// A supported line on an end-of-life base (`python:3.12-buster`, `node:22-alpine3.16`): the Debian or
+/// Ubuntu codename or Alpine version in the rest of the tag is judged, and the bump keeps the version and
+/// moves the base to the nearest supported one.
+fn base_verdict(image: &ImageRef, written: &str, rest: &str) -> Option<Verdict> {
+    let ended = rest.split('-').find_map(|part| {
+        let base = if let Some(version) = part.strip_prefix("alpine").filter(|v| !v.is_empty()) {
+            vec![format!("alpine:{version}")]
+        } else if part.starts_with(|c: char| c.is_ascii_lowercase()) && !part.starts_with("alpine")
+        {
+            vec![format!("debian:{part}"), format!("ubuntu:{part}")]
+        } else {
+            Vec::new()
+        };
+        base.into_iter()
+            .find_map(|reference| table().judge(&ImageRef::parse(&reference)?))
+    })?;
+    let variant = current_variant(rest);
+    let replacement = (variant != rest).then(|| format!("{}:{written}{variant}", image.name()));
+    Some(Verdict {
+        what: format!("its base, {}", ended.what),
+        ended: ended.ended,
+        replacement,
+    })
 }
 
 /// An image replaced as a whole (openjdk → eclipse-temurin): every tag is judged.
@@ -481,7 +506,7 @@ mod tests {
                 ".0.7",
                 "-slim",
                 "-alpine",
-                ".2-alpine3.19",
+                ".2-alpine3.22",
                 "-bookworm",
             ];
             let oldest_supported = image.supported.iter().filter_map(|s| version_of(s)).min();

@@ -11,6 +11,7 @@ mod compose_networks;
 mod compose_security;
 mod compose_support;
 mod identity;
+mod image_tools;
 mod images;
 pub(crate) mod network;
 mod pod_security;

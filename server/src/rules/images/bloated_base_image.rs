@@ -1,8 +1,10 @@
 use crate::Diagnostic;
 use crate::base_images::{Replacement, catalog};
-use crate::fix::Fix;
+use crate::eol_images::table as eol_table;
+use crate::fix::{Edit, Fix};
 use crate::model::dockerfile::{Dockerfile, Keyword};
 use crate::model::image_ref::ImageRef;
+use crate::rules::image_tools::{self, ToolNeeds};
 use crate::rules::support::{lineage_runs, replace_image};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
@@ -34,7 +36,19 @@ declare_rule! {
     /// message naming the leaner image and why: for an image pinned by digest (the pin is the maintainer's
     /// to move), for a stage that another stage also builds on, and for a build image (`golang`, `rust`,
     /// `buildpack-deps`) in a stage the final one builds on. `ubuntu` is reported with no edit: Docker Hub
-    /// has no slim Ubuntu image, and a switch of distribution is the maintainer's call. The mapping is the dated file `server/data/base-images.json`. An organisation's golden image
+    /// has no slim Ubuntu image, and a switch of distribution is the maintainer's call. No leaner image of an
+    /// end-of-life base (`python:3.12-slim-buster`): `eol-base-image` moves the base first.
+    ///
+    /// The full python, node, ruby, golang and rust images carry curl, wget, git, make and the compilers;
+    /// their slim and Alpine variants do not. When the image uses one (a `RUN` that calls it before any
+    /// install of it, its `HEALTHCHECK`, an entrypoint script it copies, the healthcheck of the Compose
+    /// service that builds it), the slim switch also adds the packages (with `ca-certificates` for the
+    /// download tools) to the stage's first `apt-get install` line, when that comes before the first use;
+    /// otherwise, and when a package install compiles native code (`pip install` of a package PyPI has only
+    /// as source, such as `mysqlclient` or `psycopg2`, named there or in the requirements file it reads;
+    /// `npm ci` in a project with `binding.gyp` or node-gyp), the switch is offered, not preferred, and its
+    /// title names what it lacks. The mapping is the dated file `server/data/base-images.json`. An
+    /// organisation's golden image
     /// for the family (`base-images: {python: registry.example.com/python-hardened}` in `.dockwarden.yaml`)
     /// comes first and is preferred, with its own tag or else the tag it replaces; images outside
     /// `trusted-registries` are not offered. An image written partly with variables (`python:${PY}`) gets no
@@ -77,10 +91,16 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         }
         alternatives.insert(0, golden);
     }
-    // A fix must not bring in an image the config does not trust.
+    // A fix must not bring in an image the config does not trust, nor one past end of life: the slim
+    // variant of an end-of-life base (`python:3.12-slim-buster`) is for `eol-base-image` to move first.
     alternatives.retain(|alt| {
         ImageRef::parse(&alt.reference).is_none_or(|i| cx.settings.trusts(&i) != Some(false))
     });
+    let trusted = alternatives.len();
+    alternatives.retain(|alt| {
+        ImageRef::parse(&alt.reference).is_none_or(|i| eol_table().judge(&i).is_none())
+    });
+    let ended_base = alternatives.len() < trusted;
     let mut message = match (alternatives.first(), &family.advice) {
         (Some(first), _) => format!(
             "`{}` is a full {family_name} image in the final stage: a leaner image such as `{}` ships far less",
@@ -122,10 +142,19 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     if let (Some(why), Some(_)) = (&kept, alternatives.first()) {
         message.push_str(&format!(" (not rewritten: {why})"));
     }
+    if ended_base {
+        message
+            .push_str(" (its base release is past end of life: move it to a supported one first)");
+    }
+    let needs = if family.build_tools {
+        image_tools::needs(cx, index)
+    } else {
+        ToolNeeds::default()
+    };
     let fixes = alternatives
         .iter()
         .filter(|_| kept.is_none())
-        .filter_map(|alt| fix(root, alt));
+        .filter_map(|alt| fix(root, alt, &needs));
     out.push(
         Diagnostic::new(RuleId::BloatedBaseImage, root.image_range, message).with_fixes(fixes),
     );
@@ -178,12 +207,58 @@ fn distroless_fits(file: &Dockerfile, index: usize) -> bool {
     })
 }
 
-fn fix(stage: &crate::model::dockerfile::Stage, alt: &Replacement) -> Option<Fix> {
+/// The switch to `alt`. A slim or Alpine image lacks the tools the full one has: when the stage uses some,
+/// the Debian slim switch also installs them on the `apt-get install` line the stage has, and otherwise
+/// (or when a package install may compile native code) the switch is offered, not preferred, and its title
+/// says what is missing.
+fn fix(
+    stage: &crate::model::dockerfile::Stage,
+    alt: &Replacement,
+    needs: &ToolNeeds,
+) -> Option<Fix> {
     let note = alt
         .note
         .as_deref()
         .map(|n| format!(" — {n}"))
         .unwrap_or_default();
-    let title = format!("Switch to `{}` ({}){note}", alt.reference, alt.label);
-    Some(Fix::unsafe_(title, vec![replace_image(stage, &alt.reference)?]).preferred(alt.preferred))
+    let mut title = format!("Switch to `{}` ({}){note}", alt.reference, alt.label);
+    let mut edits = vec![replace_image(stage, &alt.reference)?];
+    let mut preferred = alt.preferred;
+    let lean = matches!(alt.label.as_str(), "slim" | "alpine" | "distroless");
+    if lean && !needs.missing.is_empty() {
+        match needs.apt_install_end.filter(|_| alt.label == "slim") {
+            Some(end) => {
+                let mut packages: Vec<&str> = needs.missing.clone();
+                if packages
+                    .iter()
+                    .any(|p| matches!(*p, "curl" | "wget" | "git"))
+                {
+                    packages.push("ca-certificates");
+                }
+                edits.push(Edit::insert(end, format!(" {}", packages.join(" "))));
+                title.push_str(&format!(
+                    ", installing {} on its `apt-get install` line (used by {})",
+                    needs.missing.join(", "),
+                    needs.places.join(", ")
+                ));
+            }
+            None => {
+                preferred = false;
+                title.push_str(&format!(
+                    " — it lacks {}, which {} use{}",
+                    needs.missing.join(", "),
+                    needs.places.join(", "),
+                    if needs.places.len() == 1 { "s" } else { "" }
+                ));
+            }
+        }
+    }
+    if lean && !needs.may_compile.is_empty() {
+        preferred = false;
+        title.push_str(&format!(
+            " — {} builds native code with make and a C compiler, which it lacks",
+            needs.may_compile.join(", ")
+        ));
+    }
+    Some(Fix::unsafe_(title, edits).preferred(preferred))
 }

@@ -38,9 +38,15 @@ declare_rule! {
     /// Unsafe (a new language or OS version can break the build or the app): bump to the nearest supported
     /// line of the same variant: `python:3.9-slim-bullseye` → `python:3.11-slim-bookworm`,
     /// `debian:buster-slim` → `debian:bookworm-slim`, `mongo:4.4-bionic` → `mongo:7.0-jammy`, `openjdk:11`
-    /// → `eclipse-temurin:11-jdk`. No fix for an image pinned by digest (the message names the line to move
-    /// to: the pin is the maintainer's to move), for CentOS, which has no supported line, nor for a variant
-    /// the new line is not published in (.NET 10 has no Debian images).
+    /// → `eclipse-temurin:11-jdk`; a supported line on an end-of-life base moves the base:
+    /// `python:3.12-buster` → `python:3.12-bookworm`. A database bump that crosses a major version (X.Y for
+    /// postgres before 10, mysql, mariadb and mongo; X for postgres from 10 and redis) is offered, not
+    /// preferred, and its title names the engine's upgrade path: pg_upgrade or a dump and restore
+    /// (postgres), one major at a time with the feature compatibility version (mongo), in place and not
+    /// reversible (mysql, mariadb), compatible data files (redis). No fix for an image pinned by digest
+    /// (the message names the line to move to: the pin is the maintainer's to move), for CentOS, which has
+    /// no supported line, nor for a variant the new line is not published in (.NET 10 has no Debian
+    /// images).
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 / NIST SP 800-190 §4.1.1 (image vulnerabilities)
@@ -130,5 +136,47 @@ fn fix(verdict: &Verdict, image: &ImageRef, edit: impl Fn(&str) -> Option<Edit>)
     if ImageRef::parse(new).is_some_and(|n| full(&n) && !full(image)) {
         return None;
     }
-    Some(Fix::unsafe_(format!("Bump to `{new}`"), vec![edit(new)?]).preferred(true))
+    let upgrade = ImageRef::parse(new).and_then(|n| database_upgrade(image, &n));
+    let title = match upgrade {
+        Some(path) => format!("Bump to `{new}` ({path})"),
+        None => format!("Bump to `{new}`"),
+    };
+    Some(Fix::unsafe_(title, vec![edit(new)?]).preferred(upgrade.is_none()))
+}
+
+/// What a database's bump from `old` to `new` asks of its data when it crosses a major version (X.Y for
+/// postgres before 10, mysql, mariadb and mongo; X for postgres from 10 and redis); `None` for other images
+/// and bumps within a major. Such a bump is offered, not preferred: the data directory is the maintainer's.
+fn database_upgrade(old: &ImageRef, new: &ImageRef) -> Option<&'static str> {
+    let engine = old.short_name();
+    let version = |image: &ImageRef| -> Vec<u32> {
+        let tag = image.tag.as_deref().unwrap_or("");
+        tag.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .unwrap_or("")
+            .split('.')
+            .map_while(|part| part.parse().ok())
+            .collect()
+    };
+    let major = |v: &[u32]| -> Vec<u32> {
+        let parts = match engine {
+            "postgres" if v.first().is_some_and(|&x| x < 10) => 2,
+            "postgres" | "redis" => 1,
+            _ => 2,
+        };
+        v.iter().take(parts).copied().collect()
+    };
+    let path = match engine {
+        "postgres" => "a major upgrade: the data directory needs pg_upgrade, or a dump and restore",
+        "mongo" => {
+            "a major upgrade: one major at a time, setting featureCompatibilityVersion after each"
+        }
+        "mysql" | "mariadb" => {
+            "a major upgrade, made in place and not reversible: back up the data first"
+        }
+        "redis" => "a major upgrade; its data files stay compatible",
+        _ => return None,
+    };
+    let (old_version, new_version) = (version(old), version(new));
+    (old_version.is_empty() || major(&old_version) != major(&new_version)).then_some(path)
 }
