@@ -1229,3 +1229,68 @@ fn every_fixture_reads_the_same_through_the_cli() {
         assert_eq!(cli, lines, "{name}: `{rule}` through the CLI");
     }
 }
+
+/// `--select` runs only the rules it names (one that is off by default included) and `--fix` applies only
+/// their fixes; `--ignore` leaves rules and their fixes out; an unknown rule is a usage error.
+#[test]
+fn select_and_ignore_choose_the_rules_and_the_fixes() {
+    let dir = temp_dir("select");
+    let dockerfile = "FROM python:3.12-slim\nADD app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n";
+    std::fs::write(dir.join("Dockerfile"), dockerfile).expect("write");
+    let selected = stdout(&dockwarden(
+        &[
+            "check",
+            "--select",
+            "add-instead-of-copy,missing-healthcheck",
+            "Dockerfile",
+        ],
+        &dir,
+    ));
+    let mut rules: Vec<&str> = selected
+        .lines()
+        .filter_map(|l| l.split('[').nth(1)?.split(']').next())
+        .collect();
+    rules.sort_unstable();
+    assert_eq!(
+        rules,
+        ["add-instead-of-copy", "missing-healthcheck"],
+        "{selected}"
+    );
+    // Only the selected rule's fix: the USER of run-as-root is not added.
+    dockwarden(
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "add-instead-of-copy",
+            "Dockerfile",
+        ],
+        &dir,
+    );
+    let fixed = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
+    assert_eq!(fixed, dockerfile.replace("ADD", "COPY"));
+    // Ignored: neither reported nor fixed.
+    std::fs::write(dir.join("Dockerfile"), dockerfile).expect("write");
+    let output = dockwarden(
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--ignore",
+            "run-as-root",
+            "Dockerfile",
+        ],
+        &dir,
+    );
+    let fixed = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
+    assert!(!fixed.contains("USER"), "{fixed}");
+    assert!(fixed.contains("COPY app.py"), "{fixed}");
+    assert!(
+        !stdout(&output).contains("[run-as-root]"),
+        "{}",
+        stdout(&output)
+    );
+    let unknown = dockwarden(&["check", "--select", "run-as-rot", "Dockerfile"], &dir);
+    assert_eq!(unknown.status.code(), Some(2));
+}

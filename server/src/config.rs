@@ -171,7 +171,37 @@ impl Default for Settings {
     }
 }
 
+/// The rules the command line asks for (`check --select`, `--ignore`), over every config: `--select` runs
+/// only the rules it names, turning on the ones that are off by default; `--ignore` turns rules off.
+/// Fixes follow: `--fix` applies only the fixes of the rules that run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSelection {
+    pub select: Option<Vec<RuleId>>,
+    pub ignore: Vec<RuleId>,
+}
+
 impl Settings {
+    /// These settings with the command line's rule selection applied.
+    pub fn with_selection(mut self, selection: &RuleSelection) -> Settings {
+        if let Some(selected) = &selection.select {
+            for &rule in RuleId::ALL {
+                if !selected.contains(&rule) {
+                    self.rules.insert(rule, Severity::Off);
+                } else if self.severity(rule) == Severity::Off {
+                    let default = match rule.meta().severity {
+                        Severity::Off => Severity::Warning,
+                        severity => severity,
+                    };
+                    self.rules.insert(rule, default);
+                }
+            }
+        }
+        for &rule in &selection.ignore {
+            self.rules.insert(rule, Severity::Off);
+        }
+        self
+    }
+
     /// Settings that turn `rules` on (the opt-in ones at warning), for tests and fixtures.
     pub fn enabling(rules: &[RuleId]) -> Settings {
         let mut settings = Settings::default();

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use dockwarden::cli::{self, CheckOptions, OutputFormat, Threshold};
-use dockwarden::config::ConfigSource;
+use dockwarden::config::{ConfigSource, RuleSelection};
+use dockwarden::rules::RuleId;
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +54,13 @@ enum Command {
         /// Read no `.dockwarden.yaml` at all: the built-in defaults
         #[arg(long, conflicts_with = "config")]
         no_repo_config: bool,
+        /// Run only these rules (comma-separated; rules that are off by default included), over the
+        /// config; --fix applies only their fixes
+        #[arg(long, value_name = "RULE,…", value_delimiter = ',', value_parser = rule)]
+        select: Option<Vec<RuleId>>,
+        /// Do not run these rules (comma-separated), nor apply their fixes
+        #[arg(long, value_name = "RULE,…", value_delimiter = ',', value_parser = rule)]
+        ignore: Vec<RuleId>,
     },
     /// Start the language server on standard input and output
     Lsp {
@@ -73,6 +81,12 @@ enum Command {
     },
 }
 
+/// A rule named on the command line.
+fn rule(name: &str) -> Result<RuleId, String> {
+    RuleId::from_name(name.trim())
+        .ok_or_else(|| format!("no rule named `{name}` (`dockwarden rules` lists them)"))
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
@@ -87,6 +101,8 @@ fn main() -> ExitCode {
             severity_threshold,
             config,
             no_repo_config,
+            select,
+            ignore,
         } => cli::check(&CheckOptions {
             paths,
             format,
@@ -101,6 +117,7 @@ fn main() -> ExitCode {
                 (None, true) => ConfigSource::Defaults,
                 (None, false) => ConfigSource::Repository,
             },
+            selection: RuleSelection { select, ignore },
         }),
         Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
         Command::Rules { markdown } => cli::rules(markdown),

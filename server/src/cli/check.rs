@@ -36,6 +36,8 @@ pub struct CheckOptions {
     pub severity_threshold: Threshold,
     /// Where the config comes from (`--config`, `--no-repo-config`).
     pub config: crate::config::ConfigSource,
+    /// The rules to run (`--select`, `--ignore`), over the config; only their fixes are applied.
+    pub selection: crate::config::RuleSelection,
 }
 
 /// The severities `--severity-threshold` takes.
@@ -104,7 +106,9 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             }
             continue;
         }
-        let settings = configs.settings_for(path.as_deref());
+        let settings = configs
+            .settings_for(path.as_deref())
+            .with_selection(&options.selection);
         planned.push((input, settings));
     }
     // Read everything first: workspace rules look at every file given before any is linted.

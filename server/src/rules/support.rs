@@ -42,12 +42,13 @@ pub fn line_end_with_break(source: &str, offset: usize) -> usize {
     bytes.len()
 }
 
-/// Insert whole `lines` before the line holding `offset`, or at the end of the text when `offset` is `None`.
+/// Insert whole `lines` before the instruction starting at `offset`, above the comment lines directly over
+/// it (they describe it), or at the end of the text when `offset` is `None`.
 pub fn insert_lines(source: &str, offset: Option<usize>, lines: &[String]) -> Edit {
     let eol = line_ending(source);
     let mut text: String = lines.iter().map(|l| format!("{l}{eol}")).collect();
     match offset {
-        Some(offset) => Edit::insert(line_start(source, offset), text),
+        Some(offset) => Edit::insert(above_comments(source, line_start(source, offset)), text),
         None => {
             if !source.is_empty() && !source.ends_with(['\n', '\r']) {
                 text.insert_str(0, eol);
@@ -55,6 +56,20 @@ pub fn insert_lines(source: &str, offset: Option<usize>, lines: &[String]) -> Ed
             Edit::insert(source.len(), text)
         }
     }
+}
+
+/// The start of the block of comment lines directly above the line starting at `at` (no blank line between),
+/// or `at` itself. An instruction's own comment lines cannot be inside another's continuation: a comment in
+/// a continuation would have made the instruction part of it.
+fn above_comments(source: &str, mut at: usize) -> usize {
+    while at > 0 {
+        let previous = line_start(source, at - 1);
+        if !source[previous..at].trim_start().starts_with('#') {
+            break;
+        }
+        at = previous;
+    }
+    at
 }
 
 /// Delete an instruction with the lines it occupies (its line break included).

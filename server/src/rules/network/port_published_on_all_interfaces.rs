@@ -23,7 +23,10 @@ declare_rule! {
     /// Silent with a `127.0.0.1:` or `[::1]:` prefix, and for `expose:` (which publishes nothing).
     ///
     /// ## Fix
-    /// Unsafe (other machines lose access): bind to `127.0.0.1`.
+    /// Unsafe (other machines lose access): bind to `127.0.0.1`. Preferred (applied by `--unsafe-fixes`) for
+    /// database, cache and admin ports only; for other ports (the information findings) it is offered, not
+    /// preferred: binding a reverse proxy's `80:80` to 127.0.0.1 takes the site offline. A spec written with
+    /// a variable (`${PORT}:80`) is not rewritten: the variable may hold an address of its own.
     ///
     /// ## References
     /// - Docker documentation: "Packet filtering and firewalls" (published ports bypass ufw)
@@ -72,19 +75,17 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             let Some(port) = all_interfaces(spec) else {
                 continue;
             };
-            let bound = localhost(spec);
-            let new = styled_scalar(yaml, item, &bound);
-            let fix = Fix::unsafe_(
-                format!("Publish on 127.0.0.1 only (`{bound}`)"),
-                vec![replace_value(yaml, item, &new)],
-            )
-            .preferred(true);
-            out.push(finding(
-                &service.name,
-                yaml.node(item).range,
-                &port,
-                Some(fix),
-            ));
+            // A variable may hold an address of its own (`${BIND}:80` with `BIND=0.0.0.0:8080`): not rewritten.
+            let fix = (!spec.contains('$')).then(|| {
+                let bound = localhost(spec);
+                let new = styled_scalar(yaml, item, &bound);
+                Fix::unsafe_(
+                    format!("Publish on 127.0.0.1 only (`{bound}`)"),
+                    vec![replace_value(yaml, item, &new)],
+                )
+                .preferred(is_sensitive(&port))
+            });
+            out.push(finding(&service.name, yaml.node(item).range, &port, fix));
         }
     }
 }
@@ -109,14 +110,20 @@ impl Published {
     }
 }
 
+/// What listens decides what is at stake: a database behind any host port is still a database. Any other
+/// port is information, and binding it to 127.0.0.1 is offered, not preferred: a reverse proxy's `80:80` or
+/// a public API would go offline.
+fn is_sensitive(published: &Published) -> bool {
+    published.container.is_some_and(|p| SENSITIVE.contains(&p))
+}
+
 fn finding(
     service: &str,
     range: crate::TextRange,
     published: &Published,
     fix: Option<Fix>,
 ) -> Diagnostic {
-    // What listens decides what is at stake: a database behind any host port is still a database.
-    let sensitive = published.container.is_some_and(|p| SENSITIVE.contains(&p));
+    let sensitive = is_sensitive(published);
     let port = published.describe();
     let diagnostic = if sensitive {
         Diagnostic::new(
