@@ -42,7 +42,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Unsafe (the value must now be supplied when the container runs): remove just that pair (the other pairs
-    /// of the instruction stay); every later `RUN` of the stage, and of stages built on it, that reads the
+    /// of the instruction stay), together with its companion: a secret-named `ARG` goes with the `ENV`s that
+    /// copy it (`ENV DB_PASSWORD=${DB_PASSWORD}`), and such an `ENV` with its `ARG`, so neither is left
+    /// behind silently empty or still recorded; every later `RUN` of the stage, and of stages built on it, that reads the
     /// variable gets `--mount=type=secret,id=<name>,env=<NAME>` (Dockerfile frontend 1.10 or newer: a
     /// `# syntax=docker/dockerfile:1` directive is added or an older pinned one is bumped). Supply it with
     /// `docker run -e NAME` and `docker build --secret id=<name>,env=NAME`.
@@ -164,6 +166,54 @@ fn copied_by_env(file: &Dockerfile, index: usize, name: &str) -> Option<String> 
         .map(|p| p.name)
 }
 
+/// The pairs that carry the same secret as `pair` of instruction `index`, as (instruction, pair index):
+/// for an `ARG`, the `ENV`s after it (in its stage or one built on it) that copy it; for an `ENV` that
+/// copies a secret-named build argument, that `ARG`'s declaration. One pair per instruction.
+fn companions(file: &Dockerfile, index: usize, pair: &Pair) -> Vec<(usize, usize)> {
+    let instruction = &file.instructions[index];
+    let Some(stage) = instruction.stage else {
+        return Vec::new();
+    };
+    let start = instruction.range.start;
+    match instruction.keyword {
+        Keyword::Arg => file
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.keyword == Keyword::Env && i.range.start > start)
+            .filter(|(_, i)| i.stage.is_some_and(|s| file.lineage(s).contains(&stage)))
+            .filter_map(|(at, i)| {
+                let k = i.pairs().iter().position(|p| {
+                    p.value
+                        .as_deref()
+                        .is_some_and(|v| reads_variable(v, &pair.name))
+                })?;
+                Some((at, k))
+            })
+            .collect(),
+        Keyword::Env => {
+            let Some(ValueKind::Reference(names)) = pair.value.as_deref().map(classify_value)
+            else {
+                return Vec::new();
+            };
+            let Some(arg) = names.iter().find(|n| secret_name(n).is_some()) else {
+                return Vec::new();
+            };
+            let lineage = file.lineage(stage);
+            file.instructions
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.keyword == Keyword::Arg && i.range.start < start)
+                .filter(|(_, i)| i.stage.is_some_and(|s| lineage.contains(&s)))
+                .filter_map(|(at, i)| Some((at, i.pairs().iter().position(|p| p.name == *arg)?)))
+                .last()
+                .into_iter()
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Whether an `ARG name` is declared before instruction `index` in its stage or the stages it builds on.
 fn arg_in_scope(file: &Dockerfile, index: usize, name: &str) -> bool {
     let Some(stage) = file.instructions.get(index).and_then(|i| i.stage) else {
@@ -196,6 +246,13 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
     let instruction = &file.instructions[index];
     let pair = &pairs[k];
     let mut edits = vec![remove_pair(cx.source, instruction, pairs, k)];
+    // An `ARG` and the `ENV` that copies it go together: either alone leaves the other behind (an `ENV`
+    // silently empty, or a build argument still recorded).
+    let companions = companions(file, index, pair);
+    for &(at, j) in &companions {
+        let other = &file.instructions[at];
+        edits.push(remove_pair(cx.source, other, &other.pairs(), j));
+    }
     let runs = runs_reading(cx, index, &pair.name);
     let id = secret_id(&pair.name);
     for run in &runs {
@@ -205,8 +262,25 @@ fn fix(cx: &DockerfileContext, index: usize, pairs: &[Pair], k: usize) -> Fix {
     if !runs.is_empty() {
         edits.extend(frontend_edit(cx));
     }
+    let with = companions
+        .iter()
+        .map(|&(at, j)| {
+            let other = &file.instructions[at];
+            let keyword = if other.keyword == Keyword::Arg {
+                "ARG"
+            } else {
+                "ENV"
+            };
+            format!("`{keyword} {}`", other.pairs()[j].name)
+        })
+        .collect::<Vec<_>>();
+    let with = if with.is_empty() {
+        String::new()
+    } else {
+        format!(" (with {})", with.join(", "))
+    };
     let mut title = format!(
-        "Remove `{}` from the image; supply it at run time (`docker run -e {}`)",
+        "Remove `{}`{with} from the image; supply it at run time (`docker run -e {}`)",
         pair.name, pair.name
     );
     if !runs.is_empty() {
