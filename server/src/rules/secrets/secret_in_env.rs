@@ -203,10 +203,10 @@ fn companions(file: &Dockerfile, index: usize, pair: &Pair) -> Vec<(usize, usize
             file.instructions
                 .iter()
                 .enumerate()
+                .rev()
                 .filter(|(_, i)| i.keyword == Keyword::Arg && i.range.start < start)
                 .filter(|(_, i)| i.stage.is_some_and(|s| lineage.contains(&s)))
-                .filter_map(|(at, i)| Some((at, i.pairs().iter().position(|p| p.name == *arg)?)))
-                .last()
+                .find_map(|(at, i)| Some((at, i.pairs().iter().position(|p| p.name == *arg)?)))
                 .into_iter()
                 .collect()
         }
