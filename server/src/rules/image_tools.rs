@@ -206,14 +206,7 @@ fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<
     for instruction in instructions.filter(|i| i.in_this_image()) {
         match instruction.keyword {
             Keyword::Healthcheck => {
-                let words: Vec<String> = match instruction.exec_form() {
-                    Some(argv) => argv,
-                    None => instruction
-                        .operands()
-                        .iter()
-                        .map(|w| w.text.clone())
-                        .collect(),
-                };
+                let words = instruction.argv();
                 let command = words.iter().find(|w| !(w.starts_with("--") || *w == "CMD"));
                 if let Some(program) = command {
                     out.push((program.clone(), "`HEALTHCHECK`".to_owned()));

@@ -169,6 +169,13 @@ impl Instruction {
         words::exec_form(&self.logical)
     }
 
+    /// The operands as words: the exec-form argv when the instruction is written as JSON, else its
+    /// shell-form operands as written.
+    pub fn argv(&self) -> Vec<String> {
+        self.exec_form()
+            .unwrap_or_else(|| self.operands().iter().map(|w| w.text.clone()).collect())
+    }
+
     /// The command text as a shell would see it: the logical line and any heredoc bodies.
     pub fn shell_text<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a str> {
         std::iter::once(self.logical.text.as_str())

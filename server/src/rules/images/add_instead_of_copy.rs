@@ -86,14 +86,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 /// The source operands of an `ADD` (all but the destination), from exec or shell form.
 fn sources(instruction: &Instruction) -> Option<Vec<String>> {
-    let operands: Vec<String> = match instruction.exec_form() {
-        Some(argv) => argv,
-        None => instruction
-            .operands()
-            .iter()
-            .map(|w| w.text.clone())
-            .collect(),
-    };
+    let operands = instruction.argv();
     let (_, sources) = operands.split_last()?;
     (!sources.is_empty()).then(|| sources.to_vec())
 }
