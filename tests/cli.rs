@@ -1294,3 +1294,76 @@ fn select_and_ignore_choose_the_rules_and_the_fixes() {
     let unknown = dockwarden(&["check", "--select", "run-as-rot", "Dockerfile"], &dir);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// The slim-variant check reads the exec probes of the containers skaffold deploys the image in: a probe
+/// that runs `curl` keeps the full image's tools, whatever the Dockerfile itself runs.
+#[test]
+fn exec_probes_of_the_pods_skaffold_deploys_the_image_in_count_as_its_tools() {
+    let dir = temp_dir("skaffold-probes");
+    common::put(
+        &dir,
+        "api/Dockerfile",
+        "FROM python:3.12\nCOPY app.py /app/\nUSER 10001:10001\nCMD [\"python\", \"/app/app.py\"]\n",
+    );
+    common::put(
+        &dir,
+        "skaffold.yaml",
+        "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: shop/api\n      context: api\nmanifests:\n  rawYaml:\n    - ./k8s/*.yaml\n",
+    );
+    common::put(
+        &dir,
+        "k8s/api.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: shop/api\n          livenessProbe:\n            exec:\n              command: [\"sh\", \"-c\", \"curl -fs http://localhost:8000/health\"]\n",
+    );
+    let slim_fixes = |dir: &Path| {
+        let output = dockwarden(&["check", "--format", "json", "api/Dockerfile"], dir);
+        let findings: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("json output");
+        let bloated = findings
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|f| f["rule"] == "bloated-base-image")
+            .cloned()
+            .expect("bloated-base-image finding");
+        bloated["fixes"]
+            .as_array()
+            .expect("fixes")
+            .iter()
+            .map(|f| {
+                (
+                    f["title"].as_str().unwrap_or("").to_owned(),
+                    f["preferred"] == true,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let fixes = slim_fixes(&dir);
+    let slim = fixes
+        .iter()
+        .find(|(title, _)| title.contains("python:3.12-slim"))
+        .expect("a slim fix");
+    assert!(
+        slim.0.contains("curl")
+            && slim
+                .0
+                .contains("the `livenessProbe` of container `api` in `api.yaml`"),
+        "{fixes:?}"
+    );
+    assert!(
+        !slim.1,
+        "a slim image without curl breaks the probe: {fixes:?}"
+    );
+
+    // Without the file that ties them, the manifest is not the image's: the slim variant is preferred.
+    std::fs::remove_file(dir.join("skaffold.yaml")).expect("remove");
+    let fixes = slim_fixes(&dir);
+    assert!(
+        fixes
+            .iter()
+            .any(|(title, preferred)| title.contains("python:3.12-slim")
+                && !title.contains("curl")
+                && *preferred),
+        "{fixes:?}"
+    );
+}

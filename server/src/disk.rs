@@ -295,4 +295,26 @@ impl FileSource for DiskFiles {
         self.inside(relative)
             .is_some_and(|path| Some(path) == self.dir.join(&self.name).canonicalize().ok())
     }
+
+    /// Regular files only (a symlink counts when what it points at is a file inside the root).
+    fn list(&self, relative: &str) -> Vec<String> {
+        let Some(dir) = self.inside(relative) else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .take(crate::rules::MAX_LISTED * 4)
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let path = entry.path().canonicalize().ok()?;
+                (path.starts_with(&self.root) && path.is_file()).then_some(name)
+            })
+            .collect();
+        names.sort();
+        names.truncate(crate::rules::MAX_LISTED);
+        names
+    }
 }

@@ -393,6 +393,16 @@ impl FileSource for Folder {
     fn is_this_file(&self, _: &str) -> bool {
         false
     }
+
+    fn list(&self, relative: &str) -> Vec<String> {
+        let prefix = format!("{}/", relative.trim_end_matches('/'));
+        self.files
+            .keys()
+            .filter_map(|path| path.strip_prefix(&prefix))
+            .filter(|name| !name.contains('/'))
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// Check invariant 5 for one fix of one finding, and for its fallback; returns a description of the

@@ -1,7 +1,7 @@
 //! The tools a full language image has and its `-slim`/`-alpine` variants lack (curl, wget, git, make, a C
 //! compiler), and whether an image needs them: a `RUN` of its stages calls one that nothing installed first,
-//! its `HEALTHCHECK` or the healthcheck of the Compose service that builds it calls one, or an entrypoint
-//! script it copies does. Package installs that compile native code (`pip install` of a package PyPI has
+//! its `HEALTHCHECK`, the healthcheck of the Compose service that builds it or an exec probe of a container
+//! that runs it calls one, or an entrypoint script it copies does. Package installs that compile native code (`pip install` of a package PyPI has
 //! only as source, `npm ci` in a project that runs node-gyp) need make and a C compiler too.
 
 use crate::model::dockerfile::{Dockerfile, Keyword};
@@ -194,7 +194,8 @@ fn command_words(command: &Command) -> String {
 }
 
 /// The programs the image runs once built: its `HEALTHCHECK`, the healthcheck of the Compose service that
-/// builds it, and the commands of the entrypoint scripts it copies in from the build context.
+/// builds it, the exec probes of the Kubernetes containers skaffold deploys it in, and the commands of the
+/// entrypoint scripts it copies in from the build context.
 fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let lineage = file.lineage(index);
@@ -235,6 +236,11 @@ fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<
             out.push((program, format!("`{name}`")));
         }
     }
+    out.extend(
+        crate::rules::deployed_containers::exec_probe_commands(cx.files)
+            .into_iter()
+            .map(|probe| (probe.program, probe.place)),
+    );
     if let Some(builder) = cx.builder() {
         let yaml = &builder.yaml;
         if let Some(test) = yaml
@@ -269,7 +275,7 @@ fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<
 
 /// The first word of each command line of a shell script (after `exec`, `if`, `then`, `&&`…), roughly: a
 /// tool named there is a tool it runs.
-fn script_commands(text: &str) -> Vec<String> {
+pub fn script_commands(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines().take(2_000) {
         let line = line.trim();

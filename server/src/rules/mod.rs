@@ -10,6 +10,7 @@ pub mod compose_builds;
 mod compose_networks;
 mod compose_security;
 mod compose_support;
+mod deployed_containers;
 mod identity;
 mod image_tools;
 mod images;
@@ -132,7 +133,13 @@ pub trait FileSource: Sync {
     fn file_name(&self) -> Option<&str>;
     /// Whether `relative` names the linted file itself (a Compose file's `build:` pointing back at it).
     fn is_this_file(&self, relative: &str) -> bool;
+    /// The names of the regular files in the folder `relative` (`.` for the linted file's own), sorted and
+    /// at most [`MAX_LISTED`]: for the patterns other tools' configs name files with (`k8s/*.yaml`).
+    fn list(&self, relative: &str) -> Vec<String>;
 }
+
+/// How many names [`FileSource::list`] returns at most: a folder of manifests, not a whole tree.
+pub const MAX_LISTED: usize = 1_000;
 
 /// No files: the file is linted alone.
 pub struct NoFiles;
@@ -156,6 +163,10 @@ impl FileSource for NoFiles {
 
     fn is_this_file(&self, _: &str) -> bool {
         false
+    }
+
+    fn list(&self, _: &str) -> Vec<String> {
+        Vec::new()
     }
 }
 

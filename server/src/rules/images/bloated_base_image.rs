@@ -42,7 +42,8 @@ declare_rule! {
     /// The full python, node, ruby, golang and rust images carry curl, wget, git, make and the compilers;
     /// their slim and Alpine variants do not. When the image uses one (a `RUN` that calls it before any
     /// install of it, its `HEALTHCHECK`, an entrypoint script it copies, the healthcheck of the Compose
-    /// service that builds it), the slim switch also adds the packages (with `ca-certificates` for the
+    /// service that builds it, the exec probes of the Kubernetes containers a `skaffold.yaml` deploys it
+    /// in), the slim switch also adds the packages (with `ca-certificates` for the
     /// download tools) to the stage's first `apt-get install` line, when that comes before the first use;
     /// otherwise, and when a package install compiles native code (`pip install` of a package PyPI has only
     /// as source, such as `mysqlclient` or `psycopg2`, named there or in the requirements file it reads;
