@@ -1367,3 +1367,63 @@ fn exec_probes_of_the_pods_skaffold_deploys_the_image_in_count_as_its_tools() {
         "{fixes:?}"
     );
 }
+
+/// `nginx` → `nginxinc/nginx-unprivileged` changes the port the server listens on: the preferred switch
+/// moves `EXPOSE` and the Compose ports of the service that builds the image, and is applied by
+/// `--fix --unsafe-fixes`; a copied config or a manifest that runs the image leaves it offered, not preferred.
+#[test]
+fn the_unprivileged_nginx_switch_moves_the_compose_ports_with_it() {
+    let dir = temp_dir("nginx-unprivileged");
+    common::put(
+        &dir,
+        "web/Dockerfile",
+        "FROM nginx:1.30-alpine\nCOPY dist/ /usr/share/nginx/html/\nEXPOSE 80\n",
+    );
+    common::put(
+        &dir,
+        "compose.yaml",
+        "services:\n  web:\n    build: ./web\n    ports:\n      - \"8080:80\"\n      - 127.0.0.1:9000:80/tcp\n    expose: [80]\n",
+    );
+    let output = dockwarden(
+        &["check", "--fix", "--unsafe-fixes", "web/Dockerfile"],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let dockerfile = std::fs::read_to_string(dir.join("web/Dockerfile")).expect("read");
+    assert_eq!(
+        dockerfile,
+        "FROM nginxinc/nginx-unprivileged:1.30-alpine\nCOPY dist/ /usr/share/nginx/html/\nEXPOSE 8080\n"
+    );
+    let compose = std::fs::read_to_string(dir.join("compose.yaml")).expect("read");
+    assert_eq!(
+        compose,
+        "services:\n  web:\n    build: ./web\n    ports:\n      - \"8080:8080\"\n      - \"127.0.0.1:9000:8080/tcp\"\n    expose: [8080]\n"
+    );
+
+    // A config of its own may listen anywhere: the switch is offered with what to check, not applied.
+    common::put(
+        &dir,
+        "web/Dockerfile",
+        "FROM nginx:1.30-alpine\nCOPY default.conf /etc/nginx/conf.d/\nEXPOSE 80\n",
+    );
+    let output = dockwarden(&["check", "--format", "json", "web/Dockerfile"], &dir);
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let switch = findings[0]["fixes"]
+        .as_array()
+        .expect("fixes")
+        .iter()
+        .find(|f| {
+            f["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Build on"))
+        })
+        .cloned()
+        .expect("the switch");
+    assert_eq!(switch["preferred"], false, "{switch}");
+    assert!(
+        switch["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("the copied config must `listen 8080`")),
+        "{switch}"
+    );
+}

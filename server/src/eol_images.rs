@@ -27,6 +27,10 @@ pub struct EolTable {
     /// Keyed by the official image's name (`python`), or by a registry path ending in `/*` for images
     /// outside Docker Hub's library (`mcr.microsoft.com/dotnet/*`).
     pub images: BTreeMap<String, Image>,
+    /// Images published on the same lines as an official one, by canonical name: the official image's name
+    /// (`docker.io/nginxinc/nginx-unprivileged` builds every nginx release, with the same tags).
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +129,7 @@ pub fn table() -> &'static EolTable {
             sources: Vec::new(),
             note: String::new(),
             images: BTreeMap::new(),
+            variants: BTreeMap::new(),
         })
     })
 }
@@ -176,6 +181,12 @@ impl EolTable {
                 .map(|(k, v)| (k.as_str(), v));
         }
         let name = image.canonical_name();
+        if let Some(family) = self.variants.get(&name) {
+            return self
+                .images
+                .get_key_value(family)
+                .map(|(k, v)| (k.as_str(), v));
+        }
         self.images.iter().find_map(|(key, entry)| {
             let prefix = key.strip_suffix('*')?;
             name.starts_with(prefix).then(|| {
@@ -663,6 +674,10 @@ mod tests {
         assert_eq!(
             bump("nginx:1.13-alpine").as_deref(),
             Some("nginx:1.30-alpine")
+        );
+        assert_eq!(
+            bump("nginxinc/nginx-unprivileged:1.27-alpine").as_deref(),
+            Some("nginxinc/nginx-unprivileged:1.30-alpine")
         );
         assert_eq!(
             bump("redis:3-alpine3.4").as_deref(),

@@ -33,6 +33,32 @@ pub struct ProbeCommand {
 
 /// The programs the exec probes of the containers that run this Dockerfile's image start.
 pub fn exec_probe_commands(files: &dyn FileSource) -> Vec<ProbeCommand> {
+    let mut out = Vec::new();
+    for (path, manifest, image) in deploying_manifests(files) {
+        probes_of_image(&manifest, &image, &path, &mut out);
+    }
+    out
+}
+
+/// The manifest files (relative paths) with a container that runs this Dockerfile's image.
+pub fn running_manifests(files: &dyn FileSource) -> Vec<String> {
+    deploying_manifests(files)
+        .into_iter()
+        .filter(|(_, text, image)| {
+            let yaml = Yaml::read(text);
+            let k8s = Kubernetes::read(&yaml);
+            k8s.pods
+                .iter()
+                .flat_map(|pod| &pod.containers)
+                .any(|c| runs(&yaml, c.node, image))
+        })
+        .map(|(path, _, _)| path)
+        .collect()
+}
+
+/// Each manifest file skaffold deploys with this Dockerfile's artifact: its path, its text and the image
+/// name its containers use for the artifact.
+fn deploying_manifests(files: &dyn FileSource) -> Vec<(String, String, String)> {
     let Some((up, text)) = skaffold_config(files) else {
         return Vec::new();
     };
@@ -43,13 +69,19 @@ pub fn exec_probe_commands(files: &dyn FileSource) -> Vec<ProbeCommand> {
             continue;
         };
         for path in manifests(files, &yaml, root, &up) {
-            let Some(manifest) = files.read(&path) else {
-                continue;
-            };
-            probes_of_image(&manifest, &image, &path, &mut out);
+            if let Some(manifest) = files.read(&path) {
+                out.push((path, manifest, image.clone()));
+            }
         }
     }
     out
+}
+
+/// Whether the container at `node` names `image` (any tag or digest).
+fn runs(yaml: &Yaml, node: NodeId, image: &str) -> bool {
+    yaml.get(node, "image")
+        .and_then(|m| yaml.str(m.value))
+        .is_some_and(|written| without_tag(written) == image)
 }
 
 /// The nearest `skaffold.yaml`, with the `../` prefix that reaches its folder.
@@ -181,11 +213,7 @@ fn probes_of_image(text: &str, image: &str, path: &str, out: &mut Vec<ProbeComma
     let file = path.rsplit('/').next().unwrap_or(path);
     for pod in &k8s.pods {
         for container in &pod.containers {
-            let runs = yaml
-                .get(container.node, "image")
-                .and_then(|m| yaml.str(m.value))
-                .is_some_and(|written| without_tag(written) == image);
-            if !runs {
+            if !runs(&yaml, container.node, image) {
                 continue;
             }
             for probe in PROBES {

@@ -10,7 +10,7 @@ pub mod compose_builds;
 mod compose_networks;
 mod compose_security;
 mod compose_support;
-mod deployed_containers;
+pub(crate) mod deployed_containers;
 mod identity;
 mod image_tools;
 mod images;

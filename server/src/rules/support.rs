@@ -3,7 +3,7 @@
 
 use crate::TextRange;
 use crate::fix::Edit;
-use crate::model::dockerfile::{Dockerfile, ImageSource, Instruction, Pair, Stage};
+use crate::model::dockerfile::{Dockerfile, ImageSource, Instruction, Keyword, Pair, Stage};
 
 /// The file's line break: CRLF when its first line break is one, else LF.
 pub fn line_ending(source: &str) -> &'static str {
@@ -70,6 +70,21 @@ fn above_comments(source: &str, mut at: usize) -> usize {
         at = previous;
     }
     at
+}
+
+/// Insert whole `lines` (a `USER` last) before the `CMD`/`ENTRYPOINT` of stage `index` that follows its last
+/// `USER`, or at the end of the text: the user the image runs as, set where it takes effect.
+pub fn user_lines(source: &str, file: &Dockerfile, index: usize, lines: &[String]) -> Edit {
+    let body = file.stage_body(index);
+    let last_user = body
+        .iter()
+        .rposition(|i| i.keyword == Keyword::User && i.in_this_image())
+        .map_or(0, |p| p + 1);
+    let before = body[last_user..]
+        .iter()
+        .find(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint) && i.in_this_image())
+        .map(|i| i.range.start);
+    insert_lines(source, before, lines)
 }
 
 /// Delete an instruction with the lines it occupies (its line break included).

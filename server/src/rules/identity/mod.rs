@@ -8,3 +8,4 @@ pub mod privileged_container;
 pub mod run_as_root;
 pub mod service_account_token_mounted;
 pub mod sudo_in_run;
+mod unprivileged_variant;

@@ -1,16 +1,17 @@
 use crate::base_images::{Os, catalog};
 use crate::fix::Fix;
-use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Stage};
+use crate::model::dockerfile::{Dockerfile, Keyword, Stage};
 use crate::model::image_ref::ImageRef;
 use crate::official_images::{self, Image};
 use crate::rules::compose_security::add_tmpfs;
 use crate::rules::compose_support::{entrypoint_drops_root, known_image, volumes};
+use crate::rules::identity::unprivileged_variant;
 use crate::rules::pod_security::{
     State, Want, container_range, containers, describe,
     entrypoint_drops_root as container_drops_root, fix_uid, harden_fix,
     known_image as known_container_image, single_fix, state,
 };
-use crate::rules::support::{insert_lines, replace_image};
+use crate::rules::support::{replace_image, user_lines};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::yaml_edit::replace_value;
 use crate::{Diagnostic, Severity};
@@ -58,7 +59,15 @@ declare_rule! {
     /// unknown bases get `USER 10001:10001`. Files copied earlier belong to root and may need `--chown`.
     /// An image whose root master process writes root-owned paths (nginx's `/var/cache/nginx` and pid
     /// file, httpd, php's Apache and FPM images) gets the `USER` offered, not preferred: its title names
-    /// the paths to make writable, and `nginxinc/nginx-unprivileged` where it exists.
+    /// the paths to make writable. Where the table lists a maintained unprivileged variant
+    /// (`nginxinc/nginx-unprivileged`: uid 101, port 8080), the switch to it with the same tag is preferred:
+    /// it moves `EXPOSE`, the Compose `ports`/`expose` targets of the service that builds the image, and
+    /// keeps `RUN` steps as root (`USER root` before them, `USER 101` after). It is offered, not preferred,
+    /// when something it cannot rewrite names the old port (a `HEALTHCHECK`, the Compose healthcheck, a
+    /// copied nginx config, a manifest skaffold deploys the image in), and not offered for a digest, a tag
+    /// the variant does not publish, or an image outside `trusted-registries`. In Kubernetes the switch
+    /// (with `runAsNonRoot: true`, the `containerPort` and probe ports moved) is offered, not preferred:
+    /// the Services' `targetPort` are other manifests.
     /// Compose: `user:` with the image's own ids (`"999:999"` for postgres; `"10001:10001"` otherwise), a
     /// `tmpfs` for the root-owned paths such an image writes, and a title that says the volumes it writes
     /// must belong to that uid. Kubernetes: "Harden this container" (preferred: every missing container
@@ -89,7 +98,13 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         return;
     };
     if let Some(diagnostic) = stage_as_root(file, index) {
-        out.push(diagnostic.with_fixes(fix(cx.source, file, index, root)));
+        // Information (the entrypoint drops root) needs no new image; an explicit `USER root` stays root on any.
+        let switch = (diagnostic.severity != Severity::Info
+            && file.effective_user(index).is_none())
+        .then(|| unprivileged_variant::dockerfile_switch(cx, index))
+        .flatten();
+        let fixes = switch.into_iter().chain(fix(cx.source, file, index, root));
+        out.push(diagnostic.with_fixes(fixes));
     }
 }
 
@@ -238,7 +253,7 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
             return Some(fix);
         }
         // A root master process (nginx, httpd) writes paths its image leaves to root: a bare `USER` stops it.
-        let mut title = format!(
+        let title = format!(
             "{} — {} belong to root in the image: make them writable for uid {}",
             fix.title,
             root_owned
@@ -248,12 +263,6 @@ fn fix(source: &str, file: &Dockerfile, index: usize, root: &Stage) -> Option<Fi
                 .join(", "),
             known.uid(image)
         );
-        if let Some(variant) = &known.unprivileged {
-            title.push_str(&format!(
-                ", or build on `{}` (port {})",
-                variant.image, variant.port
-            ));
-        }
         return Some(Fix::unsafe_(title, fix.edits).preferred(false));
     }
     let family = catalog().family(image).map(|(_, f)| f);
@@ -312,23 +321,14 @@ fn user_fix(
     lines: &[String],
     chown_note: &str,
 ) -> Fix {
-    let body = file.stage_body(index);
-    let last_user = body
-        .iter()
-        .rposition(|i| i.keyword == Keyword::User && i.in_this_image())
-        .map_or(0, |p| p + 1);
-    let before = body[last_user..]
-        .iter()
-        .find(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint) && i.in_this_image())
-        .map(|i: &Instruction| i.range.start);
-    let mut new_lines = lines.to_vec();
-    new_lines.push(format!("USER {ids}"));
     let title = if lines.is_empty() {
         format!("Run as non-root `USER {ids}`{chown_note}")
     } else {
         format!("Create a system user and run as `USER {ids}`{chown_note}")
     };
-    Fix::unsafe_(title, vec![insert_lines(source, before, &new_lines)]).preferred(true)
+    let mut new_lines = lines.to_vec();
+    new_lines.push(format!("USER {ids}"));
+    Fix::unsafe_(title, vec![user_lines(source, file, index, &new_lines)]).preferred(true)
 }
 
 /// Distroless images have a `nonroot` variant of their usual tags.
@@ -561,6 +561,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 &[Want::RunAsNonRoot, Want::RunAsUser],
                 &format!("Set `runAsNonRoot: true` and `runAsUser: {uid}`"),
             ),
+            unprivileged_variant::container_switch(cx, c),
         ];
         let diagnostic = match known_container_image(yaml, c) {
             // The image's `USER` is not root, or its entrypoint starts as root only to drop to its user.
