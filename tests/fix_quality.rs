@@ -300,8 +300,8 @@ fn review_images(name: &str, old: &str, new: &str, problems: &mut Vec<String>) {
     }
 }
 
-/// A realistic project: a Compose stack of postgres, mysql, redis, nginx, php-apache, a node app and a
-/// python app (two built from Dockerfiles), with comments, block lists and a digest pin.
+/// A realistic project: a Compose stack of postgres, mysql, redis, nginx, php-apache, a node app, a
+/// python app and a static site on nginx (three built from Dockerfiles), with comments, block lists and a digest pin.
 const STACK: &[(&str, &str)] = &[
     (
         "compose.yaml",
@@ -332,6 +332,12 @@ const STACK: &[(&str, &str)] = &[
       - REDIS_URL=redis://cache:6379/0
     ports:
       - "127.0.0.1:3000:3000"
+
+  # The static site, built on nginx.
+  static:
+    build: ./static
+    ports:
+      - "127.0.0.1:8081:80"
 
   worker:
     build:
@@ -370,6 +376,10 @@ volumes:
     (
         "api/package.json",
         "{\"name\": \"api\", \"dependencies\": {\"express\": \"4.21.0\"}}\n",
+    ),
+    (
+        "static/Dockerfile",
+        "FROM nginx:1.30-alpine\nCOPY public/ /usr/share/nginx/html/\nEXPOSE 80\n",
     ),
     (
         "worker/Dockerfile",
@@ -503,6 +513,14 @@ fn fixing_a_realistic_project_gives_a_change_a_maintainer_would_merge() {
             && worker.contains("libpq5 git ca-certificates"),
         "{worker}"
     );
+    // nginx as root becomes nginx-unprivileged, and the port it now listens on moves with it.
+    let site = std::fs::read_to_string(dir.join("static/Dockerfile")).expect("read");
+    assert!(
+        site.contains("FROM nginxinc/nginx-unprivileged:1.30-alpine")
+            && site.contains("EXPOSE 8080"),
+        "{site}"
+    );
+    assert!(compose.contains("\"127.0.0.1:8081:8080\""), "{compose}");
     let db = std::fs::read_to_string(dir.join("k8s/db.yaml")).expect("read");
     assert!(
         db.contains("runAsUser: 999") && db.contains("fsGroup: 999"),
