@@ -35,6 +35,39 @@ pub fn containers<'a>(cx: &'a KubernetesContext) -> impl Iterator<Item = Contain
     })
 }
 
+/// Every `securityContext` mapping of the file that sets `key`, with a name for messages: each pod's
+/// (`the pod of Deployment `web``), then each of its containers'.
+pub fn security_settings<'a>(
+    cx: &KubernetesContext<'a>,
+    key: &str,
+) -> Vec<(String, crate::model::yaml::Member<'a>)> {
+    let yaml = cx.yaml;
+    let mut out = Vec::new();
+    for pod in &cx.k8s.pods {
+        let manifest = &cx.k8s.manifests[pod.manifest];
+        if let Some(member) = yaml
+            .get(pod.node, "securityContext")
+            .and_then(|m| yaml.get(m.value, key))
+        {
+            out.push((format!("the pod of {}", owner(manifest)), member));
+        }
+        for container in &pod.containers {
+            let c = ContainerRef {
+                manifest,
+                pod,
+                container,
+            };
+            if let Some(member) = yaml
+                .get(container.node, "securityContext")
+                .and_then(|m| yaml.get(m.value, key))
+            {
+                out.push((describe(c), member));
+            }
+        }
+    }
+    out
+}
+
 /// The `hostPath` volumes of every pod of the file: the path as written and its node.
 pub fn host_paths<'a>(
     cx: &'a KubernetesContext,

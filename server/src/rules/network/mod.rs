@@ -4,4 +4,5 @@ pub mod host_port;
 pub mod missing_network_policy;
 pub mod network_not_segmented;
 pub mod port_published_on_all_interfaces;
+pub mod probe_host_field;
 pub mod ssh_port_exposed;
