@@ -21,7 +21,12 @@ macro_rules! registry {
 
             pub fn meta(self) -> &'static RuleMeta {
                 match self {
-                    $(RuleId::$variant => { use $module as m; &m::META })*
+                    $(RuleId::$variant => {
+                        // A rule module is named after its rule, `unsafe-sysctl` included.
+                        #[allow(clippy::unsafe_removed_from_name)]
+                        use $module as m;
+                        &m::META
+                    })*
                 }
             }
 
@@ -30,7 +35,7 @@ macro_rules! registry {
                 match self {
                     $(RuleId::$variant => {
                         // Rules without checks of their own do not use their module here.
-                        #[allow(unused_imports)]
+                        #[allow(unused_imports, clippy::unsafe_removed_from_name)]
                         use $module as m;
                         // Rules checking every kind specify every field; the rest default to none.
                         #[allow(clippy::needless_update)]
