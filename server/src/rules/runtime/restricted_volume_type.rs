@@ -81,7 +81,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                         RuleId::RestrictedVolumeType,
                         entry.range,
                         format!(
-                            "volume `{name}` of {who} is a `{kind}` volume, which Pod Security restricted does not allow: use a persistentVolumeClaim"
+                            "volume `{name}` of {who} has type `{kind}`, which Pod Security restricted does not allow: use a persistentVolumeClaim"
                         ),
                     )
                 };
