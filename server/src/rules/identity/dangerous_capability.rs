@@ -10,8 +10,11 @@ declare_rule! {
     /// ## What it does
     /// Reports capabilities added to a container (Kubernetes `capabilities.add`, Compose `cap_add`; names in
     /// any case, with or without `CAP_`): `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `NET_RAW`, `SYS_MODULE`,
-    /// `SYS_PTRACE`, `DAC_READ_SEARCH`, `BPF`, `SYS_RAWIO`, `SYS_BOOT`, `PERFMON` are errors; any other but
-    /// `NET_BIND_SERVICE` is info (the Pod Security Standards' restricted profile allows only that one).
+    /// `SYS_PTRACE`, `DAC_READ_SEARCH`, `BPF`, `SYS_RAWIO`, `SYS_BOOT`, `PERFMON` are errors; others outside
+    /// the Pod Security baseline allow-list (`AUDIT_WRITE CHOWN DAC_OVERRIDE FOWNER FSETID KILL MKNOD
+    /// NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT`: Docker's default set) are warnings
+    /// (`SYS_TIME`, `SYS_NICE`, `IPC_LOCK`…); the allow-list is information (the restricted profile allows
+    /// only `NET_BIND_SERVICE`, which is silent). Only what is added counts: Docker's default set is not.
     /// Silent in Compose for the capabilities an official image's root entrypoint needs, by the image
     /// table (`postgres` started as root: `CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID`), which is what
     /// the `cap_drop: [ALL]` fix keeps.
@@ -37,6 +40,23 @@ declare_rule! {
     fix: Unsafe,
     summary: "a dangerous Linux capability is added",
 }
+
+/// The capabilities Pod Security baseline lets a container add: Docker's default set.
+const BASELINE: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
 
 const DANGEROUS: &[&str] = &[
     "ALL",
@@ -76,6 +96,13 @@ fn report(
                 yaml.node(node).range,
                 format!("{owner} adds `{name}`, a container-escape ingredient"),
             )
+        } else if !BASELINE.contains(&name.as_str()) {
+            Diagnostic::new(
+                RuleId::DangerousCapability,
+                yaml.node(node).range,
+                format!("{owner} adds `{name}`, which is outside Docker's default set and the baseline Pod Security Standard"),
+            )
+            .with_severity(Severity::Warning)
         } else {
             Diagnostic::new(
                 RuleId::DangerousCapability,
