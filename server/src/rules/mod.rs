@@ -6,6 +6,7 @@
 
 pub mod registry;
 
+mod access;
 pub mod compose_builds;
 mod compose_networks;
 mod compose_security;
@@ -16,6 +17,7 @@ mod image_tools;
 mod images;
 pub(crate) mod network;
 mod pod_security;
+mod rbac;
 mod runtime;
 mod secrets;
 mod shell_support;

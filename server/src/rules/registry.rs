@@ -3,8 +3,8 @@
 use serde::{Serialize, Serializer};
 
 use super::{
-    Checks, RuleMeta, identity, images, network, runtime, secrets, skipped_file, suppression,
-    syntax_error,
+    Checks, RuleMeta, access, identity, images, network, runtime, secrets, skipped_file,
+    suppression, syntax_error,
 };
 
 macro_rules! registry {
@@ -81,6 +81,12 @@ registry! {
     UnpinnedPackages => images::unpinned_packages [dockerfile: check_dockerfile],
     UntrustedRegistry => images::untrusted_registry [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
     SshPortExposed => network::ssh_port_exposed [dockerfile: check_dockerfile, compose: check_compose, kubernetes: check_kubernetes],
+    RbacWildcard => access::rbac_wildcard [kubernetes: check_kubernetes],
+    RbacSecretsAccess => access::rbac_secrets_access [kubernetes: check_kubernetes],
+    RbacPodExec => access::rbac_pod_exec [kubernetes: check_kubernetes],
+    RbacPrivilegeEscalation => access::rbac_privilege_escalation [kubernetes: check_kubernetes],
+    ClusterAdminBinding => access::cluster_admin_binding [kubernetes: check_kubernetes],
+    RbacPublicSubject => access::rbac_public_subject [kubernetes: check_kubernetes],
     HostPort => network::host_port [kubernetes: check_kubernetes],
     ProbeHostField => network::probe_host_field [kubernetes: check_kubernetes],
     PortPublishedOnAllInterfaces => network::port_published_on_all_interfaces [compose: check_compose],
