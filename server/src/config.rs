@@ -41,6 +41,9 @@ pub struct Config {
     /// Bytes of a file that are read ([`DEFAULT_MAX_FILE_SIZE`] unsaid): a larger file is linted in its
     /// first part only, without shell parsing or other files, and a `skipped-file` finding says so.
     pub max_file_size: Option<u64>,
+    /// The Pod Security level the cluster enforces in every namespace (`baseline` or `restricted`): a
+    /// violation of it is an error that says the pod will be refused.
+    pub pod_security: Option<crate::admission::Level>,
 }
 
 /// The default `max-file-size`: 64 MiB, far above any real Dockerfile, Compose file or manifest.
@@ -113,6 +116,7 @@ impl Config {
             allow_suppressions: self.allow_suppressions.or(under.allow_suppressions),
             require_reason: self.require_reason.or(under.require_reason),
             max_file_size: self.max_file_size.or(under.max_file_size),
+            pod_security: self.pod_security.or(under.pod_security),
         }
     }
 
@@ -125,12 +129,13 @@ impl Config {
             allow_suppressions: self.allow_suppressions.unwrap_or(true),
             require_reason: self.require_reason.unwrap_or(false),
             max_file_size: self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            pod_security: self.pod_security,
         }
     }
 }
 
 /// The keys of a [`Config`].
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "rules",
     "trusted-registries",
     "base-images",
@@ -138,6 +143,7 @@ const KEYS: [&str; 7] = [
     "allow-suppressions",
     "require-reason",
     "max-file-size",
+    "pod-security",
 ];
 
 /// `trustedRegistries` → `trusted-registries`; kebab-case stays as it is.
@@ -163,6 +169,7 @@ pub struct Settings {
     pub allow_suppressions: bool,
     pub require_reason: bool,
     pub max_file_size: u64,
+    pub pod_security: Option<crate::admission::Level>,
 }
 
 impl Default for Settings {

@@ -44,6 +44,14 @@ pub struct Diagnostic {
     /// Alternative fixes; at most one is marked preferred.
     pub fixes: Vec<Fix>,
     pub related: Vec<Related>,
+    /// The Pod Security control the finding violates, for the admission check of its namespace
+    /// ([`crate::admission`]).
+    #[serde(skip)]
+    pub control: Option<crate::admission::Control>,
+    /// Reported only where a namespace's Pod Security labels make its control count: a violation the
+    /// rule itself lets pass (a non-zero `runAsUser` without `runAsNonRoot: true`).
+    #[serde(skip)]
+    pub latent: bool,
 }
 
 impl Diagnostic {
@@ -60,7 +68,21 @@ impl Diagnostic {
             message: message.into(),
             fixes: Vec::new(),
             related: Vec::new(),
+            control: None,
+            latent: false,
         }
+    }
+
+    /// This finding as a violation of Pod Security `control`.
+    pub fn with_control(mut self, control: crate::admission::Control) -> Self {
+        self.control = Some(control);
+        self
+    }
+
+    /// This finding reported only where Pod Security admission counts its control.
+    pub fn latent(mut self) -> Self {
+        self.latent = true;
+        self
     }
 
     /// This finding with only the fixes that change nothing but its own file (see [`Fix::in_this_file`]).

@@ -23,6 +23,7 @@
 //! 7. **Bounded work on hostile input**: no recursion over input structure; loops over input are linear.
 //! 8. **stdout belongs to the protocol**: logs go to stderr through `tracing`.
 
+pub mod admission;
 pub mod base_images;
 pub mod cli;
 pub mod compose_stack;

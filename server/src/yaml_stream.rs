@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 use tree_sitter::Tree;
 
 use crate::Diagnostic;
+use crate::TextRange;
+use crate::admission::FileWorkloads;
 use crate::config::Settings;
 use crate::document::{FileKind, Skip, is_helm_template, split_documents};
 use crate::kustomize::Patch;
@@ -209,6 +211,9 @@ impl YamlStream {
         let skipped = |start: usize| {
             skipped_file::finding(Skip::HelmTemplate, skipped_file::first_line(text, start))
         };
+        // What Pod Security admission needs after the settings: the workspace's namespaces and the workload
+        // of each document (the first, in file offsets).
+        let mut admission: Option<FileWorkloads> = None;
         let mut diagnostics = match kind {
             Some(FileKind::Kubernetes) if chart => vec![skipped(0)],
             // A Kustomize patch is judged for what it sets, on the object it patches.
@@ -258,6 +263,16 @@ impl YamlStream {
                         check(&cx, &mut found);
                     }
                 }
+                let documents = self
+                    .chunks
+                    .iter()
+                    .zip(&ranges)
+                    .map(|(chunk, range)| {
+                        let workload = chunk.summary.workloads.first().cloned();
+                        (TextRange::new(range.start, range.end), workload)
+                    })
+                    .collect();
+                admission = Some(FileWorkloads { facts, documents });
                 crate::lint::finish(found)
             }
             // A Compose file with a Helm document is not read.
@@ -291,6 +306,11 @@ impl YamlStream {
         let is_comment = |offset: usize| self.is_comment(offset);
         let diagnostics =
             crate::suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
+        let diagnostics = match &admission {
+            Some(file) => crate::admission::apply(diagnostics, file, around.settings),
+            // (a patch or a template names no namespace of its own: its latent findings count nowhere)
+            None => diagnostics.into_iter().filter(|d| !d.latent).collect(),
+        };
         (kind, diagnostics)
     }
 

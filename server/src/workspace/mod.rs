@@ -7,6 +7,7 @@ mod network_policy;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::admission::{NamespacePolicy, namespace_policy};
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
 use crate::{Diagnostic, TextRange};
@@ -21,6 +22,8 @@ pub struct Facts {
     pub policies: Vec<Policy>,
     /// ServiceAccounts, as `(namespace, name)`, that set `automountServiceAccountToken: false`.
     pub tokenless_accounts: BTreeSet<(String, String)>,
+    /// Namespaces with Pod Security labels, by name.
+    pub namespaces: BTreeMap<String, NamespacePolicy>,
 }
 
 impl Facts {
@@ -28,6 +31,8 @@ impl Facts {
         self.policies.extend(other.policies.iter().cloned());
         self.tokenless_accounts
             .extend(other.tokenless_accounts.iter().cloned());
+        self.namespaces
+            .extend(other.namespaces.iter().map(|(k, v)| (k.clone(), *v)));
     }
 
     /// Whether some policy isolates both directions of the workload.
@@ -44,6 +49,10 @@ pub struct Workload {
     pub namespace: String,
     pub labels: BTreeMap<String, String>,
     pub range: TextRange,
+    /// The object's kind (`Pod`, `Deployment`): a Pod is refused by admission, a controller's pods are.
+    pub kind: String,
+    /// `spec.os.name: windows`: exempt from Pod Security's Linux-only controls.
+    pub windows: bool,
 }
 
 /// A pod that mounts its service account token: the finding to report unless the pod leaves the key
@@ -82,6 +91,11 @@ impl Summary {
                 namespace: manifest.namespace.clone(),
                 labels,
                 range: manifest.kind_range,
+                kind: manifest.kind.clone(),
+                windows: yaml
+                    .path(pod.node, &["os", "name"])
+                    .and_then(|n| yaml.str(n))
+                    == Some("windows"),
             });
         }
         for manifest in &k8s.manifests {
@@ -99,6 +113,16 @@ impl Summary {
                         &policy,
                     ));
                     summary.facts.policies.push(policy);
+                }
+                "Namespace" if !name.is_empty() => {
+                    let labels = yaml.path(manifest.root, &["metadata", "labels"]);
+                    let policy = namespace_policy(|key| {
+                        let value = yaml.get(labels?, key)?.value;
+                        yaml.str(value).map(str::to_owned)
+                    });
+                    if policy != NamespacePolicy::default() {
+                        summary.facts.namespaces.insert(name.to_owned(), policy);
+                    }
                 }
                 "ServiceAccount" => {
                     let automount = yaml.get(manifest.root, "automountServiceAccountToken");

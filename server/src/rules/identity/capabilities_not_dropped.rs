@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::rules::compose_security::{Setting, needs, satisfied, service_fixes};
 use crate::rules::pod_security::{
     State, Want, container_range, containers, describe, harden_fix, single_fix, state,
@@ -104,7 +105,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                     ),
                 },
             )
-            .with_fixes(fixes.into_iter().flatten()),
+            .with_fixes(fixes.into_iter().flatten())
+            .with_control(Control::RestrictedCapabilities),
         );
     }
 }

@@ -1,3 +1,4 @@
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::{known_image, strings};
@@ -72,6 +73,9 @@ const DANGEROUS: &[&str] = &[
     "PERFMON",
 ];
 
+/// Report the capabilities of `items`; `kubernetes`: tag each with the Pod Security control it violates,
+/// which compares the names exactly as written (`CAP_CHOWN` is not on its lists).
+#[allow(clippy::too_many_arguments)]
 fn report(
     cx_source: &str,
     yaml: &Yaml,
@@ -79,11 +83,31 @@ fn report(
     items: Vec<(String, NodeId)>,
     owner: &str,
     needed: &[String],
+    kubernetes: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     for (capability, node) in items {
         let name = capability_name(&capability);
+        let control = kubernetes.then(|| {
+            if BASELINE.contains(&capability.as_str()) {
+                Control::RestrictedCapabilities
+            } else {
+                Control::BaselineCapabilities
+            }
+        });
         if name == "NET_BIND_SERVICE" || needed.contains(&name) {
+            // `CAP_NET_BIND_SERVICE` is what the runtime grants, but not a name admission allows.
+            if let Some(control) = control.filter(|_| capability != "NET_BIND_SERVICE") {
+                out.push(
+                    Diagnostic::new(
+                        RuleId::DangerousCapability,
+                        yaml.node(node).range,
+                        format!("{owner} adds `{capability}`: Pod Security admission compares names exactly and allows only `NET_BIND_SERVICE` written so"),
+                    )
+                    .with_control(control)
+                    .latent(),
+                );
+            }
             continue;
         }
         let dangerous = DANGEROUS.contains(&name.as_str());
@@ -111,7 +135,9 @@ fn report(
             )
             .with_severity(Severity::Info)
         };
-        out.push(diagnostic.with_fixes(fix));
+        let mut diagnostic = diagnostic.with_fixes(fix);
+        diagnostic.control = control;
+        out.push(diagnostic);
     }
 }
 
@@ -129,6 +155,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
             strings(yaml, list),
             &format!("service `{}`", service.name),
             known_image(yaml, service).map_or(&[][..], |(_, image)| &image.entrypoint_caps),
+            false,
             out,
         );
     }
@@ -151,6 +178,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             strings(yaml, list),
             &describe(c),
             &[],
+            true,
             out,
         );
     }

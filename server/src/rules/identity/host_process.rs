@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::model::yaml::Booleans;
 use crate::rules::pod_security::security_settings;
@@ -58,7 +59,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 member.range,
                 format!("{who} runs as a Windows HostProcess container: a process on the node, with its privileges"),
             )
-            .with_fix(Fix::unsafe_("Remove `hostProcess: true`", vec![edit]).preferred(true)),
+            .with_fix(Fix::unsafe_("Remove `hostProcess: true`", vec![edit]).preferred(true))
+            .with_control(Control::HostProcess),
         );
     }
 }

@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::rules::compose_security::{Setting, no_new_privileges, satisfied, service_fixes};
 use crate::rules::compose_support::strings;
 use crate::rules::pod_security::{
@@ -115,7 +116,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
         ];
         out.push(
             Diagnostic::new(RuleId::PrivilegeEscalation, range, message)
-                .with_fixes(fixes.into_iter().flatten()),
+                .with_fixes(fixes.into_iter().flatten())
+                .with_control(Control::PrivilegeEscalation),
         );
     }
 }

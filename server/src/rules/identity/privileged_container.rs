@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::rules::compose_support::host_agent;
 use crate::rules::pod_security::pod_host_agent;
@@ -99,7 +100,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                     agent_note(agent)
                 ),
             )
-            .with_fix(fix),
+            .with_fix(fix)
+            .with_control(Control::Privileged),
         );
     }
 }

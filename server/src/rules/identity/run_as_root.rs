@@ -1,3 +1,4 @@
+use crate::admission::Control;
 use crate::base_images::{Os, catalog};
 use crate::fix::Fix;
 use crate::model::dockerfile::{Dockerfile, Keyword, Stage};
@@ -534,8 +535,27 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 yaml.node(value).range,
                 format!("{} runs as root: `runAsUser: 0`", describe(c)),
             ),
-            // A non-zero `runAsUser` (its own or its pod's) is the user it runs as, whatever the image says.
-            (_, State::Ok) => continue,
+            // A non-zero `runAsUser` (its own or its pod's) is the user it runs as, whatever the image says;
+            // Pod Security `restricted` still wants `runAsNonRoot: true`, which only a namespace that
+            // enforces it makes a finding of.
+            (State::Ok, State::Ok) => continue,
+            (_, State::Ok) => {
+                let fix = single_fix(cx, c, &[Want::RunAsNonRoot], "Set `runAsNonRoot: true`");
+                out.push(
+                    Diagnostic::new(
+                        RuleId::RunAsRoot,
+                        container_range(yaml, c),
+                        format!(
+                            "{} runs as a non-zero `runAsUser`, but without `runAsNonRoot: true`",
+                            describe(c)
+                        ),
+                    )
+                    .with_fixes(fix)
+                    .with_control(Control::RunAsNonRoot)
+                    .latent(),
+                );
+                continue;
+            }
             (State::Unsafe { value, .. }, _) => (
                 yaml.node(value).range,
                 format!(
@@ -594,6 +614,14 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             .with_severity(Severity::Info),
             _ => Diagnostic::new(RuleId::RunAsRoot, range, message),
         };
-        out.push(diagnostic.with_fixes(fixes.into_iter().flatten()));
+        let control = match user {
+            State::Unsafe { .. } => Control::RunAsUser,
+            _ => Control::RunAsNonRoot,
+        };
+        out.push(
+            diagnostic
+                .with_fixes(fixes.into_iter().flatten())
+                .with_control(control),
+        );
     }
 }

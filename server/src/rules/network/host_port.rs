@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 
@@ -47,7 +48,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 RuleId::HostPort,
                 host.range,
                 format!("{} binds port {value} on the node (`hostPort`), bypassing Services and network policies", describe(c)),
-            ));
+            ).with_control(Control::HostPorts));
         }
     }
 }

@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
@@ -68,7 +69,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                     .with_fix(
                         Fix::unsafe_("Remove `host` (the pod itself is checked)", vec![remove_entry(cx.source, yaml, host.owner, host.range)])
                             .preferred(true),
-                    ),
+                    )
+                    .with_control(Control::ProbeHost),
                 );
             }
         }

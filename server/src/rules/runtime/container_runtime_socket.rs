@@ -107,7 +107,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 cx.yaml.node(path).range,
                 format!("{owner} mounts `{text}` from the node: access to the runtime socket is root on the node"),
             )
-            .with_severity(Severity::Error),
+            .with_severity(Severity::Error)
+            .with_control(crate::admission::Control::HostPathVolumes),
         );
     }
 }

@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::rules::compose_networks::would_meet_a_stranger_database;
 use crate::rules::compose_support::host_agent;
@@ -116,7 +117,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                         agent_note(agent)
                     ),
                 )
-                .with_fix(fix),
+                .with_fix(fix)
+                .with_control(Control::HostNamespaces),
             );
         }
     }

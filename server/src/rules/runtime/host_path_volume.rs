@@ -126,6 +126,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             text,
             path,
             format!("{owner} mounts `{text}` from the node (`hostPath`)"),
+            Some(crate::admission::Control::HostPathVolumes),
         )
     });
     // A PersistentVolume backed by a node directory gives that directory to every pod that claims it.
@@ -142,10 +143,14 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 text,
                 path,
                 format!("PersistentVolume `{name}` is the node's `{text}` (`hostPath`): every pod that claims it gets that directory"),
+                None,
             ))
         });
-    for (text, path, message) in pods.chain(volumes).filter(|(text, ..)| !is_socket(text)) {
-        let diagnostic = Diagnostic::new(RuleId::HostPathVolume, yaml.node(path).range, message);
+    for (text, path, message, control) in pods.chain(volumes).filter(|(text, ..)| !is_socket(text))
+    {
+        let mut diagnostic =
+            Diagnostic::new(RuleId::HostPathVolume, yaml.node(path).range, message);
+        diagnostic.control = control;
         out.push(if sensitive(text) {
             diagnostic.with_severity(Severity::Error)
         } else {

@@ -1,3 +1,4 @@
+use crate::admission::Control;
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 use crate::{Diagnostic, Severity};
@@ -85,7 +86,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                 };
-                out.push(diagnostic);
+                out.push(diagnostic.with_control(Control::VolumeTypes));
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::model::kubernetes::security_field;
 use crate::model::yaml::{NodeId, Yaml};
@@ -79,7 +80,15 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     let yaml = cx.yaml;
     for c in containers(cx) {
         apparmor(cx, c, out);
-        let (range, message, converted) = match state(yaml, c, Want::RuntimeDefaultSeccomp) {
+        let seccomp = state(yaml, c, Want::RuntimeDefaultSeccomp);
+        // Pod Security: baseline forbids an explicit `Unconfined`, restricted also a missing profile.
+        let control = match seccomp {
+            State::Unsafe { value, .. } if yaml.str(value) == Some("Unconfined") => {
+                Control::BaselineSeccomp
+            }
+            _ => Control::RestrictedSeccomp,
+        };
+        let (range, message, converted) = match seccomp {
             State::Ok => continue,
             State::Unset => match deprecated_seccomp(cx, c) {
                 Some((annotation, fix)) => (
@@ -125,7 +134,11 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 first.preferred = true;
             }
         }
-        out.push(Diagnostic::new(RuleId::UnconfinedProfile, range, message).with_fixes(fixes));
+        out.push(
+            Diagnostic::new(RuleId::UnconfinedProfile, range, message)
+                .with_fixes(fixes)
+                .with_control(control),
+        );
     }
 }
 
@@ -157,7 +170,8 @@ fn apparmor(cx: &KubernetesContext, c: ContainerRef, out: &mut Vec<Diagnostic>) 
                     describe(c)
                 ),
             )
-            .with_fix(fix),
+            .with_fix(fix)
+            .with_control(Control::AppArmor),
         );
     }
     let key = format!(
@@ -184,7 +198,8 @@ fn apparmor(cx: &KubernetesContext, c: ContainerRef, out: &mut Vec<Diagnostic>) 
                     describe(c)
                 ),
             )
-            .with_fix(fix),
+            .with_fix(fix)
+            .with_control(Control::AppArmor),
         );
     }
 }

@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::fix::Fix;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
@@ -49,7 +50,8 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 yaml.node(value).range,
                 format!("{} mounts `/proc` with `procMount: {text}`: the kernel paths the default mount masks are visible", describe(c)),
             )
-            .with_fix(Fix::unsafe_("Set `procMount: Default`", vec![replace_value(yaml, value, "Default")]).preferred(true)),
+            .with_fix(Fix::unsafe_("Set `procMount: Default`", vec![replace_value(yaml, value, "Default")]).preferred(true))
+            .with_control(Control::ProcMount),
         );
     }
 }

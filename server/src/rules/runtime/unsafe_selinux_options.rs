@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::rules::pod_security::security_settings;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 
@@ -59,11 +60,10 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                     "{who} sets the SELinux {key} `{text}`: a custom {key} can give the process more than a container gets"
                 ),
             };
-            out.push(Diagnostic::new(
-                RuleId::UnsafeSelinuxOptions,
-                member.range,
-                message,
-            ));
+            out.push(
+                Diagnostic::new(RuleId::UnsafeSelinuxOptions, member.range, message)
+                    .with_control(Control::SeLinux),
+            );
         }
     }
 }

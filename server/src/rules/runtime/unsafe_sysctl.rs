@@ -1,4 +1,5 @@
 use crate::Diagnostic;
+use crate::admission::Control;
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 
@@ -73,17 +74,33 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             let Some(text) = yaml.str(name.value) else {
                 continue;
             };
+            let who = owner(&cx.k8s.manifests[pod.manifest]);
+            let range = yaml.node(name.value).range;
             if is_safe(text, None) {
+                // The kubelet reads `net/ipv4/…` as the same sysctl; admission compares the name as written.
+                if text.contains('/') {
+                    out.push(
+                        Diagnostic::new(
+                            RuleId::UnsafeSysctl,
+                            range,
+                            format!("the pod of {who} writes the safe sysctl `{text}` with slashes, which Pod Security admission does not recognise"),
+                        )
+                        .with_control(Control::Sysctls)
+                        .latent(),
+                    );
+                }
                 continue;
             }
-            out.push(Diagnostic::new(
-                RuleId::UnsafeSysctl,
-                yaml.node(name.value).range,
-                format!(
-                    "the pod of {} sets `{text}`, which is not a Pod Security safe sysctl: it is not isolated from the node, and the kubelet refuses it unless allowed",
-                    owner(&cx.k8s.manifests[pod.manifest])
-                ),
-            ));
+            out.push(
+                Diagnostic::new(
+                    RuleId::UnsafeSysctl,
+                    range,
+                    format!(
+                        "the pod of {who} sets `{text}`, which is not a Pod Security safe sysctl: it is not isolated from the node, and the kubelet refuses it unless allowed"
+                    ),
+                )
+                .with_control(Control::Sysctls),
+            );
         }
     }
 }

@@ -1,0 +1,334 @@
+//! What the cluster will reject: Pod Security admission, applied to the findings of a Kubernetes file.
+//!
+//! A namespace labelled `pod-security.kubernetes.io/enforce: baseline|restricted` (in the workspace index:
+//! a `Namespace` in any file) makes the API server refuse pods that violate that level. The rules tag each
+//! finding whose condition *is* a Pod Security violation with its [`Control`] (the table below says which
+//! rule reports which control, on which raw values, from which Kubernetes version); this pass turns those
+//! findings into errors that say the pod will be refused, and adds a note for `warn` and `audit` labels.
+//! Only Pod Security controls count: a writable root file system, missing limits or a mounted token are
+//! never rejected. `.dockwarden.yaml`'s `pod-security` key stands for a cluster that enforces a level
+//! everywhere.
+
+use crate::TextRange;
+use crate::config::Settings;
+use crate::workspace::{Facts, Workload};
+use crate::{Diagnostic, Severity};
+
+/// A Pod Security Standards level (`privileged` enforces nothing, so it has no value here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Baseline,
+    Restricted,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "baseline" => Some(Level::Baseline),
+            "restricted" => Some(Level::Restricted),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Baseline => "baseline",
+            Level::Restricted => "restricted",
+        }
+    }
+}
+
+/// A level as a namespace label sets it, with its `*-version` label: `None` is `latest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mode {
+    pub level: Level,
+    /// The Kubernetes minor version of the checks (`v1.29` → 29).
+    pub version: Option<u32>,
+}
+
+/// What a namespace's Pod Security labels say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct NamespacePolicy {
+    pub enforce: Option<Mode>,
+    pub warn: Option<Mode>,
+    pub audit: Option<Mode>,
+}
+
+/// One control of the Pod Security Standards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Control {
+    HostProcess,
+    HostNamespaces,
+    Privileged,
+    BaselineCapabilities,
+    HostPathVolumes,
+    HostPorts,
+    AppArmor,
+    SeLinux,
+    ProcMount,
+    BaselineSeccomp,
+    Sysctls,
+    ProbeHost,
+    VolumeTypes,
+    PrivilegeEscalation,
+    RunAsNonRoot,
+    RunAsUser,
+    RestrictedSeccomp,
+    RestrictedCapabilities,
+}
+
+/// A control's row of the table.
+pub struct ControlInfo {
+    pub name: &'static str,
+    pub level: Level,
+    /// The Kubernetes minor version from which admission checks it.
+    pub since: u32,
+    /// Pods with `spec.os.name: windows` are exempt.
+    pub linux_only: bool,
+    /// The rule that reports it, and on which raw values.
+    pub reported_by: &'static str,
+}
+
+impl Control {
+    /// THE table: every Pod Security control, the rule and condition that report it, and when admission
+    /// started checking it.
+    pub fn info(self) -> ControlInfo {
+        let row = |name, level, since, linux_only, reported_by| ControlInfo {
+            name,
+            level,
+            since,
+            linux_only,
+            reported_by,
+        };
+        use Level::{Baseline, Restricted};
+        match self {
+            Control::HostProcess => row(
+                "HostProcess",
+                Baseline,
+                0,
+                false,
+                "host-process: `windowsOptions.hostProcess: true`",
+            ),
+            Control::HostNamespaces => row(
+                "Host Namespaces",
+                Baseline,
+                0,
+                false,
+                "host-namespace: `hostNetwork`, `hostPID` or `hostIPC` true",
+            ),
+            Control::Privileged => row(
+                "Privileged Containers",
+                Baseline,
+                0,
+                false,
+                "privileged-container: `privileged: true`",
+            ),
+            Control::BaselineCapabilities => row(
+                "Capabilities",
+                Baseline,
+                0,
+                false,
+                "dangerous-capability: an added capability outside the baseline list (names compared exactly)",
+            ),
+            Control::HostPathVolumes => row(
+                "HostPath Volumes",
+                Baseline,
+                0,
+                false,
+                "host-path-volume and container-runtime-socket: a `hostPath` volume",
+            ),
+            Control::HostPorts => row(
+                "Host Ports",
+                Baseline,
+                0,
+                false,
+                "host-port: a non-zero `hostPort`",
+            ),
+            Control::AppArmor => row(
+                "AppArmor",
+                Baseline,
+                0,
+                false,
+                "unconfined-profile: AppArmor `Unconfined`",
+            ),
+            Control::SeLinux => row(
+                "SELinux",
+                Baseline,
+                0,
+                false,
+                "unsafe-selinux-options: a type outside the container types, `user` or `role`",
+            ),
+            Control::ProcMount => row(
+                "/proc Mount Type",
+                Baseline,
+                0,
+                false,
+                "unmasked-proc-mount: `procMount` other than `Default`",
+            ),
+            Control::BaselineSeccomp => row(
+                "Seccomp",
+                Baseline,
+                19,
+                false,
+                "unconfined-profile: seccomp `Unconfined`",
+            ),
+            Control::Sysctls => row(
+                "Sysctls",
+                Baseline,
+                0,
+                false,
+                "unsafe-sysctl: a name outside the safe set of the version",
+            ),
+            Control::ProbeHost => row(
+                "Probes / Lifecycle Hooks",
+                Baseline,
+                34,
+                false,
+                "probe-host-field: a non-empty `host`",
+            ),
+            Control::VolumeTypes => row(
+                "Volume Types",
+                Restricted,
+                0,
+                false,
+                "restricted-volume-type: a type outside the allowed list",
+            ),
+            Control::PrivilegeEscalation => row(
+                "Privilege Escalation",
+                Restricted,
+                8,
+                true,
+                "privilege-escalation: `allowPrivilegeEscalation` unset or true",
+            ),
+            Control::RunAsNonRoot => row(
+                "Running as Non-root",
+                Restricted,
+                0,
+                false,
+                "run-as-root: `runAsNonRoot` not true for the container",
+            ),
+            Control::RunAsUser => row(
+                "Running as Non-root user",
+                Restricted,
+                23,
+                false,
+                "run-as-root: `runAsUser: 0`",
+            ),
+            Control::RestrictedSeccomp => row(
+                "Seccomp",
+                Restricted,
+                19,
+                true,
+                "unconfined-profile: no seccomp profile",
+            ),
+            Control::RestrictedCapabilities => row(
+                "Capabilities",
+                Restricted,
+                22,
+                true,
+                "capabilities-not-dropped: `drop` without `ALL`; dangerous-capability: an added capability but NET_BIND_SERVICE",
+            ),
+        }
+    }
+
+    /// Whether a pod that violates this control is refused under `mode`.
+    fn refused(self, mode: Mode, windows: bool) -> bool {
+        let info = self.info();
+        info.level <= mode.level
+            && mode.version.is_none_or(|v| v >= info.since)
+            && !(windows && info.linux_only)
+    }
+}
+
+/// What admission needs of a file: what the workspace says (its namespaces, this file's included) and
+/// the workload of each of the file's documents.
+pub struct FileWorkloads {
+    pub facts: Facts,
+    pub documents: Vec<(TextRange, Option<Workload>)>,
+}
+
+impl FileWorkloads {
+    /// The workload of the document that holds `offset`.
+    fn at(&self, offset: usize) -> Option<&Workload> {
+        self.documents
+            .iter()
+            .find(|(range, _)| range.start <= offset && offset < range.end.max(range.start + 1))
+            .and_then(|(_, workload)| workload.as_ref())
+    }
+}
+
+/// Pod Security admission applied to a file's findings. A latent finding (a violation the rule itself
+/// lets pass) is kept only where a label makes it count.
+pub fn apply(found: Vec<Diagnostic>, file: &FileWorkloads, settings: &Settings) -> Vec<Diagnostic> {
+    let facts = &file.facts;
+    found
+        .into_iter()
+        .filter_map(|mut d| {
+            let Some(control) = d.control else {
+                return Some(d);
+            };
+            let Some(workload) = file.at(d.range.start) else {
+                return (!d.latent).then_some(d);
+            };
+            let labels = facts.namespaces.get(&workload.namespace);
+            let enforced = labels
+                .and_then(|p| p.enforce)
+                .or(settings.pod_security.map(|level| Mode {
+                    level,
+                    version: None,
+                }));
+            if let Some(mode) = enforced.filter(|m| control.refused(*m, workload.windows)) {
+                let by = if labels.and_then(|p| p.enforce).is_some() {
+                    format!("namespace `{}` enforces `{}`", workload.namespace, mode.level.as_str())
+                } else {
+                    format!("the cluster enforces `{}` (`pod-security` in .dockwarden.yaml)", mode.level.as_str())
+                };
+                let note = if workload.kind == "Pod" {
+                    format!("rejected by Pod Security admission: {by}")
+                } else {
+                    format!(
+                        "its pods will be rejected by Pod Security admission: {by} (the {} itself is admitted)",
+                        workload.kind
+                    )
+                };
+                d.message = format!("{} — {note}", d.message);
+                d.severity = Severity::Error;
+                d.latent = false;
+                return Some(d);
+            }
+            let noted = [("warns", labels.and_then(|p| p.warn)), ("audits", labels.and_then(|p| p.audit))]
+                .into_iter()
+                .find_map(|(verb, mode)| mode.filter(|m| control.refused(*m, workload.windows)).map(|m| (verb, m)));
+            match noted {
+                Some((verb, mode)) => {
+                    d.message = format!(
+                        "{} (namespace `{}` {verb} on `{}` violations: Pod Security control \"{}\")",
+                        d.message,
+                        workload.namespace,
+                        mode.level.as_str(),
+                        control.info().name
+                    );
+                    d.latent = false;
+                    Some(d)
+                }
+                None => (!d.latent).then_some(d),
+            }
+        })
+        .collect()
+}
+
+/// A namespace's Pod Security labels, from its `metadata.labels`.
+pub fn namespace_policy(label: impl Fn(&str) -> Option<String>) -> NamespacePolicy {
+    let mode = |which: &str| {
+        let level = Level::parse(&label(&format!("pod-security.kubernetes.io/{which}"))?)?;
+        let version = label(&format!("pod-security.kubernetes.io/{which}-version"))
+            .and_then(|v| v.strip_prefix("v1.")?.parse().ok());
+        Some(Mode { level, version })
+    };
+    NamespacePolicy {
+        enforce: mode("enforce"),
+        warn: mode("warn"),
+        audit: mode("audit"),
+    }
+}
