@@ -1427,3 +1427,54 @@ fn the_unprivileged_nginx_switch_moves_the_compose_ports_with_it() {
         "{switch}"
     );
 }
+
+/// Pod Security admission from the command line: the Namespace among the files given, or the config's
+/// `pod-security` for a cluster that enforces a level everywhere.
+#[test]
+fn a_pod_the_cluster_will_refuse_is_an_error_that_says_so() {
+    let dir = temp_dir("admission");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: example.com/app:1.0\n      securityContext:\n        privileged: true\n";
+    common::put(&dir, "pod.yaml", pod);
+    common::put(
+        &dir,
+        "namespace.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n",
+    );
+    let line = |text: &str, rule: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!("[{rule}]")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let text = stdout(&dockwarden(&["check", "pod.yaml", "namespace.yaml"], &dir));
+    let privileged = line(&text, "privileged-container");
+    assert!(
+        privileged.contains("error[privileged-container]")
+            && privileged.contains(
+                "rejected by Pod Security admission: namespace `shop` enforces `baseline`"
+            ),
+        "{text}"
+    );
+    // Baseline does not refuse what only restricted forbids.
+    assert!(
+        line(&text, "unconfined-profile").contains("warning["),
+        "{text}"
+    );
+
+    // Alone, the pod's namespace says nothing; the config's `pod-security` speaks for the cluster.
+    let alone = stdout(&dockwarden(&["check", "pod.yaml"], &dir));
+    assert!(
+        line(&alone, "privileged-container").contains("error[")
+            && !alone.contains("Pod Security admission"),
+        "{alone}"
+    );
+    common::put(&dir, ".dockwarden.yaml", "pod-security: restricted\n");
+    let enforced = stdout(&dockwarden(&["check", "pod.yaml"], &dir));
+    let seccomp = line(&enforced, "unconfined-profile");
+    assert!(
+        seccomp.contains("error[unconfined-profile]")
+            && seccomp
+                .contains("the cluster enforces `restricted` (`pod-security` in .dockwarden.yaml)"),
+        "{enforced}"
+    );
+}

@@ -1518,3 +1518,59 @@ fn every_fixture_reads_the_same_over_lsp() {
     }
     client.shutdown();
 }
+
+/// Pod Security admission through the workspace index: a Namespace edited in one open document changes
+/// the severity (and the message) of the findings of a workload in another.
+#[test]
+fn a_namespace_that_enforces_restricted_turns_another_documents_violations_into_errors() {
+    let root = common::write_tree("lsp-admission", &[]);
+    let app = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: example.com/app:1.0\n      securityContext:\n        runAsUser: 10001\n";
+    let namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n";
+    common::put(&root, "app.yaml", app);
+    common::put(&root, "namespace.yaml", namespace);
+    let root_uri = format!("file://{}", root.display());
+    let app_uri = format!("{root_uri}/app.yaml");
+    let namespace_uri = format!("{root_uri}/namespace.yaml");
+    let mut client = Client::start();
+    client.initialize_in(&root_uri, json!({}));
+    let finding = |p: &Value, rule: &str| {
+        p["diagnostics"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["code"] == rule).cloned())
+    };
+    client.open_as(&app_uri, "yaml", app);
+    // Baseline: the missing seccomp profile is a warning, and a non-zero runAsUser is no finding at all.
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(app_uri) && finding(p, "unconfined-profile").is_some()
+    });
+    let seccomp = finding(&params, "unconfined-profile").expect("seccomp finding");
+    assert_eq!(seccomp["severity"], 2, "{seccomp}");
+    assert!(finding(&params, "run-as-root").is_none(), "{params}");
+
+    // The Namespace is edited (not saved) to enforce `restricted`: the pod's document is published again.
+    client.open_as(&namespace_uri, "yaml", namespace);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": namespace_uri, "version": 2},
+            "contentChanges": [{"text": namespace.replace("baseline", "restricted")}],
+        }),
+    );
+    let params = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(app_uri)
+            && finding(p, "unconfined-profile").is_some_and(|d| d["severity"] == 1)
+    });
+    let seccomp = finding(&params, "unconfined-profile").expect("seccomp finding");
+    assert!(
+        seccomp["message"].as_str().is_some_and(|m| m.contains(
+            "rejected by Pod Security admission: namespace `shop` enforces `restricted`"
+        )),
+        "{seccomp}"
+    );
+    let non_root = finding(&params, "run-as-root").expect("runAsNonRoot now counts");
+    assert_eq!(non_root["severity"], 1, "{non_root}");
+    // A control outside Pod Security keeps its severity.
+    let root_fs = finding(&params, "writable-root-filesystem").expect("writable root");
+    assert_eq!(root_fs["severity"], 2, "{root_fs}");
+    client.shutdown();
+}
