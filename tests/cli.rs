@@ -1478,3 +1478,29 @@ fn a_pod_the_cluster_will_refuse_is_an_error_that_says_so() {
         "{enforced}"
     );
 }
+
+/// `default-namespace` (opt-in) is silent for a file whose kustomization places it in a namespace.
+#[test]
+fn default_namespace_follows_the_kustomization_beside_the_file() {
+    let dir = temp_dir("default-namespace");
+    common::put(
+        &dir,
+        "base/web.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.30\n",
+    );
+    common::put(
+        &dir,
+        ".dockwarden.yaml",
+        "rules:\n  default-namespace: info\n",
+    );
+    let reported = |dir: &Path| {
+        stdout(&dockwarden(&["check", "base/web.yaml"], dir)).contains("info[default-namespace]")
+    };
+    assert!(reported(&dir));
+    common::put(
+        &dir,
+        "base/kustomization.yaml",
+        "namespace: shop\nresources: [web.yaml]\n",
+    );
+    assert!(!reported(&dir));
+}

@@ -332,3 +332,38 @@ pub fn namespace_policy(label: impl Fn(&str) -> Option<String>) -> NamespacePoli
         audit: mode("audit"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::fix::{FixMode, fix_all};
+    use crate::{FileKind, Severity, lint};
+
+    /// "Harden this container" (and the other preferred fixes) leave nothing a `restricted` namespace
+    /// refuses, for an ordinary image and for an official one that listens below 1024.
+    #[test]
+    fn hardened_containers_are_admitted_by_restricted() {
+        for image in ["example.com/app:1.0", "nginx:1.30", "postgres:17.2"] {
+            let text = format!(
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n        - name: web\n          image: {image}\n"
+            );
+            let refused = |found: &[crate::Diagnostic]| {
+                found
+                    .iter()
+                    .filter(|d| d.message.contains("Pod Security admission"))
+                    .map(|d| d.rule.name())
+                    .collect::<Vec<_>>()
+            };
+            let before = lint(&text, FileKind::Kubernetes);
+            assert!(!refused(&before).is_empty(), "{image}: {before:#?}");
+            assert!(before.iter().any(|d| d.severity == Severity::Error));
+            let fixed = fix_all(&text, FixMode::Unsafe, |t| lint(t, FileKind::Kubernetes));
+            let after = lint(&fixed.text, FileKind::Kubernetes);
+            assert!(
+                refused(&after).is_empty(),
+                "{image}: {:?}\n{}",
+                refused(&after),
+                fixed.text
+            );
+        }
+    }
+}

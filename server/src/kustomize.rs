@@ -16,7 +16,7 @@ use crate::model::yaml::{Entry, Node, NodeId, ScalarStyle, Value, Yaml};
 use crate::rules::FileSource;
 
 /// The names a kustomization file may have, in the order kustomize looks for them.
-const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// How deep `resources` that are folders (with their own kustomization) are followed.
 const MAX_DEPTH: usize = 3;

@@ -257,6 +257,7 @@ impl YamlStream {
                     summary: &summary,
                     facts: &facts,
                     reported_elsewhere: around.reported_elsewhere,
+                    files: around.files,
                 };
                 for rule in RuleId::ALL.iter().filter(|_| !large) {
                     if let Some(check) = rule.checks().workspace {

@@ -8,6 +8,7 @@
 //! Without such a file nothing links a Dockerfile to a manifest (an image name alone may be built from
 //! anywhere), and nothing is assumed.
 
+use crate::kustomize::KUSTOMIZATIONS;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::FileSource;
@@ -18,9 +19,6 @@ const MAX_LEVELS: usize = 3;
 
 /// How many manifest files one artifact's deploy section may bring in.
 const MAX_MANIFESTS: usize = 200;
-
-/// The kustomization file names, as kustomize looks for them.
-const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// The probes whose `exec` runs a command inside the container.
 const PROBES: [&str; 3] = ["livenessProbe", "readinessProbe", "startupProbe"];

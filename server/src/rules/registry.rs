@@ -99,6 +99,7 @@ registry! {
     HostPathVolume => runtime::host_path_volume [compose: check_compose, kubernetes: check_kubernetes],
     DeviceAccess => runtime::device_access [compose: check_compose, kubernetes: check_kubernetes],
     HostNamespace => runtime::host_namespace [compose: check_compose, kubernetes: check_kubernetes],
+    DefaultNamespace => runtime::default_namespace [workspace: check_workspace],
     UnsafeSysctl => runtime::unsafe_sysctl [kubernetes: check_kubernetes],
     UnmaskedProcMount => runtime::unmasked_proc_mount [kubernetes: check_kubernetes],
     UnsafeSelinuxOptions => runtime::unsafe_selinux_options [kubernetes: check_kubernetes],

@@ -59,6 +59,8 @@ pub struct WorkspaceContext<'a> {
     pub facts: &'a Facts,
     /// Namespaces whose missing policy another file reports (the CLI reports each once).
     pub reported_elsewhere: &'a BTreeSet<String>,
+    /// The files beside this one (its kustomization).
+    pub files: &'a dyn crate::rules::FileSource,
 }
 
 pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {

@@ -1,6 +1,7 @@
 //! How the container runs.
 
 pub mod container_runtime_socket;
+pub mod default_namespace;
 pub mod device_access;
 pub mod host_namespace;
 pub mod host_path_volume;
