@@ -1504,3 +1504,32 @@ fn default_namespace_follows_the_kustomization_beside_the_file() {
     );
     assert!(!reported(&dir));
 }
+
+/// `unpinned-image: {require-digest: true}` reports every image not pinned by digest, in every kind.
+#[test]
+fn require_digest_reports_every_tag_without_a_digest() {
+    let dir = temp_dir("require-digest");
+    common::put(
+        &dir,
+        "Dockerfile",
+        "FROM python:3.12-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS build\nFROM python:3.12-slim\nUSER 10001:10001\n",
+    );
+    common::put(
+        &dir,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.30\n",
+    );
+    let count = |dir: &Path| {
+        stdout(&dockwarden(&["check", "Dockerfile", "pod.yaml"], dir))
+            .lines()
+            .filter(|l| l.contains("[unpinned-image]") && l.contains("not pinned by digest"))
+            .count()
+    };
+    assert_eq!(count(&dir), 0, "off unless asked");
+    common::put(
+        &dir,
+        ".dockwarden.yaml",
+        "rules:\n  unpinned-image: {severity: warning, require-digest: true}\n",
+    );
+    assert_eq!(count(&dir), 2, "the second FROM and the pod's image");
+}

@@ -24,9 +24,10 @@ pub const FILE_NAMES: [&str; 2] = [".dockwarden.yaml", ".dockwarden.yml"];
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Config {
-    /// Severity per rule; `off` turns a rule off, any other level turns an opt-in rule on.
+    /// Severity per rule (`off` turns a rule off, any other level turns an opt-in rule on), or a map with
+    /// `severity` and the rule's options (`unpinned-image: {require-digest: true}`).
     #[serde(default)]
-    pub rules: BTreeMap<RuleId, Severity>,
+    pub rules: BTreeMap<RuleId, RuleSetting>,
     /// Registries (and repositories) images may come from; unset, `untrusted-registry` stays silent.
     pub trusted_registries: Option<Vec<RegistryPattern>>,
     /// The organisation's golden images by family (`python: registry.example.com/python-hardened`), offered
@@ -59,7 +60,31 @@ impl Config {
         }) {
             return Ok(Config::default());
         }
-        serde_yaml_ng::from_str(text).map_err(|e| ConfigError::from_yaml(&e))
+        let config: Config =
+            serde_yaml_ng::from_str(text).map_err(|e| ConfigError::from_yaml(&e))?;
+        match config.misplaced_option() {
+            Some(message) => {
+                let offset = text.find("require-digest").unwrap_or(0);
+                let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+                Err(ConfigError {
+                    message,
+                    line: text[..offset].matches('\n').count() + 1,
+                    column: text[line_start..offset].chars().count() + 1,
+                    offset,
+                })
+            }
+            None => Ok(config),
+        }
+    }
+
+    /// An option given to a rule it does not belong to.
+    fn misplaced_option(&self) -> Option<String> {
+        self.rules
+            .iter()
+            .find(|(rule, s)| s.require_digest.is_some() && **rule != RuleId::UnpinnedImage)
+            .map(|(rule, _)| {
+                format!("`require-digest` is an option of `unpinned-image`, not of `{rule}`")
+            })
     }
 
     /// Read settings given as JSON, strictly (every key known, every value valid).
@@ -67,7 +92,11 @@ impl Config {
         if value.is_null() {
             return Ok(Config::default());
         }
-        serde_json::from_value(value).map_err(|e| e.to_string())
+        let config: Config = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        match config.misplaced_option() {
+            Some(message) => Err(message),
+            None => Ok(config),
+        }
     }
 
     /// Read the editor's settings (`initializationOptions`, `workspace/configuration`, or
@@ -98,7 +127,10 @@ impl Config {
     /// This config over `under`: every field this one sets wins; rule severities merge, this one's first.
     pub fn over(&self, under: &Config) -> Config {
         let mut rules = under.rules.clone();
-        rules.extend(self.rules.iter().map(|(r, s)| (*r, *s)));
+        for (rule, setting) in &self.rules {
+            let below = rules.get(rule).copied().unwrap_or_default();
+            rules.insert(*rule, setting.over(below));
+        }
         Config {
             rules,
             trusted_registries: self
@@ -123,7 +155,16 @@ impl Config {
     /// What a lint needs of this config.
     pub fn settings(&self) -> Settings {
         Settings {
-            rules: self.rules.clone(),
+            rules: self
+                .rules
+                .iter()
+                .filter_map(|(rule, setting)| Some((*rule, setting.severity?)))
+                .collect(),
+            require_digest: self
+                .rules
+                .get(&RuleId::UnpinnedImage)
+                .and_then(|s| s.require_digest)
+                .unwrap_or(false),
             trusted_registries: self.trusted_registries.clone(),
             base_images: self.base_images.clone().unwrap_or_default(),
             allow_suppressions: self.allow_suppressions.unwrap_or(true),
@@ -170,6 +211,8 @@ pub struct Settings {
     pub require_reason: bool,
     pub max_file_size: u64,
     pub pod_security: Option<crate::admission::Level>,
+    /// `unpinned-image` reports every image not pinned by digest.
+    pub require_digest: bool,
 }
 
 impl Default for Settings {
@@ -307,6 +350,68 @@ impl<'de> Deserialize<'de> for GoldenImage {
         ImageRef::parse(&text)
             .map(|image| GoldenImage { image })
             .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an image reference")))
+    }
+}
+
+/// What the config says of one rule: its severity, and its options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleSetting {
+    pub severity: Option<Severity>,
+    /// `unpinned-image` only: report every image not pinned by digest.
+    pub require_digest: Option<bool>,
+}
+
+impl RuleSetting {
+    /// This setting over `under`: what this one says wins, field by field.
+    fn over(self, under: RuleSetting) -> RuleSetting {
+        RuleSetting {
+            severity: self.severity.or(under.severity),
+            require_digest: self.require_digest.or(under.require_digest),
+        }
+    }
+}
+
+/// A rule's setting is a severity (`run-as-root: error`) or a map (`unpinned-image: {severity: warning,
+/// require-digest: true}`).
+impl<'de> Deserialize<'de> for RuleSetting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{IntoDeserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+        struct Options {
+            severity: Option<Severity>,
+            #[serde(alias = "requireDigest")]
+            require_digest: Option<bool>,
+        }
+
+        struct Setting;
+        impl<'de> Visitor<'de> for Setting {
+            type Value = RuleSetting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a severity (error, warning, info, off) or a map with `severity` and options",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RuleSetting, E> {
+                let severity = Severity::deserialize(text.into_deserializer())?;
+                Ok(RuleSetting {
+                    severity: Some(severity),
+                    require_digest: None,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RuleSetting, A::Error> {
+                let options = Options::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(RuleSetting {
+                    severity: options.severity,
+                    require_digest: options.require_digest,
+                })
+            }
+        }
+        deserializer.deserialize_any(Setting)
     }
 }
 
@@ -476,6 +581,26 @@ mod tests {
         assert_eq!(settings.trusts(&image("ghcr.io/acme/app:1")), Some(false));
         assert!(!settings.allow_suppressions && settings.require_reason);
         assert_eq!(Settings::default().trusts(&image("x:1")), None);
+        assert!(!settings.require_digest);
+    }
+
+    #[test]
+    fn a_rule_takes_a_map_of_its_severity_and_options() {
+        let file =
+            Config::parse("rules:\n  unpinned-image: {severity: warning, require-digest: true}\n")
+                .expect("valid");
+        let settings = file.settings();
+        assert!(settings.require_digest);
+        assert_eq!(settings.severity(RuleId::UnpinnedImage), Severity::Warning);
+        // The editor's camelCase option, under the file's severity.
+        let (editor, problems) = Config::from_editor(&serde_json::json!({
+            "rules": {"unpinned-image": {"requireDigest": true}}
+        }));
+        assert!(problems.is_empty(), "{problems:?}");
+        let only_level = Config::parse("rules: {unpinned-image: info}\n").expect("valid");
+        let merged = only_level.over(&editor).settings();
+        assert!(merged.require_digest);
+        assert_eq!(merged.severity(RuleId::UnpinnedImage), Severity::Info);
     }
 
     #[test]
@@ -507,6 +632,12 @@ mod tests {
                 "is not an image reference",
             ),
             ("rules: [\n", 1, 8, "expected a map"),
+            (
+                "rules:\n  run-as-root: {require-digest: true}\n",
+                2,
+                17,
+                "an option of `unpinned-image`",
+            ),
             (
                 "ignore-paths: [\"a]\n",
                 2,

@@ -28,6 +28,9 @@ declare_rule! {
     /// Silent for digest-pinned images, `scratch`, names of earlier stages, and references built from variables
     /// (`${TAG}`), whose value is not in the file.
     ///
+    /// With `rules: {unpinned-image: {require-digest: true}}` (the editor's `requireDigest`), every image
+    /// not pinned by digest is reported, in Dockerfiles, Compose files and manifests.
+    ///
     /// ## Fix
     /// None: only you know which version you tested.
     ///
@@ -42,19 +45,11 @@ declare_rule! {
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     for stage in &cx.file.stages {
         let Some(image) = &stage.image else { continue };
-        if image.digest.is_some() || image.is_scratch() {
+        if image.is_scratch() {
             continue;
         }
-        let message = match image.tag.as_deref() {
-            None => format!(
-                "`{}` has no tag: it means `latest`, which changes under you",
-                stage.image_text
-            ),
-            Some("latest") => format!(
-                "`{}` follows `latest`, which changes under you",
-                stage.image_text
-            ),
-            Some(_) => continue,
+        let Some(message) = message(&stage.image_text, image, cx.settings.require_digest) else {
+            continue;
         };
         out.push(Diagnostic::new(
             RuleId::UnpinnedImage,
@@ -66,7 +61,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     for image in pulled_images(cx) {
-        check_yaml_image(cx.yaml, image, out);
+        check_yaml_image(cx.yaml, image, cx.settings.require_digest, out);
     }
     // Next to `build:`, `image:` names what is built; an official image's name there may be pulled instead.
     for (service, node) in built_images(cx).filter(|(s, _)| !only_built(cx, s)) {
@@ -91,24 +86,39 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     for image in container_images(cx) {
-        check_yaml_image(cx.yaml, image, out);
+        check_yaml_image(cx.yaml, image, cx.settings.require_digest, out);
     }
 }
 
-fn check_yaml_image(yaml: &Yaml, value: NodeId, out: &mut Vec<Diagnostic>) {
+/// What is wrong with `image` (written `written`), if anything: no tag, `latest`, or with `require-digest`
+/// any reference without a digest (one built from variables cannot be pinned here, and is not judged).
+fn message(written: &str, image: &ImageRef, require_digest: bool) -> Option<String> {
+    if image.digest.is_some() {
+        return None;
+    }
+    match image.tag.as_deref() {
+        None => Some(format!(
+            "`{written}` has no tag: it means `latest`, which changes under you"
+        )),
+        Some("latest") => Some(format!(
+            "`{written}` follows `latest`, which changes under you"
+        )),
+        Some(_) if require_digest && !written.contains('$') => Some(format!(
+            "`{written}` is not pinned by digest: its tag can be moved to other content (`require-digest`)"
+        )),
+        Some(_) => None,
+    }
+}
+
+fn check_yaml_image(yaml: &Yaml, value: NodeId, require_digest: bool, out: &mut Vec<Diagnostic>) {
     let Some(reference) = yaml.str(value) else {
         return;
     };
     let Some(image) = ImageRef::parse(reference) else {
         return;
     };
-    if image.digest.is_some() {
+    let Some(message) = message(reference, &image, require_digest) else {
         return;
-    }
-    let message = match image.tag.as_deref() {
-        None => format!("`{reference}` has no tag: it means `latest`, which changes under you"),
-        Some("latest") => format!("`{reference}` follows `latest`, which changes under you"),
-        Some(_) => return,
     };
     out.push(Diagnostic::new(
         RuleId::UnpinnedImage,
