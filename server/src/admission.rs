@@ -76,6 +76,20 @@ pub enum Control {
     RunAsUser,
     RestrictedSeccomp,
     RestrictedCapabilities,
+    /// A value a later version allows: a sysctl added to the safe set, a volume type (`image`, 1.33), an
+    /// SELinux type (`container_engine_t`, 1.31). It violates only at an `enforce-version` before `since`.
+    AllowedFrom {
+        control: Allowed,
+        since: u32,
+    },
+}
+
+/// The controls whose allowed values grew with the versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Allowed {
+    Sysctls,
+    VolumeTypes,
+    SeLinux,
 }
 
 /// A control's row of the table.
@@ -229,11 +243,20 @@ impl Control {
                 true,
                 "capabilities-not-dropped: `drop` without `ALL`; dangerous-capability: an added capability but NET_BIND_SERVICE",
             ),
+            Control::AllowedFrom { control, .. } => match control {
+                Allowed::Sysctls => Control::Sysctls.info(),
+                Allowed::VolumeTypes => Control::VolumeTypes.info(),
+                Allowed::SeLinux => Control::SeLinux.info(),
+            },
         }
     }
 
     /// Whether a pod that violates this control is refused under `mode`.
     fn refused(self, mode: Mode, windows: bool) -> bool {
+        if let Control::AllowedFrom { since, .. } = self {
+            let level = self.info().level;
+            return level <= mode.level && mode.version.is_some_and(|v| v < since);
+        }
         let info = self.info();
         info.level <= mode.level
             && mode.version.is_none_or(|v| v >= info.since)

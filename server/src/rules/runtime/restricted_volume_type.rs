@@ -1,4 +1,4 @@
-use crate::admission::Control;
+use crate::admission::{Allowed, Control};
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 use crate::{Diagnostic, Severity};
@@ -66,6 +66,22 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 let Some(kind) = yaml.str(entry.key) else {
                     continue;
                 };
+                if kind == "image" {
+                    // Allowed from 1.33: a namespace pinned to an older `enforce-version` refuses it.
+                    out.push(
+                        Diagnostic::new(
+                            RuleId::RestrictedVolumeType,
+                            entry.range,
+                            format!("volume `{name}` is an `image` volume, which Pod Security restricted allows only from Kubernetes 1.33"),
+                        )
+                        .with_control(Control::AllowedFrom {
+                            control: Allowed::VolumeTypes,
+                            since: 33,
+                        })
+                        .latent(),
+                    );
+                    continue;
+                }
                 if kind == "name" || ALLOWED.contains(&kind) {
                     continue;
                 }

@@ -1,5 +1,5 @@
 use crate::Diagnostic;
-use crate::admission::Control;
+use crate::admission::{Allowed, Control};
 use crate::rules::pod_security::security_settings;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 
@@ -52,6 +52,22 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let message = match key {
+                "type" if text == "container_engine_t" => {
+                    // Allowed from 1.31: a namespace pinned to an older `enforce-version` refuses it.
+                    out.push(
+                        Diagnostic::new(
+                            RuleId::UnsafeSelinuxOptions,
+                            member.range,
+                            format!("{who} runs with SELinux type `container_engine_t`, which Pod Security allows only from Kubernetes 1.31"),
+                        )
+                        .with_control(Control::AllowedFrom {
+                            control: Allowed::SeLinux,
+                            since: 31,
+                        })
+                        .latent(),
+                    );
+                    continue;
+                }
                 "type" if ALLOWED_TYPES.contains(&text) => continue,
                 "type" => format!(
                     "{who} runs with SELinux type `{text}`, not a container type: it is not confined like a container"

@@ -1,5 +1,5 @@
 use crate::Diagnostic;
-use crate::admission::Control;
+use crate::admission::{Allowed, Control};
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 
@@ -76,6 +76,26 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             };
             let who = owner(&cx.k8s.manifests[pod.manifest]);
             let range = yaml.node(name.value).range;
+            let since = SAFE_SYSCTLS
+                .iter()
+                .find(|(safe, _)| *safe == text.replace('/', "."))
+                .map_or(0, |(_, since)| *since);
+            if since > 0 && !text.contains('/') {
+                // Safe from 1.`since`: a namespace pinned to an older `enforce-version` still refuses it.
+                out.push(
+                    Diagnostic::new(
+                        RuleId::UnsafeSysctl,
+                        range,
+                        format!("the pod of {who} sets `{text}`, a safe sysctl only from Kubernetes 1.{since}"),
+                    )
+                    .with_control(Control::AllowedFrom {
+                        control: Allowed::Sysctls,
+                        since,
+                    })
+                    .latent(),
+                );
+                continue;
+            }
             if is_safe(text, None) {
                 // The kubelet reads `net/ipv4/…` as the same sysctl; admission compares the name as written.
                 if text.contains('/') {
