@@ -44,7 +44,7 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// The Pod Security level the cluster enforces in every namespace (`baseline` or `restricted`): a
     /// violation of it is an error that says the pod will be refused.
-    pub pod_security: Option<crate::admission::Level>,
+    pub pod_security: Option<crate::pod_security_levels::Level>,
 }
 
 /// The default `max-file-size`: 64 MiB, far above any real Dockerfile, Compose file or manifest.
@@ -210,7 +210,7 @@ pub struct Settings {
     pub allow_suppressions: bool,
     pub require_reason: bool,
     pub max_file_size: u64,
-    pub pod_security: Option<crate::admission::Level>,
+    pub pod_security: Option<crate::pod_security_levels::Level>,
     /// `unpinned-image` reports every image not pinned by digest.
     pub require_digest: bool,
 }

@@ -39,6 +39,7 @@ pub mod lsp;
 pub mod merge_keys;
 pub mod model;
 pub mod official_images;
+pub mod pod_security_levels;
 pub mod rules;
 pub mod secrets;
 pub mod suppress;

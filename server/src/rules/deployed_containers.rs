@@ -249,7 +249,7 @@ fn programs(words: &[String]) -> Vec<String> {
     match words.iter().position(|w| w == "-c") {
         Some(at) if shell => words
             .get(at + 1)
-            .map(|script| crate::rules::image_tools::script_commands(script))
+            .map(|script| crate::rules::shell_support::script_commands(script))
             .unwrap_or_default(),
         _ => vec![first.clone()],
     }

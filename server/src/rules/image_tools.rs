@@ -232,7 +232,7 @@ fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<
             continue;
         };
         let name = script.rsplit('/').next().unwrap_or(&script).to_owned();
-        for program in script_commands(&text) {
+        for program in crate::rules::shell_support::script_commands(&text) {
             out.push((program, format!("`{name}`")));
         }
     }
@@ -273,36 +273,12 @@ fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<
     out
 }
 
-/// The first word of each command line of a shell script (after `exec`, `if`, `then`, `&&`…), roughly: a
-/// tool named there is a tool it runs.
-pub fn script_commands(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines().take(2_000) {
-        let line = line.trim();
-        if line.starts_with('#') {
-            continue;
-        }
-        for part in line.split(['|', ';', '&', '(', '`']) {
-            let mut words = part.split_whitespace().skip_while(|w| {
-                matches!(
-                    *w,
-                    "exec" | "if" | "then" | "else" | "do" | "!" | "while" | "until" | "command"
-                ) || w.contains('=')
-            });
-            if let Some(word) = words.next() {
-                out.push(word.to_owned());
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn script_lines_name_their_programs() {
         let text = "#!/bin/sh\nset -e\n# curl in a comment\nif curl -fs http://x; then exec gosu app \"$@\"; fi\nA=1 wget -q x | tar x\n";
-        let commands = super::script_commands(text);
+        let commands = crate::rules::shell_support::script_commands(text);
         assert!(commands.contains(&"curl".to_owned()), "{commands:?}");
         assert!(commands.contains(&"wget".to_owned()), "{commands:?}");
         assert!(!commands.iter().any(|c| c == "comment"), "{commands:?}");

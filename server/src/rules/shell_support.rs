@@ -262,6 +262,30 @@ pub fn remove_short(source: &str, command: &Command, arg: &Arg, letter: char) ->
     Some(Edit::replace(arg.range, format!("-{kept}")))
 }
 
+/// The first word of each command line of a shell script (after `exec`, `if`, `then`, `&&`…), roughly: a
+/// tool named there is a tool it runs.
+pub fn script_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines().take(2_000) {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        for part in line.split(['|', ';', '&', '(', '`']) {
+            let mut words = part.split_whitespace().skip_while(|w| {
+                matches!(
+                    *w,
+                    "exec" | "if" | "then" | "else" | "do" | "!" | "while" | "until" | "command"
+                ) || w.contains('=')
+            });
+            if let Some(word) = words.next() {
+                out.push(word.to_owned());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,9 +7,9 @@ mod network_policy;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::admission::{NamespacePolicy, namespace_policy};
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
+use crate::pod_security_levels::{NamespacePolicy, namespace_policy};
 use crate::{Diagnostic, TextRange};
 
 use network_policy::string_map;
