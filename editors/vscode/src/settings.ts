@@ -4,15 +4,21 @@ export type Trace = 'off' | 'messages' | 'verbose';
 
 export type Level = 'off' | 'info' | 'warning' | 'error';
 
+/** A rule's severity, or a map of its severity and options (`unpinned-image: {requireDigest: true}`). */
+export type RuleSetting = Level | { severity?: Level; requireDigest?: boolean };
+
+export type PodSecurity = 'baseline' | 'restricted';
+
 /** What the linter is told, in `.dockwarden.yaml`'s terms; only what the user set (a config file wins over
  * these, and fills what they leave unsaid). */
 export interface LintSettings {
-  rules?: Record<string, Level>;
+  rules?: Record<string, RuleSetting>;
   trustedRegistries?: string[];
   baseImages?: Record<string, string>;
   ignorePaths?: string[];
   allowSuppressions?: boolean;
   requireReason?: boolean;
+  podSecurity?: PodSecurity;
 }
 
 export interface Settings {
@@ -26,6 +32,25 @@ export type Get = (key: string) => unknown;
 
 const TRACES: readonly Trace[] = ['off', 'messages', 'verbose'];
 const LEVELS: readonly Level[] = ['off', 'info', 'warning', 'error'];
+const POD_SECURITY: readonly PodSecurity[] = ['baseline', 'restricted'];
+
+function isLevel(value: unknown): value is Level {
+  return LEVELS.some((l) => l === value);
+}
+
+/** A level, or a map whose known keys have valid values (and nothing else). */
+function isRuleSetting(value: unknown): value is RuleSetting {
+  if (isLevel(value)) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length > 0 &&
+    entries.every(
+      ([key, v]) =>
+        (key === 'severity' && isLevel(v)) || (key === 'requireDigest' && typeof v === 'boolean'),
+    )
+  );
+}
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -41,7 +66,7 @@ function entries<T>(value: unknown, keep: (v: unknown) => v is T): Record<string
 
 function readLint(get: Get): LintSettings {
   const lint: LintSettings = {};
-  const rules = entries(get('rules'), (v): v is Level => LEVELS.some((l) => l === v));
+  const rules = entries(get('rules'), isRuleSetting);
   if (rules && Object.keys(rules).length > 0) lint.rules = rules;
   const registries = get('trustedRegistries');
   if (isStringList(registries)) lint.trustedRegistries = registries;
@@ -53,6 +78,8 @@ function readLint(get: Get): LintSettings {
   if (typeof allow === 'boolean') lint.allowSuppressions = allow;
   const reason = get('requireReason');
   if (typeof reason === 'boolean') lint.requireReason = reason;
+  const podSecurity = POD_SECURITY.find((l) => l === get('podSecurity'));
+  if (podSecurity) lint.podSecurity = podSecurity;
   return lint;
 }
 

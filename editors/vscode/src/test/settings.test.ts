@@ -31,21 +31,31 @@ test('the server is told enable and trace', () => {
 test('lint settings reach the server in .dockwarden.yaml terms, only those that are set and valid', () => {
   const settings = readSettings(
     from({
-      rules: { 'run-as-root': 'error', 'missing-pipefail': 'loud' },
+      rules: {
+        'run-as-root': 'error',
+        'missing-pipefail': 'loud',
+        'unpinned-image': { severity: 'warning', requireDigest: true },
+        'host-port': { requireDigest: 'yes' },
+      },
       trustedRegistries: ['registry.example.com', 3],
       baseImages: { python: 'registry.example.com/python-hardened' },
       ignorePaths: ['vendor/'],
       allowSuppressions: false,
       requireReason: null,
+      podSecurity: 'restricted',
     }),
   );
   assert.deepEqual(serverSettings(settings), {
     enable: true,
     trace: 'off',
-    rules: { 'run-as-root': 'error' },
+    rules: {
+      'run-as-root': 'error',
+      'unpinned-image': { severity: 'warning', requireDigest: true },
+    },
     baseImages: { python: 'registry.example.com/python-hardened' },
     ignorePaths: ['vendor/'],
     allowSuppressions: false,
+    podSecurity: 'restricted',
   });
 });
 
