@@ -32,6 +32,10 @@ fn syntax_error_query() -> Option<&'static Query> {
 
 /// Byte ranges of the tree's top-level error nodes: text the grammar could not read as any instruction.
 pub fn top_level_errors(tree: &Tree, text: &str) -> Vec<TextRange> {
+    // A tree without any error node needs no walk (the query visits every node of the file).
+    if !tree.root_node().has_error() {
+        return Vec::new();
+    }
     let Some(query) = syntax_error_query() else {
         return Vec::new();
     };
