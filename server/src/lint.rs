@@ -145,6 +145,7 @@ fn lint_parsed(
         scripts: &scripts,
         files,
         builder: std::sync::OnceLock::new(),
+        deployments: std::sync::OnceLock::new(),
         grammar_errors,
         settings,
     };

@@ -29,34 +29,16 @@ pub struct ProbeCommand {
     pub place: String,
 }
 
-/// The programs the exec probes of the containers that run this Dockerfile's image start.
-pub fn exec_probe_commands(files: &dyn FileSource) -> Vec<ProbeCommand> {
-    let mut out = Vec::new();
-    for (path, manifest, image) in deploying_manifests(files) {
-        probes_of_image(&manifest, &image, &path, &mut out);
-    }
-    out
+/// A manifest file that runs this Dockerfile's image, with the commands its containers' exec probes run.
+pub struct Deployment {
+    /// Relative to the Dockerfile's folder.
+    pub path: String,
+    pub probes: Vec<ProbeCommand>,
 }
 
-/// The manifest files (relative paths) with a container that runs this Dockerfile's image.
-pub fn running_manifests(files: &dyn FileSource) -> Vec<String> {
-    deploying_manifests(files)
-        .into_iter()
-        .filter(|(_, text, image)| {
-            let yaml = Yaml::read(text);
-            let k8s = Kubernetes::read(&yaml);
-            k8s.pods
-                .iter()
-                .flat_map(|pod| &pod.containers)
-                .any(|c| runs(&yaml, c.node, image))
-        })
-        .map(|(path, _, _)| path)
-        .collect()
-}
-
-/// Each manifest file skaffold deploys with this Dockerfile's artifact: its path, its text and the image
-/// name its containers use for the artifact.
-fn deploying_manifests(files: &dyn FileSource) -> Vec<(String, String, String)> {
+/// The manifest files skaffold deploys this Dockerfile's image in (read once per lint: see
+/// `DockerfileContext::deployments`).
+pub fn deployments(files: &dyn FileSource) -> Vec<Deployment> {
     let Some((up, text)) = skaffold_config(files) else {
         return Vec::new();
     };
@@ -67,8 +49,11 @@ fn deploying_manifests(files: &dyn FileSource) -> Vec<(String, String, String)> 
             continue;
         };
         for path in manifests(files, &yaml, root, &up) {
-            if let Some(manifest) = files.read(&path) {
-                out.push((path, manifest, image.clone()));
+            let Some(manifest) = files.read(&path) else {
+                continue;
+            };
+            if let Some(probes) = probes_of_image(&manifest, &image, &path) {
+                out.push(Deployment { path, probes });
             }
         }
     }
@@ -204,16 +189,20 @@ fn kustomize_resources(files: &dyn FileSource, dir: &str) -> Vec<String> {
         .collect()
 }
 
-/// The exec probe commands of the containers in `text` whose image is `image` (any tag or digest).
-fn probes_of_image(text: &str, image: &str, path: &str, out: &mut Vec<ProbeCommand>) {
+/// The exec probe commands of the containers in `text` whose image is `image` (any tag or digest); `None`
+/// when no container runs it.
+fn probes_of_image(text: &str, image: &str, path: &str) -> Option<Vec<ProbeCommand>> {
     let yaml = Yaml::read(text);
     let k8s = Kubernetes::read(&yaml);
     let file = path.rsplit('/').next().unwrap_or(path);
+    let mut out = Vec::new();
+    let mut runs_image = false;
     for pod in &k8s.pods {
         for container in &pod.containers {
             if !runs(&yaml, container.node, image) {
                 continue;
             }
+            runs_image = true;
             for probe in PROBES {
                 let Some(command) = yaml.path(container.node, &[probe, "exec", "command"]) else {
                     continue;
@@ -235,6 +224,7 @@ fn probes_of_image(text: &str, image: &str, path: &str, out: &mut Vec<ProbeComma
             }
         }
     }
+    runs_image.then_some(out)
 }
 
 /// The programs an exec command runs: its first word, or for `sh -c '…'` the commands of the script.

@@ -237,9 +237,10 @@ fn runtime_uses(cx: &DockerfileContext, file: &Dockerfile, index: usize) -> Vec<
         }
     }
     out.extend(
-        crate::rules::deployed_containers::exec_probe_commands(cx.files)
-            .into_iter()
-            .map(|probe| (probe.program, probe.place)),
+        cx.deployments()
+            .iter()
+            .flat_map(|d| &d.probes)
+            .map(|probe| (probe.program.clone(), probe.place.clone())),
     );
     if let Some(builder) = cx.builder() {
         let yaml = &builder.yaml;

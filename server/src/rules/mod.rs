@@ -105,6 +105,8 @@ pub struct DockerfileContext<'a> {
     pub files: &'a dyn FileSource,
     /// The Compose service that builds it, looked up once when a rule first asks.
     pub builder: std::sync::OnceLock<Option<compose_builds::Builder>>,
+    /// The manifests skaffold deploys it in, looked up once when a rule first asks.
+    pub deployments: std::sync::OnceLock<Vec<deployed_containers::Deployment>>,
     /// The text the grammar could not read as any instruction (see `syntax::dockerfile::top_level_errors`):
     /// found before the model is built, so a large file's tree is gone before its scripts are read.
     pub grammar_errors: &'a [crate::TextRange],
@@ -117,6 +119,12 @@ impl DockerfileContext<'_> {
         self.builder
             .get_or_init(|| compose_builds::compose_building(self.files))
             .as_ref()
+    }
+
+    /// The manifests that run the image built from this Dockerfile (see `deployed_containers`).
+    pub fn deployments(&self) -> &[deployed_containers::Deployment] {
+        self.deployments
+            .get_or_init(|| deployed_containers::deployments(self.files))
     }
 }
 

@@ -166,8 +166,9 @@ pub fn dockerfile_switch(cx: &DockerfileContext, index: usize) -> Option<Fix> {
             ));
         }
     }
-    for manifest in crate::rules::deployed_containers::running_manifests(cx.files) {
-        let name = manifest.rsplit('/').next().unwrap_or(&manifest).to_owned();
+    for deployment in cx.deployments() {
+        let manifest = &deployment.path;
+        let name = manifest.rsplit('/').next().unwrap_or(manifest).to_owned();
         unseen.push(format!(
             "the ports, probes and Services of `{name}`, which runs the image, must move to {to}"
         ));
