@@ -5,6 +5,8 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,8 @@ pub struct Client {
     pub configuration: Value,
     /// How long a wait for one message may take ([`TIMEOUT`] unless a test with a long backlog says more).
     pub timeout: Duration,
+    /// The bytes of every message body received so far (what the protocol costs, for the benchmarks).
+    pub received_bytes: Arc<AtomicU64>,
 }
 
 /// `value` as an editor holds it: VS Code (JavaScript) and Neovim (Lua) read every JSON number as a double,
@@ -68,6 +72,8 @@ impl Client {
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, incoming) = channel();
+        let received_bytes = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&received_bytes);
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             loop {
@@ -90,6 +96,7 @@ impl Client {
                 if reader.read_exact(&mut body).is_err() {
                     return;
                 }
+                counted.fetch_add(length as u64, Ordering::Relaxed);
                 let Ok(value) = serde_json::from_slice::<Value>(&body) else {
                     return;
                 };
@@ -106,6 +113,7 @@ impl Client {
             next_id: 1,
             configuration: Value::Null,
             timeout: TIMEOUT,
+            received_bytes,
         }
     }
 
