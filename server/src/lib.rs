@@ -1,7 +1,7 @@
 //! dockwarden: container-security linting with fixes, for editors (LSP) and CI (CLI).
 //!
 //! # Architecture in twenty lines
-//! Text arrives (a file for the CLI, a rope kept in sync by `didChange` for the server) and is parsed by
+//! Text arrives (a file for the CLI, a text kept in sync by `didChange` for the server) and is parsed by
 //! tree-sitter ([`syntax`]), incrementally in the server. [`model`] builds a small typed view over the tree:
 //! stages, instructions, `ARG`/`ENV` scope, with byte ranges. Every enabled rule of [`rules`] reads that view and
 //! returns [`Diagnostic`]s, each carrying its [`fix::Fix`]es computed at the same time. [`lint()`] is the one entry
@@ -13,7 +13,7 @@
 //!    the rest of the file is still linted. Nothing derived from input is `unwrap()`ped.
 //! 2. **Only `lsp/` knows LSP.** Inside, ranges are byte offsets ([`TextRange`]); `lsp/` converts them to the
 //!    negotiated position encoding and back, clamping positions that lie outside the document.
-//! 3. **Document updates are applied in arrival order**: `did_change` edits the rope synchronously, before any
+//! 3. **Document updates are applied in arrival order**: `did_change` edits the text synchronously, before any
 //!    `.await`, under a std `Mutex`, and checks the version.
 //! 4. **A fix is computed with its diagnostic** and travels in the diagnostic's `data`. `Safe` fixes keep the
 //!    image behaving the same; anything that changes what runs is `Unsafe` and is applied only on request.

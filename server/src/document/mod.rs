@@ -10,5 +10,5 @@ pub use kind::{
     FileKind, NOT_DOCKERFILE_EXTENSIONS, is_helm_template, is_yaml_name, kind_from_content,
     kind_from_name,
 };
-pub use line_index::{LineCol, LineIndex};
+pub use line_index::{LineCol, LineIndex, LineStarts};
 pub use skip::Skip;

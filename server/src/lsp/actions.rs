@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ropey::Rope;
+use crate::document::LineIndex;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
     CreateFile, CreateFileOptions, Diagnostic, DocumentChangeOperation, DocumentChanges,
@@ -93,10 +93,10 @@ fn ignore_action(
     let documents = backend.documents();
     let document = documents.get(uri).filter(|d| d.version == version)?;
     let kind = document.kind?;
-    let offset = convert::offset(&document.rope, diagnostic.range.start, encoding);
+    let offset = convert::offset(&document.lines(), diagnostic.range.start, encoding);
     let edit = crate::suppress::ignore_edit(&document.text, kind, rule, offset)?;
     let text_edit = TextEdit {
-        range: convert::range(&document.rope, edit.range, encoding),
+        range: convert::range(&document.lines(), edit.range, encoding),
         new_text: edit.new_text,
     };
     Some(CodeActionOrCommand::CodeAction(CodeAction {
@@ -147,7 +147,7 @@ fn text_edits(
     let edits = edits
         .iter()
         .map(|(start, end, new_text)| TextEdit {
-            range: convert::range(&document.rope, TextRange::new(*start, *end), encoding),
+            range: convert::range(&document.lines(), TextRange::new(*start, *end), encoding),
             new_text: new_text.clone(),
         })
         .collect();
@@ -231,10 +231,10 @@ fn other_file(
             )),
         ]);
     };
-    let rope = Rope::from_str(&text);
+    let lines = LineIndex::new(&text);
     let edits = match &change.change {
         Change::Append { .. } => {
-            let end = convert::position(&rope, text.len(), session.encoding);
+            let end = convert::position(&lines, text.len(), session.encoding);
             vec![TextEdit {
                 range: Range::new(end, end),
                 new_text: change.apply(Some(&text))?.split_off(text.len()),
@@ -246,7 +246,7 @@ fn other_file(
             edits
                 .iter()
                 .map(|e| TextEdit {
-                    range: convert::range(&rope, e.range, session.encoding),
+                    range: convert::range(&lines, e.range, session.encoding),
                     new_text: e.new_text.clone(),
                 })
                 .collect()
@@ -318,7 +318,7 @@ fn fix_all_action(
     }
     let change = crate::fix::diff(&document.text, &fixed.text);
     let text_edit = TextEdit {
-        range: convert::range(&document.rope, change.range, encoding),
+        range: convert::range(&document.lines(), change.range, encoding),
         new_text: change.new_text,
     };
     Some(CodeActionOrCommand::CodeAction(CodeAction {

@@ -1,13 +1,12 @@
-//! Open documents: the rope (for positions), the text (for parsing), the parsed state (an incremental tree
+//! Open documents: the text with where its lines start (for positions), the parsed state (an incremental tree
 //! for a Dockerfile, a stream of per-document trees for YAML), and the findings of the current version.
 
-use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
 use crate::config::Settings;
 use crate::disk::DiskFiles;
-use crate::document::Skip;
+use crate::document::{LineIndex, LineStarts, Skip};
 use crate::rules::NoFiles;
 use crate::syntax::Language;
 use crate::workspace::{Facts, Summary};
@@ -21,8 +20,9 @@ enum Parsed {
 }
 
 pub struct Document {
-    pub rope: Rope,
     pub text: String,
+    /// Where the lines of `text` start, followed through every edit.
+    line_starts: LineStarts,
     pub version: i32,
     /// What the document's name says it is (Compose files are named; manifests are not).
     name_kind: Option<FileKind>,
@@ -67,7 +67,7 @@ impl Document {
             Language::Yaml => Parsed::Yaml(YamlStream::default()),
         };
         let mut document = Self {
-            rope: Rope::from_str(&text),
+            line_starts: LineStarts::new(&text),
             text,
             version,
             name_kind,
@@ -93,13 +93,13 @@ impl Document {
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let start = convert::offset(&self.rope, range.start, encoding);
-                    let end = convert::offset(&self.rope, range.end, encoding).max(start);
+                    let start = convert::offset(&self.lines(), range.start, encoding);
+                    let end = convert::offset(&self.lines(), range.end, encoding).max(start);
                     self.replace(TextRange::new(start, end), &change.text);
                 }
                 None => {
                     self.text = change.text;
-                    self.rope = Rope::from_str(&self.text);
+                    self.line_starts = LineStarts::new(&self.text);
                     if let Parsed::Dockerfile(tree) = &mut self.parsed {
                         *tree = None;
                     }
@@ -114,11 +114,13 @@ impl Document {
         if let Parsed::Dockerfile(Some(tree)) = &mut self.parsed {
             crate::syntax::edit_tree(tree, &self.text, range, new_text);
         }
-        let char_start = self.rope.byte_to_char(range.start);
-        let char_end = self.rope.byte_to_char(range.end);
-        self.rope.remove(char_start..char_end);
-        self.rope.insert(char_start, new_text);
         self.text.replace_range(range.start..range.end, new_text);
+        self.line_starts.edit(range, new_text, &self.text);
+    }
+
+    /// The text with its line starts: offsets to positions and back.
+    pub fn lines(&self) -> LineIndex<'_> {
+        self.line_starts.index(&self.text)
     }
 
     /// Lint again with what the rest of the workspace now says (`facts`: what the other files say); the

@@ -10,7 +10,7 @@ pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let encoding = backend.session().encoding;
     let documents = backend.documents();
     let document = documents.get(&position.text_document.uri)?;
-    let offset = convert::offset(&document.rope, position.position, encoding);
+    let offset = convert::offset(&document.lines(), position.position, encoding);
     let mut rules: Vec<_> = document
         .diagnostics
         .iter()

@@ -1,7 +1,7 @@
 //! The language server face. The ONLY module that knows LSP types: it converts the engine's byte ranges to
 //! the negotiated position encoding at its edge.
 //!
-//! `server.rs` registers one handler per LSP method; `documents.rs` keeps the open documents (rope, text,
+//! `server.rs` registers one handler per LSP method; `documents.rs` keeps the open documents (text, line starts,
 //! incremental tree); `convert.rs` translates positions; `actions.rs` and `hover.rs` answer requests from the
 //! findings already computed.
 

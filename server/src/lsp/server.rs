@@ -323,7 +323,7 @@ impl Backend {
         let items = document
             .diagnostics
             .iter()
-            .map(|d| to_lsp(uri, &document.rope, document.version, d, encoding))
+            .map(|d| to_lsp(uri, &document.lines(), document.version, d, encoding))
             .collect();
         Some((document.version, items))
     }
@@ -376,14 +376,14 @@ fn document_language(
 
 /// A config file's error as a protocol diagnostic (its text is read here, not kept as a document).
 fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
-    let rope = ropey::Rope::from_str(text);
+    let lines = crate::document::LineIndex::new(text);
     let start = error.offset.min(text.len());
     let end = text[start..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| start + i)
         .max(start);
     LspDiagnostic {
-        range: convert::range(&rope, crate::TextRange::new(start, end), Encoding::Utf16),
+        range: convert::range(&lines, crate::TextRange::new(start, end), Encoding::Utf16),
         severity: Some(DiagnosticSeverity::ERROR),
         source: Some("dockwarden".to_owned()),
         message: format!("invalid configuration: {}", error.message),
@@ -393,7 +393,7 @@ fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
 
 pub fn to_lsp(
     uri: &Uri,
-    rope: &ropey::Rope,
+    lines: &crate::document::LineIndex,
     version: i32,
     d: &crate::Diagnostic,
     encoding: Encoding,
@@ -410,13 +410,13 @@ pub fn to_lsp(
         .map(|r| DiagnosticRelatedInformation {
             location: Location {
                 uri: uri.clone(),
-                range: convert::range(rope, r.range, encoding),
+                range: convert::range(lines, r.range, encoding),
             },
             message: r.message.clone(),
         })
         .collect::<Vec<_>>();
     LspDiagnostic {
-        range: convert::range(rope, d.range, encoding),
+        range: convert::range(lines, d.range, encoding),
         severity: Some(severity),
         code: Some(NumberOrString::String(d.rule.name().to_owned())),
         source: Some("dockwarden".to_owned()),

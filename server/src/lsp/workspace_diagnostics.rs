@@ -98,12 +98,12 @@ pub fn report(
             ..Surroundings::none()
         };
         let found = crate::lint::lint_in(&text, kind, &around);
-        let rope = ropey::Rope::from_str(&text);
+        let lines = crate::document::LineIndex::new(&text);
         let diagnostics = found
             .iter()
             .map(|d| {
                 // Fixes are offered once the file is open, against the editor's text.
-                let mut item = super::server::to_lsp(&uri, &rope, 0, d, snapshot.encoding);
+                let mut item = super::server::to_lsp(&uri, &lines, 0, d, snapshot.encoding);
                 item.data = None;
                 item
             })
