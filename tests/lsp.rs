@@ -1482,6 +1482,7 @@ fn every_fixture_reads_the_same_over_lsp() {
     let root_uri = format!("file://{}", root.display());
     let mut client = Client::start();
     client.initialize_in(&root_uri, json!({}));
+    let mut fix_actions = 0;
     for (file, rule, lines) in fixtures {
         if matches!(
             rule,
@@ -1511,12 +1512,77 @@ fn every_fixture_reads_the_same_over_lsp() {
             .map(|d| d["range"]["start"]["line"].as_u64().unwrap_or_default() as usize + 1)
             .collect();
         assert_eq!(lsp, lines, "{uri}: `{rule}` over LSP");
+        // Every finding's quick fixes come from the server's copy of its fixes, found again from the
+        // diagnostic as the client holds it: as many as the CLI computes for that finding. (The workspace
+        // rules, and what a namespace's policy adds to a message, read every fixture at once here.)
+        let mut over_lsp: std::collections::BTreeMap<(String, u64), Vec<usize>> =
+            Default::default();
+        for diagnostic in published.iter().filter(|d| {
+            !matches!(
+                d["code"].as_str(),
+                Some("missing-network-policy" | "service-account-token-mounted")
+            )
+        }) {
+            let line = diagnostic["range"]["start"]["line"]
+                .as_u64()
+                .unwrap_or_default()
+                + 1;
+            let code = diagnostic["code"].as_str().unwrap_or_default().to_owned();
+            let fixes = actions_for(&mut client, &uri, diagnostic)
+                .iter()
+                .filter(|a| {
+                    !a["title"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .starts_with("Ignore ")
+                })
+                .count();
+            over_lsp.entry((code, line)).or_default().push(fixes);
+        }
+        let mut from_cli = cli_fixes(&file);
+        from_cli.retain(|key, _| over_lsp.contains_key(key));
+        over_lsp
+            .values_mut()
+            .for_each(|counts| counts.sort_unstable());
+        assert_eq!(
+            over_lsp, from_cli,
+            "{uri}: quick fixes per finding (rule, line)"
+        );
+        fix_actions += over_lsp.values().flatten().sum::<usize>();
         client.notify(
             "textDocument/didClose",
             json!({"textDocument": {"uri": uri}}),
         );
     }
+    assert!(
+        fix_actions > 1000,
+        "only {fix_actions} quick fixes over every fixture"
+    );
     client.shutdown();
+}
+
+/// The number of fixes `dockwarden check --format json` computes for each finding of `file`, by rule and
+/// line (sorted, for lines with more than one finding of a rule).
+fn cli_fixes(file: &std::path::Path) -> std::collections::BTreeMap<(String, u64), Vec<usize>> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .args(["check", "--format", "json"])
+        .arg(file)
+        .current_dir(file.parent().expect("folder"))
+        .output()
+        .expect("dockwarden check");
+    let findings: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json output");
+    let mut out: std::collections::BTreeMap<(String, u64), Vec<usize>> = Default::default();
+    for f in &findings {
+        let key = (
+            f["rule"].as_str().unwrap_or_default().to_owned(),
+            f["start"]["line"].as_u64().unwrap_or_default(),
+        );
+        out.entry(key)
+            .or_default()
+            .push(f["fixes"].as_array().map_or(0, Vec::len));
+    }
+    out.values_mut().for_each(|counts| counts.sort_unstable());
+    out
 }
 
 /// Pod Security admission through the workspace index: a Namespace edited in one open document changes
@@ -1572,5 +1638,27 @@ fn a_namespace_that_enforces_restricted_turns_another_documents_violations_into_
     // A control outside Pod Security keeps its severity.
     let root_fs = finding(&params, "writable-root-filesystem").expect("writable root");
     assert_eq!(root_fs["severity"], 2, "{root_fs}");
+    client.shutdown();
+}
+
+/// Published diagnostics carry no fixes (the server keeps them); an action asked for a finding the document
+/// no longer has gets none, and the client is sent the current findings again.
+#[test]
+fn an_action_for_a_finding_that_is_gone_answers_nothing_and_republishes() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///stale/Dockerfile";
+    client.open(uri, EXAMPLE);
+    let published = client.published(uri, 1);
+    assert!(!published.is_empty());
+    assert!(
+        published.iter().all(|d| d.get("data").is_none()),
+        "{published:?}"
+    );
+    let mut gone = published[0].clone();
+    gone["message"] = json!("a finding this document never had");
+    assert_eq!(actions_for(&mut client, uri, &gone), Vec::<Value>::new());
+    let again = client.published(uri, 1);
+    assert_eq!(again, published);
     client.shutdown();
 }

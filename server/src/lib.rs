@@ -15,8 +15,10 @@
 //!    negotiated position encoding and back, clamping positions that lie outside the document.
 //! 3. **Document updates are applied in arrival order**: `did_change` edits the text synchronously, before any
 //!    `.await`, under a std `Mutex`, and checks the version.
-//! 4. **A fix is computed with its diagnostic** and travels in the diagnostic's `data`. `Safe` fixes keep the
-//!    image behaving the same; anything that changes what runs is `Unsafe` and is applied only on request.
+//! 4. **A fix is computed with its diagnostic** and stays on the server with the findings of the document's
+//!    current version; a code action finds it again by range, rule and message (the pushed diagnostics carry
+//!    no `data`). `Safe` fixes keep the image behaving the same; anything that changes what runs is `Unsafe`
+//!    and is applied only on request.
 //! 5. **A fix never breaks a file**: afterwards the file parses without new errors, the finding is gone, no other
 //!    finding appears and a second pass changes nothing (checked over fixtures and the corpus).
 //! 6. **The server executes nothing and opens no network connection.**

@@ -98,8 +98,8 @@ say(string.format('TIME first-diagnostics-ms %d', now_ms() - t0))
 say('ok: Dockerfile findings ' .. describe(dockerfile))
 
 --- Apply the code action of `bufnr` at 1-based `line`, 0-based `col` whose title satisfies `accept`.
---- The diagnostics sent back as context are the ones Neovim decoded, numbers as Lua doubles, so a `data`
---- that relied on integers above 2^53 would come back changed and its action would be missing.
+--- The diagnostics sent back as context are the ones Neovim decoded (numbers as Lua doubles); the server
+--- finds its fixes again by their range, rule and message, so an action missing here means that lookup broke.
 local function apply_action(bufnr, line, col, accept, what)
   vim.api.nvim_win_set_buf(0, bufnr)
   vim.api.nvim_win_set_cursor(0, { line, col })
@@ -209,8 +209,8 @@ if #vim.diagnostic.get(notes) ~= 0 then
 end
 say('ok: notes.yaml has no findings')
 
--- 7. A secret in a Dockerfile that a Compose service builds moves to that service in one edit: the action's
--- `data` names the Compose file's fingerprint, so this is the step a rounded number would break.
+-- 7. A secret in a Dockerfile that a Compose service builds moves to that service in one edit: the fix
+-- names the Compose file's fingerprint, which must survive the trip through the client.
 local injected = open('inject/Dockerfile')
 wait_for('secret-in-env in inject/Dockerfile', function()
   return has(injected, 'secret-in-env', 2)

@@ -1,4 +1,5 @@
-//! Code actions: quick fixes straight from the fixes shipped in each diagnostic's `data`, and
+//! Code actions: quick fixes straight from the fixes computed with each finding (kept on the server for the
+//! document's current version), and
 //! `source.fixAll.dockwarden`, which applies safe fixes to a fixed point.
 
 use std::collections::HashMap;
@@ -11,37 +12,37 @@ use tower_lsp_server::ls_types::{
     TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::server::{Backend, DiagnosticData, FixData};
+use super::server::Backend;
 use super::{convert, index};
-use crate::TextRange;
-use crate::fix::{Change, FileChange, FixMode, fix_all};
+use crate::fix::{Change, FileChange, Fix, FixMode, fix_all};
 use crate::rules::RuleId;
 
 pub fn fix_all_kind() -> CodeActionKind {
     CodeActionKind::new("source.fixAll.dockwarden")
 }
 
-pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeActionResponse> {
+/// The actions for `params`, and whether the client holds findings that are not the document's current ones
+/// (nothing it sent matched: it should get the current findings again).
+pub fn code_actions(backend: &Backend, params: CodeActionParams) -> (CodeActionResponse, bool) {
     let uri = params.text_document.uri;
     let only = params.context.only.as_deref();
     let wants = |kind: &CodeActionKind| {
         only.is_none_or(|kinds| kinds.iter().any(|k| kind.as_str().starts_with(k.as_str())))
     };
     let mut actions = Vec::new();
+    let mut stale = false;
     if wants(&CodeActionKind::QUICKFIX) {
-        let diagnostics = ours(backend, &uri, params.context.diagnostics);
-        for diagnostic in diagnostics {
-            let Some(data) = diagnostic
-                .data
-                .clone()
-                .and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok())
-            else {
-                continue;
-            };
-            for fix in &data.fixes {
-                // A fix computed for another version of the document is stale: the client asks again once
-                // it has the current diagnostics.
-                let Some((fix, edit)) = workspace_edit(backend, &uri, data.version, fix) else {
+        let sent: Vec<Diagnostic> = params
+            .context
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.source.as_deref() == Some("dockwarden"))
+            .collect();
+        let found = findings(backend, &uri, &sent);
+        stale = !sent.is_empty() && found.is_empty();
+        for (diagnostic, version, finding) in found {
+            for fix in &finding.fixes {
+                let Some((fix, edit)) = workspace_edit(backend, &uri, version, fix) else {
                     continue;
                 };
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -53,7 +54,7 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
                     ..CodeAction::default()
                 }));
             }
-            actions.extend(ignore_action(backend, &uri, data.version, &diagnostic));
+            actions.extend(ignore_action(backend, &uri, version, &diagnostic));
         }
     }
     let fix_all = fix_all_kind();
@@ -67,7 +68,36 @@ pub fn code_actions(backend: &Backend, params: CodeActionParams) -> Option<CodeA
             actions.push(action);
         }
     }
-    Some(actions)
+    (actions, stale)
+}
+
+/// The findings of the document's current version the client's diagnostics stand for, each with that
+/// version: the same rule, message and range. The fixes are the ones computed with the findings, never
+/// recomputed here; a diagnostic of an older version matches nothing.
+fn findings(
+    backend: &Backend,
+    uri: &Uri,
+    sent: &[Diagnostic],
+) -> Vec<(Diagnostic, i32, crate::Diagnostic)> {
+    let encoding = backend.session().encoding;
+    let documents = backend.documents();
+    let Some(document) = documents.get(uri) else {
+        return Vec::new();
+    };
+    let lines = document.lines();
+    sent.iter()
+        .filter_map(|d| {
+            let Some(NumberOrString::String(code)) = &d.code else {
+                return None;
+            };
+            let finding = document.diagnostics.iter().find(|f| {
+                f.rule.name() == code
+                    && f.message == d.message
+                    && convert::range(&lines, f.range, encoding) == d.range
+            })?;
+            Some((d.clone(), document.version, finding.clone()))
+        })
+        .collect()
 }
 
 /// "Ignore <rule> here": a `# dockwarden-ignore:` comment above the finding's instruction or YAML key,
@@ -112,43 +142,22 @@ fn ignore_action(
     }))
 }
 
-/// The client's diagnostics from us; when a client drops `data`, the stored finding at that range stands in
-/// (same range and rule), so fixes are never recomputed here.
-fn ours(backend: &Backend, uri: &Uri, from_client: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let stored = backend
-        .lsp_diagnostics(uri)
-        .map(|(_, items)| items)
-        .unwrap_or_default();
-    from_client
-        .into_iter()
-        .filter(|d| d.source.as_deref() == Some("dockwarden"))
-        .filter_map(|d| {
-            if d.data.is_some() {
-                return Some(d);
-            }
-            stored
-                .iter()
-                .find(|s| s.range == d.range && s.code == d.code)
-                .cloned()
-        })
-        .collect()
-}
-
 /// Byte-offset edits of document version `version` as protocol edits, if that version is the current one.
 fn text_edits(
     backend: &Backend,
     uri: &Uri,
     version: i32,
-    edits: &[(usize, usize, String)],
+    edits: &[crate::fix::Edit],
 ) -> Option<Vec<TextEdit>> {
     let encoding = backend.session().encoding;
     let documents = backend.documents();
     let document = documents.get(uri).filter(|d| d.version == version)?;
+    let lines = document.lines();
     let edits = edits
         .iter()
-        .map(|(start, end, new_text)| TextEdit {
-            range: convert::range(&document.lines(), TextRange::new(*start, *end), encoding),
-            new_text: new_text.clone(),
+        .map(|e| TextEdit {
+            range: convert::range(&lines, e.range, encoding),
+            new_text: e.new_text.clone(),
         })
         .collect();
     Some(edits)
@@ -160,8 +169,8 @@ fn workspace_edit<'a>(
     backend: &Backend,
     uri: &Uri,
     version: i32,
-    fix: &'a FixData,
-) -> Option<(&'a FixData, WorkspaceEdit)> {
+    fix: &'a Fix,
+) -> Option<(&'a Fix, WorkspaceEdit)> {
     let edits = text_edits(backend, uri, version, &fix.edits)?;
     let mut changes = Vec::new();
     if !edits.is_empty() {

@@ -13,6 +13,10 @@
 //! skipped unread, never allocated. `exit` ends the process with 0 after `shutdown` and 1 without (as the
 //! specification says), and so does the end of stdin: a client that went away never leaves the server behind.
 
+use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
@@ -86,6 +90,24 @@ impl<R: AsyncRead + Unpin> Reader<R> {
 
     /// The header block up to its blank line, without it; resynchronised on a `Content-Length` line when
     /// bytes before it are not headers (the rest of a body whose length was given too small).
+    /// The next body as it is, for a stream known to be well formed (the library's own output): nothing is
+    /// parsed, so a large `publishDiagnostics` is not read into a JSON tree only to be written out again.
+    pub async fn next_body(&mut self) -> Option<Vec<u8>> {
+        loop {
+            let header = self.header().await?;
+            let Some(length) = content_length(&header) else {
+                continue;
+            };
+            let mut body = Vec::with_capacity(usize::try_from(length).ok()?);
+            (&mut self.input)
+                .take(length)
+                .read_to_end(&mut body)
+                .await
+                .ok()?;
+            return ((body.len() as u64) == length).then_some(body);
+        }
+    }
+
     async fn header(&mut self) -> Option<String> {
         let mut block: Vec<u8> = Vec::new();
         loop {
@@ -243,16 +265,58 @@ fn error(id: Value, code: i64, message: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
 }
 
-/// `message` framed for the wire.
-pub fn framed(message: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(message).unwrap_or_default();
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(&body);
-    out
+/// The JSON text of `message`.
+fn serialised(message: &Value) -> Vec<u8> {
+    serde_json::to_vec(message).unwrap_or_default()
 }
 
-/// What the writer is asked to do.
+/// The one writer of the client's stream. A message is written whole, under a lock, by the task that has
+/// it, with blocking writes: no hop to a helper thread per write (tokio's stdout hands every write to its
+/// blocking pool, which on two cores was most of the latency tail), and frames never interleave. Writing
+/// blocks only while the client is not reading, which is when nothing else could be sent either.
+#[derive(Clone)]
+pub struct Outbox(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Outbox {
+    pub fn new(output: impl Write + Send + 'static) -> Self {
+        Self(Arc::new(Mutex::new(Box::new(output))))
+    }
+
+    /// Frame `body` and write it; false once the client is gone.
+    pub fn send(&self, body: &[u8]) -> bool {
+        let mut output = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        output.write_all(header.as_bytes()).is_ok()
+            && output.write_all(body).is_ok()
+            && output.flush().is_ok()
+    }
+
+    /// Send the notification `method` with `params`, serialised straight from them (no JSON tree between).
+    pub fn notify(&self, method: &str, params: &impl Serialize) -> bool {
+        #[derive(Serialize)]
+        struct Notification<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        let message = Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        };
+        match serde_json::to_vec(&message) {
+            Ok(body) => self.send(&body),
+            Err(e) => {
+                tracing::error!("cannot serialise {method}: {e}");
+                true
+            }
+        }
+    }
+}
+
+/// What the relay is told by its readers.
 pub enum Out {
+    /// A message body to frame and write.
     Message(Vec<u8>),
     /// Write what came before, then end the process with this code.
     Exit(i32),
@@ -262,7 +326,7 @@ pub enum Out {
 /// writes to `from_server` go to `output`, with the errors answered here in between.
 pub async fn relay(
     input: impl AsyncRead + Unpin + Send + 'static,
-    mut output: impl AsyncWrite + Unpin,
+    output: Outbox,
     mut to_server: impl AsyncWrite + Unpin + Send + 'static,
     from_server: impl AsyncRead + Unpin + Send + 'static,
     max_body: u64,
@@ -283,13 +347,17 @@ pub async fn relay(
                         }
                         _ => {}
                     }
-                    if to_server.write_all(&framed(&message)).await.is_err() {
+                    let body = serialised(&message);
+                    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                    if to_server.write_all(header.as_bytes()).await.is_err()
+                        || to_server.write_all(&body).await.is_err()
+                    {
                         break;
                     }
                 }
                 Frame::Refused(reply) | Frame::Garbage(reply) => {
                     tracing::warn!("refused a message: {}", reply["error"]["message"]);
-                    let _ = from_client.send(Out::Message(framed(&reply)));
+                    let _ = from_client.send(Out::Message(serialised(&reply)));
                 }
             }
         }
@@ -300,26 +368,20 @@ pub async fn relay(
     tokio::spawn(async move {
         // The library's output is well formed; it is re-framed whole so errors never land inside it.
         let mut reader = Reader::new(from_server, u64::MAX);
-        while let Some(frame) = reader.next().await {
-            let message = match frame {
-                Frame::Message(m) | Frame::Refused(m) | Frame::Garbage(m) => m,
-            };
-            if from_library.send(Out::Message(framed(&message))).is_err() {
+        while let Some(body) = reader.next_body().await {
+            if from_library.send(Out::Message(body)).is_err() {
                 break;
             }
         }
     });
     while let Some(item) = queue.recv().await {
         match item {
-            Out::Message(bytes) => {
-                if output.write_all(&bytes).await.is_err() || output.flush().await.is_err() {
+            Out::Message(body) => {
+                if !output.send(&body) {
                     return 1;
                 }
             }
-            Out::Exit(code) => {
-                let _ = output.flush().await;
-                return code;
-            }
+            Out::Exit(code) => return code,
         }
     }
     1

@@ -39,7 +39,11 @@ pub fn run() -> ExitCode {
         }
     };
     let code = runtime.block_on(async {
-        let (service, socket) = tower_lsp_server::LspService::new(server::Backend::new);
+        let outbox = framing::Outbox::new(std::io::stdout());
+        let to_client = outbox.clone();
+        let (service, socket) = tower_lsp_server::LspService::new(move |client| {
+            server::Backend::new(client, to_client)
+        });
         // The library talks to the framing layer through in-memory pipes (see `framing`).
         let (to_server, server_input) = tokio::io::duplex(1 << 16);
         let (server_output, from_server) = tokio::io::duplex(1 << 16);
@@ -48,7 +52,7 @@ pub fn run() -> ExitCode {
         );
         framing::relay(
             tokio::io::stdin(),
-            tokio::io::stdout(),
+            outbox,
             to_server,
             from_server,
             MAX_MESSAGE,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
@@ -26,10 +26,10 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, Encoding};
 use super::documents::Document;
+use super::framing::Outbox;
 use super::{index, workspace_diagnostics};
 use crate::config::{Config, ConfigError, Configs, Settings};
 use crate::disk::DiskFiles;
-use crate::fix::{Applicability, FileChange, Fix};
 use crate::syntax::Language;
 use crate::workspace::{Facts, Summary, Workspace};
 use crate::{FileKind, Severity};
@@ -49,6 +49,8 @@ pub struct Session {
 
 pub struct Backend {
     client: Client,
+    /// Where `publishDiagnostics` is written, serialised straight from the findings (see [`Backend::push`]).
+    outbox: Outbox,
     session: OnceLock<Session>,
     /// A std mutex on purpose: `did_change` must apply its edits before any `.await` (handlers run
     /// concurrently, so an await before the edit could let a later change overtake it).
@@ -71,50 +73,11 @@ pub struct Backend {
     workspace_changed: tokio::sync::Notify,
 }
 
-/// A fix as shipped in `Diagnostic.data`. Edits are byte offsets into the document version the fix was
-/// computed for: compact (a manifest with hundreds of findings re-sends all of them on every keystroke), and
-/// converted to protocol positions only when an action is asked for — and only if the version still matches.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FixData {
-    pub title: String,
-    pub safe: bool,
-    pub preferred: bool,
-    pub edits: Vec<(usize, usize, String)>,
-    /// Changes to other files, by path relative to the document's folder.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<FileChange>,
-    /// The fix of this document alone, for when the other files cannot be changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<Box<FixData>>,
-}
-
-impl FixData {
-    fn of(fix: &Fix) -> Self {
-        Self {
-            title: fix.title.clone(),
-            safe: fix.applicability == Applicability::Safe,
-            preferred: fix.preferred,
-            edits: fix
-                .edits
-                .iter()
-                .map(|e| (e.range.start, e.range.end, e.new_text.clone()))
-                .collect(),
-            files: fix.files.clone(),
-            fallback: fix.fallback.as_deref().map(|f| Box::new(Self::of(f))),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DiagnosticData {
-    pub version: i32,
-    pub fixes: Vec<FixData>,
-}
-
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Self {
             client,
+            outbox,
             session: OnceLock::new(),
             documents: Mutex::new(HashMap::new()),
             root: OnceLock::new(),
@@ -169,7 +132,7 @@ impl Backend {
         for uri in dropped {
             self.documents().remove(&uri);
             if !self.session().pull {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                self.push(&uri, &[], None);
             }
         }
         self.publish_config_errors().await;
@@ -194,14 +157,12 @@ impl Backend {
         );
         for (path, diagnostic) in errors {
             if let Some(uri) = Uri::from_file_path(&path) {
-                self.client
-                    .publish_diagnostics(uri, vec![diagnostic], None)
-                    .await;
+                self.push(&uri, &[diagnostic], None);
             }
         }
         for path in before.difference(&now) {
             if let Some(uri) = Uri::from_file_path(path) {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                self.push(&uri, &[], None);
             }
         }
     }
@@ -320,10 +281,11 @@ impl Backend {
         let encoding = self.session().encoding;
         let documents = self.documents();
         let document = documents.get(uri)?;
+        let lines = document.lines();
         let items = document
             .diagnostics
             .iter()
-            .map(|d| to_lsp(uri, &document.lines(), document.version, d, encoding))
+            .map(|d| to_lsp(uri, &lines, d, encoding))
             .collect();
         Some((document.version, items))
     }
@@ -333,9 +295,37 @@ impl Backend {
             return;
         }
         if let Some((version, items)) = self.lsp_diagnostics(&uri) {
-            self.client
-                .publish_diagnostics(uri, items, Some(version))
-                .await;
+            self.push(&uri, &items, Some(version));
+        }
+    }
+
+    /// `textDocument/publishDiagnostics`, written by this task to the client's stream: the library's client
+    /// would build a JSON tree of the findings, write it to the transport, which reads it back to frame it.
+    fn push(&self, uri: &Uri, diagnostics: &[LspDiagnostic], version: Option<i32>) {
+        #[derive(Serialize)]
+        struct Params<'a> {
+            uri: &'a Uri,
+            diagnostics: &'a [LspDiagnostic],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            version: Option<i32>,
+        }
+        self.outbox.notify(
+            "textDocument/publishDiagnostics",
+            &Params {
+                uri,
+                diagnostics,
+                version,
+            },
+        );
+    }
+
+    /// The client holds findings that are not this document's current ones (an action was asked for one
+    /// that no longer exists): send the current ones again, or ask a pulling client to pull.
+    pub async fn refresh(&self, uri: Uri) {
+        if !self.session().pull {
+            self.publish(uri).await;
+        } else if self.session().refresh {
+            let _ = self.client.workspace_diagnostic_refresh().await;
         }
     }
 }
@@ -391,10 +381,12 @@ fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
     }
 }
 
+/// A finding in protocol form. Its fixes stay on the server, with the findings of the document's current
+/// version: an action request finds them again by range, rule and message (see `actions.rs`), so the
+/// diagnostics a keystroke pushes carry no fix (that was half of every push).
 pub fn to_lsp(
     uri: &Uri,
     lines: &crate::document::LineIndex,
-    version: i32,
     d: &crate::Diagnostic,
     encoding: Encoding,
 ) -> LspDiagnostic {
@@ -403,7 +395,6 @@ pub fn to_lsp(
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info | Severity::Off => DiagnosticSeverity::INFORMATION,
     };
-    let fixes = d.fixes.iter().map(FixData::of).collect();
     let related = d
         .related
         .iter()
@@ -422,7 +413,6 @@ pub fn to_lsp(
         source: Some("dockwarden".to_owned()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
-        data: serde_json::to_value(DiagnosticData { version, fixes }).ok(),
         ..LspDiagnostic::default()
     }
 }
@@ -730,9 +720,7 @@ impl LanguageServer for Backend {
         // Closed, the file is part of the workspace report again.
         self.workspace_changed.notify_waiters();
         if removed && !self.session().pull {
-            self.client
-                .publish_diagnostics(uri.clone(), Vec::new(), None)
-                .await;
+            self.push(&uri, &[], None);
         }
         // Closed, the file on disk speaks for it again.
         if let Some(path) = index::workspace_path(self.root(), &uri) {
@@ -806,7 +794,12 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(super::actions::code_actions(self, params))
+        let uri = params.text_document.uri.clone();
+        let (actions, stale) = super::actions::code_actions(self, params);
+        if stale {
+            self.refresh(uri).await;
+        }
+        Ok(Some(actions))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -101,12 +101,8 @@ pub fn report(
         let lines = crate::document::LineIndex::new(&text);
         let diagnostics = found
             .iter()
-            .map(|d| {
-                // Fixes are offered once the file is open, against the editor's text.
-                let mut item = super::server::to_lsp(&uri, &lines, 0, d, snapshot.encoding);
-                item.data = None;
-                item
-            })
+            // Fixes are offered once the file is open, against the editor's text.
+            .map(|d| super::server::to_lsp(&uri, &lines, d, snapshot.encoding))
             .collect();
         reported.insert(uri.clone());
         items.push(WorkspaceDocumentDiagnosticReport::Full(
