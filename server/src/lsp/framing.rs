@@ -282,13 +282,15 @@ impl Outbox {
         Self(Arc::new(Mutex::new(Box::new(output))))
     }
 
-    /// Frame `body` and write it; false once the client is gone.
+    /// Frame `body` and write it, in one write: a client that reads the header first and blocks for the
+    /// body would otherwise wake twice per message. False once the client is gone.
     pub fn send(&self, body: &[u8]) -> bool {
-        let mut output = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        output.write_all(header.as_bytes()).is_ok()
-            && output.write_all(body).is_ok()
-            && output.flush().is_ok()
+        let mut frame = Vec::with_capacity(header.len() + body.len());
+        frame.extend_from_slice(header.as_bytes());
+        frame.extend_from_slice(body);
+        let mut output = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        output.write_all(&frame).is_ok() && output.flush().is_ok()
     }
 
     /// Send the notification `method` with `params`, serialised straight from them (no JSON tree between).
@@ -312,6 +314,28 @@ impl Outbox {
             }
         }
     }
+}
+
+/// The process's standard output, unbuffered: Rust's `Stdout` is line-buffered and would split every frame
+/// at the blank line after its header into two writes.
+#[cfg(unix)]
+pub fn stdout() -> impl Write + Send + 'static {
+    struct Unbuffered;
+    impl Write for Unbuffered {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            rustix::io::write(rustix::stdio::stdout(), bytes).map_err(std::io::Error::from)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    Unbuffered
+}
+
+/// The process's standard output (elsewhere than Unix, through the standard library's writer).
+#[cfg(not(unix))]
+pub fn stdout() -> impl Write + Send + 'static {
+    std::io::stdout()
 }
 
 /// What the relay is told by its readers.

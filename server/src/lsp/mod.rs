@@ -39,7 +39,7 @@ pub fn run() -> ExitCode {
         }
     };
     let code = runtime.block_on(async {
-        let outbox = framing::Outbox::new(std::io::stdout());
+        let outbox = framing::Outbox::new(framing::stdout());
         let to_client = outbox.clone();
         let (service, socket) = tower_lsp_server::LspService::new(move |client| {
             server::Backend::new(client, to_client)
