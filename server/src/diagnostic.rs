@@ -137,3 +137,26 @@ impl Diagnostic {
         self.fixes.iter().find(|f| f.preferred)
     }
 }
+
+/// Order findings by place, drop duplicates, and keep an action shared by findings at one place on the first.
+pub fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    out.sort_by_key(|d| (d.range.start, d.rule));
+    out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
+    // Findings at one place can share an action (several container findings offer "Harden this container"):
+    // an editor lists every action of every finding under the cursor, so each is kept on the first only.
+    for i in 1..out.len() {
+        let (before, rest) = out.split_at_mut(i);
+        let current = &mut rest[0];
+        let earlier: Vec<&Diagnostic> = before
+            .iter()
+            .rev()
+            .take_while(|d| d.range == current.range)
+            .collect();
+        if !earlier.is_empty() {
+            current
+                .fixes
+                .retain(|fix| !earlier.iter().any(|d| d.fixes.contains(fix)));
+        }
+    }
+    out
+}

@@ -160,7 +160,7 @@ fn lint_parsed(
         &cx,
     ));
     in_images_built_from_this_one(file, &mut out);
-    crate::suppress::apply_dockerfile(source, file, settings, finish(out))
+    crate::suppress::apply_dockerfile(source, file, settings, crate::diagnostic::finish(out))
 }
 
 /// A finding inside an `ONBUILD` trigger is about the images built `FROM` this one: the message says so.
@@ -224,7 +224,7 @@ pub fn lint_yaml(
             return lint_in(source, kind, &around);
         }
     };
-    finish(out)
+    crate::diagnostic::finish(out)
 }
 
 /// Text at least this long is worked on by all cores (its rules, its `RUN` scripts, its documents): below
@@ -277,29 +277,6 @@ fn lint_compose(
     };
     let out = run_rules(source, settings, |rule| rule.checks().compose, &cx);
     crate::merge_keys::fold(source, yaml, &compose, out)
-}
-
-/// Order findings by place, drop duplicates, and keep an action shared by findings at one place on the first.
-pub(crate) fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    out.sort_by_key(|d| (d.range.start, d.rule));
-    out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
-    // Findings at one place can share an action (several container findings offer "Harden this container"):
-    // an editor lists every action of every finding under the cursor, so each is kept on the first only.
-    for i in 1..out.len() {
-        let (before, rest) = out.split_at_mut(i);
-        let current = &mut rest[0];
-        let earlier: Vec<&Diagnostic> = before
-            .iter()
-            .rev()
-            .take_while(|d| d.range == current.range)
-            .collect();
-        if !earlier.is_empty() {
-            current
-                .fixes
-                .retain(|fix| !earlier.iter().any(|d| d.fixes.contains(fix)));
-        }
-    }
-    out
 }
 
 /// Cut `bytes` to at most `limit` (at a UTF-8 boundary, when the text is UTF-8); whether it was longer.

@@ -230,7 +230,7 @@ fn apply(
     }
     // Filtering kept the order; findings about the comments themselves are sorted into place.
     if out.len() > kept {
-        crate::lint::finish(out)
+        crate::diagnostic::finish(out)
     } else {
         out
     }

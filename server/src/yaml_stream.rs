@@ -227,7 +227,7 @@ impl YamlStream {
                         around.settings,
                     )
                 });
-                crate::lint::finish(found)
+                crate::diagnostic::finish(found)
             }
             Some(FileKind::Kubernetes) => {
                 // A Helm document is not read; the others are.
@@ -274,7 +274,7 @@ impl YamlStream {
                     })
                     .collect();
                 admission = Some(FileWorkloads { facts, documents });
-                crate::lint::finish(found)
+                crate::diagnostic::finish(found)
             }
             // A Compose file with a Helm document is not read.
             Some(_) if chart || self.chunks.iter().any(|c| c.helm) => vec![skipped(0)],

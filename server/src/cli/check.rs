@@ -9,8 +9,9 @@ use rayon::prelude::*;
 
 use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
-use super::output::{FileReport, OutputFormat, printable, write};
+use super::output::{OutputFormat, printable, write};
 use super::project;
+use super::report::FileReport;
 use crate::config::{Config, Configs, Settings};
 use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};

@@ -4,6 +4,7 @@ mod check;
 mod files;
 mod output;
 mod project;
+mod report;
 mod sarif;
 
 use std::io::Write;

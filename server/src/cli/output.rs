@@ -6,9 +6,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::report::FileReport;
+use crate::Severity;
 use crate::document::{LineCol, LineIndex};
 use crate::fix::{Applicability, Edit, FileChange, Fix};
-use crate::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -18,15 +19,6 @@ pub enum OutputFormat {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
-}
-
-/// One file's findings, ready to print.
-pub struct FileReport {
-    pub path: String,
-    pub text: String,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The fixed text of standard input, when `--fix` was given for it.
-    pub fixed_stdin: Option<String>,
 }
 
 #[derive(Serialize)]

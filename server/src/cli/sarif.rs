@@ -17,7 +17,7 @@ use serde_sarif::sarif::{
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
-use super::output::FileReport;
+use super::report::FileReport;
 use crate::document::LineIndex;
 use crate::rules::RuleId;
 use crate::{Severity, TextRange};
