@@ -40,13 +40,10 @@ impl LineStarts {
         scan(text.as_bytes(), from, new_limit, &mut rescanned);
         rescanned.retain(|&s| s <= new_limit);
         let delta = new_text.len() as isize - range.len() as isize;
-        let tail: Vec<usize> = starts[kept_after..]
-            .iter()
-            .map(|&s| s.saturating_add_signed(delta))
-            .collect();
-        starts.truncate(from_line + 1);
-        starts.extend(rescanned);
-        starts.extend(tail);
+        for start in &mut starts[kept_after..] {
+            *start = start.saturating_add_signed(delta);
+        }
+        starts.splice(from_line + 1..kept_after, rescanned);
     }
 
     /// A view of these starts over `text`, the text they were computed for.

@@ -76,38 +76,33 @@ impl<R: AsyncRead + Unpin> Reader<R> {
                 ),
             )));
         }
+        Some(check(&self.body(length).await?))
+    }
+
+    /// The next body as it is, for a stream known to be well formed (the library's own output): nothing is
+    /// parsed, so a large `publishDiagnostics` is not read into a JSON tree only to be written out again.
+    pub async fn next_body(&mut self) -> Option<Vec<u8>> {
+        loop {
+            let header = self.header().await?;
+            if let Some(length) = content_length(&header) {
+                return self.body(length).await;
+            }
+        }
+    }
+
+    /// The `length` bytes of a body; `None` when the stream ends first.
+    async fn body(&mut self, length: u64) -> Option<Vec<u8>> {
         let mut body = Vec::with_capacity(usize::try_from(length).ok()?);
         (&mut self.input)
             .take(length)
             .read_to_end(&mut body)
             .await
             .ok()?;
-        if (body.len() as u64) < length {
-            return None;
-        }
-        Some(check(&body))
+        ((body.len() as u64) == length).then_some(body)
     }
 
     /// The header block up to its blank line, without it; resynchronised on a `Content-Length` line when
     /// bytes before it are not headers (the rest of a body whose length was given too small).
-    /// The next body as it is, for a stream known to be well formed (the library's own output): nothing is
-    /// parsed, so a large `publishDiagnostics` is not read into a JSON tree only to be written out again.
-    pub async fn next_body(&mut self) -> Option<Vec<u8>> {
-        loop {
-            let header = self.header().await?;
-            let Some(length) = content_length(&header) else {
-                continue;
-            };
-            let mut body = Vec::with_capacity(usize::try_from(length).ok()?);
-            (&mut self.input)
-                .take(length)
-                .read_to_end(&mut body)
-                .await
-                .ok()?;
-            return ((body.len() as u64) == length).then_some(body);
-        }
-    }
-
     async fn header(&mut self) -> Option<String> {
         let mut block: Vec<u8> = Vec::new();
         loop {
