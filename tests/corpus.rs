@@ -215,7 +215,7 @@ fn every_fix_on_every_corpus_manifest_is_valid() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let Some(kind) = dockwarden::lint::detect(Some(path), &text) else {
+        let Some(kind) = dockwarden::engine::lint::detect(Some(path), &text) else {
             continue;
         };
         files += 1;
@@ -355,10 +355,10 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
 /// each file with the whole tree's errors, and on all of them joined into one large file with the parts'.
 #[test]
 fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
-    use dockwarden::config::Settings;
-    use dockwarden::lint::lint_dockerfile;
+    use dockwarden::engine::lint::lint_dockerfile;
     use dockwarden::model::dockerfile::Dockerfile;
     use dockwarden::rules::NoFiles;
+    use dockwarden::rules::settings::Settings;
     use dockwarden::syntax::dockerfile::{errors_in_parts, parse, top_level_errors};
     let Some(files) = corpus_dockerfiles() else {
         return;

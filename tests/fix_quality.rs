@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use dockwarden::knowledge::official_images::{Image, table};
 use dockwarden::model::image_ref::ImageRef;
-use dockwarden::official_images::{Image, table};
 use serde_json::Value;
 
 fn dockwarden(dir: &Path, args: &[&str]) -> std::process::Output {

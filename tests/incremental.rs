@@ -71,9 +71,9 @@ proptest! {
                 prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
             }
             let findings = |tree: &tree_sitter::Tree| {
-                let errors = dockwarden::lint::grammar_errors(Some(tree), &text);
-                let settings = dockwarden::config::Settings::default();
-                dockwarden::lint::lint_dockerfile(&text, &errors, &dockwarden::rules::NoFiles, &settings, &[])
+                let errors = dockwarden::engine::lint::grammar_errors(Some(tree), &text);
+                let settings = dockwarden::rules::settings::Settings::default();
+                dockwarden::engine::lint::lint_dockerfile(&text, &errors, &dockwarden::rules::NoFiles, &settings, &[])
             };
             prop_assert_eq!(findings(&tree), findings(&fresh), "text: {:?}", text);
         }
@@ -115,7 +115,7 @@ proptest! {
 
     #[test]
     fn a_yaml_stream_kept_between_edits_equals_a_fresh_read(edits in prop::collection::vec((0.0f64..1.0, 0usize..6, prop::collection::vec(0..YAML_PIECES.len(), 0..3)), 1..60)) {
-        use dockwarden::yaml_stream::{Mode, YamlStream};
+        use dockwarden::engine::yaml_stream::{Mode, YamlStream};
         let mut text = YAML_SEED.to_owned();
         let mut stream = YamlStream::default();
         stream.update(&text, Mode::Detect(None));

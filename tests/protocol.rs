@@ -157,7 +157,7 @@ fn a_lone_surrogate_in_a_document_costs_nothing_else() {
 fn an_oversized_message_is_refused_and_the_connection_stays_up() {
     let mut client = Client::start();
     client.initialize(json!({}));
-    let limit = dockwarden::config::DEFAULT_MAX_FILE_SIZE as usize + 1024 * 1024;
+    let limit = dockwarden::rules::settings::DEFAULT_MAX_FILE_SIZE as usize + 1024 * 1024;
     let body = vec![b' '; limit + 1];
     client.send_raw(&framed(&body));
     let error = client.error_for(&Value::Null, "an oversized message");

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use dockwarden::fix::{FixMode, fix_all};
+use dockwarden::engine::fix_all::{FixMode, fix_all};
 use dockwarden::rules::RuleId;
 use dockwarden::{FileKind, lint};
 
@@ -47,7 +47,7 @@ fn fixtures_match_their_snapshots() {
             .to_owned();
         let (text, skips) = common::read_fixture(&path);
         let Some(kind) = kind else {
-            let detected = dockwarden::lint::detect(Some(&path), &text);
+            let detected = dockwarden::engine::lint::detect(Some(&path), &text);
             assert_eq!(
                 detected, None,
                 "{name} is not a Compose file or manifest, and must not be read as one"
@@ -79,10 +79,10 @@ fn fixtures_match_their_snapshots() {
         }
         for change in &fixed.files {
             let what = match &change.change {
-                dockwarden::fix::Change::Append { text } => {
+                dockwarden::edit::fix::Change::Append { text } => {
                     format!("appended to {}", change.path) + " ---\n" + text
                 }
-                dockwarden::fix::Change::Edit { edits, .. } => {
+                dockwarden::edit::fix::Change::Edit { edits, .. } => {
                     format!("{} edits of {}", edits.len(), change.path) + " ---\n"
                 }
             };
@@ -224,7 +224,8 @@ fn ignoring_a_finding_here_silences_it_and_nothing_else() {
                 continue;
             }
             let name = path.display();
-            let Some(edit) = dockwarden::suppress::ignore_edit(&text, kind, d.rule, d.range.start)
+            let Some(edit) =
+                dockwarden::engine::suppress::ignore_edit(&text, kind, d.rule, d.range.start)
             else {
                 // Only a finding in a comment with no instruction right below it has no place.
                 let line_start = text[..d.range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -236,7 +237,7 @@ fn ignoring_a_finding_here_silences_it_and_nothing_else() {
                 );
                 continue;
             };
-            let after_text = dockwarden::fix::apply_edits(&text, &[edit]).expect("edit fits");
+            let after_text = dockwarden::edit::fix::apply_edits(&text, &[edit]).expect("edit fits");
             let after = lint(&after_text, kind);
             let count = |list: &[dockwarden::Diagnostic], rule: RuleId| {
                 list.iter().filter(|x| x.rule == rule).count()

@@ -3,7 +3,7 @@
 #![no_main]
 
 use dockwarden::FileKind;
-use dockwarden::fix::{FixMode, fix_all};
+use dockwarden::engine::fix_all::{FixMode, fix_all};
 use dockwarden::rules::RuleId;
 use libfuzzer_sys::fuzz_target;
 

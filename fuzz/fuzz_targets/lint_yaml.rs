@@ -7,5 +7,5 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = dockwarden::lint(&text, dockwarden::FileKind::Compose);
     let _ = dockwarden::lint(&text, dockwarden::FileKind::Kubernetes);
-    let _ = dockwarden::lint::detect(Some(std::path::Path::new("input.yaml")), &text);
+    let _ = dockwarden::engine::lint::detect(Some(std::path::Path::new("input.yaml")), &text);
 });

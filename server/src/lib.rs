@@ -25,33 +25,16 @@
 //! 7. **Bounded work on hostile input**: no recursion over input structure; loops over input are linear.
 //! 8. **stdout belongs to the protocol**: logs go to stderr through `tracing`.
 
-pub mod admission;
-pub mod base_images;
 pub mod cli;
-pub mod compose_stack;
-pub mod config;
-pub mod diagnostic;
-pub mod disk;
 pub mod document;
-pub mod eol_images;
-pub mod fix;
-pub mod kustomize;
-pub mod lint;
+pub mod edit;
+pub mod engine;
+pub mod knowledge;
 pub mod lsp;
-pub mod merge_keys;
 pub mod model;
-pub mod official_images;
-pub mod pod_security_levels;
 pub mod rules;
-pub mod secrets;
-pub mod suppress;
 pub mod syntax;
-pub mod text_range;
-pub mod workspace;
-pub mod yaml_edit;
-pub mod yaml_stream;
 
-pub use diagnostic::{Diagnostic, Severity};
-pub use document::FileKind;
-pub use lint::lint;
-pub use text_range::TextRange;
+pub use document::{FileKind, Severity, TextRange};
+pub use engine::lint::lint;
+pub use rules::Diagnostic;

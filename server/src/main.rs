@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use dockwarden::cli::{self, CheckOptions, OutputFormat, Threshold};
-use dockwarden::config::{ConfigSource, RuleSelection};
+use dockwarden::engine::config::ConfigSource;
 use dockwarden::rules::RuleId;
+use dockwarden::rules::settings::RuleSelection;
 
 #[derive(Parser)]
 #[command(

@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use dockwarden::document::LineIndex;
-use dockwarden::fix::{FileChange, Fix, FixMode, fix_all};
-use dockwarden::lint::{lint_in, summary_of};
+use dockwarden::edit::fix::{FileChange, Fix};
+use dockwarden::engine::fix_all::{FixMode, fix_all};
+use dockwarden::engine::lint::{lint_in, summary_of};
+use dockwarden::engine::yaml_stream::Surroundings;
+use dockwarden::rules::workspace::Facts;
 use dockwarden::rules::{FileSource, NoFiles, RuleId};
-use dockwarden::workspace::Facts;
-use dockwarden::yaml_stream::Surroundings;
 use dockwarden::{Diagnostic, FileKind};
 
 /// The fixture directories and the kind their files are linted as (`other/` holds YAML that is no manifest).
@@ -48,7 +49,7 @@ pub fn read_fixture(path: &Path) -> (String, Vec<dockwarden::document::Skip>) {
     let valid = std::str::from_utf8(&bytes).is_ok();
     (
         String::from_utf8_lossy(&bytes).into_owned(),
-        dockwarden::lint::skips(Some(path), valid),
+        dockwarden::engine::lint::skips(Some(path), valid),
     )
 }
 
@@ -62,10 +63,10 @@ pub fn lint_fixture(
         .join("tests/fixtures/settings")
         .join(format!("{rule}.yaml"));
     let settings = match std::fs::read_to_string(&file) {
-        Ok(text) => dockwarden::config::Config::parse(&text)
+        Ok(text) => dockwarden::engine::config::Config::parse(&text)
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
             .settings(),
-        Err(_) => dockwarden::config::Settings::enabling(&[rule]),
+        Err(_) => dockwarden::rules::settings::Settings::enabling(&[rule]),
     };
     let around = Surroundings {
         settings: &settings,
@@ -196,7 +197,7 @@ pub fn nodes(tree: &tree_sitter::Tree) -> Vec<(String, usize, usize, bool)> {
 }
 
 fn error_nodes(kind: FileKind, text: &str) -> usize {
-    dockwarden::syntax::parse(kind.language(), text, None)
+    dockwarden::syntax::parse(dockwarden::syntax::Language::of(kind), text, None)
         .map_or(0, |tree| nodes(&tree).iter().filter(|n| n.3).count())
 }
 
@@ -534,13 +535,15 @@ pub fn fixtures_on_disk(root: &Path) -> Vec<(PathBuf, RuleId, Vec<usize>)> {
         put(&folder, ".dockwarden.yaml", config);
         let file = folder.join(name).canonicalize().expect("canonical");
         let (text, skips) = read_fixture(&file);
-        let settings = dockwarden::config::Config::parse(
+        let settings = dockwarden::engine::config::Config::parse(
             &std::fs::read_to_string(folder.join(".dockwarden.yaml")).expect("config"),
         )
         .expect("a valid config")
         .settings();
-        let files =
-            dockwarden::disk::DiskFiles::beside(&file, &folder.canonicalize().expect("canonical"));
+        let files = dockwarden::engine::disk::DiskFiles::beside(
+            &file,
+            &folder.canonicalize().expect("canonical"),
+        );
         let around = Surroundings {
             settings: &settings,
             skips: &skips,

@@ -12,15 +12,17 @@ use super::files::{Input, collect, kind_of};
 use super::output::{OutputFormat, printable, write};
 use super::project;
 use super::report::FileReport;
-use crate::config::{Config, Configs, Settings};
-use crate::disk::DiskFiles;
 use crate::document::{Skip, is_yaml_name};
-use crate::fix::{FileChange, FixMode, fix_all};
-use crate::kustomize::Patch;
-use crate::lint::{lint_in, summary_of};
+use crate::edit::fix::FileChange;
+use crate::engine::config::{Config, Configs};
+use crate::engine::disk::DiskFiles;
+use crate::engine::fix_all::{FixMode, fix_all};
+use crate::engine::kustomize::Patch;
+use crate::engine::lint::{lint_in, summary_of};
+use crate::engine::yaml_stream::Surroundings;
+use crate::rules::settings::Settings;
+use crate::rules::workspace::{Facts, Summary};
 use crate::rules::{FileSource, NoFiles};
-use crate::workspace::{Facts, Summary};
-use crate::yaml_stream::Surroundings;
 use crate::{Diagnostic, FileKind, Severity};
 
 pub struct CheckOptions {
@@ -36,9 +38,9 @@ pub struct CheckOptions {
     /// The lowest severity that fails the run.
     pub severity_threshold: Threshold,
     /// Where the config comes from (`--config`, `--no-repo-config`).
-    pub config: crate::config::ConfigSource,
+    pub config: crate::engine::config::ConfigSource,
     /// The rules to run (`--select`, `--ignore`), over the config; only their fixes are applied.
-    pub selection: crate::config::RuleSelection,
+    pub selection: crate::rules::settings::RuleSelection,
 }
 
 /// The severities `--severity-threshold` takes.
@@ -275,7 +277,7 @@ fn load(
             (path.clone(), bytes)
         }
     };
-    let too_large = crate::lint::cut_to_limit(&mut bytes, settings.max_file_size);
+    let too_large = crate::engine::lint::cut_to_limit(&mut bytes, settings.max_file_size);
     let (text, valid_utf8) = match String::from_utf8(bytes) {
         Ok(t) => (t, true),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
@@ -289,7 +291,7 @@ fn load(
             .and_then(|f| Patch::find(f))
             .map(|_| FileKind::Kubernetes);
     }
-    let mut skips = crate::lint::skips(Some(&path), valid_utf8);
+    let mut skips = crate::engine::lint::skips(Some(&path), valid_utf8);
     if too_large {
         skips.push(Skip::TooLarge);
     }
@@ -384,7 +386,7 @@ fn fix_files(
         around.reported_elsewhere = &elsewhere;
         let on_disk = matches!(file.input, Input::File(_));
         let fixed = {
-            let relint = crate::lint::relinter(kind, around);
+            let relint = crate::engine::lint::relinter(kind, around);
             fix_all(&file.text, mode, |t| {
                 let found = relint(t);
                 if on_disk {
@@ -444,12 +446,15 @@ fn write_change(
         .target(folder)
         .ok_or_else(|| format!("{}: a fix names a file outside its folder", change.path))?;
     // Checked for diffs too, so that no diff names a file the fix could not write.
-    let (target, new) = crate::disk::write_target(root, &target)?;
+    let (target, new) = crate::engine::disk::write_target(root, &target)?;
     let existing = if new {
         None
     } else {
-        let bytes = crate::disk::read_regular(&target, crate::config::DEFAULT_MAX_FILE_SIZE)
-            .map_err(|e| format!("{}: {e}, fix not applied", target.display()))?;
+        let bytes = crate::engine::disk::read_regular(
+            &target,
+            crate::rules::settings::DEFAULT_MAX_FILE_SIZE,
+        )
+        .map_err(|e| format!("{}: {e}, fix not applied", target.display()))?;
         Some(
             String::from_utf8(bytes)
                 .map_err(|_| format!("{}: not UTF-8, fix not applied", target.display()))?,

@@ -1,5 +1,5 @@
 //! Which files `check` reads: named files always, directories walked like ripgrep (honouring `.gitignore`,
-//! read with a size cap by [`crate::disk::IgnoreFiles`]), hidden folders such as `.devcontainer/` included,
+//! read with a size cap by [`crate::engine::disk::IgnoreFiles`]), hidden folders such as `.devcontainer/` included,
 //! `.git/` never.
 
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
 
 /// The files under `dir` that dockwarden reads (by name), sorted; what cannot be read on the way is an error.
 fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<String>) {
-    let walker = crate::disk::walker(dir).build();
+    let walker = crate::engine::disk::walker(dir).build();
     let mut found = Vec::new();
     for entry in walker {
         let entry = match entry {
@@ -85,6 +85,6 @@ pub fn kind_of(path: &Path, text: &str) -> Option<FileKind> {
     if about_a_dockerfile {
         return None;
     }
-    crate::lint::detect(Some(path), text)
+    crate::engine::lint::detect(Some(path), text)
         .or_else(|| (!is_yaml_name(path) && !text.contains('\0')).then_some(FileKind::Dockerfile))
 }

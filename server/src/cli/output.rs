@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::report::FileReport;
 use crate::Severity;
 use crate::document::{LineCol, LineIndex};
-use crate::fix::{Applicability, Edit, FileChange, Fix};
+use crate::edit::fix::{Applicability, Edit, FileChange, Fix};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {

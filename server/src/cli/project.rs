@@ -74,10 +74,10 @@ pub fn shown(root: &Path, path: &Path) -> String {
         .to_string()
 }
 
-/// Write `text` to `path` inside `root` (see [`write_target`](crate::disk::write_target)): an existing file is replaced in place, a
+/// Write `text` to `path` inside `root` (see [`write_target`](crate::engine::disk::write_target)): an existing file is replaced in place, a
 /// missing one created.
 pub fn write(root: &Path, path: &Path, text: &str) -> Result<(), String> {
-    let (target, new) = crate::disk::write_target(root, path)?;
+    let (target, new) = crate::engine::disk::write_target(root, path)?;
     let mut file = open(root, &target, new)
         .map_err(|e| format!("{}: cannot write fixes: {e}", path.display()))?;
     file.write_all(text.as_bytes())

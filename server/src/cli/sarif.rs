@@ -42,7 +42,7 @@ pub fn write(reports: &[FileReport], root: &Path, out: &mut impl Write) -> std::
                 .trim();
             let occurrence = seen.entry((d.rule, line_text)).or_insert(0);
             *occurrence += 1;
-            let fingerprint = crate::fix::fingerprint(&format!(
+            let fingerprint = crate::edit::fix::fingerprint(&format!(
                 "{}\u{0}{}\u{0}{line_text}\u{0}{occurrence}",
                 d.rule, report.path
             ));

@@ -1,14 +1,16 @@
-//! What a file is: its kind (from its name, else its content) and a line index for positions. Pure, no IO.
+//! The words every stage shares about a text: byte ranges, the line index for positions, file kinds (by
+//! name; `model::detect` reads content), documents of a stream, severities. Pure, no IO.
 
 mod documents;
 mod kind;
 mod line_index;
+mod severity;
 mod skip;
+mod text_range;
 
 pub use documents::split_documents;
-pub use kind::{
-    FileKind, NOT_DOCKERFILE_EXTENSIONS, is_helm_template, is_yaml_name, kind_from_content,
-    kind_from_name,
-};
+pub use kind::{FileKind, KUSTOMIZATIONS, NOT_DOCKERFILE_EXTENSIONS, is_yaml_name, kind_from_name};
 pub use line_index::{LineCol, LineIndex, LineStarts};
+pub use severity::Severity;
 pub use skip::Skip;
+pub use text_range::TextRange;

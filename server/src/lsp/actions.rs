@@ -14,7 +14,8 @@ use tower_lsp_server::ls_types::{
 
 use super::server::Backend;
 use super::{convert, index};
-use crate::fix::{Change, FileChange, Fix, FixMode, fix_all};
+use crate::edit::fix::{Change, FileChange, Fix};
+use crate::engine::fix_all::{FixMode, fix_all};
 use crate::rules::RuleId;
 
 pub fn fix_all_kind() -> CodeActionKind {
@@ -124,7 +125,7 @@ fn ignore_action(
     let document = documents.get(uri).filter(|d| d.version == version)?;
     let kind = document.kind?;
     let offset = convert::offset(&document.lines(), diagnostic.range.start, encoding);
-    let edit = crate::suppress::ignore_edit(&document.text, kind, rule, offset)?;
+    let edit = crate::engine::suppress::ignore_edit(&document.text, kind, rule, offset)?;
     let text_edit = TextEdit {
         range: convert::range(&document.lines(), edit.range, encoding),
         new_text: edit.new_text,
@@ -147,7 +148,7 @@ fn text_edits(
     backend: &Backend,
     uri: &Uri,
     version: i32,
-    edits: &[crate::fix::Edit],
+    edits: &[crate::edit::fix::Edit],
 ) -> Option<Vec<TextEdit>> {
     let encoding = backend.session().encoding;
     let documents = backend.documents();
@@ -206,14 +207,14 @@ fn other_file(
     let document = index::workspace_path(Some(root), uri)?;
     // Canonical and inside the workspace; a link inside it is edited at the file it points to.
     let (target, new) =
-        crate::disk::write_target(root, &change.target(document.parent()?)?).ok()?;
+        crate::engine::disk::write_target(root, &change.target(document.parent()?)?).ok()?;
     let target_uri = Uri::from_file_path(&target)?;
     let existing = match backend.documents().get(&target_uri) {
         Some(open) => Some((open.text.clone(), Some(open.version))),
         None if new => None,
         // A file that is there but cannot be read is not replaced.
         None => Some((
-            crate::disk::read_text(&target, crate::config::DEFAULT_MAX_FILE_SIZE)?,
+            crate::engine::disk::read_text(&target, crate::rules::settings::DEFAULT_MAX_FILE_SIZE)?,
             None,
         )),
     };
@@ -325,7 +326,7 @@ fn fix_all_action(
     if applied == 0 {
         return None;
     }
-    let change = crate::fix::diff(&document.text, &fixed.text);
+    let change = crate::edit::fix::diff(&document.text, &fixed.text);
     let text_edit = TextEdit {
         range: convert::range(&document.lines(), change.range, encoding),
         new_text: change.new_text,

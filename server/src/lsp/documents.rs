@@ -4,13 +4,13 @@
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
-use crate::config::Settings;
-use crate::disk::DiskFiles;
 use crate::document::{LineIndex, LineStarts, Skip};
+use crate::engine::disk::DiskFiles;
+use crate::engine::yaml_stream::{Mode, Surroundings, YamlStream};
 use crate::rules::NoFiles;
+use crate::rules::settings::Settings;
+use crate::rules::workspace::{Facts, Summary};
 use crate::syntax::Language;
-use crate::workspace::{Facts, Summary};
-use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 use crate::{Diagnostic, FileKind, TextRange};
 
 /// What is kept of a document between changes so the next parse is incremental.
@@ -42,7 +42,7 @@ impl Document {
     /// The linter a fix-all pass over this document re-runs: with its settings (a rule its config turns
     /// off is not fixed either) and its skips, alone (the pass edits this document only).
     pub fn relinter(&self, kind: FileKind) -> impl Fn(&str) -> Vec<Diagnostic> + '_ {
-        crate::lint::relinter(
+        crate::engine::lint::relinter(
             kind,
             Surroundings {
                 settings: &self.settings,
@@ -151,7 +151,8 @@ impl Document {
             None => &NoFiles,
         };
         // Above `max-file-size`, only the first part of the text is linted (and said to be).
-        let (text, skips) = crate::lint::within_limit(&self.text, &self.settings, &self.skips);
+        let (text, skips) =
+            crate::engine::lint::within_limit(&self.text, &self.settings, &self.skips);
         let whole = text.len() == self.text.len();
         match &mut self.parsed {
             Parsed::Dockerfile(tree) => {
@@ -164,9 +165,9 @@ impl Document {
                     .then(|| crate::syntax::parse(Language::Dockerfile, text, None))
                     .flatten();
                 self.kind = Some(FileKind::Dockerfile);
-                self.diagnostics = crate::lint::lint_dockerfile(
+                self.diagnostics = crate::engine::lint::lint_dockerfile(
                     text,
-                    &crate::lint::grammar_errors(tree.as_ref().or(cut.as_ref()), text),
+                    &crate::engine::lint::grammar_errors(tree.as_ref().or(cut.as_ref()), text),
                     files,
                     &self.settings,
                     &skips,

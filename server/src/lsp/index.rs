@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::FileKind;
 use crate::document::{is_yaml_name, kind_from_name};
-use crate::workspace::{Summary, Workspace};
-use crate::yaml_stream::{Mode, YamlStream};
+use crate::engine::workspace::Workspace;
+use crate::engine::yaml_stream::{Mode, YamlStream};
+use crate::rules::workspace::Summary;
 
 /// At most this many YAML files are indexed (a monorepo's vendored charts should not stall start-up).
 const MAX_FILES: usize = 10_000;
@@ -31,7 +32,7 @@ pub fn build(root: &Path) -> Workspace {
 /// The files under `root` that `keep` accepts, without following links or entering what `.gitignore`
 /// excludes, each at most [`MAX_BYTES`], at most [`MAX_FILES`] of them.
 pub fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    crate::disk::walker(root)
+    crate::engine::disk::walker(root)
         .follow_links(false)
         .build()
         .filter_map(Result::ok)
@@ -49,7 +50,7 @@ pub fn summarize_file(path: &Path) -> Option<Summary> {
     if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
     }
-    let text = crate::disk::read_text(path, MAX_BYTES)?;
+    let text = crate::engine::disk::read_text(path, MAX_BYTES)?;
     let mut stream = YamlStream::once();
     let (kind, _) = stream.update(&text, Mode::Detect(kind_from_name(path)));
     (kind == Some(FileKind::Kubernetes)).then(|| stream.summary())

@@ -64,4 +64,4 @@ pub fn run() -> ExitCode {
 }
 
 /// The largest message read: a document of the default `max-file-size`, plus room for its JSON.
-const MAX_MESSAGE: u64 = crate::config::DEFAULT_MAX_FILE_SIZE + 1024 * 1024;
+const MAX_MESSAGE: u64 = crate::rules::settings::DEFAULT_MAX_FILE_SIZE + 1024 * 1024;

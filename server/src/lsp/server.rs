@@ -28,10 +28,12 @@ use super::convert::{self, Encoding};
 use super::documents::Document;
 use super::framing::Outbox;
 use super::{index, workspace_diagnostics};
-use crate::config::{Config, ConfigError, Configs, Settings};
-use crate::disk::DiskFiles;
+use crate::engine::config::{Config, ConfigError, Configs};
+use crate::engine::disk::DiskFiles;
+use crate::engine::workspace::Workspace;
+use crate::rules::settings::Settings;
+use crate::rules::workspace::{Facts, Summary};
 use crate::syntax::Language;
-use crate::workspace::{Facts, Summary, Workspace};
 use crate::{FileKind, Severity};
 
 /// What the client and server agreed on at `initialize`.
@@ -334,7 +336,7 @@ impl Backend {
 fn is_config_uri(uri: &Uri) -> bool {
     let path = uri.path().as_str();
     let name = path.rsplit('/').next().unwrap_or(path);
-    crate::config::FILE_NAMES.contains(&name)
+    crate::engine::config::FILE_NAMES.contains(&name)
 }
 
 /// Which documents the server reads, and with which grammar: Dockerfiles by language id, name or content;
@@ -360,7 +362,7 @@ fn document_language(
         return Some((Language::Yaml, name_kind));
     }
     let plain_text = matches!(id.as_str(), "" | "plaintext");
-    let dockerfile = plain_text && crate::document::kind_from_content(text).is_some();
+    let dockerfile = plain_text && crate::model::detect::kind_from_content(text).is_some();
     dockerfile.then_some((Language::Dockerfile, Some(FileKind::Dockerfile)))
 }
 
@@ -649,7 +651,7 @@ impl LanguageServer for Backend {
         }
         let facts = self.facts_for(&doc.uri);
         let path = doc.uri.to_file_path().map(std::borrow::Cow::into_owned);
-        let skips = crate::lint::skips(path.as_deref(), true);
+        let skips = crate::engine::lint::skips(path.as_deref(), true);
         let files = index::workspace_path(self.root(), &doc.uri)
             .zip(self.root())
             .and_then(|(path, root)| DiskFiles::beside(&path, root));

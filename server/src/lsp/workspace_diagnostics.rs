@@ -14,12 +14,12 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::Encoding;
 use super::index;
-use crate::config::Configs;
-use crate::disk::DiskFiles;
 use crate::document::{is_yaml_name, kind_from_name};
+use crate::engine::config::Configs;
+use crate::engine::disk::DiskFiles;
+use crate::engine::workspace::Workspace;
+use crate::engine::yaml_stream::Surroundings;
 use crate::rules::NoFiles;
-use crate::workspace::Workspace;
-use crate::yaml_stream::Surroundings;
 
 /// What the report needs of the server's state, taken under its locks before the (blocking) walk.
 pub struct Snapshot {
@@ -60,19 +60,20 @@ pub fn report(
         if read.is_err() {
             continue;
         }
-        let too_large = crate::lint::cut_to_limit(&mut bytes, settings.max_file_size);
+        let too_large = crate::engine::lint::cut_to_limit(&mut bytes, settings.max_file_size);
         let valid_utf8 = std::str::from_utf8(&bytes).is_ok();
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let mut skips = crate::lint::skips(Some(&path), valid_utf8);
+        let mut skips = crate::engine::lint::skips(Some(&path), valid_utf8);
         if too_large {
             skips.push(crate::document::Skip::TooLarge);
         }
-        let Some(kind) = crate::lint::detect(Some(&path), &text) else {
+        let Some(kind) = crate::engine::lint::detect(Some(&path), &text) else {
             continue;
         };
         let facts = workspace.facts_except(Some(&path));
         let result_id =
-            crate::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{facts:?}")).to_string();
+            crate::edit::fix::fingerprint(&format!("{text}\u{0}{settings:?}\u{0}{facts:?}"))
+                .to_string();
         if snapshot.previous.get(&uri) == Some(&result_id) {
             reported.insert(uri.clone());
             items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
@@ -97,7 +98,7 @@ pub fn report(
             skips: &skips,
             ..Surroundings::none()
         };
-        let found = crate::lint::lint_in(&text, kind, &around);
+        let found = crate::engine::lint::lint_in(&text, kind, &around);
         let lines = crate::document::LineIndex::new(&text);
         let diagnostics = found
             .iter()

@@ -2,6 +2,7 @@
 //! exactly what is wrong and fixes can rewrite exactly that.
 
 pub mod compose;
+pub mod detect;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod env_file;

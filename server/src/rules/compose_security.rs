@@ -1,21 +1,21 @@
 //! The security settings of Compose services, shared by the rules that read them and the fixes that harden
 //! them: one "Harden this service" action, or one setting at a time.
 //!
-//! What an image needs to keep working comes from the image table ([`crate::official_images`]): a read-only
+//! What an image needs to keep working comes from the image table ([`crate::knowledge::official_images`]): a read-only
 //! root gets a `tmpfs` for each path the image writes, and `cap_drop: [ALL]` keeps the capabilities its root
 //! entrypoint needs (`gosu` switching users, `chown` of its data). An image the table does not know gets
 //! `tmpfs: [/tmp]` and nothing added back, and the action says what may need adjusting.
 
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
+use crate::edit::yaml_edit::{
+    Y, append_item, insert_entries, replace_value, string_scalar, styled_scalar,
+};
+use crate::knowledge::official_images::Image;
 use crate::model::compose::Service;
 use crate::model::yaml::NodeId;
-use crate::official_images::Image;
 use crate::rules::ComposeContext;
 use crate::rules::compose_support::{known_image, strings, volumes};
 use crate::rules::pod_security::is_all;
-use crate::yaml_edit::{
-    Y, append_item, insert_entries, replace_value, string_scalar, styled_scalar,
-};
 
 /// One hardening setting of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,9 @@
 //! Helpers for Compose rules: reading list-or-string options and editing a service's mapping.
 
+use crate::knowledge::official_images::{self, Image};
 use crate::model::compose::{Compose, Service};
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::official_images::{self, Image};
-use crate::rules::ComposeContext;
 
 /// The string items of an option written as a list (`cap_drop: [ALL]`) or a single string.
 pub fn strings(yaml: &Yaml, value: NodeId) -> Vec<(String, NodeId)> {
@@ -190,27 +189,29 @@ pub fn container_ports(yaml: &Yaml, service: &Service) -> Vec<(u16, NodeId)> {
 /// The `image:` values of the services that build theirs: the name given to what is built, which Compose
 /// pulls instead of building when it finds it in a registry (unless `pull_policy: build`).
 pub fn built_images<'a>(
-    cx: &'a ComposeContext,
+    yaml: &'a Yaml,
+    compose: &'a Compose,
 ) -> impl Iterator<Item = (&'a Service, NodeId)> + 'a {
-    cx.compose.services.iter().filter_map(|service| {
-        cx.yaml.get(service.node, "build")?;
-        Some((service, cx.yaml.get(service.node, "image")?.value))
+    compose.services.iter().filter_map(|service| {
+        yaml.get(service.node, "build")?;
+        Some((service, yaml.get(service.node, "image")?.value))
     })
 }
 
 /// Whether a service builds its image and never pulls it (`pull_policy: build`).
-pub fn only_built(cx: &ComposeContext, service: &Service) -> bool {
-    cx.yaml
-        .get(service.node, "pull_policy")
-        .and_then(|m| cx.yaml.str(m.value))
+pub fn only_built(yaml: &Yaml, service: &Service) -> bool {
+    yaml.get(service.node, "pull_policy")
+        .and_then(|m| yaml.str(m.value))
         == Some("build")
 }
 
 /// Whether `image` is one of Docker Hub's official images dockwarden knows (`nginx`, `python`…).
 pub fn names_official_image(image: &crate::model::image_ref::ImageRef) -> bool {
     image.is_official()
-        && (crate::base_images::catalog().family(image).is_some()
-            || crate::eol_images::table().knows(image))
+        && (crate::knowledge::base_images::catalog()
+            .family(image)
+            .is_some()
+            || crate::knowledge::eol_images::table().knows(image))
 }
 
 /// The official image a service pulls (not one it builds), with what the image table knows of it.
@@ -255,12 +256,15 @@ pub fn entrypoint_drops_root(yaml: &Yaml, service: &Service, image: &Image) -> b
 
 /// The `image:` values of the services that pull their image (with `build:`, `image:` names what is built,
 /// not what it is built from).
-pub fn pulled_images<'a>(cx: &'a ComposeContext) -> impl Iterator<Item = NodeId> + 'a {
-    cx.compose.services.iter().filter_map(|service| {
-        if cx.yaml.get(service.node, "build").is_some() {
+pub fn pulled_images<'a>(
+    yaml: &'a Yaml,
+    compose: &'a Compose,
+) -> impl Iterator<Item = NodeId> + 'a {
+    compose.services.iter().filter_map(|service| {
+        if yaml.get(service.node, "build").is_some() {
             return None;
         }
-        cx.yaml.get(service.node, "image").map(|m| m.value)
+        yaml.get(service.node, "image").map(|m| m.value)
     })
 }
 

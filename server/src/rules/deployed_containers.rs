@@ -8,7 +8,7 @@
 //! Without such a file nothing links a Dockerfile to a manifest (an image name alone may be built from
 //! anywhere), and nothing is assumed.
 
-use crate::kustomize::KUSTOMIZATIONS;
+use crate::document::KUSTOMIZATIONS;
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::FileSource;

@@ -3,13 +3,15 @@
 //! YAML edits that set what is missing — one "Harden this container" action, or one setting at a time.
 
 use crate::TextRange;
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
+use crate::edit::yaml_edit::{
+    Y, append_item, append_values, fill_null, insert_entries, replace_value,
+};
+use crate::knowledge::official_images::{self, Image};
 use crate::model::image_ref::ImageRef;
 use crate::model::kubernetes::{Container, Manifest, PodSpec, security_field};
 use crate::model::yaml::{NodeId, Yaml};
-use crate::official_images::{self, Image};
 use crate::rules::KubernetesContext;
-use crate::yaml_edit::{Y, append_item, append_values, fill_null, insert_entries, replace_value};
 
 /// A container with its pod and manifest.
 #[derive(Clone, Copy)]

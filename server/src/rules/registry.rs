@@ -2,19 +2,15 @@
 
 use serde::{Serialize, Serializer};
 
+use super::context::Checks;
+use super::id::RuleId;
+use super::meta::RuleMeta;
 use super::{
-    Checks, RuleMeta, access, identity, images, network, runtime, secrets, skipped_file,
-    suppression, syntax_error,
+    access, identity, images, network, runtime, secrets, skipped_file, suppression, syntax_error,
 };
 
 macro_rules! registry {
     ($($variant:ident => $module:path [$($kind:ident: $check:ident),*]),* $(,)?) => {
-        /// Every rule's identity.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum RuleId {
-            $($variant),*
-        }
-
         impl RuleId {
             /// All rules, in the table's order.
             pub const ALL: &'static [RuleId] = &[$(RuleId::$variant),*];
@@ -111,7 +107,7 @@ registry! {
     WritableRootFilesystem => runtime::writable_root_filesystem [compose: check_compose, kubernetes: check_kubernetes],
     UnconfinedProfile => runtime::unconfined_profile [compose: check_compose, kubernetes: check_kubernetes],
     IgnoredKey => runtime::ignored_key [compose: check_compose, kubernetes: check_kubernetes],
-    // Read by `crate::suppress` after the other rules, in every kind of file.
+    // Read by `crate::engine::suppress` after the other rules, in every kind of file.
     UnusedSuppression => suppression::unused_suppression [],
     DisallowedSuppression => suppression::disallowed_suppression [],
 }
@@ -135,5 +131,15 @@ impl Serialize for RuleId {
 impl std::fmt::Display for RuleId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_lists_the_rules_in_their_declared_order() {
+        assert!(RuleId::ALL.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }

@@ -2,7 +2,7 @@
 //! option out of a command.
 
 use crate::TextRange;
-use crate::fix::Edit;
+use crate::edit::fix::Edit;
 use crate::model::shell::{Arg, Command};
 
 /// A package manager's command that installs packages, with the package operands.
@@ -359,7 +359,7 @@ mod tests {
         let arg = command.args.first().expect("an argument");
         let edit = remove_short(&text, &command, &arg, 'k').expect("edit");
         assert_eq!(
-            crate::fix::apply_edits(&text, &[edit]).as_deref(),
+            crate::edit::fix::apply_edits(&text, &[edit]).as_deref(),
             Some("FROM a\nRUN curl -fsSL https://x\n")
         );
         let (text, scripts) = read("wget --no-check-certificate -q https://x");
@@ -367,7 +367,7 @@ mod tests {
         let arg = command.args.first().expect("an argument");
         let edit = remove_args(&text, &command, &arg, None).expect("edit");
         assert_eq!(
-            crate::fix::apply_edits(&text, &[edit]).as_deref(),
+            crate::edit::fix::apply_edits(&text, &[edit]).as_deref(),
             Some("FROM a\nRUN wget -q https://x\n")
         );
     }

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use crate::TextRange;
+use crate::document::{FileKind, TextRange};
 
 /// The grammars dockwarden parses with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +23,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// The grammar a file of `kind` is parsed with.
+    pub fn of(kind: FileKind) -> Language {
+        match kind {
+            FileKind::Dockerfile => Language::Dockerfile,
+            FileKind::Compose | FileKind::Kubernetes => Language::Yaml,
+        }
+    }
+
     pub fn grammar(self) -> tree_sitter::Language {
         match self {
             Language::Dockerfile => dockerfile::language(),

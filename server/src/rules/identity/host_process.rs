@@ -1,10 +1,10 @@
 use crate::Diagnostic;
-use crate::admission::Control;
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::remove_entry;
+use crate::knowledge::pod_security::Control;
 use crate::model::yaml::Booleans;
 use crate::rules::pod_security::security_settings;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::remove_entry;
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,5 @@
 use crate::Diagnostic;
-use crate::admission::Control;
+use crate::knowledge::pod_security::Control;
 use crate::rules::compose_security::{Setting, no_new_privileges, satisfied, service_fixes};
 use crate::rules::compose_support::strings;
 use crate::rules::pod_security::{

@@ -1,8 +1,8 @@
 use crate::Diagnostic;
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::replace_value;
 use crate::rules::pod_security::{owner, security_settings};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::replace_value;
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,11 @@
-use crate::admission::Control;
-use crate::base_images::{Os, catalog};
-use crate::fix::Fix;
+use crate::edit::dockerfile_edit::{replace_image, user_lines};
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::replace_value;
+use crate::knowledge::base_images::{Os, catalog};
+use crate::knowledge::official_images::{self, Image};
+use crate::knowledge::pod_security::Control;
 use crate::model::dockerfile::{Dockerfile, Keyword, Stage};
 use crate::model::image_ref::ImageRef;
-use crate::official_images::{self, Image};
 use crate::rules::compose_security::add_tmpfs;
 use crate::rules::compose_support::{entrypoint_drops_root, known_image, volumes};
 use crate::rules::identity::unprivileged_variant;
@@ -12,9 +14,7 @@ use crate::rules::pod_security::{
     entrypoint_drops_root as container_drops_root, fix_uid, harden_fix,
     known_image as known_container_image, single_fix, state,
 };
-use crate::rules::support::{replace_image, user_lines};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::replace_value;
 use crate::{Diagnostic, Severity};
 
 declare_rule! {
@@ -480,13 +480,13 @@ fn built_as_root(
         .and_then(|s| s.image.as_ref())
         .and_then(|r| Some(official_images::table().lookup(r)?.ids(r).to_owned()))
         .unwrap_or_else(|| format!("{FIX_UID}:{FIX_UID}"));
-    let fix = crate::yaml_edit::insert_entries(
+    let fix = crate::edit::yaml_edit::insert_entries(
         cx.source,
         yaml,
         service.node,
         &[(
             "user".to_owned(),
-            crate::yaml_edit::Y::scalar(format!("\"{ids}\"")),
+            crate::edit::yaml_edit::Y::scalar(format!("\"{ids}\"")),
         )],
     )
     .map(|edit| {

@@ -1,8 +1,8 @@
 use crate::Diagnostic;
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::{Y, insert_entries, replace_value};
+use crate::rules::workspace::TokenMount;
 use crate::rules::{KubernetesContext, RuleId, WorkspaceContext, declare_rule};
-use crate::workspace::TokenMount;
-use crate::yaml_edit::{Y, insert_entries, replace_value};
 
 declare_rule! {
     /// ## What it does

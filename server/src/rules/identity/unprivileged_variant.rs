@@ -6,17 +6,17 @@
 //! health check, the manifests skaffold deploys the image in, a Service's `targetPort`) is named in the
 //! title, and the switch is then not preferred.
 
-use crate::config::Settings;
-use crate::fix::{Edit, FileChange, Fix};
+use crate::edit::dockerfile_edit::{insert_lines, replace_image, user_lines};
+use crate::edit::fix::{Edit, FileChange, Fix};
+use crate::edit::yaml_edit::replace_value;
+use crate::knowledge::official_images::{self, Unprivileged};
 use crate::model::dockerfile::Keyword;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::official_images::{self, Unprivileged};
 use crate::rules::DockerfileContext;
 use crate::rules::KubernetesContext;
 use crate::rules::pod_security::{ContainerRef, Want, edits as container_edits, known_image};
-use crate::rules::support::{insert_lines, replace_image, user_lines};
-use crate::yaml_edit::replace_value;
+use crate::rules::settings::Settings;
 
 /// The tags the unprivileged images publish as the official ones do: a version, `mainline`, `stable` or
 /// `latest`, with an optional `alpine`, `alpine-slim`, `perl` or `alpine-perl` flavour. A tag with a

@@ -1,11 +1,11 @@
-use crate::base_images::catalog;
-use crate::eol_images::{Verdict, table};
-use crate::fix::{Edit, Fix};
+use crate::edit::dockerfile_edit::replace_image;
+use crate::edit::fix::{Edit, Fix};
+use crate::knowledge::base_images::catalog;
+use crate::knowledge::eol_images::{Verdict, table};
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::pulled_images;
 use crate::rules::pod_security::container_images;
-use crate::rules::support::replace_image;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 use crate::{Diagnostic, TextRange};
 
@@ -76,7 +76,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    for image in pulled_images(cx) {
+    for image in pulled_images(cx.yaml, cx.compose) {
         check_yaml(cx.yaml, image, out);
     }
 }

@@ -1,4 +1,4 @@
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
 use crate::model::shell::{Arg, Command};
 use crate::rules::shell_support::{remove_args, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};

@@ -1,13 +1,13 @@
-use crate::fix::Fix;
+use crate::edit::dockerfile_edit::remove_pair;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::{remove_entry, remove_item};
 use crate::model::dockerfile::Keyword;
 use crate::model::shell::{Arg, Command};
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::shell_support::{
     CURL_VALUES, is_pip, next_arg, remove_args, remove_short, unwrapped,
 };
-use crate::rules::support::remove_pair;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::{remove_entry, remove_item};
 use crate::{Diagnostic, TextRange};
 
 declare_rule! {
@@ -129,7 +129,7 @@ fn variable_finding(range: TextRange, name: &str, why: &str) -> Diagnostic {
 fn commands(source: &str, command: &Command, out: &mut Vec<Diagnostic>) {
     let unwrapped = unwrapped(command);
     let program = unwrapped.program().unwrap_or("");
-    let mut report = |arg: &Arg, what: &str, fix: Option<crate::fix::Edit>| {
+    let mut report = |arg: &Arg, what: &str, fix: Option<crate::edit::fix::Edit>| {
         // `-fsSLk` loses only its `k`.
         let title = if arg.text.starts_with("--") || arg.text.len() == 2 {
             format!("Remove `{}`", arg.text)
@@ -248,7 +248,7 @@ fn rpm_sslverify_off(
     source: &str,
     command: &Command,
     unwrapped: &Command,
-) -> Vec<(TextRange, String, Option<crate::fix::Edit>)> {
+) -> Vec<(TextRange, String, Option<crate::edit::fix::Edit>)> {
     let mut out = Vec::new();
     let program = unwrapped.program().unwrap_or("");
     let args = &unwrapped.args;

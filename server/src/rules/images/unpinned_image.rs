@@ -60,11 +60,13 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
-    for image in pulled_images(cx) {
+    for image in pulled_images(cx.yaml, cx.compose) {
         check_yaml_image(cx.yaml, image, cx.settings.require_digest, out);
     }
     // Next to `build:`, `image:` names what is built; an official image's name there may be pulled instead.
-    for (service, node) in built_images(cx).filter(|(s, _)| !only_built(cx, s)) {
+    for (service, node) in
+        built_images(cx.yaml, cx.compose).filter(|(s, _)| !only_built(cx.yaml, s))
+    {
         let Some(reference) = cx.yaml.str(node) else {
             continue;
         };

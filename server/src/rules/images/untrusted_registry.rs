@@ -55,10 +55,10 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
     // A built image's name is still pulled when a registry has it, unless `pull_policy: build`.
-    let built = built_images(cx)
-        .filter(|(service, _)| !only_built(cx, service))
+    let built = built_images(cx.yaml, cx.compose)
+        .filter(|(service, _)| !only_built(cx.yaml, service))
         .map(|(_, image)| image);
-    for image in pulled_images(cx).chain(built) {
+    for image in pulled_images(cx.yaml, cx.compose).chain(built) {
         check_yaml(cx.yaml, image, cx.settings, out);
     }
 }
@@ -72,7 +72,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
 fn check_yaml(
     yaml: &Yaml,
     value: NodeId,
-    settings: &crate::config::Settings,
+    settings: &crate::rules::settings::Settings,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(reference) = yaml.str(value) else {

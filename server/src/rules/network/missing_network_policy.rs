@@ -1,10 +1,7 @@
-use std::collections::BTreeSet;
-
 use crate::Diagnostic;
-use crate::fix::{Edit, FileChange, Fix};
-use crate::rules::support::line_ending;
-use crate::rules::{RuleId, declare_rule};
-use crate::workspace::{Facts, Summary};
+use crate::edit::fix::{Edit, FileChange, Fix};
+use crate::edit::lines::line_ending;
+use crate::rules::{RuleId, WorkspaceContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -50,17 +47,6 @@ declare_rule! {
     severity: Warning,
     fix: Unsafe,
     summary: "a namespace with workloads has no default-deny NetworkPolicy",
-}
-
-/// What a workspace rule sees: one file's summary and what the workspace's files (this one included) say.
-pub struct WorkspaceContext<'a> {
-    pub source: &'a str,
-    pub summary: &'a Summary,
-    pub facts: &'a Facts,
-    /// Namespaces whose missing policy another file reports (the CLI reports each once).
-    pub reported_elsewhere: &'a BTreeSet<String>,
-    /// The files beside this one (its kustomization).
-    pub files: &'a dyn crate::rules::FileSource,
 }
 
 pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
@@ -160,7 +146,7 @@ fn policy(source: &str, namespace: &str) -> String {
         "  name: default-deny",
         &format!(
             "  namespace: {}",
-            crate::yaml_edit::string_scalar(namespace)
+            crate::edit::yaml_edit::string_scalar(namespace)
         ),
         "spec:",
         "  podSelector: {}",

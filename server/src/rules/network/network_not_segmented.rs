@@ -1,10 +1,12 @@
 use crate::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
+use crate::edit::yaml_edit::{
+    Y, append_item, insert_entries, remove_entry, remove_item, replace_value,
+};
 use crate::model::compose::Service;
 use crate::model::yaml::NodeId;
 use crate::rules::compose_networks::{host_names, is_data_store, needs, networks};
 use crate::rules::{ComposeContext, RuleId, declare_rule};
-use crate::yaml_edit::{Y, append_item, insert_entries, remove_entry, remove_item, replace_value};
 
 declare_rule! {
     /// ## What it does

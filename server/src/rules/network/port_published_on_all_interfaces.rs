@@ -1,7 +1,7 @@
 use crate::Diagnostic;
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::{replace_value, styled_scalar};
 use crate::rules::{ComposeContext, RuleId, declare_rule};
-use crate::yaml_edit::{replace_value, styled_scalar};
 
 declare_rule! {
     /// ## What it does

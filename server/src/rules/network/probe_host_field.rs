@@ -1,9 +1,9 @@
 use crate::Diagnostic;
-use crate::admission::Control;
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::remove_entry;
+use crate::knowledge::pod_security::Control;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::remove_entry;
 
 declare_rule! {
     /// ## What it does

@@ -108,7 +108,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
                 format!("{owner} mounts `{text}` from the node: access to the runtime socket is root on the node"),
             )
             .with_severity(Severity::Error)
-            .with_control(crate::admission::Control::HostPathVolumes),
+            .with_control(crate::knowledge::pod_security::Control::HostPathVolumes),
         );
     }
 }

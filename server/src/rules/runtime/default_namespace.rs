@@ -1,5 +1,5 @@
 use crate::Diagnostic;
-use crate::kustomize::KUSTOMIZATIONS;
+use crate::document::KUSTOMIZATIONS;
 use crate::model::yaml::Yaml;
 use crate::rules::{RuleId, WorkspaceContext, declare_rule};
 

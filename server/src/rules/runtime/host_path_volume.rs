@@ -1,9 +1,9 @@
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::{replace_value, styled_scalar};
 use crate::rules::compose_support::volumes;
 use crate::rules::pod_security::host_paths;
 use crate::rules::runtime::container_runtime_socket::is_socket;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::{replace_value, styled_scalar};
 use crate::{Diagnostic, Severity};
 
 declare_rule! {
@@ -126,7 +126,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             text,
             path,
             format!("{owner} mounts `{text}` from the node (`hostPath`)"),
-            Some(crate::admission::Control::HostPathVolumes),
+            Some(crate::knowledge::pod_security::Control::HostPathVolumes),
         )
     });
     // A PersistentVolume backed by a node directory gives that directory to every pod that claims it.

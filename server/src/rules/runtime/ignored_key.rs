@@ -1,10 +1,10 @@
 use crate::Diagnostic;
 use crate::TextRange;
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
+use crate::edit::yaml_edit::remove_entry;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::pod_security::{containers, describe, owner};
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::remove_entry;
 
 declare_rule! {
     /// ## What it does

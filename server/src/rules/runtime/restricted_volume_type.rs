@@ -1,4 +1,4 @@
-use crate::admission::{Allowed, Control};
+use crate::knowledge::pod_security::{Allowed, Control};
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 use crate::{Diagnostic, Severity};

@@ -1,5 +1,5 @@
 use crate::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
 use crate::model::dockerfile::{Instruction, Keyword};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 

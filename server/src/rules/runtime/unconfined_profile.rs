@@ -1,6 +1,7 @@
 use crate::Diagnostic;
-use crate::admission::Control;
-use crate::fix::Fix;
+use crate::edit::fix::Fix;
+use crate::edit::yaml_edit::{Y, insert_entries, remove_entry, replace_value, styled_scalar};
+use crate::knowledge::pod_security::Control;
 use crate::model::kubernetes::security_field;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::strings;
@@ -8,7 +9,6 @@ use crate::rules::pod_security::{
     ContainerRef, State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
-use crate::yaml_edit::{Y, insert_entries, remove_entry, replace_value, styled_scalar};
 
 declare_rule! {
     /// ## What it does
@@ -249,7 +249,11 @@ fn deprecated_seccomp(cx: &KubernetesContext, c: ContainerRef) -> Option<(String
 }
 
 /// `seccompProfile: <profile>` in `owner`'s `securityContext` (created when missing).
-fn set_seccomp(cx: &KubernetesContext, owner: NodeId, profile: Y) -> Option<crate::fix::Edit> {
+fn set_seccomp(
+    cx: &KubernetesContext,
+    owner: NodeId,
+    profile: Y,
+) -> Option<crate::edit::fix::Edit> {
     let yaml = cx.yaml;
     let entry = ("seccompProfile".to_owned(), profile);
     match yaml.get(owner, "securityContext") {

@@ -1,5 +1,5 @@
 use crate::Diagnostic;
-use crate::admission::{Allowed, Control};
+use crate::knowledge::pod_security::{Allowed, Control};
 use crate::rules::pod_security::security_settings;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

@@ -1,7 +1,7 @@
+use crate::knowledge::secrets::credentials_in;
 use crate::model::dockerfile::Keyword;
 use crate::rules::pod_security::containers;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::secrets::credentials_in;
 use crate::{Diagnostic, TextRange};
 
 declare_rule! {

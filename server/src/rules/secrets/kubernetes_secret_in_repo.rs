@@ -1,5 +1,5 @@
+use crate::knowledge::secrets::{Reason, Verdict, decode_base64, judge};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::secrets::{Reason, Verdict, decode_base64, judge};
 use crate::{Diagnostic, Severity};
 
 declare_rule! {

@@ -1,8 +1,8 @@
+use crate::knowledge::secrets::{ValueKind, classify_value, points_to_secret};
 use crate::model::dockerfile::{Instruction, Keyword};
 use crate::model::dockerignore::DockerIgnore;
 use crate::rules::compose_support::build_of;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::secrets::{ValueKind, classify_value, points_to_secret};
 use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {

@@ -1,5 +1,5 @@
+use crate::knowledge::secrets::{Reason, judge};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::secrets::{Reason, judge};
 use crate::{Diagnostic, Severity};
 
 declare_rule! {
@@ -134,8 +134,8 @@ fn settings(file: &str) -> Vec<(usize, &str, &str)> {
             // A keyword (`passwd: compat` in nsswitch.conf) or an expression is not a value someone chose.
             let keyword = value.chars().all(|c| c.is_ascii_lowercase());
             let expression = value.contains(['(', '[', '{', '$']);
-            let chosen =
-                crate::secrets::credential_format(value).is_some() || !(keyword || expression);
+            let chosen = crate::knowledge::secrets::credential_format(value).is_some()
+                || !(keyword || expression);
             (plain_name && chosen).then_some((i + 1, name, value))
         })
         .collect()

@@ -1,14 +1,17 @@
-use crate::fix::{Edit, FileChange, Fix};
+use crate::edit::dockerfile_edit::remove_pair;
+use crate::edit::fix::{Edit, FileChange, Fix};
+use crate::edit::lines::line_ending;
+use crate::edit::yaml_edit::{
+    Y, append_item, column, insert_entries, replace_value, styled_scalar,
+};
+use crate::knowledge::secrets::{ValueKind, classify_value, env_finding, secret_name};
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword, Pair};
 use crate::model::env_file;
 use crate::model::yaml::Value;
 use crate::rules::compose_builds::Builder;
 use crate::rules::compose_support::env_files;
 use crate::rules::pod_security::{containers, describe};
-use crate::rules::support::{line_ending, remove_pair};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::secrets::{ValueKind, classify_value, env_finding, secret_name};
-use crate::yaml_edit::{Y, append_item, column, insert_entries, replace_value, styled_scalar};
 use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
@@ -96,7 +99,7 @@ fn judge(
     let file = cx.file;
     let name = &pair.name;
     let value = pair.value.as_deref().unwrap_or("");
-    let why = |s: &crate::secrets::SecretName| format!("its name says \"{}\"", s.word);
+    let why = |s: &crate::knowledge::secrets::SecretName| format!("its name says \"{}\"", s.word);
     match (
         instruction.keyword,
         secret_name(name),
@@ -397,7 +400,7 @@ fn build_secret(builder: &Builder, id: &str, name: &str) -> Vec<Edit> {
 /// (map or list form, created when absent); `None` when it has one already.
 fn inject(builder: &Builder, name: &str) -> Option<Edit> {
     let (yaml, text, service) = (&builder.yaml, builder.text.as_str(), &builder.service);
-    let reference = crate::yaml_edit::double_quoted(&format!("${{{name}}}"));
+    let reference = crate::edit::yaml_edit::double_quoted(&format!("${{{name}}}"));
     let Some(environment) = yaml.get(service.node, "environment") else {
         let entry = Y::Map(vec![(name.to_owned(), Y::scalar(reference))]);
         return insert_entries(
@@ -604,12 +607,12 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             let key = kebab(name);
             let block = !yaml.node(var).flow;
             let (name_text, key_text) = (
-                crate::yaml_edit::string_scalar(&secret),
-                crate::yaml_edit::string_scalar(&key),
+                crate::edit::yaml_edit::string_scalar(&secret),
+                crate::edit::yaml_edit::string_scalar(&key),
             );
             let replacement = if block {
                 let pad = " ".repeat(column(cx.source, value.range.start));
-                let eol = crate::rules::support::line_ending(cx.source);
+                let eol = crate::edit::lines::line_ending(cx.source);
                 format!(
                     "valueFrom:{eol}{pad}  secretKeyRef:{eol}{pad}    name: {name_text}{eol}{pad}    key: {key_text}"
                 )
@@ -618,7 +621,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             };
             let fix = Fix::unsafe_(
                 format!("Read `{name}` from Secret `{secret}` (create it: `kubectl create secret generic {secret} --from-literal={key}=…`)"),
-                vec![crate::fix::Edit::replace(value.range, replacement)],
+                vec![crate::edit::fix::Edit::replace(value.range, replacement)],
             )
             .preferred(true);
             out.push(
@@ -636,7 +639,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
 
 /// `DB_PASSWORD` → `db-password`: the key convention of Secret data.
 fn kebab(name: &str) -> String {
-    crate::secrets::words(name).join("-")
+    crate::knowledge::secrets::words(name).join("-")
 }
 
 #[cfg(test)]

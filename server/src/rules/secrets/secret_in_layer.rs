@@ -1,8 +1,8 @@
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
+use crate::knowledge::secrets::{credential_format, secret_name};
 use crate::model::shell::{Arg, Command, ListOperator};
 use crate::rules::shell_support::{operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::secrets::{credential_format, secret_name};
 use crate::{Diagnostic, TextRange};
 
 declare_rule! {
@@ -189,7 +189,7 @@ fn secret_content(source: &str, command: &Command) -> Option<String> {
         Some(format!("the secret-named variable `{name}`"))
     };
     for arg in &command.args {
-        if let Some((_, format)) = crate::secrets::credentials_in(arg.text).first() {
+        if let Some((_, format)) = crate::knowledge::secrets::credentials_in(arg.text).first() {
             return Some(format.to_string());
         }
         let names: Vec<&str> = arg.variables.iter().collect();
@@ -199,7 +199,7 @@ fn secret_content(source: &str, command: &Command) -> Option<String> {
     }
     for body in command.redirects.iter().filter_map(|r| r.heredoc) {
         let text = body.slice(source);
-        if let Some((_, format)) = crate::secrets::credentials_in(text).first() {
+        if let Some((_, format)) = crate::knowledge::secrets::credentials_in(text).first() {
             return Some(format.to_string());
         }
         if let Some(why) = secret_variable(&variables(text)) {

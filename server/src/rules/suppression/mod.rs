@@ -1,4 +1,4 @@
-//! Findings about suppression comments themselves. The checks live in [`crate::suppress`], which reads the
+//! Findings about suppression comments themselves. The checks live in [`crate::engine::suppress`], which reads the
 //! comments after every other rule has run; these files hold the rules' documentation and metadata.
 
 pub mod disallowed_suppression;

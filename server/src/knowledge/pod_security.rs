@@ -1,19 +1,62 @@
-//! What the cluster will reject: Pod Security admission, applied to the findings of a Kubernetes file.
-//!
-//! A namespace labelled `pod-security.kubernetes.io/enforce: baseline|restricted` (in the workspace index:
-//! a `Namespace` in any file) makes the API server refuse pods that violate that level. The rules tag each
-//! finding whose condition *is* a Pod Security violation with its [`Control`] (the table below says which
-//! rule reports which control, on which raw values, from which Kubernetes version); this pass turns those
-//! findings into errors that say the pod will be refused, and adds a note for `warn` and `audit` labels.
-//! Only Pod Security controls count: a writable root file system, missing limits or a mounted token are
-//! never rejected. `.dockwarden.yaml`'s `pod-security` key stands for a cluster that enforces a level
-//! everywhere.
+//! The Pod Security Standards: their levels, what a namespace's labels set, and every control with the
+//! rule that reports it — the words the rules, the config, the workspace index and the admission check
+//! (`engine::admission`) share.
 
-use crate::TextRange;
-use crate::config::Settings;
-use crate::pod_security_levels::{Level, Mode};
-use crate::workspace::{Facts, Workload};
-use crate::{Diagnostic, Severity};
+/// A Pod Security Standards level (`privileged` enforces nothing, so it has no value here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Baseline,
+    Restricted,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "baseline" => Some(Level::Baseline),
+            "restricted" => Some(Level::Restricted),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Baseline => "baseline",
+            Level::Restricted => "restricted",
+        }
+    }
+}
+
+/// A level as a namespace label sets it, with its `*-version` label: `None` is `latest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mode {
+    pub level: Level,
+    /// The Kubernetes minor version of the checks (`v1.29` → 29).
+    pub version: Option<u32>,
+}
+
+/// What a namespace's Pod Security labels say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct NamespacePolicy {
+    pub enforce: Option<Mode>,
+    pub warn: Option<Mode>,
+    pub audit: Option<Mode>,
+}
+
+/// A namespace's Pod Security labels, from its `metadata.labels`.
+pub fn namespace_policy(label: impl Fn(&str) -> Option<String>) -> NamespacePolicy {
+    let mode = |which: &str| {
+        let level = Level::parse(&label(&format!("pod-security.kubernetes.io/{which}"))?)?;
+        let version = label(&format!("pod-security.kubernetes.io/{which}-version"))
+            .and_then(|v| v.strip_prefix("v1.")?.parse().ok());
+        Some(Mode { level, version })
+    };
+    NamespacePolicy {
+        enforce: mode("enforce"),
+        warn: mode("warn"),
+        audit: mode("audit"),
+    }
+}
 
 /// One control of the Pod Security Standards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -212,7 +255,7 @@ impl Control {
     }
 
     /// Whether a pod that violates this control is refused under `mode`.
-    fn refused(self, mode: Mode, windows: bool) -> bool {
+    pub fn refused(self, mode: Mode, windows: bool) -> bool {
         if let Control::AllowedFrom { since, .. } = self {
             let level = self.info().level;
             return level <= mode.level && mode.version.is_some_and(|v| v < since);
@@ -221,117 +264,5 @@ impl Control {
         info.level <= mode.level
             && mode.version.is_none_or(|v| v >= info.since)
             && !(windows && info.linux_only)
-    }
-}
-
-/// What admission needs of a file: what the workspace says (its namespaces, this file's included) and
-/// the workload of each of the file's documents.
-pub struct FileWorkloads {
-    pub facts: Facts,
-    pub documents: Vec<(TextRange, Option<Workload>)>,
-}
-
-impl FileWorkloads {
-    /// The workload of the document that holds `offset`.
-    fn at(&self, offset: usize) -> Option<&Workload> {
-        self.documents
-            .iter()
-            .find(|(range, _)| range.start <= offset && offset < range.end.max(range.start + 1))
-            .and_then(|(_, workload)| workload.as_ref())
-    }
-}
-
-/// Pod Security admission applied to a file's findings. A latent finding (a violation the rule itself
-/// lets pass) is kept only where a label makes it count.
-pub fn apply(found: Vec<Diagnostic>, file: &FileWorkloads, settings: &Settings) -> Vec<Diagnostic> {
-    let facts = &file.facts;
-    found
-        .into_iter()
-        .filter_map(|mut d| {
-            let Some(control) = d.control else {
-                return Some(d);
-            };
-            let Some(workload) = file.at(d.range.start) else {
-                return (!d.latent).then_some(d);
-            };
-            let labels = facts.namespaces.get(&workload.namespace);
-            let enforced = labels
-                .and_then(|p| p.enforce)
-                .or(settings.pod_security.map(|level| Mode {
-                    level,
-                    version: None,
-                }));
-            if let Some(mode) = enforced.filter(|m| control.refused(*m, workload.windows)) {
-                let by = if labels.and_then(|p| p.enforce).is_some() {
-                    format!("namespace `{}` enforces `{}`", workload.namespace, mode.level.as_str())
-                } else {
-                    format!("the cluster enforces `{}` (`pod-security` in .dockwarden.yaml)", mode.level.as_str())
-                };
-                let note = if workload.kind == "Pod" {
-                    format!("rejected by Pod Security admission: {by}")
-                } else {
-                    format!(
-                        "its pods will be rejected by Pod Security admission: {by} (the {} itself is admitted)",
-                        workload.kind
-                    )
-                };
-                d.message = format!("{} — {note}", d.message);
-                d.severity = Severity::Error;
-                d.latent = false;
-                return Some(d);
-            }
-            let noted = [("warns", labels.and_then(|p| p.warn)), ("audits", labels.and_then(|p| p.audit))]
-                .into_iter()
-                .find_map(|(verb, mode)| mode.filter(|m| control.refused(*m, workload.windows)).map(|m| (verb, m)));
-            match noted {
-                Some((verb, mode)) => {
-                    d.message = format!(
-                        "{} (namespace `{}` {verb} on `{}` violations: Pod Security control \"{}\")",
-                        d.message,
-                        workload.namespace,
-                        mode.level.as_str(),
-                        control.info().name
-                    );
-                    d.latent = false;
-                    Some(d)
-                }
-                None => (!d.latent).then_some(d),
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::fix::{FixMode, fix_all};
-    use crate::{FileKind, Severity, lint};
-
-    /// "Harden this container" (and the other preferred fixes) leave nothing a `restricted` namespace
-    /// refuses, for an ordinary image and for an official one that listens below 1024.
-    #[test]
-    fn hardened_containers_are_admitted_by_restricted() {
-        for image in ["example.com/app:1.0", "nginx:1.30", "postgres:17.2"] {
-            let text = format!(
-                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n        - name: web\n          image: {image}\n"
-            );
-            let refused = |found: &[crate::Diagnostic]| {
-                found
-                    .iter()
-                    .filter(|d| d.message.contains("Pod Security admission"))
-                    .map(|d| d.rule.name())
-                    .collect::<Vec<_>>()
-            };
-            let before = lint(&text, FileKind::Kubernetes);
-            assert!(!refused(&before).is_empty(), "{image}: {before:#?}");
-            assert!(before.iter().any(|d| d.severity == Severity::Error));
-            let fixed = fix_all(&text, FixMode::Unsafe, |t| lint(t, FileKind::Kubernetes));
-            let after = lint(&fixed.text, FileKind::Kubernetes);
-            assert!(
-                refused(&after).is_empty(),
-                "{image}: {:?}\n{}",
-                refused(&after),
-                fixed.text
-            );
-        }
     }
 }

@@ -14,17 +14,18 @@ use tree_sitter::Tree;
 
 use crate::Diagnostic;
 use crate::TextRange;
-use crate::admission::FileWorkloads;
-use crate::config::Settings;
-use crate::document::{FileKind, Skip, is_helm_template, split_documents};
-use crate::kustomize::Patch;
+use crate::document::{FileKind, Skip, split_documents};
+use crate::engine::admission::FileWorkloads;
+use crate::engine::kustomize::Patch;
 use crate::model::compose::looks_like_compose;
+use crate::model::detect::is_helm_template;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
+use crate::rules::settings::Settings;
 use crate::rules::skipped_file;
+use crate::rules::workspace::{Facts, Summary};
 use crate::rules::{FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
-use crate::workspace::{Facts, Summary};
 
 /// How to decide what the stream is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,7 +185,7 @@ impl YamlStream {
             Some(chunk) => chunk,
             None => read_chunk(slice, previous, around.settings, compose_only, !once),
         };
-        self.chunks = if text.len() >= crate::lint::PARALLEL_FROM && jobs.len() > 1 {
+        self.chunks = if text.len() >= crate::engine::lint::PARALLEL_FROM && jobs.len() > 1 {
             use rayon::prelude::*;
             jobs.into_par_iter().map(read).collect()
         } else {
@@ -219,7 +220,7 @@ impl YamlStream {
             // A Kustomize patch is judged for what it sets, on the object it patches.
             Some(FileKind::Kubernetes) if let Some(patch) = self.patch_of(around.files) => {
                 let found = patch.lint(text, |source, yaml| {
-                    crate::lint::lint_yaml(
+                    crate::engine::lint::lint_yaml(
                         source,
                         FileKind::Kubernetes,
                         yaml,
@@ -227,7 +228,7 @@ impl YamlStream {
                         around.settings,
                     )
                 });
-                crate::diagnostic::finish(found)
+                crate::rules::diagnostic::finish(found)
             }
             Some(FileKind::Kubernetes) => {
                 // A Helm document is not read; the others are.
@@ -274,7 +275,7 @@ impl YamlStream {
                     })
                     .collect();
                 admission = Some(FileWorkloads { facts, documents });
-                crate::diagnostic::finish(found)
+                crate::rules::diagnostic::finish(found)
             }
             // A Compose file with a Helm document is not read.
             Some(_) if chart || self.chunks.iter().any(|c| c.helm) => vec![skipped(0)],
@@ -293,7 +294,7 @@ impl YamlStream {
                         &built
                     }
                 };
-                crate::lint::lint_yaml(text, kind, yaml, around.files, around.settings)
+                crate::engine::lint::lint_yaml(text, kind, yaml, around.files, around.settings)
             }
             None => Vec::new(),
         };
@@ -306,9 +307,9 @@ impl YamlStream {
         }
         let is_comment = |offset: usize| self.is_comment(offset);
         let diagnostics =
-            crate::suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
+            crate::engine::suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
         let diagnostics = match &admission {
-            Some(file) => crate::admission::apply(diagnostics, file, around.settings),
+            Some(file) => crate::engine::admission::apply(diagnostics, file, around.settings),
             // (a patch or a template names no namespace of its own: its latent findings count nowhere)
             None => diagnostics.into_iter().filter(|d| !d.latent).collect(),
         };
@@ -366,7 +367,7 @@ fn read_chunk(
             tree: Some(mut old_tree),
             ..
         }) => {
-            let edit = crate::fix::diff(&old_text, text);
+            let edit = crate::edit::fix::diff(&old_text, text);
             edit_tree(&mut old_tree, &old_text, edit.range, &edit.new_text);
             let tree = parse(Language::Yaml, text, Some(&old_tree));
             (Yaml::build(text, tree.as_ref()), tree)
@@ -402,7 +403,8 @@ fn read_chunk(
             comments,
         };
     }
-    let diagnostics = crate::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
+    let diagnostics =
+        crate::engine::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
     let comments = std::mem::take(&mut yaml.comments);
     // A Helm document is not read, so it tells the workspace rules nothing.
     let summary = if helm {

@@ -3,21 +3,22 @@
 use std::path::Path;
 
 use crate::Diagnostic;
-use crate::compose_stack::Stack;
-use crate::config::Settings;
-use crate::document::{FileKind, Skip, is_yaml_name, kind_from_content, kind_from_name};
+use crate::document::{FileKind, Skip, is_yaml_name, kind_from_name};
+use crate::engine::compose_stack::Stack;
+use crate::engine::yaml_stream::{Mode, Surroundings, YamlStream};
 use crate::model::compose::Compose;
+use crate::model::detect::kind_from_content;
 use crate::model::dockerfile::{Dockerfile, Keyword};
 use crate::model::kubernetes::Kubernetes;
 use crate::model::shell::Scripts;
 use crate::model::yaml::Yaml;
+use crate::rules::settings::Settings;
 use crate::rules::skipped_file;
+use crate::rules::workspace::Summary;
 use crate::rules::{
     ComposeContext, DockerfileContext, FileSource, KubernetesContext, NoFiles, RuleId,
 };
 use crate::syntax::Language;
-use crate::workspace::Summary;
-use crate::yaml_stream::{Mode, Surroundings, YamlStream};
 
 /// Parse and lint `source` as `kind`, alone and with the default settings.
 pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
@@ -160,7 +161,12 @@ fn lint_parsed(
         &cx,
     ));
     in_images_built_from_this_one(file, &mut out);
-    crate::suppress::apply_dockerfile(source, file, settings, crate::diagnostic::finish(out))
+    crate::engine::suppress::apply_dockerfile(
+        source,
+        file,
+        settings,
+        crate::rules::diagnostic::finish(out),
+    )
 }
 
 /// A finding inside an `ONBUILD` trigger is about the images built `FROM` this one: the message says so.
@@ -224,7 +230,7 @@ pub fn lint_yaml(
             return lint_in(source, kind, &around);
         }
     };
-    crate::diagnostic::finish(out)
+    crate::rules::diagnostic::finish(out)
 }
 
 /// Text at least this long is worked on by all cores (its rules, its `RUN` scripts, its documents): below
@@ -276,7 +282,7 @@ fn lint_compose(
         settings,
     };
     let out = run_rules(source, settings, |rule| rule.checks().compose, &cx);
-    crate::merge_keys::fold(source, yaml, &compose, out)
+    crate::engine::merge_keys::fold(source, yaml, &compose, out)
 }
 
 /// Cut `bytes` to at most `limit` (at a UTF-8 boundary, when the text is UTF-8); whether it was longer.
@@ -318,7 +324,7 @@ pub fn within_limit<'a>(
 /// Why the file at `path` (with bytes that were, or were not, `valid_utf8`) is not linted in full.
 pub fn skips(path: Option<&Path>, valid_utf8: bool) -> Vec<Skip> {
     let mut skips = Vec::new();
-    if path.is_some_and(crate::disk::is_chart_template) {
+    if path.is_some_and(crate::engine::disk::is_chart_template) {
         skips.push(Skip::HelmTemplate);
     }
     if !valid_utf8 {
@@ -331,7 +337,7 @@ pub fn skips(path: Option<&Path>, valid_utf8: bool) -> Vec<Skip> {
 /// that is neither Compose nor Kubernetes, other text). A Helm chart's template is a Kubernetes file that is
 /// not read (see [`skips`]).
 pub fn detect(name: Option<&Path>, source: &str) -> Option<FileKind> {
-    if name.is_some_and(crate::disk::is_chart_template) {
+    if name.is_some_and(crate::engine::disk::is_chart_template) {
         return Some(FileKind::Kubernetes);
     }
     let by_name = name.and_then(kind_from_name);
@@ -362,8 +368,10 @@ mod tests {
         let mut bytes = b"abc".to_vec();
         assert!(!cut_to_limit(&mut bytes, 3));
         assert_eq!(bytes, b"abc");
-        let mut settings = Settings::default();
-        settings.max_file_size = 3;
+        let settings = Settings {
+            max_file_size: 3,
+            ..Settings::default()
+        };
         let (text, skips) = within_limit("a€b", &settings, &[]);
         assert_eq!((text, skips.as_slice()), ("a", &[Skip::TooLarge][..]));
         let (text, skips) = within_limit("abc", &settings, &[]);

@@ -4,9 +4,9 @@
 //! Every function returns [`Edit`]s against the original text; none re-serialises a document.
 
 use crate::TextRange;
-use crate::fix::Edit;
+use crate::edit::fix::Edit;
+use crate::edit::lines::{line_end_with_break, line_ending, line_start};
 use crate::model::yaml::{NodeId, ScalarStyle, Value, Yaml};
-use crate::rules::support::{line_end_with_break, line_ending, line_start};
 
 /// A small YAML value to insert.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -425,7 +425,7 @@ pub fn line_end_before_break(source: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::apply_edits;
+    use crate::edit::fix::apply_edits;
 
     fn yaml(text: &str) -> Yaml {
         Yaml::read(text)

@@ -124,12 +124,14 @@ impl fmt::Display for Verdict {
 pub fn table() -> &'static EolTable {
     static TABLE: OnceLock<EolTable> = OnceLock::new();
     TABLE.get_or_init(|| {
-        serde_json::from_str(include_str!("../data/eol-images.json")).unwrap_or_else(|_| EolTable {
-            as_of: String::new(),
-            sources: Vec::new(),
-            note: String::new(),
-            images: BTreeMap::new(),
-            variants: BTreeMap::new(),
+        serde_json::from_str(include_str!("../../data/eol-images.json")).unwrap_or_else(|_| {
+            EolTable {
+                as_of: String::new(),
+                sources: Vec::new(),
+                note: String::new(),
+                images: BTreeMap::new(),
+                variants: BTreeMap::new(),
+            }
         })
     })
 }

@@ -89,7 +89,7 @@ struct HostAgent {
 pub fn table() -> &'static ImageTable {
     static TABLE: OnceLock<ImageTable> = OnceLock::new();
     TABLE.get_or_init(|| {
-        serde_json::from_str(include_str!("../data/official-images.json")).unwrap_or_default()
+        serde_json::from_str(include_str!("../../data/official-images.json")).unwrap_or_default()
     })
 }
 

@@ -1,31 +1,11 @@
 //! What a rule reports: a finding with its range, message and fixes.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::TextRange;
-use crate::fix::Fix;
-use crate::rules::RuleId;
-
-/// How loud a finding is. `Off` exists for configuration; a reported finding is never `Off`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Off,
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Off => "off",
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+use crate::document::{Severity, TextRange};
+use crate::edit::fix::Fix;
+use crate::knowledge::pod_security::Control;
+use crate::rules::id::RuleId;
 
 /// Extra context shown beside a finding: where something it depends on is written, or how to finish a fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,9 +25,9 @@ pub struct Diagnostic {
     pub fixes: Vec<Fix>,
     pub related: Vec<Related>,
     /// The Pod Security control the finding violates, for the admission check of its namespace
-    /// ([`crate::admission`]).
+    /// (`engine::admission`).
     #[serde(skip)]
-    pub control: Option<crate::admission::Control>,
+    pub control: Option<Control>,
     /// Reported only where a namespace's Pod Security labels make its control count: a violation the
     /// rule itself lets pass (a non-zero `runAsUser` without `runAsNonRoot: true`).
     #[serde(skip)]
@@ -74,7 +54,7 @@ impl Diagnostic {
     }
 
     /// This finding as a violation of Pod Security `control`.
-    pub fn with_control(mut self, control: crate::admission::Control) -> Self {
+    pub fn with_control(mut self, control: Control) -> Self {
         self.control = Some(control);
         self
     }

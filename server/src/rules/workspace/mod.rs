@@ -1,15 +1,13 @@
-//! What the files of a workspace tell about each other: the facts cross-file rules need, one summary per
-//! file, kept current by whoever reads the files (the CLI from the paths it was given, the server from its
-//! workspace folder and the open documents).
+//! What the files of a workspace tell about each other: the facts cross-file rules need, read into one
+//! summary per file (the engine's workspace index keeps them).
 
 mod network_policy;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
+use crate::knowledge::pod_security::{NamespacePolicy, namespace_policy};
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
-use crate::pod_security_levels::{NamespacePolicy, namespace_policy};
 use crate::{Diagnostic, TextRange};
 
 use network_policy::string_map;
@@ -172,43 +170,5 @@ impl Summary {
             }
         }
         found
-    }
-}
-
-/// The summaries of every Kubernetes file of a workspace.
-#[derive(Debug, Default, Clone)]
-pub struct Workspace {
-    files: BTreeMap<PathBuf, Summary>,
-}
-
-impl Workspace {
-    pub fn set(&mut self, path: &Path, summary: Summary) {
-        self.files.insert(path.to_path_buf(), summary);
-    }
-
-    pub fn remove(&mut self, path: &Path) {
-        self.files.remove(path);
-    }
-
-    /// What the files other than `path` say.
-    pub fn facts_except(&self, path: Option<&Path>) -> Facts {
-        let mut facts = Facts::default();
-        for (_, summary) in self.files.iter().filter(|(p, _)| Some(p.as_path()) != path) {
-            facts.extend(&summary.facts);
-        }
-        facts
-    }
-
-    /// What every file says.
-    pub fn facts(&self) -> Facts {
-        self.facts_except(None)
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 }

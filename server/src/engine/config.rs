@@ -1,4 +1,5 @@
-//! `.dockwarden.yaml` and the editor's settings, resolved into the [`Settings`] one lint runs with.
+//! `.dockwarden.yaml` and the editor's settings, resolved into the [`Settings`] one lint runs with: the
+//! files found above each linted file (up to the project root), parsed, layered over the editor's.
 //!
 //! The file and the editor speak the same language (the same keys, deserialised into one [`Config`]); the
 //! file's word wins wherever both speak, so the editor shows what CI will report. The nearest file above a
@@ -9,12 +10,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use globset::GlobMatcher;
 use serde::{Deserialize, Deserializer};
 
-use crate::Severity;
-use crate::model::image_ref::ImageRef;
-use crate::rules::RuleId;
+use crate::document::Severity;
+use crate::engine::disk;
+use crate::knowledge::pod_security::Level;
+use crate::rules::id::RuleId;
+use crate::rules::settings::{GoldenImage, RegistryPattern, Settings};
 
 /// The file names dockwarden looks for, in this order, in every folder from a file's up.
 pub const FILE_NAMES: [&str; 2] = [".dockwarden.yaml", ".dockwarden.yml"];
@@ -44,11 +46,8 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// The Pod Security level the cluster enforces in every namespace (`baseline` or `restricted`): a
     /// violation of it is an error that says the pod will be refused.
-    pub pod_security: Option<crate::pod_security_levels::Level>,
+    pub pod_security: Option<Level>,
 }
-
-/// The default `max-file-size`: 64 MiB, far above any real Dockerfile, Compose file or manifest.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 impl Config {
     /// Parse a config file's text; an error carries the line and column it is about.
@@ -152,8 +151,9 @@ impl Config {
         }
     }
 
-    /// What a lint needs of this config.
+    /// What a lint needs of this config: what it says, the defaults where it says nothing.
     pub fn settings(&self) -> Settings {
+        let defaults = Settings::default();
         Settings {
             rules: self
                 .rules
@@ -164,12 +164,14 @@ impl Config {
                 .rules
                 .get(&RuleId::UnpinnedImage)
                 .and_then(|s| s.require_digest)
-                .unwrap_or(false),
+                .unwrap_or(defaults.require_digest),
             trusted_registries: self.trusted_registries.clone(),
             base_images: self.base_images.clone().unwrap_or_default(),
-            allow_suppressions: self.allow_suppressions.unwrap_or(true),
-            require_reason: self.require_reason.unwrap_or(false),
-            max_file_size: self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            allow_suppressions: self
+                .allow_suppressions
+                .unwrap_or(defaults.allow_suppressions),
+            require_reason: self.require_reason.unwrap_or(defaults.require_reason),
+            max_file_size: self.max_file_size.unwrap_or(defaults.max_file_size),
             pod_security: self.pod_security,
         }
     }
@@ -199,158 +201,6 @@ fn kebab_case(key: &str) -> String {
         }
     }
     out
-}
-
-/// What one lint runs with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    rules: BTreeMap<RuleId, Severity>,
-    trusted_registries: Option<Vec<RegistryPattern>>,
-    base_images: BTreeMap<String, GoldenImage>,
-    pub allow_suppressions: bool,
-    pub require_reason: bool,
-    pub max_file_size: u64,
-    pub pod_security: Option<crate::pod_security_levels::Level>,
-    /// `unpinned-image` reports every image not pinned by digest.
-    pub require_digest: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Config::default().settings()
-    }
-}
-
-/// The rules the command line asks for (`check --select`, `--ignore`), over every config: `--select` runs
-/// only the rules it names, turning on the ones that are off by default; `--ignore` turns rules off.
-/// Fixes follow: `--fix` applies only the fixes of the rules that run.
-#[derive(Debug, Clone, Default)]
-pub struct RuleSelection {
-    pub select: Option<Vec<RuleId>>,
-    pub ignore: Vec<RuleId>,
-}
-
-impl Settings {
-    /// These settings with the command line's rule selection applied.
-    pub fn with_selection(mut self, selection: &RuleSelection) -> Settings {
-        if let Some(selected) = &selection.select {
-            for &rule in RuleId::ALL {
-                if !selected.contains(&rule) {
-                    self.rules.insert(rule, Severity::Off);
-                } else if self.severity(rule) == Severity::Off {
-                    let default = match rule.meta().severity {
-                        Severity::Off => Severity::Warning,
-                        severity => severity,
-                    };
-                    self.rules.insert(rule, default);
-                }
-            }
-        }
-        for &rule in &selection.ignore {
-            self.rules.insert(rule, Severity::Off);
-        }
-        self
-    }
-
-    /// Settings that turn `rules` on (the opt-in ones at warning), for tests and fixtures.
-    pub fn enabling(rules: &[RuleId]) -> Settings {
-        let mut settings = Settings::default();
-        for rule in rules.iter().filter(|r| r.meta().severity == Severity::Off) {
-            settings.rules.insert(*rule, Severity::Warning);
-        }
-        settings
-    }
-
-    /// The severity `rule` reports at; `Off` when it does not run.
-    pub fn severity(&self, rule: RuleId) -> Severity {
-        self.rules
-            .get(&rule)
-            .copied()
-            .unwrap_or(rule.meta().severity)
-    }
-
-    /// The severity the config gives `rule`, if it names one; findings keep their own otherwise (a rule may
-    /// report some findings as information).
-    pub fn configured(&self, rule: RuleId) -> Option<Severity> {
-        self.rules.get(&rule).copied()
-    }
-
-    pub fn enabled(&self, rule: RuleId) -> bool {
-        self.severity(rule) != Severity::Off
-    }
-
-    /// Whether images from `image` may be used; `None` when no list is configured, or when the registry is
-    /// a variable.
-    pub fn trusts(&self, image: &ImageRef) -> Option<bool> {
-        let patterns = self.trusted_registries.as_ref()?;
-        // `${REGISTRY}/app`: the registry is chosen at build or deploy time, not here.
-        if image.registry_is_variable() {
-            return None;
-        }
-        let name = image.canonical_name();
-        let registry = name.split('/').next().unwrap_or_default();
-        Some(patterns.iter().any(|p| p.matches(registry, &name)))
-    }
-
-    /// The organisation's image for the family `family` (`python`), if the config names one.
-    pub fn golden_image(&self, family: &str) -> Option<&ImageRef> {
-        self.base_images.get(family).map(|g| &g.image)
-    }
-}
-
-/// A `trusted-registries` entry: a registry host (`registry.example.com`, every image in it), or a glob over
-/// `registry/repository` (`docker.io/library/*`, `ghcr.io/acme/**`).
-#[derive(Debug, Clone)]
-pub struct RegistryPattern {
-    text: String,
-    matcher: GlobMatcher,
-}
-
-impl RegistryPattern {
-    fn matches(&self, registry: &str, name: &str) -> bool {
-        if self.text.contains('/') {
-            self.matcher.is_match(name)
-        } else {
-            self.matcher.is_match(registry)
-        }
-    }
-}
-
-impl PartialEq for RegistryPattern {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-impl<'de> Deserialize<'de> for RegistryPattern {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let glob = globset::GlobBuilder::new(&text)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| {
-                serde::de::Error::custom(format!("`{text}` is not a valid pattern: {e}"))
-            })?;
-        Ok(RegistryPattern {
-            matcher: glob.compile_matcher(),
-            text,
-        })
-    }
-}
-
-/// A `base-images` value: an image reference without unresolved variables.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoldenImage {
-    pub image: ImageRef,
-}
-
-impl<'de> Deserialize<'de> for GoldenImage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ImageRef::parse(&text)
-            .map(|image| GoldenImage { image })
-            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an image reference")))
-    }
 }
 
 /// What the config says of one rule: its severity, and its options.
@@ -488,7 +338,7 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     pub fn load(path: &Path) -> ConfigFile {
-        let (text, config) = match crate::disk::read_regular(path, crate::disk::MAX_BYTES) {
+        let (text, config) = match disk::read_regular(path, disk::MAX_BYTES) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let config = Config::parse(&text);
@@ -571,7 +421,7 @@ mod tests {
         assert_eq!(settings.severity(RuleId::RunAsRoot), Severity::Error);
         assert!(!settings.enabled(RuleId::MissingPipefail));
         assert_eq!(settings.severity(RuleId::UnpinnedPackages), Severity::Info);
-        let image = |s: &str| ImageRef::parse(s).expect("image");
+        let image = |s: &str| crate::model::image_ref::ImageRef::parse(s).expect("image");
         assert_eq!(settings.trusts(&image("python:3.12")), Some(true));
         assert_eq!(settings.trusts(&image("bitnami/redis:7")), Some(false));
         assert_eq!(

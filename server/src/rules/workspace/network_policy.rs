@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::TextRange;
-use crate::fix::Edit;
+use crate::edit::fix::Edit;
+use crate::edit::yaml_edit::append_item;
 use crate::model::yaml::{NodeId, Yaml};
-use crate::yaml_edit::append_item;
 
 /// One NetworkPolicy: the pods of `namespace` it selects and the directions it isolates.
 #[derive(Debug, Clone, PartialEq, Eq)]

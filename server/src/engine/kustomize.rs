@@ -9,11 +9,11 @@
 //! the workspace its values have no place, and it is not judged.
 
 use crate::TextRange;
-use crate::diagnostic::Diagnostic;
 use crate::document::split_documents;
 use crate::model::merge::{Layered, MergeRules, layer};
 use crate::model::yaml::{Entry, Node, NodeId, ScalarStyle, Value, Yaml};
 use crate::rules::FileSource;
+use crate::rules::diagnostic::Diagnostic;
 
 /// The names a kustomization file may have, in the order kustomize looks for them.
 pub const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];

@@ -18,10 +18,10 @@
 //! sequence at the key's own indentation), which is how YAML delimits block nodes; comments are confirmed
 //! against the syntax tree so a `#` inside a block scalar is never read as one.
 
-use crate::config::Settings;
-use crate::fix::{Edit, Fix};
+use crate::edit::fix::{Edit, Fix};
 use crate::model::dockerfile::Dockerfile;
 use crate::rules::RuleId;
+use crate::rules::settings::Settings;
 use crate::{Diagnostic, TextRange};
 
 /// hadolint codes and the rule of ours each corresponds to.
@@ -230,7 +230,7 @@ fn apply(
     }
     // Filtering kept the order; findings about the comments themselves are sorted into place.
     if out.len() > kept {
-        crate::diagnostic::finish(out)
+        crate::rules::diagnostic::finish(out)
     } else {
         out
     }
@@ -679,7 +679,7 @@ mod tests {
         let ignore = |text: &str, kind, rule, at: &str| {
             let offset = text.find(at).expect("marker");
             let edit = ignore_edit(text, kind, rule, offset).expect("a place");
-            crate::fix::apply_edits(text, &[edit]).expect("fits")
+            crate::edit::fix::apply_edits(text, &[edit]).expect("fits")
         };
         let docker = "FROM python:3.12\n  RUN sudo make \\\n    install\n";
         assert_eq!(

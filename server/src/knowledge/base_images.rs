@@ -81,12 +81,14 @@ struct Alternative {
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        serde_json::from_str(include_str!("../data/base-images.json")).unwrap_or_else(|_| Catalog {
-            as_of: String::new(),
-            sources: Vec::new(),
-            codenames: Vec::new(),
-            lean_markers: Vec::new(),
-            families: BTreeMap::new(),
+        serde_json::from_str(include_str!("../../data/base-images.json")).unwrap_or_else(|_| {
+            Catalog {
+                as_of: String::new(),
+                sources: Vec::new(),
+                codenames: Vec::new(),
+                lean_markers: Vec::new(),
+                families: BTreeMap::new(),
+            }
         })
     })
 }

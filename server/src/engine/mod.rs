@@ -1,0 +1,16 @@
+//! The pipeline both faces run: a file's text is parsed, read into its model, checked by the enabled rules,
+//! then filtered (suppressions, Pod Security admission, YAML merge keys) into its findings. Around it: the
+//! per-document cache of YAML streams, the workspace index, configs, reads of files beside the linted one,
+//! cross-file merges (Compose overrides, kustomize patches) and applying every fix of a file.
+
+pub mod admission;
+pub mod compose_stack;
+pub mod config;
+pub mod disk;
+pub mod fix_all;
+pub mod kustomize;
+pub mod lint;
+pub mod merge_keys;
+pub mod suppress;
+pub mod workspace;
+pub mod yaml_stream;
