@@ -359,7 +359,9 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
     use dockwarden::model::dockerfile::Dockerfile;
     use dockwarden::rules::NoFiles;
     use dockwarden::rules::settings::Settings;
-    use dockwarden::syntax::dockerfile::{errors_in_parts, parse, top_level_errors};
+    use dockwarden::syntax::dockerfile::top_level_errors;
+    use dockwarden::syntax::dockerfile_parts::errors_in_parts;
+    use dockwarden::syntax::{Language, parse};
     let Some(files) = corpus_dockerfiles() else {
         return;
     };
@@ -384,7 +386,7 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
         for text in &variants {
             let file = Dockerfile::parse(text);
             let starts = file.instructions.iter().map(|i| i.range.start);
-            let whole = parse(text, None)
+            let whole = parse(Language::Dockerfile, text, None)
                 .map(|t| top_level_errors(&t, text))
                 .unwrap_or_default();
             let parts = errors_in_parts(text, starts, 1, &|_, _| true);

@@ -5,9 +5,13 @@ mod common;
 
 use common::nodes;
 use dockwarden::TextRange;
-use dockwarden::syntax::dockerfile::parse;
 use dockwarden::syntax::edit_tree;
 use proptest::prelude::*;
+
+/// A Dockerfile parsed, incrementally when the old tree is given.
+fn parse(text: &str, old: Option<&tree_sitter::Tree>) -> Option<tree_sitter::Tree> {
+    dockwarden::syntax::parse(dockwarden::syntax::Language::Dockerfile, text, old)
+}
 
 const SEED: &str = "# syntax=docker/dockerfile:1\nARG BASE=python:3.12\nFROM ${BASE} AS build\n\
 ENV A=1 B=\"x y\" \\\n    C=3\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN <<EOF\necho hi\nEOF\n\

@@ -50,7 +50,12 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
                     let first = unknown.partition_point(|u| u.end <= start);
                     unknown.get(first).is_some_and(|u| u.start <= end)
                 };
-                crate::syntax::dockerfile::errors_in_parts(source, starts, GRAMMAR_PART, &needed)
+                crate::syntax::dockerfile_parts::errors_in_parts(
+                    source,
+                    starts,
+                    GRAMMAR_PART,
+                    &needed,
+                )
             } else {
                 let tree = crate::syntax::parse(Language::Dockerfile, source, None);
                 grammar_errors(tree.as_ref(), source)

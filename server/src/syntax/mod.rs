@@ -5,9 +5,13 @@
 
 pub mod bash;
 pub mod dockerfile;
+pub mod dockerfile_parts;
 mod stand_in;
+pub mod tree;
 pub mod yaml;
 pub mod yaml_split;
+
+pub use tree::preorder;
 
 use std::cell::RefCell;
 
@@ -119,31 +123,6 @@ fn parse_with(
         parser.set_included_ranges(&[]).ok()?;
         tree
     })
-}
-
-/// Visit `root` and every node under it in pre-order, without recursion (trees follow the input's nesting,
-/// which may be deep); `visit` returns whether to go into the node's children.
-pub fn preorder<'t>(
-    root: tree_sitter::Node<'t>,
-    mut visit: impl FnMut(tree_sitter::Node<'t>) -> bool,
-) {
-    let mut cursor = root.walk();
-    loop {
-        if visit(cursor.node()) && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node() == root {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
 }
 
 /// Tell `tree` that `range` of `old_text` was replaced by `new_text`, so the next [`parse`] can reuse it.

@@ -52,7 +52,7 @@ pub fn errors(tree: &Tree) -> Vec<(TextRange, String)> {
     if !tree.root_node().has_error() {
         return out;
     }
-    super::preorder(tree.root_node(), |node| {
+    crate::syntax::tree::preorder(tree.root_node(), |node| {
         let error = node.is_error() || node.is_missing();
         if error && out.len() < MAX_ERRORS {
             let message = if node.is_missing() {
@@ -70,7 +70,7 @@ pub fn errors(tree: &Tree) -> Vec<(TextRange, String)> {
 /// Where the comments of `tree` start (a caller whose text has no `#` need not look).
 pub fn comments(tree: &Tree) -> Vec<usize> {
     let mut out = Vec::new();
-    super::preorder(tree.root_node(), |node| {
+    crate::syntax::tree::preorder(tree.root_node(), |node| {
         if node.kind() == "comment" {
             out.push(node.start_byte());
             return false;

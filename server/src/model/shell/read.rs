@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use super::store::ListOperator;
 use super::store::{
     ArgRecord, AssignmentRecord, CommandRecord, NONE, Offsets, PipelineRecord, RedirectRecord,
     Store, Text, count, index,
 };
-use super::{Commands, ListOperator, SHELLS};
-use crate::TextRange;
+use super::view::Commands;
+use crate::document::TextRange;
 use crate::model::dockerfile::Instruction;
 
 /// Longer scripts are not read (they are not hand-written `RUN`s, and work stays bounded per keystroke).
@@ -243,7 +244,7 @@ impl Reader<'_> {
         // (pipelines already in the store before this text: a heredoc body read after its script)
         let before = self.store.pipelines.len() - self.pipelines;
         let mut ranges: Vec<TextRange> = Vec::new();
-        crate::syntax::preorder(root, |node| {
+        crate::syntax::tree::preorder(root, |node| {
             match node.kind() {
                 "pipeline" => {
                     let index = before + ranges.len();
@@ -464,7 +465,7 @@ impl Reader<'_> {
     /// expansions (looked up from the expansion down: `Node::parent` walks from the root, which made this
     /// cubic in the nesting of `$(…)`).
     fn variables(&mut self, node: Node) {
-        crate::syntax::preorder(node, |current| {
+        crate::syntax::tree::preorder(node, |current| {
             if matches!(current.kind(), "simple_expansion" | "expansion") {
                 let mut cursor = current.walk();
                 for name in current
@@ -597,3 +598,6 @@ fn unescape_double(raw: &str) -> String {
     }
     out
 }
+
+/// Programs that run a script given to them.
+pub const SHELLS: [&str; 7] = ["sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"];

@@ -3,7 +3,7 @@
 //! as a `String`, a `Vec` and a 16-byte range each, they took over twenty times the file. The views in the
 //! parent module read these records; nothing outside this module sees them.
 
-use crate::TextRange;
+use crate::document::TextRange;
 
 /// No index: a command without a name, a redirection without a target, a command in no pipeline.
 pub(super) const NONE: u32 = u32::MAX;
@@ -211,5 +211,22 @@ impl Store {
             pipeline.range.shift(delta);
         }
         self
+    }
+}
+
+/// The operator of a list (`a && b`, `a || b`): whether what follows runs depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOperator {
+    And,
+    Or,
+}
+
+impl ListOperator {
+    pub(super) fn parse(text: &str) -> Option<Self> {
+        match text {
+            "&&" => Some(Self::And),
+            "||" => Some(Self::Or),
+            _ => None,
+        }
     }
 }
