@@ -355,7 +355,7 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
 /// each file with the whole tree's errors, and on all of them joined into one large file with the parts'.
 #[test]
 fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
-    use dockwarden::engine::lint::lint_dockerfile;
+    use dockwarden::engine::dockerfile::lint_dockerfile;
     use dockwarden::model::dockerfile::Dockerfile;
     use dockwarden::rules::NoFiles;
     use dockwarden::rules::settings::Settings;

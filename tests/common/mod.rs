@@ -11,7 +11,7 @@ use dockwarden::document::LineIndex;
 use dockwarden::edit::fix::{FileChange, Fix};
 use dockwarden::engine::fix_all::{FixMode, fix_all};
 use dockwarden::engine::lint::{lint_in, summary_of};
-use dockwarden::engine::yaml_stream::Surroundings;
+use dockwarden::engine::surroundings::Surroundings;
 use dockwarden::rules::workspace::Facts;
 use dockwarden::rules::{FileSource, NoFiles, RuleId};
 use dockwarden::{Diagnostic, FileKind};

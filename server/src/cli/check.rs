@@ -19,7 +19,7 @@ use crate::engine::disk::DiskFiles;
 use crate::engine::fix_all::{FixMode, fix_all};
 use crate::engine::kustomize::Patch;
 use crate::engine::lint::{lint_in, summary_of};
-use crate::engine::yaml_stream::Surroundings;
+use crate::engine::surroundings::Surroundings;
 use crate::rules::settings::Settings;
 use crate::rules::workspace::{Facts, Summary};
 use crate::rules::{FileSource, NoFiles};

@@ -1,24 +1,16 @@
-//! The one entry point both faces share: text in, findings out. Never fails, never panics on input.
+//! The one entry point both faces share: text in, findings out, for any kind of file (each kind's pipeline
+//! is `dockerfile.rs` or the YAML stream). Never fails, never panics on input.
 
 use std::path::Path;
 
-use crate::Diagnostic;
 use crate::document::{FileKind, Skip, is_yaml_name, kind_from_name};
-use crate::engine::compose_stack::Stack;
-use crate::engine::yaml_stream::{Mode, Surroundings, YamlStream};
-use crate::model::compose::Compose;
+use crate::engine::dockerfile;
+use crate::engine::surroundings::Surroundings;
+use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::model::detect::kind_from_content;
-use crate::model::dockerfile::{Dockerfile, Keyword};
-use crate::model::kubernetes::Kubernetes;
-use crate::model::shell::Scripts;
-use crate::model::yaml::Yaml;
 use crate::rules::settings::Settings;
-use crate::rules::skipped_file;
 use crate::rules::workspace::Summary;
-use crate::rules::{
-    ComposeContext, DockerfileContext, FileSource, KubernetesContext, NoFiles, RuleId,
-};
-use crate::syntax::Language;
+use crate::rules::{Diagnostic, FileSource};
 
 /// Parse and lint `source` as `kind`, alone and with the default settings.
 pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
@@ -30,45 +22,7 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
 /// Dockerfile).
 pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
-        FileKind::Dockerfile => {
-            let file = Dockerfile::parse(source);
-            // The grammar's errors count only where the model read an unknown instruction (see
-            // `syntax-error`): a file without one is not parsed again, a large one only in the parts that
-            // hold one, side by side (its whole tree would take four times the file).
-            let unknown: Vec<crate::TextRange> = file
-                .instructions
-                .iter()
-                .filter(|i| i.keyword == Keyword::Unknown)
-                .map(|i| i.range)
-                .collect();
-            let errors = if unknown.is_empty() {
-                Vec::new()
-            } else if source.len() >= PARALLEL_FROM {
-                let starts = file.instructions.iter().map(|i| i.range.start);
-                // (a part is needed when an unknown instruction starts in it, or right at its end)
-                let needed = |start: usize, end: usize| {
-                    let first = unknown.partition_point(|u| u.end <= start);
-                    unknown.get(first).is_some_and(|u| u.start <= end)
-                };
-                crate::syntax::dockerfile_parts::errors_in_parts(
-                    source,
-                    starts,
-                    GRAMMAR_PART,
-                    &needed,
-                )
-            } else {
-                let tree = crate::syntax::parse(Language::Dockerfile, source, None);
-                grammar_errors(tree.as_ref(), source)
-            };
-            lint_parsed(
-                source,
-                &file,
-                &errors,
-                around.files,
-                around.settings,
-                around.skips,
-            )
-        }
+        FileKind::Dockerfile => dockerfile::lint(source, around),
         _ => {
             YamlStream::once()
                 .update_in(source, Mode::Force(kind), around)
@@ -105,189 +59,6 @@ pub fn summary_of(source: &str, files: &dyn FileSource) -> Summary {
     };
     stream.update_in(source, Mode::Force(FileKind::Kubernetes), &around);
     stream.summary()
-}
-
-/// The text a Dockerfile's `tree` (parsed incrementally, in the server) could not read as any instruction,
-/// as [`lint_dockerfile`] takes it.
-pub fn grammar_errors(tree: Option<&tree_sitter::Tree>, source: &str) -> Vec<crate::TextRange> {
-    tree.map(|tree| crate::syntax::dockerfile::top_level_errors(tree, source))
-        .unwrap_or_default()
-}
-
-/// Lint a Dockerfile with its [`grammar_errors`], the files around it and the settings that apply to it;
-/// suppressions and settings are applied to what the rules find, and to the `skipped-file` findings for
-/// `skips`.
-pub fn lint_dockerfile(
-    source: &str,
-    grammar_errors: &[crate::TextRange],
-    files: &dyn FileSource,
-    settings: &Settings,
-    skips: &[Skip],
-) -> Vec<Diagnostic> {
-    let file = Dockerfile::parse(source);
-    lint_parsed(source, &file, grammar_errors, files, settings, skips)
-}
-
-/// [`lint_dockerfile`] with the model already read.
-fn lint_parsed(
-    source: &str,
-    file: &Dockerfile,
-    grammar_errors: &[crate::TextRange],
-    files: &dyn FileSource,
-    settings: &Settings,
-    skips: &[Skip],
-) -> Vec<Diagnostic> {
-    // A file cut at `max-file-size` is read without its shell scripts or the files around it.
-    let large = skips.contains(&Skip::TooLarge);
-    let scripts = if large {
-        Scripts::default()
-    } else {
-        Scripts::read(source, file)
-    };
-    let files: &dyn FileSource = if large { &NoFiles } else { files };
-    let cx = DockerfileContext {
-        source,
-        file,
-        scripts: &scripts,
-        files,
-        builder: std::sync::OnceLock::new(),
-        deployments: std::sync::OnceLock::new(),
-        grammar_errors,
-        settings,
-    };
-    let mut out: Vec<Diagnostic> = skips
-        .iter()
-        .map(|s| skipped_file::finding(*s, skipped_file::first_line(source, 0)))
-        .collect();
-    out.extend(run_rules(
-        source,
-        settings,
-        |rule| rule.checks().dockerfile,
-        &cx,
-    ));
-    in_images_built_from_this_one(file, &mut out);
-    crate::engine::suppress::apply_dockerfile(
-        source,
-        file,
-        settings,
-        crate::rules::diagnostic::finish(out),
-    )
-}
-
-/// A finding inside an `ONBUILD` trigger is about the images built `FROM` this one: the message says so.
-fn in_images_built_from_this_one(file: &Dockerfile, out: &mut [Diagnostic]) {
-    let triggers: Vec<crate::TextRange> = file
-        .instructions
-        .iter()
-        .filter(|i| !i.in_this_image())
-        .map(|i| i.range)
-        .collect();
-    if triggers.is_empty() {
-        return;
-    }
-    for d in out {
-        if triggers
-            .iter()
-            .any(|r| r.start <= d.range.start && d.range.start < r.end)
-        {
-            d.message.push_str(" (in images built FROM this one)");
-        }
-    }
-}
-
-/// What the rules find in a YAML stream already read into `yaml` as `kind` (Compose or Kubernetes), before
-/// suppressions and settings are applied to the whole file.
-pub fn lint_yaml(
-    source: &str,
-    kind: FileKind,
-    yaml: &Yaml,
-    files: &dyn FileSource,
-    settings: &Settings,
-) -> Vec<Diagnostic> {
-    let out = match kind {
-        // A file of a Compose stack (with its override, or listed in `COMPOSE_FILE`) is linted as the
-        // merged project, and keeps the findings whose place is in it.
-        FileKind::Compose => match Stack::find(source, yaml, files) {
-            Some(stack) => {
-                let merged = &stack.layered;
-                let found = lint_compose(&merged.text, &merged.yaml, files, settings);
-                stack.own_findings(found)
-            }
-            None => lint_compose(source, yaml, files, settings),
-        },
-        FileKind::Kubernetes => {
-            let k8s = Kubernetes::read(yaml);
-            let cx = KubernetesContext {
-                source,
-                yaml,
-                k8s: &k8s,
-                settings,
-            };
-            run_rules(source, settings, |rule| rule.checks().kubernetes, &cx)
-        }
-        // (no YAML is read as a Dockerfile; were it, it would be linted as one)
-        FileKind::Dockerfile => {
-            let around = Surroundings {
-                files,
-                settings,
-                ..Surroundings::none()
-            };
-            return lint_in(source, kind, &around);
-        }
-    };
-    crate::rules::diagnostic::finish(out)
-}
-
-/// Text at least this long is worked on by all cores (its rules, its `RUN` scripts, its documents): below
-/// it the work takes well under a millisecond (a keystroke), less than handing it to other threads costs.
-pub(crate) const PARALLEL_FROM: usize = 256 * 1024;
-
-/// The size of the parts a large Dockerfile's grammar errors are found in.
-const GRAMMAR_PART: usize = 256 * 1024;
-
-/// The findings of the rules `settings` enable, each rule's `check` (when it has one for this kind) on `cx`,
-/// in rule order whether they ran one after another or side by side.
-fn run_rules<C: Sync>(
-    source: &str,
-    settings: &Settings,
-    check: impl Fn(RuleId) -> Option<fn(&C, &mut Vec<Diagnostic>)> + Sync,
-    cx: &C,
-) -> Vec<Diagnostic> {
-    let checks: Vec<fn(&C, &mut Vec<Diagnostic>)> = RuleId::ALL
-        .iter()
-        .filter(|r| settings.enabled(**r))
-        .filter_map(|r| check(*r))
-        .collect();
-    let run = |check: &fn(&C, &mut Vec<Diagnostic>)| {
-        let mut found = Vec::new();
-        check(cx, &mut found);
-        found
-    };
-    if source.len() < PARALLEL_FROM {
-        return checks.iter().flat_map(run).collect();
-    }
-    use rayon::prelude::*;
-    let found: Vec<Vec<Diagnostic>> = checks.par_iter().map(run).collect();
-    found.into_iter().flatten().collect()
-}
-
-/// What the Compose rules find in one Compose file, or in the merged view of a stack.
-fn lint_compose(
-    source: &str,
-    yaml: &Yaml,
-    files: &dyn FileSource,
-    settings: &Settings,
-) -> Vec<Diagnostic> {
-    let compose = Compose::read(yaml);
-    let cx = ComposeContext {
-        source,
-        yaml,
-        compose: &compose,
-        files,
-        settings,
-    };
-    let out = run_rules(source, settings, |rule| rule.checks().compose, &cx);
-    crate::engine::merge_keys::fold(source, yaml, &compose, out)
 }
 
 /// Cut `bytes` to at most `limit` (at a UTF-8 boundary, when the text is UTF-8); whether it was longer.

@@ -7,24 +7,24 @@
 //! findings of the others are reused, moved to where their text now is. The CLI reads files the same way,
 //! so the editor and CI agree by construction.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::LazyLock;
+use std::collections::HashMap;
 
 use tree_sitter::Tree;
 
-use crate::Diagnostic;
-use crate::TextRange;
-use crate::document::{FileKind, Skip, split_documents};
+use crate::document::{FileKind, Skip, TextRange, split_documents};
 use crate::engine::admission::FileWorkloads;
 use crate::engine::kustomize::Patch;
+use crate::engine::run_rules::PARALLEL_FROM;
+use crate::engine::surroundings::Surroundings;
+use crate::engine::yaml::lint_yaml;
 use crate::model::compose::looks_like_compose;
 use crate::model::detect::is_helm_template;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
 use crate::rules::settings::Settings;
 use crate::rules::skipped_file;
-use crate::rules::workspace::{Facts, Summary};
-use crate::rules::{FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
+use crate::rules::workspace::Summary;
+use crate::rules::{Diagnostic, FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
 
 /// How to decide what the stream is.
@@ -34,36 +34,6 @@ pub enum Mode {
     Detect(Option<FileKind>),
     /// As this kind, whatever the content.
     Force(FileKind),
-}
-
-/// What a file is linted with besides its text: what the rest of the workspace default-denies, and the
-/// files beside it.
-pub struct Surroundings<'a> {
-    /// What the other files of the workspace say (default-deny policies, ServiceAccounts).
-    pub facts: Option<&'a Facts>,
-    /// Namespaces whose missing NetworkPolicy another file reports (the CLI names each once).
-    pub reported_elsewhere: &'a BTreeSet<String>,
-    pub files: &'a dyn FileSource,
-    /// The settings that apply to the file (its `.dockwarden.yaml` over the editor's).
-    pub settings: &'a Settings,
-    /// Why the file is not linted in full, as known before it is read (a chart template by its path, bytes
-    /// that are not UTF-8); each is reported by a `skipped-file` finding.
-    pub skips: &'a [Skip],
-}
-
-impl Surroundings<'_> {
-    /// The file alone, with the default settings.
-    pub fn none() -> Surroundings<'static> {
-        static DEFAULT: LazyLock<Settings> = LazyLock::new(Settings::default);
-        static NONE: BTreeSet<String> = BTreeSet::new();
-        Surroundings {
-            facts: None,
-            reported_elsewhere: &NONE,
-            files: &NoFiles,
-            settings: &DEFAULT,
-            skips: &[],
-        }
-    }
 }
 
 /// One document of the stream.
@@ -185,7 +155,7 @@ impl YamlStream {
             Some(chunk) => chunk,
             None => read_chunk(slice, previous, around.settings, compose_only, !once),
         };
-        self.chunks = if text.len() >= crate::engine::lint::PARALLEL_FROM && jobs.len() > 1 {
+        self.chunks = if text.len() >= PARALLEL_FROM && jobs.len() > 1 {
             use rayon::prelude::*;
             jobs.into_par_iter().map(read).collect()
         } else {
@@ -220,7 +190,7 @@ impl YamlStream {
             // A Kustomize patch is judged for what it sets, on the object it patches.
             Some(FileKind::Kubernetes) if let Some(patch) = self.patch_of(around.files) => {
                 let found = patch.lint(text, |source, yaml| {
-                    crate::engine::lint::lint_yaml(
+                    lint_yaml(
                         source,
                         FileKind::Kubernetes,
                         yaml,
@@ -294,7 +264,7 @@ impl YamlStream {
                         &built
                     }
                 };
-                crate::engine::lint::lint_yaml(text, kind, yaml, around.files, around.settings)
+                lint_yaml(text, kind, yaml, around.files, around.settings)
             }
             None => Vec::new(),
         };
@@ -403,8 +373,7 @@ fn read_chunk(
             comments,
         };
     }
-    let diagnostics =
-        crate::engine::lint::lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
+    let diagnostics = lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
     let comments = std::mem::take(&mut yaml.comments);
     // A Helm document is not read, so it tells the workspace rules nothing.
     let summary = if helm {

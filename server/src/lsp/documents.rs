@@ -6,7 +6,8 @@ use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 use super::convert::{self, Encoding};
 use crate::document::{LineIndex, LineStarts, Skip};
 use crate::engine::disk::DiskFiles;
-use crate::engine::yaml_stream::{Mode, Surroundings, YamlStream};
+use crate::engine::surroundings::Surroundings;
+use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::rules::NoFiles;
 use crate::rules::settings::Settings;
 use crate::rules::workspace::{Facts, Summary};
@@ -165,9 +166,12 @@ impl Document {
                     .then(|| crate::syntax::parse(Language::Dockerfile, text, None))
                     .flatten();
                 self.kind = Some(FileKind::Dockerfile);
-                self.diagnostics = crate::engine::lint::lint_dockerfile(
+                self.diagnostics = crate::engine::dockerfile::lint_dockerfile(
                     text,
-                    &crate::engine::lint::grammar_errors(tree.as_ref().or(cut.as_ref()), text),
+                    &crate::engine::dockerfile::grammar_errors(
+                        tree.as_ref().or(cut.as_ref()),
+                        text,
+                    ),
                     files,
                     &self.settings,
                     &skips,

@@ -17,8 +17,8 @@ use super::index;
 use crate::document::{is_yaml_name, kind_from_name};
 use crate::engine::config::Configs;
 use crate::engine::disk::DiskFiles;
+use crate::engine::surroundings::Surroundings;
 use crate::engine::workspace::Workspace;
-use crate::engine::yaml_stream::Surroundings;
 use crate::rules::NoFiles;
 
 /// What the report needs of the server's state, taken under its locks before the (blocking) walk.

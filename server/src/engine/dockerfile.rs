@@ -1,0 +1,139 @@
+//! A Dockerfile's pipeline: the model, the grammar's errors where the model read an unknown instruction,
+//! the rules, then suppressions and settings.
+
+use crate::document::{Skip, TextRange};
+use crate::engine::run_rules::{PARALLEL_FROM, run_rules};
+use crate::engine::surroundings::Surroundings;
+use crate::model::dockerfile::{Dockerfile, Keyword};
+use crate::model::shell::Scripts;
+use crate::rules::settings::Settings;
+use crate::rules::skipped_file;
+use crate::rules::{Diagnostic, DockerfileContext, FileSource, NoFiles};
+use crate::syntax::Language;
+
+/// The size of the parts a large Dockerfile's grammar errors are found in.
+const GRAMMAR_PART: usize = 256 * 1024;
+
+/// Lint a Dockerfile with its surroundings, from its text.
+pub fn lint(source: &str, around: &Surroundings) -> Vec<Diagnostic> {
+    let file = Dockerfile::parse(source);
+    // The grammar's errors count only where the model read an unknown instruction (see
+    // `syntax-error`): a file without one is not parsed again, a large one only in the parts that
+    // hold one, side by side (its whole tree would take four times the file).
+    let unknown: Vec<TextRange> = file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Unknown)
+        .map(|i| i.range)
+        .collect();
+    let errors = if unknown.is_empty() {
+        Vec::new()
+    } else if source.len() >= PARALLEL_FROM {
+        let starts = file.instructions.iter().map(|i| i.range.start);
+        // (a part is needed when an unknown instruction starts in it, or right at its end)
+        let needed = |start: usize, end: usize| {
+            let first = unknown.partition_point(|u| u.end <= start);
+            unknown.get(first).is_some_and(|u| u.start <= end)
+        };
+        crate::syntax::dockerfile_parts::errors_in_parts(source, starts, GRAMMAR_PART, &needed)
+    } else {
+        let tree = crate::syntax::parse(Language::Dockerfile, source, None);
+        grammar_errors(tree.as_ref(), source)
+    };
+    lint_parsed(
+        source,
+        &file,
+        &errors,
+        around.files,
+        around.settings,
+        around.skips,
+    )
+}
+
+/// The text a Dockerfile's `tree` (parsed incrementally, in the server) could not read as any instruction,
+/// as [`lint_dockerfile`] takes it.
+pub fn grammar_errors(tree: Option<&tree_sitter::Tree>, source: &str) -> Vec<TextRange> {
+    tree.map(|tree| crate::syntax::dockerfile::top_level_errors(tree, source))
+        .unwrap_or_default()
+}
+
+/// Lint a Dockerfile with its [`grammar_errors`], the files around it and the settings that apply to it;
+/// suppressions and settings are applied to what the rules find, and to the `skipped-file` findings for
+/// `skips`.
+pub fn lint_dockerfile(
+    source: &str,
+    grammar_errors: &[TextRange],
+    files: &dyn FileSource,
+    settings: &Settings,
+    skips: &[Skip],
+) -> Vec<Diagnostic> {
+    let file = Dockerfile::parse(source);
+    lint_parsed(source, &file, grammar_errors, files, settings, skips)
+}
+
+/// [`lint_dockerfile`] with the model already read.
+fn lint_parsed(
+    source: &str,
+    file: &Dockerfile,
+    grammar_errors: &[TextRange],
+    files: &dyn FileSource,
+    settings: &Settings,
+    skips: &[Skip],
+) -> Vec<Diagnostic> {
+    // A file cut at `max-file-size` is read without its shell scripts or the files around it.
+    let large = skips.contains(&Skip::TooLarge);
+    let scripts = if large {
+        Scripts::default()
+    } else {
+        Scripts::read(source, file)
+    };
+    let files: &dyn FileSource = if large { &NoFiles } else { files };
+    let cx = DockerfileContext {
+        source,
+        file,
+        scripts: &scripts,
+        files,
+        builder: std::sync::OnceLock::new(),
+        deployments: std::sync::OnceLock::new(),
+        grammar_errors,
+        settings,
+    };
+    let mut out: Vec<Diagnostic> = skips
+        .iter()
+        .map(|s| skipped_file::finding(*s, skipped_file::first_line(source, 0)))
+        .collect();
+    out.extend(run_rules(
+        source,
+        settings,
+        |rule| rule.checks().dockerfile,
+        &cx,
+    ));
+    in_images_built_from_this_one(file, &mut out);
+    crate::engine::suppress::apply_dockerfile(
+        source,
+        file,
+        settings,
+        crate::rules::diagnostic::finish(out),
+    )
+}
+
+/// A finding inside an `ONBUILD` trigger is about the images built `FROM` this one: the message says so.
+fn in_images_built_from_this_one(file: &Dockerfile, out: &mut [Diagnostic]) {
+    let triggers: Vec<TextRange> = file
+        .instructions
+        .iter()
+        .filter(|i| !i.in_this_image())
+        .map(|i| i.range)
+        .collect();
+    if triggers.is_empty() {
+        return;
+    }
+    for d in out {
+        if triggers
+            .iter()
+            .any(|r| r.start <= d.range.start && d.range.start < r.end)
+        {
+            d.message.push_str(" (in images built FROM this one)");
+        }
+    }
+}
