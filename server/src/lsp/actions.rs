@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::server::Backend;
+use super::backend::Backend;
 use super::{convert, index};
 use crate::edit::fix::{Change, FileChange, Fix};
 use crate::engine::fix_all::{FixMode, fix_all};

@@ -1,9 +1,14 @@
-//! Byte offsets ↔ LSP positions, in the negotiated encoding. Out-of-range positions are clamped.
+//! Byte offsets ↔ LSP positions, in the negotiated encoding (out-of-range positions are clamped), and
+//! findings and config errors in protocol form.
 
-use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+use tower_lsp_server::ls_types::{
+    Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, Position, PositionEncodingKind, Range, Uri,
+};
 
-use crate::TextRange;
-use crate::document::LineIndex;
+use crate::document::{LineIndex, Severity, TextRange};
+use crate::engine::config::ConfigError;
+use crate::rules::Diagnostic;
 
 /// How a position's `character` counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +97,54 @@ pub fn offset(lines: &LineIndex, position: Position, encoding: Encoding) -> usiz
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A config file's error as a protocol diagnostic (its text is read here, not kept as a document).
+pub fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
+    let lines = LineIndex::new(text);
+    let start = error.offset.min(text.len());
+    let end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i)
+        .max(start);
+    LspDiagnostic {
+        range: range(&lines, TextRange::new(start, end), Encoding::Utf16),
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some("dockwarden".to_owned()),
+        message: format!("invalid configuration: {}", error.message),
+        ..LspDiagnostic::default()
+    }
+}
+
+/// A finding in protocol form. Its fixes stay on the server, with the findings of the document's current
+/// version: an action request finds them again by range, rule and message (see `actions.rs`), so the
+/// diagnostics a keystroke pushes carry no fix (that was half of every push).
+pub fn to_lsp(uri: &Uri, lines: &LineIndex, d: &Diagnostic, encoding: Encoding) -> LspDiagnostic {
+    let severity = match d.severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info | Severity::Off => DiagnosticSeverity::INFORMATION,
+    };
+    let related = d
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: range(lines, r.range, encoding),
+            },
+            message: r.message.clone(),
+        })
+        .collect::<Vec<_>>();
+    LspDiagnostic {
+        range: range(lines, d.range, encoding),
+        severity: Some(severity),
+        code: Some(NumberOrString::String(d.rule.name().to_owned())),
+        source: Some("dockwarden".to_owned()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..LspDiagnostic::default()
+    }
 }
 
 #[cfg(test)]

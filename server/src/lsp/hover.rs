@@ -2,8 +2,8 @@
 
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
+use super::backend::Backend;
 use super::convert;
-use super::server::Backend;
 
 pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let position = params.text_document_position_params;

@@ -6,6 +6,7 @@
 //! findings already computed.
 
 mod actions;
+mod backend;
 mod convert;
 mod documents;
 mod framing;
@@ -42,7 +43,7 @@ pub fn run() -> ExitCode {
         let outbox = framing::Outbox::new(framing::stdout());
         let to_client = outbox.clone();
         let (service, socket) = tower_lsp_server::LspService::new(move |client| {
-            server::Backend::new(client, to_client)
+            backend::Backend::new(client, to_client)
         });
         // The library talks to the framing layer through in-memory pipes (see `framing`).
         let (to_server, server_input) = tokio::io::duplex(1 << 16);

@@ -103,7 +103,7 @@ pub fn report(
         let diagnostics = found
             .iter()
             // Fixes are offered once the file is open, against the editor's text.
-            .map(|d| super::server::to_lsp(&uri, &lines, d, snapshot.encoding))
+            .map(|d| super::convert::to_lsp(&uri, &lines, d, snapshot.encoding))
             .collect();
         reported.insert(uri.clone());
         items.push(WorkspaceDocumentDiagnosticReport::Full(
