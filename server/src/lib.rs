@@ -1,12 +1,22 @@
 //! dockwarden: container-security linting with fixes, for editors (LSP) and CI (CLI).
 //!
 //! # Architecture in twenty lines
-//! Text arrives (a file for the CLI, a text kept in sync by `didChange` for the server) and is parsed by
-//! tree-sitter ([`syntax`]), incrementally in the server. [`model`] builds a small typed view over the tree:
-//! stages, instructions, `ARG`/`ENV` scope, with byte ranges. Every enabled rule of [`rules`] reads that view and
-//! returns [`Diagnostic`]s, each carrying its [`fix::Fix`]es computed at the same time. [`lint()`] is the one entry
-//! point both faces share. The CLI ([`cli`]) prints, serialises and applies fixes; the server ([`lsp`]) converts
-//! byte ranges to protocol positions at its edge and is the only module that knows LSP types.
+//! The folders are the stages a keystroke goes through, in order; each imports only its own and lower stages
+//! (`tests/layout.rs` checks it, and that no modules import each other in a circle).
+//! 1. [`document`]: the text and the words every stage shares — byte ranges ([`TextRange`]), the line index,
+//!    file kinds by name, severities.
+//! 2. [`syntax`]: tree-sitter parses the text (incrementally in the server) and finds what it cannot read.
+//! 3. [`model`]: small typed views over the text — a Dockerfile's stages and instructions with `ARG`/`ENV`
+//!    scope, its `RUN` scripts, YAML streams, Compose services, Kubernetes workloads — with byte ranges.
+//! 4. [`knowledge`]: what is known about the world, offline — image tables, Pod Security controls, secrets.
+//! 5. [`edit`]: fixes as text edits, and the Dockerfile and YAML edits they are built from.
+//! 6. [`rules`]: every enabled rule reads a model in its context and returns [`Diagnostic`]s, each carrying
+//!    its fixes computed at the same time.
+//! 7. [`engine`]: the pipeline per file kind — parse, model, rules, then suppressions, settings, Pod Security
+//!    admission — behind [`lint()`], the one entry point both faces share; the per-document cache of YAML
+//!    streams, the workspace index, configs, reads of neighbouring files, cross-file merges, fix-all.
+//! 8. The faces: the CLI ([`cli`]) prints, serialises and applies fixes; the server ([`lsp`]) keeps documents
+//!    in sync, converts byte ranges to protocol positions at its edge and is the only module that knows LSP.
 //!
 //! # Invariants
 //! 1. **Linting never fails.** Any bytes in, diagnostics out; syntax errors become `syntax-error` findings and

@@ -2,12 +2,12 @@
 //!
 //! A namespace labelled `pod-security.kubernetes.io/enforce: baseline|restricted` (in the workspace index:
 //! a `Namespace` in any file) makes the API server refuse pods that violate that level. The rules tag each
-//! finding whose condition *is* a Pod Security violation with its [`Control`] (the table in `knowledge::pod_security` says which
-//! rule reports which control, on which raw values, from which Kubernetes version); this pass turns those
-//! findings into errors that say the pod will be refused, and adds a note for `warn` and `audit` labels.
-//! Only Pod Security controls count: a writable root file system, missing limits or a mounted token are
-//! never rejected. `.dockwarden.yaml`'s `pod-security` key stands for a cluster that enforces a level
-//! everywhere.
+//! finding whose condition *is* a Pod Security violation with its `Control` (the table in
+//! `knowledge::pod_security` says which rule reports which control, on which raw values, from which
+//! Kubernetes version); this pass turns those findings into errors that say the pod will be refused, and
+//! adds a note for `warn` and `audit` labels. Only Pod Security controls count: a writable root file
+//! system, missing limits or a mounted token are never rejected. `.dockwarden.yaml`'s `pod-security` key
+//! stands for a cluster that enforces a level everywhere.
 
 use crate::document::{Severity, TextRange};
 use crate::knowledge::pod_security::Mode;

@@ -41,8 +41,9 @@ pub struct Config {
     pub allow_suppressions: Option<bool>,
     /// `true`: a suppression without a reason (`-- why`) has no effect and is reported.
     pub require_reason: Option<bool>,
-    /// Bytes of a file that are read ([`DEFAULT_MAX_FILE_SIZE`] unsaid): a larger file is linted in its
-    /// first part only, without shell parsing or other files, and a `skipped-file` finding says so.
+    /// Bytes of a file that are read (64 MiB unsaid, `rules::settings::DEFAULT_MAX_FILE_SIZE`): a larger
+    /// file is linted in its first part only, without shell parsing or other files, and a `skipped-file`
+    /// finding says so.
     pub max_file_size: Option<u64>,
     /// The Pod Security level the cluster enforces in every namespace (`baseline` or `restricted`): a
     /// violation of it is an error that says the pod will be refused.
