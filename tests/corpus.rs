@@ -355,7 +355,7 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
 /// each file with the whole tree's errors, and on all of them joined into one large file with the parts'.
 #[test]
 fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
-    use dockwarden::engine::dockerfile::lint_dockerfile;
+    use dockwarden::engine::dockerfile::{lint_dockerfile, lint_with_errors};
     use dockwarden::model::dockerfile::Dockerfile;
     use dockwarden::rules::NoFiles;
     use dockwarden::rules::settings::Settings;
@@ -392,11 +392,19 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
             let parts = errors_in_parts(text, starts, 1, &|_, _| true);
             let settings = Settings::default();
             let findings = |errors: &[dockwarden::TextRange]| {
-                lint_dockerfile(text, errors, &NoFiles, &settings, &[])
+                lint_with_errors(text, errors, &NoFiles, &settings, &[])
             };
             let (whole, parts) = (findings(&whole), findings(&parts));
             assert_eq!(
                 lint(text, FileKind::Dockerfile),
+                whole,
+                "{}",
+                path.display()
+            );
+            // The server queries its tree only at the unknown instructions.
+            let tree = parse(Language::Dockerfile, text, None);
+            assert_eq!(
+                lint_dockerfile(text, tree.as_ref(), &NoFiles, &settings, &[]),
                 whole,
                 "{}",
                 path.display()
@@ -428,7 +436,7 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
     let file = Dockerfile::parse(&joined);
     let starts = file.instructions.iter().map(|i| i.range.start);
     let parts = errors_in_parts(&joined, starts, 256 * 1024, &|_, _| true);
-    let expected = lint_dockerfile(&joined, &parts, &NoFiles, &Settings::default(), &[]);
+    let expected = lint_with_errors(&joined, &parts, &NoFiles, &Settings::default(), &[]);
     assert_eq!(lint(&joined, FileKind::Dockerfile), expected);
 }
 

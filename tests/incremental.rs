@@ -75,9 +75,8 @@ proptest! {
                 prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
             }
             let findings = |tree: &tree_sitter::Tree| {
-                let errors = dockwarden::engine::dockerfile::grammar_errors(Some(tree), &text);
                 let settings = dockwarden::rules::settings::Settings::default();
-                dockwarden::engine::dockerfile::lint_dockerfile(&text, &errors, &dockwarden::rules::NoFiles, &settings, &[])
+                dockwarden::engine::dockerfile::lint_dockerfile(&text, Some(tree), &dockwarden::rules::NoFiles, &settings, &[])
             };
             prop_assert_eq!(findings(&tree), findings(&fresh), "text: {:?}", text);
         }

@@ -10,68 +10,83 @@ use crate::rules::settings::Settings;
 use crate::rules::skipped_file;
 use crate::rules::{Diagnostic, DockerfileContext, FileSource, NoFiles};
 use crate::syntax::Language;
+use crate::syntax::dockerfile::top_level_errors_near;
+use crate::syntax::dockerfile_parts::errors_in_parts;
+use tree_sitter::Tree;
 
 /// The size of the parts a large Dockerfile's grammar errors are found in.
 const GRAMMAR_PART: usize = 256 * 1024;
 
 /// Lint a Dockerfile with its surroundings, from its text.
 pub fn lint(source: &str, around: &Surroundings) -> Vec<Diagnostic> {
-    let file = Dockerfile::parse(source);
-    // The grammar's errors count only where the model read an unknown instruction (see
-    // `syntax-error`): a file without one is not parsed again, a large one only in the parts that
-    // hold one, side by side (its whole tree would take four times the file).
-    let unknown: Vec<TextRange> = file
-        .instructions
-        .iter()
-        .filter(|i| i.keyword == Keyword::Unknown)
-        .map(|i| i.range)
-        .collect();
-    let errors = if unknown.is_empty() {
-        Vec::new()
-    } else if source.len() >= PARALLEL_FROM {
-        let starts = file.instructions.iter().map(|i| i.range.start);
-        // (a part is needed when an unknown instruction starts in it, or right at its end)
-        let needed = |start: usize, end: usize| {
-            let first = unknown.partition_point(|u| u.end <= start);
-            unknown.get(first).is_some_and(|u| u.start <= end)
-        };
-        crate::syntax::dockerfile_parts::errors_in_parts(source, starts, GRAMMAR_PART, &needed)
-    } else {
-        let tree = crate::syntax::parse(Language::Dockerfile, source, None);
-        grammar_errors(tree.as_ref(), source)
-    };
-    lint_parsed(
-        source,
-        &file,
-        &errors,
-        around.files,
-        around.settings,
-        around.skips,
-    )
+    lint_dockerfile(source, None, around.files, around.settings, around.skips)
 }
 
-/// The text a Dockerfile's `tree` (parsed incrementally, in the server) could not read as any instruction,
-/// as [`lint_dockerfile`] takes it.
-pub fn grammar_errors(tree: Option<&tree_sitter::Tree>, source: &str) -> Vec<TextRange> {
-    tree.map(|tree| crate::syntax::dockerfile::top_level_errors(tree, source))
-        .unwrap_or_default()
-}
-
-/// Lint a Dockerfile with its [`grammar_errors`], the files around it and the settings that apply to it;
-/// suppressions and settings are applied to what the rules find, and to the `skipped-file` findings for
-/// `skips`.
+/// Lint a Dockerfile with its `tree` when one is kept (the server parses incrementally), the files around
+/// it and the settings that apply to it; suppressions and settings are applied to what the rules find, and
+/// to the `skipped-file` findings for `skips`.
 pub fn lint_dockerfile(
+    source: &str,
+    tree: Option<&Tree>,
+    files: &dyn FileSource,
+    settings: &Settings,
+    skips: &[Skip],
+) -> Vec<Diagnostic> {
+    let file = Dockerfile::parse(source);
+    let errors = grammar_errors(source, &file, tree);
+    lint_parsed(source, &file, &errors, files, settings, skips)
+}
+
+/// Lint a Dockerfile with grammar errors found elsewhere (the tests compare the ways of finding them).
+pub fn lint_with_errors(
     source: &str,
     grammar_errors: &[TextRange],
     files: &dyn FileSource,
     settings: &Settings,
     skips: &[Skip],
 ) -> Vec<Diagnostic> {
-    let file = Dockerfile::parse(source);
-    lint_parsed(source, &file, grammar_errors, files, settings, skips)
+    lint_parsed(
+        source,
+        &Dockerfile::parse(source),
+        grammar_errors,
+        files,
+        settings,
+        skips,
+    )
 }
 
-/// [`lint_dockerfile`] with the model already read.
+/// The text the grammar could not read as any instruction, where it counts: only where the model read an
+/// unknown instruction (see `syntax-error`). A file without one is not parsed at all; a kept tree is
+/// queried at those instructions only; a large file without a tree is parsed in the parts that hold one,
+/// side by side (its whole tree would take four times the file).
+fn grammar_errors(source: &str, file: &Dockerfile, tree: Option<&Tree>) -> Vec<TextRange> {
+    let unknown: Vec<TextRange> = file
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Unknown)
+        .map(|i| i.range)
+        .collect();
+    if unknown.is_empty() {
+        return Vec::new();
+    }
+    if let Some(tree) = tree {
+        return top_level_errors_near(tree, source, &unknown);
+    }
+    if source.len() >= PARALLEL_FROM {
+        let starts = file.instructions.iter().map(|i| i.range.start);
+        // (a part is needed when an unknown instruction starts in it, or right at its end)
+        let needed = |start: usize, end: usize| {
+            let first = unknown.partition_point(|u| u.end <= start);
+            unknown.get(first).is_some_and(|u| u.start <= end)
+        };
+        return errors_in_parts(source, starts, GRAMMAR_PART, &needed);
+    }
+    crate::syntax::parse(Language::Dockerfile, source, None)
+        .map(|tree| top_level_errors_near(&tree, source, &unknown))
+        .unwrap_or_default()
+}
+
+/// A Dockerfile's findings once its model is read.
 fn lint_parsed(
     source: &str,
     file: &Dockerfile,

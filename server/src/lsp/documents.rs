@@ -157,21 +157,16 @@ impl Document {
         let whole = text.len() == self.text.len();
         match &mut self.parsed {
             Parsed::Dockerfile(tree) => {
+                // (above the limit, the cut text is linted without the tree of the whole)
                 *tree = if whole {
                     crate::syntax::parse(Language::Dockerfile, text, tree.as_ref())
                 } else {
                     None
                 };
-                let cut = (!whole)
-                    .then(|| crate::syntax::parse(Language::Dockerfile, text, None))
-                    .flatten();
                 self.kind = Some(FileKind::Dockerfile);
                 self.diagnostics = crate::engine::dockerfile::lint_dockerfile(
                     text,
-                    &crate::engine::dockerfile::grammar_errors(
-                        tree.as_ref().or(cut.as_ref()),
-                        text,
-                    ),
+                    tree.as_ref(),
                     files,
                     &self.settings,
                     &skips,

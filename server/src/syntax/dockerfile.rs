@@ -27,7 +27,13 @@ fn syntax_error_query() -> Option<&'static Query> {
 
 /// Byte ranges of the tree's top-level error nodes: text the grammar could not read as any instruction.
 pub fn top_level_errors(tree: &Tree, text: &str) -> Vec<TextRange> {
-    // A tree without any error node needs no walk (the query visits every node of the file).
+    top_level_errors_near(tree, text, &[TextRange::new(0, text.len())])
+}
+
+/// [`top_level_errors`] that touch `ranges` (ascending): the query visits only the nodes there, so a keystroke
+/// in a large file with one broken line does not walk the whole tree.
+pub fn top_level_errors_near(tree: &Tree, text: &str, ranges: &[TextRange]) -> Vec<TextRange> {
+    // A tree without any error node needs no walk.
     if !tree.root_node().has_error() {
         return Vec::new();
     }
@@ -35,13 +41,19 @@ pub fn top_level_errors(tree: &Tree, text: &str) -> Vec<TextRange> {
         return Vec::new();
     };
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
     let mut out = Vec::new();
-    while let Some(m) = matches.next() {
-        for capture in m.captures() {
-            out.push(TextRange::from(capture.node.byte_range()));
+    for range in ranges {
+        // One byte wider on each side, so an empty error node at an edge is seen.
+        cursor.set_byte_range(range.start.saturating_sub(1)..range.end.saturating_add(1));
+        let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+        while let Some(m) = matches.next() {
+            for capture in m.captures() {
+                out.push(TextRange::from(capture.node.byte_range()));
+            }
         }
     }
+    out.sort_unstable_by_key(|r| (r.start, r.end));
+    out.dedup();
     out
 }
 
