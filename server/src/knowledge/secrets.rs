@@ -543,36 +543,54 @@ pub fn decode_base64(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The ASCII characters that end a word of [`credentials_in`]: blanks, quotes, brackets, `=`, `,`, `;`, `|`.
+const ASCII_BOUNDARY: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_whitespace()
+            || b == 0x0b
+            || matches!(
+                b as u8,
+                b'"' | b'\''
+                    | b'`'
+                    | b'='
+                    | b','
+                    | b';'
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'<'
+                    | b'>'
+                    | b'|'
+            );
+        b += 1;
+    }
+    table
+};
+
 /// Every value in a known credential format written anywhere in `text` (code, comments, any string), with
 /// its range and format: words split at blanks, quotes, brackets and `=`, and private-key PEM headers.
 pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
     let mut out = Vec::new();
-    let is_boundary = |c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '"' | '\''
-                    | '`'
-                    | '='
-                    | ','
-                    | ';'
-                    | '('
-                    | ')'
-                    | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '<'
-                    | '>'
-                    | '|'
-            )
-    };
+    // Bytes, not characters: every boundary but Unicode's other blanks is ASCII, and this runs over whole
+    // files on every keystroke.
+    let bytes = text.as_bytes();
     let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (start, is_boundary(c)) {
+    let mut i = 0;
+    while i <= bytes.len() {
+        let (boundary, width) = match bytes.get(i) {
+            None => (true, 1),
+            Some(&b) if b.is_ascii() => (ASCII_BOUNDARY[usize::from(b)], 1),
+            Some(_) => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        match (start, boundary) {
             (None, false) => start = Some(i),
             (Some(s), true) => {
                 let word = &text[s..i];
@@ -589,6 +607,7 @@ pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
             }
             _ => {}
         }
+        i += width;
     }
     let mut from = 0;
     while let Some(at) = text[from..].find("-----BEGIN ") {
@@ -612,6 +631,15 @@ pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_boundaries_are_the_blanks_and_the_separators() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let expected = c.is_whitespace() || "\"'`=,;()[]{}<>|".contains(c);
+            assert_eq!(ASCII_BOUNDARY[usize::from(b)], expected, "{b:#x}");
+        }
+    }
 
     #[test]
     fn paths_and_settings_about_secrets_are_not_secrets() {
