@@ -437,6 +437,82 @@ fn twenty_thousand_pipelined_edits_to_a_kubernetes_stream_end_where_a_fresh_open
     );
 }
 
+/// Only the documents edited last keep their trees; one the others pushed out parses its next edit whole,
+/// and reads exactly as a fresh open of its text does — a Dockerfile and a Kubernetes stream, each edited
+/// while hot, then after nine other documents were edited, then again.
+#[test]
+fn a_document_not_edited_lately_drops_its_trees_and_reads_the_same() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.30\n        securityContext:\n          privileged: true\n";
+    let stream = [deployment; 3].join("---\n");
+    let mut client = Client::start();
+    client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    let mut watched = vec![
+        (
+            "file:///work/app/Dockerfile",
+            "dockerfile",
+            EXAMPLE.to_owned(),
+            1,
+        ),
+        ("file:///work/k8s/stream.yaml", "yaml", stream, 1),
+    ];
+    for (uri, language, text, _) in &watched {
+        client.open_as(uri, language, text);
+        client.published(uri, 1);
+    }
+    let others: Vec<String> = (0..9)
+        .map(|i| format!("file:///work/other{i}/Dockerfile"))
+        .collect();
+    for uri in &others {
+        client.open_as(uri, "dockerfile", "FROM alpine:3.20\n");
+        client.published(uri, 1);
+    }
+    // Type a line at the top of each watched document: hot, cooled by the others' edits, hot again.
+    let mut edit = |client: &mut Client,
+                    (uri, _, text, version): &mut (&str, &str, String, i64),
+                    line: &str| {
+        *version += 1;
+        client.notify("textDocument/didChange", json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": line}]
+        }));
+        let at = text.find('\n').map_or(text.len(), |i| i + 1);
+        text.insert_str(at, line);
+        client.published(uri, *version)
+    };
+    for round in 0..3 {
+        for watched in &mut watched {
+            edit(&mut client, watched, "# a comment\n");
+        }
+        if round < 2 {
+            for (k, uri) in others.iter().enumerate() {
+                client.notify(
+                    "textDocument/didChange",
+                    json!({
+                        "textDocument": {"uri": uri, "version": round + 2},
+                        "contentChanges": [{"text": format!("FROM alpine:3.{k}\n")}]
+                    }),
+                );
+                client.published(uri, round + 2);
+            }
+        }
+    }
+    let strip = |ds: &[Value]| {
+        ds.iter()
+            .map(|d| (d["code"].clone(), d["range"].clone(), d["message"].clone()))
+            .collect::<Vec<_>>()
+    };
+    for watched in &mut watched {
+        let published = edit(&mut client, watched, "USER root\n");
+        let (uri, language, text, _) = watched;
+        assert!(!published.is_empty(), "{uri}");
+        let fresh_uri = uri.replace("/work/", "/work/fresh/");
+        client.open_as(&fresh_uri, language, text);
+        let fresh = client.published(&fresh_uri, 1);
+        assert_eq!(strip(&published), strip(&fresh), "{uri}:\n{text}");
+    }
+    client.shutdown();
+}
+
 /// Ask for the quick fixes of `diagnostic`, apply the one whose title starts with `title` (or the preferred
 /// one), send the edits as a change, and return the new text and the diagnostics of the new version.
 fn apply_action(

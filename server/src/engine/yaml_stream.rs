@@ -38,8 +38,9 @@ pub enum Mode {
 
 /// One document of the stream.
 struct Chunk {
-    /// Its text and tree, kept to read the next edit incrementally (empty in a stream read once).
+    /// Its text, kept to reuse it when unchanged (empty in a stream read once).
     text: String,
+    /// Its tree while it is being edited, to read the next edit incrementally.
     tree: Option<Tree>,
     manifest: bool,
     compose: bool,
@@ -151,8 +152,13 @@ impl YamlStream {
             }
         }
         let once = self.once;
+        // Only the documents being edited keep their trees: a tree costs tens of bytes per byte of YAML,
+        // and an unchanged document is reused by its text.
         let read = |(kept, slice, previous): (Option<Chunk>, &str, Option<Chunk>)| match kept {
-            Some(chunk) => chunk,
+            Some(chunk) => Chunk {
+                tree: None,
+                ..chunk
+            },
             None => read_chunk(slice, previous, around.settings, compose_only, !once),
         };
         self.chunks = if text.len() >= PARALLEL_FROM && jobs.len() > 1 {
@@ -286,6 +292,13 @@ impl YamlStream {
         (kind, diagnostics)
     }
 
+    /// Drop the trees kept to read the next edit incrementally: the next edit reads its document whole.
+    pub fn drop_trees(&mut self) {
+        for chunk in &mut self.chunks {
+            chunk.tree = None;
+        }
+    }
+
     /// Whether a `#` at `offset` of the text last read starts a comment (not a line of a block scalar).
     fn is_comment(&self, offset: usize) -> bool {
         let index = self.starts.partition_point(|s| *s <= offset);
@@ -320,17 +333,20 @@ impl YamlStream {
     }
 }
 
-/// Parse and lint one document, incrementally from `previous` when there is one; its text and tree are kept
-/// only when `keep_tree` (to read the next edit incrementally): without, a large document is read in pieces. A
-/// document of a file that is Compose (`compose_only`) is not linted as a manifest: its model is kept for
+/// Parse and lint one document, incrementally from `previous` when there is one; its text is kept when the
+/// stream is (`kept`), its tree only when it is being edited: without a tree, a large document is read in
+/// pieces. A document of a file that is Compose (`compose_only`) is not linted as a manifest: its model is kept for
 /// the Compose rules.
 fn read_chunk(
     text: &str,
     previous: Option<Chunk>,
     settings: &Settings,
     compose_only: bool,
-    keep_tree: bool,
+    kept: bool,
 ) -> Chunk {
+    // An edit of a document of a kept stream keeps its tree for the next edit; a document read for the
+    // first time (the file opened) keeps none.
+    let hot = kept && previous.is_some();
     let (mut yaml, tree) = match previous {
         Some(Chunk {
             text: old_text,
@@ -342,19 +358,15 @@ fn read_chunk(
             let tree = parse(Language::Yaml, text, Some(&old_tree));
             (Yaml::build(text, tree.as_ref()), tree)
         }
-        _ if !keep_tree => (Yaml::read(text), None),
+        _ if !hot => (Yaml::read(text), None),
         _ => {
             let tree = parse(Language::Yaml, text, None);
             (Yaml::build(text, tree.as_ref()), tree)
         }
     };
-    let tree = tree.filter(|_| keep_tree);
+    let tree = tree.filter(|_| hot);
     // (a stream read once never compares its next text with this one)
-    let kept_text = if keep_tree {
-        text.to_owned()
-    } else {
-        String::new()
-    };
+    let kept_text = if kept { text.to_owned() } else { String::new() };
     let helm = is_helm_template(text, &yaml);
     let compose = looks_like_compose(&yaml);
     if compose_only {

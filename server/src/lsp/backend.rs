@@ -1,8 +1,7 @@
 //! The server's state: the session agreed at `initialize`, the open documents, the workspace index, the
 //! configs; and what the handlers share (publishing, settings per document, which documents are read).
 
-use std::collections::BTreeSet;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -37,6 +36,9 @@ pub struct Session {
     pub refresh: bool,
 }
 
+/// How many documents keep their trees: those being typed in, not the hundreds a workspace may have open.
+const HOT_DOCUMENTS: usize = 8;
+
 pub struct Backend {
     pub(super) client: Client,
     /// Where `publishDiagnostics` is written, serialised straight from the findings (see [`Backend::push`]).
@@ -45,6 +47,8 @@ pub struct Backend {
     /// A std mutex on purpose: `did_change` must apply its edits before any `.await` (handlers run
     /// concurrently, so an await before the edit could let a later change overtake it).
     pub(super) documents: Mutex<HashMap<Uri, Document>>,
+    /// The documents edited last, latest first: only these keep their trees (see [`Document::cool`]).
+    pub(super) edited: Mutex<VecDeque<Uri>>,
     /// The workspace folder: the only place the server reads files from.
     pub(super) root: OnceLock<Option<PathBuf>>,
     /// What the workspace's Kubernetes files say to the workspace rules.
@@ -70,6 +74,7 @@ impl Backend {
             outbox,
             session: OnceLock::new(),
             documents: Mutex::new(HashMap::new()),
+            edited: Mutex::new(VecDeque::new()),
             root: OnceLock::new(),
             workspace: Mutex::new(Workspace::default()),
             can_watch: OnceLock::new(),
@@ -264,6 +269,20 @@ impl Backend {
         self.documents
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Note that `uri` was just edited; returns the document that has not been edited for longest, when more
+    /// than [`HOT_DOCUMENTS`] have been, to drop its trees.
+    pub(super) fn note_edit(&self, uri: &Uri) -> Option<Uri> {
+        let mut edited = self
+            .edited
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        edited.retain(|u| u != uri);
+        edited.push_front(uri.clone());
+        (edited.len() > HOT_DOCUMENTS)
+            .then(|| edited.pop_back())
+            .flatten()
     }
 
     /// The findings of `uri` in protocol form, with the document's version.

@@ -300,6 +300,12 @@ impl LanguageServer for Backend {
                 return;
             }
             document.apply(version, params.content_changes, encoding, &facts);
+            if let Some(cold) = self
+                .note_edit(&uri)
+                .and_then(|cold| documents.get_mut(&cold))
+            {
+                cold.cool();
+            }
         }
         let changed = self.record(&uri);
         self.publish(uri).await;
