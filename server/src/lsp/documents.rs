@@ -1,5 +1,6 @@
-//! Open documents: the text with where its lines start (for positions), the parsed state (an incremental tree
-//! for a Dockerfile, a stream of per-document trees for YAML), and the findings of the current version.
+//! Open documents: the text with where its lines start (for positions), the parsed state (a Dockerfile's
+//! tree, a YAML stream of documents, each with its tree while it is edited), and the findings of the
+//! current version.
 
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
