@@ -467,7 +467,7 @@ fn a_document_not_edited_lately_drops_its_trees_and_reads_the_same() {
         client.published(uri, 1);
     }
     // Type a line at the top of each watched document: hot, cooled by the others' edits, hot again.
-    let mut edit = |client: &mut Client,
+    let edit = |client: &mut Client,
                     (uri, _, text, version): &mut (&str, &str, String, i64),
                     line: &str| {
         *version += 1;

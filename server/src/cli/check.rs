@@ -12,6 +12,7 @@ use super::files::{Input, collect, kind_of};
 use super::output::{OutputFormat, printable, write};
 use super::project;
 use super::report::FileReport;
+use crate::document::{FileKind, Severity};
 use crate::document::{Skip, is_yaml_name};
 use crate::edit::fix::FileChange;
 use crate::engine::config::{Config, Configs};
@@ -20,10 +21,10 @@ use crate::engine::fix_all::{FixMode, fix_all};
 use crate::engine::kustomize::Patch;
 use crate::engine::lint::{lint_in, summary_of};
 use crate::engine::surroundings::Surroundings;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
 use crate::rules::workspace::{Facts, Summary};
 use crate::rules::{FileSource, NoFiles};
-use crate::{Diagnostic, FileKind, Severity};
 
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::FileKind;
+use crate::document::FileKind;
 use crate::document::{is_yaml_name, kind_from_name};
 
 /// One input of a `check` run.

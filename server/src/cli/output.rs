@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::report::FileReport;
-use crate::Severity;
+use crate::document::Severity;
 use crate::document::{LineCol, LineIndex};
 use crate::edit::fix::{Applicability, Edit, FileChange, Fix};
 

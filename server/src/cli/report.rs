@@ -1,6 +1,6 @@
 //! What the CLI has found in one file, before it is printed in any format.
 
-use crate::Diagnostic;
+use crate::rules::diagnostic::Diagnostic;
 
 /// One file's findings, ready to print.
 pub struct FileReport {

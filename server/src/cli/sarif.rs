@@ -19,8 +19,8 @@ use serde_sarif::sarif::{
 
 use super::report::FileReport;
 use crate::document::LineIndex;
+use crate::document::{Severity, TextRange};
 use crate::rules::RuleId;
-use crate::{Severity, TextRange};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/dockwarden/dockwarden";

@@ -1,6 +1,6 @@
 //! Where the documents of a YAML stream are, from the text alone.
 
-use crate::TextRange;
+use crate::document::TextRange;
 
 /// The documents of a stream: a new one starts at every `---` line (a document marker at column 0 also ends
 /// any block scalar, so this split is exact). Text before the first marker is the first document.

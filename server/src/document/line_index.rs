@@ -25,7 +25,7 @@ impl LineStarts {
     /// Follow the edit that replaced `range` of the previous text with `new_text`, giving `text`, the text
     /// after it. Only the lines the edit touches are scanned again (one before it too: a `\r` there may now
     /// meet a `\n`); the starts after it move by the length difference.
-    pub fn edit(&mut self, range: crate::TextRange, new_text: &str, text: &str) {
+    pub fn edit(&mut self, range: crate::document::TextRange, new_text: &str, text: &str) {
         let starts = &mut self.0;
         let from_line = starts
             .partition_point(|&s| s <= range.start.saturating_sub(1))
@@ -161,7 +161,7 @@ mod tests {
             let mut starts = LineStarts::new(&text);
             let mut edited = text.clone();
             edited.replace_range(start..end, &inserted);
-            starts.edit(crate::TextRange::new(start, end), &inserted, &edited);
+            starts.edit(crate::document::TextRange::new(start, end), &inserted, &edited);
             proptest::prop_assert_eq!(starts, LineStarts::new(&edited));
         }
     }

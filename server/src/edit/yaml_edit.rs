@@ -3,7 +3,7 @@
 //!
 //! Every function returns [`Edit`]s against the original text; none re-serialises a document.
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::edit::fix::Edit;
 use crate::edit::lines::{line_end_with_break, line_ending, line_start};
 use crate::model::yaml::{NodeId, ScalarStyle, Value, Yaml};

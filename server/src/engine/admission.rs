@@ -94,8 +94,9 @@ pub fn apply(found: Vec<Diagnostic>, file: &FileWorkloads, settings: &Settings) 
 
 #[cfg(test)]
 mod tests {
+    use crate::document::{FileKind, Severity};
     use crate::engine::fix_all::{FixMode, fix_all};
-    use crate::{FileKind, Severity, lint};
+    use crate::engine::lint::lint;
 
     /// "Harden this container" (and the other preferred fixes) leave nothing a `restricted` namespace
     /// refuses, for an ordinary image and for an official one that listens below 1024.
@@ -105,7 +106,7 @@ mod tests {
             let text = format!(
                 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n        - name: web\n          image: {image}\n"
             );
-            let refused = |found: &[crate::Diagnostic]| {
+            let refused = |found: &[crate::rules::diagnostic::Diagnostic]| {
                 found
                     .iter()
                     .filter(|d| d.message.contains("Pod Security admission"))

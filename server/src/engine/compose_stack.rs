@@ -6,6 +6,8 @@
 //! value finding goes to the file that sets the winning value, a missing-key finding to the file that first
 //! defines the service. Other files (`compose.prod.yaml`, picked with `-f`) are linted on their own.
 
+use crate::document;
+use crate::document::TextRange;
 use crate::edit::fix::{Edit, FileChange, Fix};
 use crate::model::env_file;
 use crate::model::merge::{Layered, MergeRules, layer};
@@ -13,7 +15,6 @@ use crate::model::yaml::{Entry, NodeId, Value, Yaml};
 use crate::rules::FileSource;
 use crate::rules::compose_builds::COMPOSE_FILES;
 use crate::rules::diagnostic::Diagnostic;
-use crate::{TextRange, document};
 
 /// The files of a stack and the merged view of them.
 pub struct Stack {

@@ -8,7 +8,7 @@
 //! kustomization entry targets (`target: {kind, name}`) and judged the same way; without that object in
 //! the workspace its values have no place, and it is not judged.
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::document::split_documents;
 use crate::model::merge::{Layered, MergeRules, layer};
 use crate::model::yaml::{Entry, Node, NodeId, ScalarStyle, Value, Yaml};

@@ -3,10 +3,11 @@
 //! one fingerprint. The services that inherit it are named in the message and in related information, at
 //! their `<<` pairs. A service that overrides the key after the merge key does not inherit the value.
 
+use crate::document::TextRange;
 use crate::model::compose::Compose;
 use crate::model::yaml::Yaml;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::diagnostic::Related;
-use crate::{Diagnostic, TextRange};
 
 /// Where a service inherits a pair through `<<`: the pair as written (at the anchor) and the `<<` pair.
 struct Inherited<'a> {

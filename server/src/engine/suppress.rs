@@ -18,11 +18,12 @@
 //! sequence at the key's own indentation), which is how YAML delimits block nodes; comments are confirmed
 //! against the syntax tree so a `#` inside a block scalar is never read as one.
 
+use crate::document::TextRange;
 use crate::edit::fix::{Edit, Fix};
 use crate::model::dockerfile::Dockerfile;
 use crate::rules::RuleId;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
-use crate::{Diagnostic, TextRange};
 
 /// hadolint codes and the rule of ours each corresponds to.
 pub const HADOLINT: &[(&str, RuleId)] = &[
@@ -589,12 +590,12 @@ fn line_ranges(source: &str, range: TextRange) -> Vec<TextRange> {
 /// there. `None` where no comment can go (a finding outside any instruction or block).
 pub fn ignore_edit(
     source: &str,
-    kind: crate::FileKind,
+    kind: crate::document::FileKind,
     rule: RuleId,
     offset: usize,
 ) -> Option<Edit> {
     let line = match kind {
-        crate::FileKind::Dockerfile => {
+        crate::document::FileKind::Dockerfile => {
             let file = Dockerfile::parse(source);
             let next = file.instructions.iter().find(|i| offset <= i.range.end)?;
             if next.range.start <= offset {
@@ -685,7 +686,7 @@ mod tests {
         assert_eq!(
             ignore(
                 docker,
-                crate::FileKind::Dockerfile,
+                crate::document::FileKind::Dockerfile,
                 RuleId::SudoInRun,
                 "sudo"
             ),
@@ -695,7 +696,7 @@ mod tests {
         assert_eq!(
             ignore(
                 existing,
-                crate::FileKind::Dockerfile,
+                crate::document::FileKind::Dockerfile,
                 RuleId::BloatedBaseImage,
                 "python"
             ),
@@ -705,7 +706,7 @@ mod tests {
         assert_eq!(
             ignore(
                 yaml,
-                crate::FileKind::Kubernetes,
+                crate::document::FileKind::Kubernetes,
                 RuleId::PrivilegedContainer,
                 "privileged:"
             ),
@@ -715,7 +716,7 @@ mod tests {
         assert_eq!(
             ignore(
                 scalar,
-                crate::FileKind::Kubernetes,
+                crate::document::FileKind::Kubernetes,
                 RuleId::SecretInConfigmap,
                 "password"
             ),

@@ -6,7 +6,7 @@
 //! `*_ALGO`, `*_MIN_*`…). A value is judged on its own: empty, a `$VAR` reference, a boolean, an obvious
 //! placeholder, a path (where a secret is, not the secret), or a known credential format.
 
-use crate::Severity;
+use crate::document::Severity;
 
 /// Why a name looks like a secret: the word that matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -574,7 +574,7 @@ const ASCII_BOUNDARY: [bool; 128] = {
 
 /// Every value in a known credential format written anywhere in `text` (code, comments, any string), with
 /// its range and format: words split at blanks, quotes, brackets and `=`, and private-key PEM headers.
-pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
+pub fn credentials_in(text: &str) -> Vec<(crate::document::TextRange, &'static str)> {
     let mut out = Vec::new();
     // Bytes, not characters: every boundary but Unicode's other blanks is ASCII, and this runs over whole
     // files on every keystroke.
@@ -601,7 +601,7 @@ pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
                     .flatten()
                     .filter(|f| *f != "a private key")
                 {
-                    out.push((crate::TextRange::new(s, i), format));
+                    out.push((crate::document::TextRange::new(s, i), format));
                 }
                 start = None;
             }
@@ -618,7 +618,7 @@ pub fn credentials_in(text: &str) -> Vec<(crate::TextRange, &'static str)> {
         let header = &text[begin..line_end];
         if let Some(end) = header.find("PRIVATE KEY-----") {
             out.push((
-                crate::TextRange::new(begin, begin + end + "PRIVATE KEY-----".len()),
+                crate::document::TextRange::new(begin, begin + end + "PRIVATE KEY-----".len()),
                 "a private key",
             ));
         }

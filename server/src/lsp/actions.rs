@@ -79,7 +79,7 @@ fn findings(
     backend: &Backend,
     uri: &Uri,
     sent: &[Diagnostic],
-) -> Vec<(Diagnostic, i32, crate::Diagnostic)> {
+) -> Vec<(Diagnostic, i32, crate::rules::diagnostic::Diagnostic)> {
     let encoding = backend.session().encoding;
     let documents = backend.documents();
     let Some(document) = documents.get(uri) else {
@@ -319,7 +319,7 @@ fn fix_all_action(
     let fixed = fix_all(&document.text, FixMode::Safe, |t| {
         relint(t)
             .into_iter()
-            .map(crate::Diagnostic::in_this_file)
+            .map(crate::rules::diagnostic::Diagnostic::in_this_file)
             .collect()
     });
     let applied = fixed.applied;

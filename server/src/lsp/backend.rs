@@ -16,7 +16,7 @@ use super::convert::{config_diagnostic, to_lsp};
 use super::documents::Document;
 use super::framing::Outbox;
 use super::index;
-use crate::FileKind;
+use crate::document::FileKind;
 use crate::engine::config::{Config, Configs};
 use crate::engine::workspace::Workspace;
 use crate::rules::settings::Settings;

@@ -5,15 +5,16 @@
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
+use crate::document::{FileKind, TextRange};
 use crate::document::{LineIndex, LineStarts, Skip};
 use crate::engine::disk::DiskFiles;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::rules::NoFiles;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
 use crate::rules::workspace::{Facts, Summary};
 use crate::syntax::Language;
-use crate::{Diagnostic, FileKind, TextRange};
 
 /// What is kept of a document between changes so the next parse is incremental.
 enum Parsed {

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::FileKind;
+use crate::document::FileKind;
 use crate::document::{is_yaml_name, kind_from_name};
 use crate::engine::workspace::Workspace;
 use crate::engine::yaml_stream::{Mode, YamlStream};

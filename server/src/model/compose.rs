@@ -1,7 +1,7 @@
 //! The Compose view: the services of a Compose file and the top-level sections rules look at.
 
 use super::yaml::{NodeId, Yaml};
-use crate::TextRange;
+use crate::document::TextRange;
 
 #[derive(Debug, Clone)]
 pub struct Service {

@@ -42,7 +42,7 @@ pub fn is_helm_template(text: &str, yaml: &Yaml) -> bool {
     }
     // Offsets that lie inside a scalar begun earlier: a continuation line of a block, quoted or
     // multi-line plain scalar is content, whatever it starts with.
-    let mut scalars: Vec<(crate::TextRange, bool)> = yaml
+    let mut scalars: Vec<(crate::document::TextRange, bool)> = yaml
         .nodes
         .iter()
         .filter_map(|n| match n.value {
@@ -175,7 +175,7 @@ mod tests {
             yaml_kind_of("deployment.yaml", helm),
             Some(FileKind::Kubernetes)
         );
-        let found = crate::lint(helm, FileKind::Kubernetes);
+        let found = crate::engine::lint::lint(helm, FileKind::Kubernetes);
         assert_eq!(
             found.iter().map(|d| d.rule).collect::<Vec<_>>(),
             [crate::rules::RuleId::SkippedFile]

@@ -2,7 +2,7 @@
 //! specs of workloads, and their containers with what they inherit from the pod.
 
 use super::yaml::{NodeId, Yaml};
-use crate::TextRange;
+use crate::document::TextRange;
 
 /// One Kubernetes object.
 #[derive(Debug, Clone)]

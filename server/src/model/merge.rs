@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::model::yaml::{Document, Entry, Node, NodeId, Value, Yaml};
 
 /// The files as one text and one merged view.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use compact_str::CompactString;
 
-use crate::TextRange;
+use crate::document::TextRange;
 
 pub type NodeId = usize;
 

@@ -15,7 +15,7 @@ use compact_str::CompactString;
 
 use super::yaml::{Document, Entry, MAX_DEPTH, NodeId, ScalarStyle, Value, Yaml, duplicate_keys};
 use super::yaml_scalar;
-use crate::TextRange;
+use crate::document::TextRange;
 
 /// The view of `source`, one document of the common shape; `None` when it is not that.
 pub fn read(source: &str) -> Option<Yaml> {

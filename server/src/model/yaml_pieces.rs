@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use super::yaml::{
     Document, Entry, Node, NodeId, PieceView, Value, Yaml, duplicate_keys, unknown_alias,
 };
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::syntax::yaml_split::Piece;
 
 /// Documents at least this long are read in pieces.

@@ -65,7 +65,7 @@ macro_rules! declare_rule {
         $(#[doc = $doc])*
         pub static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta::new(
             $name,
-            $crate::Severity::$severity,
+            $crate::document::Severity::$severity,
             $crate::rules::FixAvailability::$fix,
             $summary,
             concat!($($doc, "\n"),*),

@@ -2,7 +2,7 @@
 //! harden them: what each container effectively gets (its own `securityContext`, else its pod's), and the
 //! YAML edits that set what is missing — one "Harden this container" action, or one setting at a time.
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::edit::fix::{Edit, Fix};
 use crate::edit::yaml_edit::{
     Y, append_item, append_values, fill_null, insert_entries, replace_value,

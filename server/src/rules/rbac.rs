@@ -1,7 +1,7 @@
 //! RBAC objects as the access rules read them: the policy rules of Roles and ClusterRoles, with wildcards
 //! matched as the API server matches them, and the subjects of bindings.
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::model::kubernetes::Manifest;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::KubernetesContext;

@@ -1,7 +1,7 @@
 //! Helpers for rules that read `RUN` scripts: package-manager commands, downloads, and edits that take an
 //! option out of a command.
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::edit::fix::Edit;
 use crate::model::shell::{Arg, Command};
 

@@ -1,6 +1,7 @@
 use crate::document::Skip;
+use crate::document::TextRange;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{RuleId, declare_rule};
-use crate::{Diagnostic, TextRange};
 
 declare_rule! {
     /// ## What it does

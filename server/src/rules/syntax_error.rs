@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::model::dockerfile::Keyword;
 use crate::model::yaml::Yaml;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {

@@ -7,7 +7,7 @@
 
 use tree_sitter::{Language, Tree};
 
-use crate::TextRange;
+use crate::document::TextRange;
 
 pub fn language() -> Language {
     tree_sitter_yaml::LANGUAGE.into()

@@ -13,7 +13,7 @@ use std::ops::Range;
 pub use scan::{Directive, Heredoc, parse_directive};
 pub use words::{Logical, Word};
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::model::image_ref::ImageRef;
 
 /// The instruction keywords Docker knows.

@@ -6,7 +6,7 @@
 //! tree-sitter grammar is stricter than Docker in several of these places (legacy `ENV` continuations, `[`
 //! at the start of a continued line, `# escape=`), so instructions are delimited here, in one linear pass.
 
-use crate::TextRange;
+use crate::document::TextRange;
 
 /// One physical line: its range without the line break, and where the next line starts.
 #[derive(Debug, Clone, Copy)]

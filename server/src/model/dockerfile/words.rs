@@ -2,7 +2,7 @@
 //! split into whitespace-separated words with quotes and escapes resolved. Every word remembers the source
 //! range it came from, even across line continuations.
 
-use crate::TextRange;
+use crate::document::TextRange;
 
 /// The arguments of one instruction as one string, with where each of its pieces (the lines between
 /// continuations) starts in the source: a map the size of the line count, not of the text (a file of

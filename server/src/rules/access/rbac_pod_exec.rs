@@ -1,4 +1,4 @@
-use crate::Diagnostic;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::rbac::policy_rules;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

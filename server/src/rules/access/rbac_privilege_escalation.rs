@@ -1,6 +1,7 @@
+use crate::document::Severity;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::rbac::policy_rules;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,11 +1,12 @@
+use crate::document::Severity;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::remove_item;
 use crate::knowledge::pod_security::Control;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::{known_image, strings};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{capability_name, containers, describe};
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::remove_entry;
 use crate::knowledge::pod_security::Control;
 use crate::model::yaml::Booleans;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::security_settings;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::Diagnostic;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
 declare_rule! {

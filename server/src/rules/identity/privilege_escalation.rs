@@ -1,7 +1,7 @@
-use crate::Diagnostic;
 use crate::knowledge::pod_security::Control;
 use crate::rules::compose_security::{Setting, no_new_privileges, satisfied, service_fixes};
 use crate::rules::compose_support::strings;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{
     State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };

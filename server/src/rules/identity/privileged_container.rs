@@ -1,8 +1,8 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::remove_entry;
 use crate::knowledge::pod_security::Control;
 use crate::rules::compose_support::host_agent;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::pod_host_agent;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::support::agent_note;
@@ -106,7 +106,7 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn shared_note(merged_at: Option<crate::TextRange>) -> &'static str {
+fn shared_note(merged_at: Option<crate::document::TextRange>) -> &'static str {
     if merged_at.is_some() {
         " from the shared defaults (every service that merges them changes)"
     } else {

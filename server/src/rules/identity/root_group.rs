@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::replace_value;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{owner, security_settings};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

@@ -1,3 +1,4 @@
+use crate::document::Severity;
 use crate::edit::dockerfile_edit::{replace_image, user_lines};
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::replace_value;
@@ -8,6 +9,7 @@ use crate::model::dockerfile::{Dockerfile, Keyword, Stage};
 use crate::model::image_ref::ImageRef;
 use crate::rules::compose_security::add_tmpfs;
 use crate::rules::compose_support::{entrypoint_drops_root, known_image, volumes};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::identity::unprivileged_variant;
 use crate::rules::pod_security::{
     State, Want, container_range, containers, describe,
@@ -15,7 +17,6 @@ use crate::rules::pod_security::{
     known_image as known_container_image, single_fix, state,
 };
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{Y, insert_entries, replace_value};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::workspace::TokenMount;
 use crate::rules::{KubernetesContext, RuleId, WorkspaceContext, declare_rule};
 

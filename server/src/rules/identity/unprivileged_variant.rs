@@ -322,8 +322,9 @@ pub fn container_switch(cx: &KubernetesContext, c: ContainerRef) -> Option<Fix> 
 #[cfg(test)]
 mod tests {
     use super::mirrored_tag;
+    use crate::document::FileKind;
+    use crate::engine::lint::lint;
     use crate::rules::RuleId;
-    use crate::{FileKind, lint};
 
     /// The switch moves every port of the pod and of the Services that select it, and nothing else.
     #[test]

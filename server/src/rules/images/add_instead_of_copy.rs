@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::edit::fix::{Edit, Fix};
 use crate::model::dockerfile::{Instruction, Keyword};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{DockerfileContext, FileSource, RuleId, declare_rule};
 
 declare_rule! {

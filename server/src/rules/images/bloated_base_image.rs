@@ -1,10 +1,10 @@
-use crate::Diagnostic;
 use crate::edit::dockerfile_edit::replace_image;
 use crate::edit::fix::{Edit, Fix};
 use crate::knowledge::base_images::{Replacement, catalog};
 use crate::knowledge::eol_images::table as eol_table;
 use crate::model::dockerfile::{Dockerfile, Keyword};
 use crate::model::image_ref::ImageRef;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::image_tools::{self, ToolNeeds};
 use crate::rules::support::lineage_runs;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};

@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::model::shell::Script;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{downloads_to_stdout, runs_stdin, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 

@@ -1,3 +1,4 @@
+use crate::document::TextRange;
 use crate::edit::dockerfile_edit::replace_image;
 use crate::edit::fix::{Edit, Fix};
 use crate::knowledge::base_images::catalog;
@@ -5,9 +6,9 @@ use crate::knowledge::eol_images::{Verdict, table};
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::pulled_images;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::container_images;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, TextRange};
 
 declare_rule! {
     /// ## What it does

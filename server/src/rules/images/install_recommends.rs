@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::edit::fix::{Edit, Fix};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{Manager, editable, install, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 

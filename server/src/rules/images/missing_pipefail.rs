@@ -1,8 +1,8 @@
-use crate::Diagnostic;
 use crate::edit::fix::{Edit, Fix};
 use crate::edit::lines::{line_ending, line_start};
 use crate::model::dockerfile::Dockerfile;
 use crate::model::shell::{Command, Script};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
 declare_rule! {

@@ -1,4 +1,4 @@
-use crate::Diagnostic;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 

@@ -1,8 +1,9 @@
+use crate::document::TextRange;
 use crate::edit::fix::Fix;
 use crate::model::shell::{Arg, Command};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{remove_args, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::{Diagnostic, TextRange};
 
 declare_rule! {
     /// ## What it does

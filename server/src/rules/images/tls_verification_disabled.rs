@@ -1,14 +1,15 @@
+use crate::document::TextRange;
 use crate::edit::dockerfile_edit::remove_pair;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{remove_entry, remove_item};
 use crate::model::dockerfile::Keyword;
 use crate::model::shell::{Arg, Command};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::shell_support::{
     CURL_VALUES, is_pip, next_arg, remove_args, remove_short, unwrapped,
 };
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, TextRange};
 
 declare_rule! {
     /// ## What it does

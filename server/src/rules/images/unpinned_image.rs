@@ -1,9 +1,9 @@
-use crate::Diagnostic;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::{
     built_images, names_official_image, only_built, pulled_images,
 };
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::container_images;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
@@ -80,7 +80,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
                         service.name
                     ),
                 )
-                .with_severity(crate::Severity::Info),
+                .with_severity(crate::document::Severity::Info),
             );
         }
     }

@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::model::shell::{Arg, Command};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{Manager, install, is_pip, operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 

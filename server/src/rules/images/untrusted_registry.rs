@@ -1,7 +1,7 @@
-use crate::Diagnostic;
 use crate::model::image_ref::ImageRef;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::{built_images, only_built, pulled_images};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::container_images;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
@@ -86,7 +86,7 @@ fn check_yaml(
     }
 }
 
-fn finding(image: &ImageRef, written: &str, range: crate::TextRange) -> Diagnostic {
+fn finding(image: &ImageRef, written: &str, range: crate::document::TextRange) -> Diagnostic {
     Diagnostic::new(
         RuleId::UntrustedRegistry,
         range,

@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::knowledge::pod_security::Control;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

@@ -1,8 +1,8 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{Y, insert_entries, string_scalar};
 use crate::model::kubernetes::Manifest;
 use crate::rules::compose_support::strings;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

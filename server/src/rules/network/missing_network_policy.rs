@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::edit::fix::{Edit, FileChange, Fix};
 use crate::edit::lines::line_ending;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{RuleId, WorkspaceContext, declare_rule};
 
 declare_rule! {

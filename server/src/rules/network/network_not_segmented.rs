@@ -1,4 +1,3 @@
-use crate::Diagnostic;
 use crate::edit::fix::{Edit, Fix};
 use crate::edit::yaml_edit::{
     Y, append_item, insert_entries, remove_entry, remove_item, replace_value,
@@ -6,6 +5,7 @@ use crate::edit::yaml_edit::{
 use crate::model::compose::Service;
 use crate::model::yaml::NodeId;
 use crate::rules::compose_networks::{host_names, is_data_store, needs, networks};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{ComposeContext, RuleId, declare_rule};
 
 declare_rule! {

@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{replace_value, styled_scalar};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{ComposeContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -119,7 +119,7 @@ fn is_sensitive(published: &Published) -> bool {
 
 fn finding(
     service: &str,
-    range: crate::TextRange,
+    range: crate::document::TextRange,
     published: &Published,
     fix: Option<Fix>,
 ) -> Diagnostic {
@@ -139,7 +139,7 @@ fn finding(
             range,
             format!("service `{service}` publishes {port} on every host interface; bind it to an address if it is not public"),
         )
-        .with_severity(crate::Severity::Info)
+        .with_severity(crate::document::Severity::Info)
     };
     diagnostic.with_fixes(fix)
 }

@@ -1,7 +1,8 @@
+use crate::document::Severity;
 use crate::model::yaml::{NodeId, Yaml};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::owner;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::model::dockerfile::Keyword;
 use crate::rules::compose_support::container_ports;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::shell_support::{Manager, install, unwrapped};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};

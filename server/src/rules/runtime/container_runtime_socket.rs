@@ -1,7 +1,7 @@
-use crate::Diagnostic;
-use crate::Severity;
+use crate::document::Severity;
 use crate::model::dockerfile::Keyword;
 use crate::rules::compose_support::volumes;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::host_paths;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
 
@@ -42,7 +42,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|i| i.keyword == Keyword::Volume)
     {
-        let paths: Vec<(String, crate::TextRange)> = match instruction.exec_form() {
+        let paths: Vec<(String, crate::document::TextRange)> = match instruction.exec_form() {
             Some(argv) => argv.into_iter().map(|p| (p, instruction.range)).collect(),
             None => instruction
                 .operands()

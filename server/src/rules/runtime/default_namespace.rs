@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::document::KUSTOMIZATIONS;
 use crate::model::yaml::Yaml;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{RuleId, WorkspaceContext, declare_rule};
 
 declare_rule! {
@@ -65,7 +65,7 @@ pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
                     workload.kind
                 ),
             )
-            .with_severity(crate::Severity::Info),
+            .with_severity(crate::document::Severity::Info),
         );
     }
 }

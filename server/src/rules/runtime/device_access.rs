@@ -1,4 +1,4 @@
-use crate::Diagnostic;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::host_paths;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 

@@ -1,9 +1,9 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::remove_entry;
 use crate::knowledge::pod_security::Control;
 use crate::rules::compose_networks::would_meet_a_stranger_database;
 use crate::rules::compose_support::host_agent;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::pod_host_agent;
 use crate::rules::support::agent_note;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};

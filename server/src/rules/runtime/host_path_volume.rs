@@ -1,10 +1,11 @@
+use crate::document::Severity;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{replace_value, styled_scalar};
 use crate::rules::compose_support::volumes;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::host_paths;
 use crate::rules::runtime::container_runtime_socket::is_socket;
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does

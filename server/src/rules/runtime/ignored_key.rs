@@ -1,8 +1,8 @@
-use crate::Diagnostic;
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::edit::fix::{Edit, Fix};
 use crate::edit::yaml_edit::remove_entry;
 use crate::model::yaml::{NodeId, Yaml};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe, owner};
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 

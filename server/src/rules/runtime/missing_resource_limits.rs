@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::model::kubernetes::ContainerList;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{container_range, containers, describe};
 use crate::rules::{ComposeContext, KubernetesContext, RuleId, declare_rule};
 

@@ -1,6 +1,6 @@
-use crate::Diagnostic;
 use crate::edit::fix::{Edit, Fix};
 use crate::model::dockerfile::{Instruction, Keyword};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
 declare_rule! {
@@ -78,7 +78,7 @@ fn exec_form_fix(instruction: &Instruction) -> Option<Fix> {
     let json =
         serde_json::to_string(&words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>()).ok()?;
     let json = json.replace("\",\"", "\", \"");
-    let range = crate::TextRange::new(first.range.start, last.range.end);
+    let range = crate::document::TextRange::new(first.range.start, last.range.end);
     Some(
         Fix::unsafe_(
             format!("Use exec form: {json}"),

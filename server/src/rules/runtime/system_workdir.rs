@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::model::dockerfile::Keyword;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
 
 declare_rule! {

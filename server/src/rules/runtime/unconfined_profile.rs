@@ -1,10 +1,10 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{Y, insert_entries, remove_entry, replace_value, styled_scalar};
 use crate::knowledge::pod_security::Control;
 use crate::model::kubernetes::security_field;
 use crate::model::yaml::{NodeId, Yaml};
 use crate::rules::compose_support::strings;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{
     ContainerRef, State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };

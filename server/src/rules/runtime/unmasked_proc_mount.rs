@@ -1,7 +1,7 @@
-use crate::Diagnostic;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::replace_value;
 use crate::knowledge::pod_security::Control;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::knowledge::pod_security::{Allowed, Control};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::security_settings;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
 

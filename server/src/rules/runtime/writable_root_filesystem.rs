@@ -1,5 +1,5 @@
-use crate::Diagnostic;
 use crate::rules::compose_security::{Setting, needs, satisfied, service_fixes};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{
     State, Want, container_range, containers, describe, harden_fix, single_fix, state,
 };

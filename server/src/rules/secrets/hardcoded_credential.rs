@@ -1,8 +1,9 @@
+use crate::document::TextRange;
 use crate::knowledge::secrets::credentials_in;
 use crate::model::dockerfile::Keyword;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::containers;
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, TextRange};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,7 @@
+use crate::document::Severity;
 use crate::knowledge::secrets::{Reason, Verdict, decode_base64, judge};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,10 @@
+use crate::document::{Severity, TextRange};
 use crate::knowledge::secrets::{ValueKind, classify_value, points_to_secret};
 use crate::model::dockerfile::{Instruction, Keyword};
 use crate::model::dockerignore::DockerIgnore;
 use crate::rules::compose_support::build_of;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
     /// ## What it does

@@ -1,3 +1,4 @@
+use crate::document::{Severity, TextRange};
 use crate::edit::dockerfile_edit::remove_pair;
 use crate::edit::fix::{Edit, FileChange, Fix};
 use crate::edit::lines::line_ending;
@@ -10,9 +11,9 @@ use crate::model::env_file;
 use crate::model::yaml::Value;
 use crate::rules::compose_builds::Builder;
 use crate::rules::compose_support::env_files;
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
-use crate::{Diagnostic, Severity, TextRange};
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,10 @@
+use crate::document::TextRange;
 use crate::edit::fix::{Edit, Fix};
 use crate::knowledge::secrets::{credential_format, secret_name};
 use crate::model::shell::{Arg, Command, ListOperator};
+use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{operands, unwrapped};
 use crate::rules::{DockerfileContext, RuleId, declare_rule};
-use crate::{Diagnostic, TextRange};
 
 declare_rule! {
     /// ## What it does

@@ -5,10 +5,11 @@ mod network_policy;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::document::TextRange;
 use crate::knowledge::pod_security::{NamespacePolicy, namespace_policy};
 use crate::model::kubernetes::Kubernetes;
 use crate::model::yaml::Yaml;
-use crate::{Diagnostic, TextRange};
+use crate::rules::diagnostic::Diagnostic;
 
 use network_policy::string_map;
 pub use network_policy::{IngressExtension, Policy};

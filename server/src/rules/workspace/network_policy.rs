@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::TextRange;
+use crate::document::TextRange;
 use crate::edit::fix::Edit;
 use crate::edit::yaml_edit::append_item;
 use crate::model::yaml::{NodeId, Yaml};
