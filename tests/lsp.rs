@@ -468,8 +468,8 @@ fn a_document_not_edited_lately_drops_its_trees_and_reads_the_same() {
     }
     // Type a line at the top of each watched document: hot, cooled by the others' edits, hot again.
     let edit = |client: &mut Client,
-                    (uri, _, text, version): &mut (&str, &str, String, i64),
-                    line: &str| {
+                (uri, _, text, version): &mut (&str, &str, String, i64),
+                line: &str| {
         *version += 1;
         client.notify("textDocument/didChange", json!({
             "textDocument": {"uri": uri, "version": version},

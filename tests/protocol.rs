@@ -237,3 +237,63 @@ fn requests_about_nonsense_are_answered_or_dropped() {
     still_serves(&mut client, 4);
     client.shutdown();
 }
+
+/// A piped standard input is read by the server's event loop, in non-blocking mode while it runs, and left
+/// in blocking mode when it ends: the pipe's open file is shared with whoever else holds it (here, this
+/// test).
+#[cfg(unix)]
+#[test]
+fn a_piped_stdin_is_read_by_the_event_loop_and_left_blocking() {
+    use rustix::fs::{OFlags, fcntl_getfl};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    let (reader, mut writer) = std::io::pipe().expect("a pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .args(["lsp", "--stdio"])
+        .stdin(reader.try_clone().expect("a second handle"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let mut output = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut read_message = || {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            output.read_line(&mut line).expect("a header");
+            match line.trim_end().split_once(": ") {
+                Some(("Content-Length", n)) => length = n.parse().expect("a length"),
+                _ if line.trim_end().is_empty() => break,
+                _ => {}
+            }
+        }
+        let mut body = vec![0; length];
+        output.read_exact(&mut body).expect("a body");
+        serde_json::from_slice::<Value>(&body).expect("JSON")
+    };
+    let request = |id: i64, method: &str| {
+        framed(
+            json!({"jsonrpc": "2.0", "id": id, "method": method, "params": {"capabilities": {}}})
+                .to_string()
+                .as_bytes(),
+        )
+    };
+    writer.write_all(&request(1, "initialize")).expect("send");
+    assert_eq!(read_message()["id"], 1);
+    let nonblocking = |reader: &std::io::PipeReader| {
+        fcntl_getfl(reader)
+            .expect("flags")
+            .contains(OFlags::NONBLOCK)
+    };
+    assert!(
+        nonblocking(&reader),
+        "the server reads its pipe from the event loop"
+    );
+    writer.write_all(&request(2, "shutdown")).expect("send");
+    assert_eq!(read_message()["id"], 2);
+    writer
+        .write_all(&framed(br#"{"jsonrpc":"2.0","method":"exit"}"#))
+        .expect("send");
+    assert!(child.wait().expect("exit").success());
+    assert!(!nonblocking(&reader), "blocking mode restored");
+}

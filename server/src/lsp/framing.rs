@@ -333,6 +333,43 @@ pub fn stdout() -> impl Write + Send + 'static {
     std::io::stdout()
 }
 
+/// The process's standard input. On Unix, when it is a pipe (as editors start servers), it is read by the
+/// runtime's own event loop: tokio's stdin reads on a helper thread and hands each read over, a thread hop
+/// per message. A terminal, a file or a socket (and elsewhere than Unix) keeps tokio's reader. The pipe is
+/// put in non-blocking mode; [`restore_stdin`] puts it back.
+#[cfg(unix)]
+pub fn stdin() -> Box<dyn AsyncRead + Unpin + Send> {
+    use std::os::fd::AsFd;
+    let pipe = std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .ok()
+        .and_then(|fd| tokio::net::unix::pipe::Receiver::from_owned_fd(fd).ok());
+    match pipe {
+        Some(pipe) => Box::new(pipe),
+        None => Box::new(tokio::io::stdin()),
+    }
+}
+
+/// The process's standard input (elsewhere than Unix, through tokio's reader).
+#[cfg(not(unix))]
+pub fn stdin() -> Box<dyn AsyncRead + Unpin + Send> {
+    Box::new(tokio::io::stdin())
+}
+
+/// Put standard input back in blocking mode: its open pipe may be shared with the process that started the
+/// server.
+pub fn restore_stdin() {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+        let fd = rustix::stdio::stdin();
+        if let Ok(flags) = fcntl_getfl(fd) {
+            let _ = fcntl_setfl(fd, flags - OFlags::NONBLOCK);
+        }
+    }
+}
+
 /// What the relay is told by its readers.
 pub enum Out {
     /// A message body to frame and write.

@@ -52,7 +52,7 @@ pub fn run() -> ExitCode {
             tower_lsp_server::Server::new(server_input, server_output, socket).serve(service),
         );
         framing::relay(
-            tokio::io::stdin(),
+            framing::stdin(),
             outbox,
             to_server,
             from_server,
@@ -60,6 +60,7 @@ pub fn run() -> ExitCode {
         )
         .await
     });
+    framing::restore_stdin();
     // Handlers still running (a request to a client that went away) must not keep the process alive.
     std::process::exit(code)
 }
