@@ -122,24 +122,41 @@ impl YamlStream {
             Mode::Force(FileKind::Compose) | Mode::Detect(Some(FileKind::Compose))
         );
         // The documents whose text is unchanged are kept; the others are read, incrementally from the
-        // document that was at their place, if any (side by side when there are many).
-        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, chunk) in old.iter().enumerate() {
-            if let Some(chunk) = chunk
-                .as_ref()
-                .filter(|c| c.compose_yaml.is_some() == compose_only)
-            {
-                by_text.entry(chunk.text.as_str()).or_default().push(i);
-            }
-        }
-        let reused: Vec<Option<usize>> = ranges
+        // document that was at their place, if any (side by side when there are many). Most keystrokes change
+        // one document and leave the others at their places: those are compared there first (equal lengths,
+        // then bytes), and only the rest are looked up by their text.
+        let reusable = |chunk: &Chunk| chunk.compose_yaml.is_some() == compose_only;
+        let mut reused: Vec<Option<usize>> = ranges
             .iter()
-            .map(|range| {
-                let candidates = by_text.get_mut(range.slice(text))?;
-                (!candidates.is_empty()).then(|| candidates.remove(0))
+            .enumerate()
+            .map(|(i, range)| {
+                old.get(i)
+                    .and_then(Option::as_ref)
+                    .filter(|c| reusable(c) && c.text.as_str() == range.slice(text))
+                    .map(|_| i)
             })
             .collect();
-        drop(by_text);
+        let mut taken = vec![false; old.len()];
+        for &i in reused.iter().flatten() {
+            taken[i] = true;
+        }
+        if reused.iter().any(Option::is_none) {
+            let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (i, chunk) in old.iter().enumerate().filter(|(i, _)| !taken[*i]) {
+                if let Some(chunk) = chunk.as_ref().filter(|c| reusable(c)) {
+                    by_text.entry(chunk.text.as_str()).or_default().push(i);
+                }
+            }
+            for (slot, range) in reused
+                .iter_mut()
+                .zip(&ranges)
+                .filter(|(slot, _)| slot.is_none())
+            {
+                if let Some(candidates) = by_text.get_mut(range.slice(text)) {
+                    *slot = (!candidates.is_empty()).then(|| candidates.remove(0));
+                }
+            }
+        }
         // (the document kept, else its text and the document at its place, read once the kept are taken)
         let mut jobs: Vec<(Option<Chunk>, &str, Option<Chunk>)> = ranges
             .iter()
