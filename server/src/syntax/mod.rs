@@ -1,7 +1,7 @@
 //! tree-sitter parsers, one per language, and the queries they run (loaded from `queries/` at build time).
 //!
-//! Parsing never fails: a parser that returns no tree is treated as an empty tree. The server keeps each
-//! document's tree and reparses incrementally with `InputEdit`s; the CLI parses once.
+//! Parsing never fails: a parser that returns no tree is treated as an empty tree. The server keeps the trees
+//! of the documents being edited and reparses them incrementally with `InputEdit`s; the CLI parses once.
 
 pub mod bash;
 pub mod dockerfile;
