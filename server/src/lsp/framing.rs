@@ -346,10 +346,17 @@ pub fn stdin() -> Box<dyn AsyncRead + Unpin + Send> {
         .ok()
         .and_then(|fd| tokio::net::unix::pipe::Receiver::from_owned_fd(fd).ok());
     match pipe {
-        Some(pipe) => Box::new(pipe),
+        Some(pipe) => {
+            PIPE_NONBLOCKING.store(true, std::sync::atomic::Ordering::Relaxed);
+            Box::new(pipe)
+        }
         None => Box::new(tokio::io::stdin()),
     }
 }
+
+/// Whether [`stdin`] put the pipe in non-blocking mode (a terminal or a file is left as it was found).
+#[cfg(unix)]
+static PIPE_NONBLOCKING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The process's standard input (elsewhere than Unix, through tokio's reader).
 #[cfg(not(unix))]
@@ -357,11 +364,11 @@ pub fn stdin() -> Box<dyn AsyncRead + Unpin + Send> {
     Box::new(tokio::io::stdin())
 }
 
-/// Put standard input back in blocking mode: its open pipe may be shared with the process that started the
-/// server.
+/// Put standard input back in blocking mode when [`stdin`] took it out of it: its open pipe may be shared
+/// with the process that started the server.
 pub fn restore_stdin() {
     #[cfg(unix)]
-    {
+    if PIPE_NONBLOCKING.load(std::sync::atomic::Ordering::Relaxed) {
         use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
         let fd = rustix::stdio::stdin();
         if let Ok(flags) = fcntl_getfl(fd) {
