@@ -31,7 +31,8 @@ pub struct Client {
 /// `value` as an editor holds it: VS Code (JavaScript) and Neovim (Lua) read every JSON number as a double,
 /// so an integer above 2^53 comes back rounded when they echo it (a diagnostic's `data`, say). Every message
 /// this client receives goes through that rounding, so nothing the tests send back can rely on more.
-fn as_a_javascript_client_reads(value: Value) -> Value {
+/// (In place: the tree is not rebuilt, as JSON.parse builds no second one.)
+fn as_a_javascript_client_reads(value: &mut Value) {
     match value {
         Value::Number(n) => {
             let double = n.as_f64().unwrap_or(f64::NAN);
@@ -40,23 +41,13 @@ fn as_a_javascript_client_reads(value: Value) -> Value {
             let number = match (integral, double >= 0.0) {
                 (true, true) => serde_json::Number::from(double as u64),
                 (true, false) => serde_json::Number::from(double as i64),
-                (false, _) => serde_json::Number::from_f64(double).unwrap_or(n),
+                (false, _) => serde_json::Number::from_f64(double).unwrap_or_else(|| n.clone()),
             };
-            Value::Number(number)
+            *n = number;
         }
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(as_a_javascript_client_reads)
-                .collect(),
-        ),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k, as_a_javascript_client_reads(v)))
-                .collect(),
-        ),
-        other => other,
+        Value::Array(items) => items.iter_mut().for_each(as_a_javascript_client_reads),
+        Value::Object(fields) => fields.values_mut().for_each(as_a_javascript_client_reads),
+        _ => {}
     }
 }
 
@@ -97,10 +88,11 @@ impl Client {
                     return;
                 }
                 counted.fetch_add(length as u64, Ordering::Relaxed);
-                let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
                     return;
                 };
-                if tx.send(as_a_javascript_client_reads(value)).is_err() {
+                as_a_javascript_client_reads(&mut value);
+                if tx.send(value).is_err() {
                     return;
                 }
             }
@@ -243,43 +235,43 @@ impl Client {
 
     /// The next notification `method` whose params satisfy `accept` (earlier ones are dropped).
     pub fn notification(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {
-        while let Some(message) = self.pending.pop_front() {
+        while let Some(mut message) = self.pending.pop_front() {
             if message.get("method") == Some(&json!(method)) && accept(&message["params"]) {
-                return message["params"].clone();
+                return message["params"].take();
             }
         }
         let deadline = Instant::now() + self.timeout;
         loop {
-            let message = self.receive(deadline, &format!("a {method} notification"));
+            let mut message = self.receive(deadline, &format!("a {method} notification"));
             if message.get("method") == Some(&json!(method)) && accept(&message["params"]) {
-                return message["params"].clone();
+                return message["params"].take();
             }
         }
     }
 
     /// Diagnostics published for `uri` at `version`.
     pub fn published(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let params = self.notification("textDocument/publishDiagnostics", |p| {
+        let mut params = self.notification("textDocument/publishDiagnostics", |p| {
             p["uri"] == json!(uri) && p["version"] == json!(version)
         });
-        params["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        match params["diagnostics"].take() {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        }
     }
 
     /// The next diagnostics published for `uri` that include a finding of rule `code`.
     pub fn published_with(&mut self, uri: &str, code: &str) -> Vec<Value> {
-        let params = self.notification("textDocument/publishDiagnostics", |p| {
+        let mut params = self.notification("textDocument/publishDiagnostics", |p| {
             p["uri"] == json!(uri)
                 && p["diagnostics"]
                     .as_array()
                     .is_some_and(|d| d.iter().any(|d| d["code"] == code))
         });
-        params["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        match params["diagnostics"].take() {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        }
     }
 
     /// Everything received so far that was not consumed.

@@ -23,7 +23,7 @@ use crate::engine::lint::{lint_in, summary_of};
 use crate::engine::surroundings::Surroundings;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
-use crate::rules::workspace::{Facts, Summary};
+use crate::rules::workspace::{Facts, FileSummary, Summary};
 use crate::rules::{FileSource, NoFiles};
 
 pub struct CheckOptions {
@@ -516,7 +516,7 @@ fn namespace_reporters(
     summaries.sort_by(|a, b| a.0.cmp(b.0));
     let mut reporters = BTreeMap::new();
     for (path, summary) in &summaries {
-        for (namespace, _) in summary.unisolated(facts) {
+        for (namespace, _) in FileSummary::new(&[(0, summary)]).unisolated(facts) {
             reporters
                 .entry(namespace.to_owned())
                 .or_insert_with(|| path.to_path_buf());

@@ -13,4 +13,4 @@ pub use kind::{FileKind, KUSTOMIZATIONS, NOT_DOCKERFILE_EXTENSIONS, is_yaml_name
 pub use line_index::{LineCol, LineIndex, LineStarts};
 pub use severity::Severity;
 pub use skip::Skip;
-pub use text_range::TextRange;
+pub use text_range::{TextRange, shift};

@@ -51,3 +51,9 @@ impl From<std::ops::Range<usize>> for TextRange {
         Self::new(r.start, r.end)
     }
 }
+
+/// The shift that moves a range of a part of the text to the whole text's offsets, when the part starts at
+/// `start` (offsets never come near `isize::MAX`).
+pub fn shift(start: usize) -> isize {
+    isize::try_from(start).unwrap_or(isize::MAX)
+}

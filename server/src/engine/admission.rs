@@ -9,40 +9,28 @@
 //! system, missing limits or a mounted token are never rejected. `.dockwarden.yaml`'s `pod-security` key
 //! stands for a cluster that enforces a level everywhere.
 
-use crate::document::{Severity, TextRange};
+use crate::document::Severity;
 use crate::knowledge::pod_security::Mode;
 use crate::rules::Diagnostic;
 use crate::rules::settings::Settings;
 use crate::rules::workspace::{Facts, Workload};
 
-/// What admission needs of a file: what the workspace says (its namespaces, this file's included) and
-/// the workload of each of the file's documents.
-pub struct FileWorkloads {
-    pub facts: Facts,
-    pub documents: Vec<(TextRange, Option<Workload>)>,
-}
-
-impl FileWorkloads {
-    /// The workload of the document that holds `offset`.
-    fn at(&self, offset: usize) -> Option<&Workload> {
-        self.documents
-            .iter()
-            .find(|(range, _)| range.start <= offset && offset < range.end.max(range.start + 1))
-            .and_then(|(_, workload)| workload.as_ref())
-    }
-}
-
-/// Pod Security admission applied to a file's findings. A latent finding (a violation the rule itself
-/// lets pass) is kept only where a label makes it count.
-pub fn apply(found: Vec<Diagnostic>, file: &FileWorkloads, settings: &Settings) -> Vec<Diagnostic> {
-    let facts = &file.facts;
+/// Pod Security admission applied to the findings of one document, whose pod is `workload` (`None`: it
+/// has none), with what the workspace says (`facts`: its namespaces, this file's included). A latent
+/// finding (a violation the rule itself lets pass) is kept only where a label makes it count.
+pub fn apply(
+    found: Vec<Diagnostic>,
+    workload: Option<&Workload>,
+    facts: &Facts,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     found
         .into_iter()
         .filter_map(|mut d| {
             let Some(control) = d.control else {
                 return Some(d);
             };
-            let Some(workload) = file.at(d.range.start) else {
+            let Some(workload) = workload else {
                 return (!d.latent).then_some(d);
             };
             let labels = facts.namespaces.get(&workload.namespace);

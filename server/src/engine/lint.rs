@@ -23,11 +23,10 @@ pub fn lint(source: &str, kind: FileKind) -> Vec<Diagnostic> {
 pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagnostic> {
     match kind {
         FileKind::Dockerfile => dockerfile::lint(source, around),
-        _ => {
-            YamlStream::once()
-                .update_in(source, Mode::Force(kind), around)
-                .1
-        }
+        _ => YamlStream::once()
+            .update_in(source, Mode::Force(kind), around)
+            .1
+            .to_vec(),
     }
 }
 
@@ -41,12 +40,11 @@ pub fn relinter<'a>(
     let stream = std::cell::RefCell::new(YamlStream::default());
     move |source: &str| match kind {
         FileKind::Dockerfile => lint_in(source, kind, &around),
-        _ => {
-            stream
-                .borrow_mut()
-                .update_in(source, Mode::Force(kind), &around)
-                .1
-        }
+        _ => stream
+            .borrow_mut()
+            .update_in(source, Mode::Force(kind), &around)
+            .1
+            .to_vec(),
     }
 }
 

@@ -121,12 +121,24 @@ pub fn apply_yaml(
     settings: &Settings,
     found: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let suppressions = if source.contains("dockwarden-ignore") {
+    let suppressions = if yaml_mentions_suppression(source) {
         yaml_suppressions(source, is_comment)
     } else {
         Vec::new()
     };
     apply(source, &suppressions, settings, found)
+}
+
+/// Apply `settings` alone to `found`: for the findings of a text without suppression comments (each
+/// document of a YAML file that has none is finished on its own).
+pub fn apply_settings(settings: &Settings, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    apply("", &[], settings, found)
+}
+
+/// Whether a YAML text has suppression comments: its findings are then finished as a whole (a comment may
+/// cover the whole file).
+pub fn yaml_mentions_suppression(text: &str) -> bool {
+    text.contains("dockwarden-ignore")
 }
 
 fn apply(

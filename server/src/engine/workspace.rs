@@ -5,28 +5,35 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::rules::workspace::{Facts, Summary};
+use crate::rules::workspace::Facts;
 
-/// The summaries of every Kubernetes file of a workspace.
+/// What every Kubernetes file of a workspace says to the others.
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
-    files: BTreeMap<PathBuf, Summary>,
+    files: BTreeMap<PathBuf, Facts>,
 }
 
 impl Workspace {
-    pub fn set(&mut self, path: &Path, summary: Summary) {
-        self.files.insert(path.to_path_buf(), summary);
-    }
-
-    pub fn remove(&mut self, path: &Path) {
-        self.files.remove(path);
+    /// Put what `path` now says into the index (`None`: nothing, for a file gone or no longer a manifest);
+    /// whether that changes what the workspace says. A keystroke seldom changes what its file says, and
+    /// then costs one comparison.
+    pub fn set(&mut self, path: &Path, facts: Option<Facts>) -> bool {
+        if self.files.get(path) == facts.as_ref() {
+            return false;
+        }
+        let before = self.facts();
+        match facts {
+            Some(facts) => self.files.insert(path.to_path_buf(), facts),
+            None => self.files.remove(path),
+        };
+        self.facts() != before
     }
 
     /// What the files other than `path` say.
     pub fn facts_except(&self, path: Option<&Path>) -> Facts {
         let mut facts = Facts::default();
-        for (_, summary) in self.files.iter().filter(|(p, _)| Some(p.as_path()) != path) {
-            facts.extend(&summary.facts);
+        for (_, file) in self.files.iter().filter(|(p, _)| Some(p.as_path()) != path) {
+            facts.extend(file);
         }
         facts
     }

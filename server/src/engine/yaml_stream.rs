@@ -8,23 +8,27 @@
 //! so the editor and CI agree by construction.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tree_sitter::Tree;
 
-use crate::document::{FileKind, Skip, TextRange, split_documents};
-use crate::engine::admission::FileWorkloads;
+use crate::document::{FileKind, Skip, TextRange, shift, split_documents};
+use crate::engine::admission;
+use crate::engine::findings::{Findings, Run};
 use crate::engine::kustomize::Patch;
-use crate::engine::run_rules::PARALLEL_FROM;
+use crate::engine::run_rules::{PARALLEL_FROM, run_rules};
+use crate::engine::suppress;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml::lint_yaml;
+use crate::knowledge::pod_security::NamespacePolicy;
 use crate::model::compose::looks_like_compose;
 use crate::model::detect::is_helm_template;
 use crate::model::kubernetes::{Kubernetes, looks_like_kubernetes};
 use crate::model::yaml::Yaml;
 use crate::rules::settings::Settings;
 use crate::rules::skipped_file;
-use crate::rules::workspace::Summary;
-use crate::rules::{Diagnostic, FileSource, KubernetesContext, NoFiles, RuleId, WorkspaceContext};
+use crate::rules::workspace::{Facts, FileSummary, Summary};
+use crate::rules::{Diagnostic, FileSource, KubernetesContext, NoFiles, WorkspaceContext};
 use crate::syntax::{Language, edit_tree, parse};
 
 /// How to decide what the stream is.
@@ -53,6 +57,18 @@ struct Chunk {
     compose_yaml: Option<Yaml>,
     /// Where its comments start, relative to the chunk's start, in order.
     comments: Vec<usize>,
+    /// Its findings as last handed over, kept while the document is unchanged.
+    finished: Option<Finished>,
+}
+
+/// A document's findings once finished, with what they were finished with: while those are the same, so
+/// are they.
+struct Finished {
+    /// The workspace rules' findings in the document, relative to its start.
+    workspace: Vec<Diagnostic>,
+    /// The Pod Security labels of its pod's namespace.
+    namespace: Option<NamespacePolicy>,
+    items: Arc<[Diagnostic]>,
 }
 
 /// The documents of a YAML file as last read.
@@ -82,7 +98,7 @@ impl YamlStream {
 
     /// Read `text` (the whole file) again, reusing what did not change; returns what the file is and its
     /// findings. Workspace rules see this file alone; see [`YamlStream::update_in`].
-    pub fn update(&mut self, text: &str, mode: Mode) -> (Option<FileKind>, Vec<Diagnostic>) {
+    pub fn update(&mut self, text: &str, mode: Mode) -> (Option<FileKind>, Findings) {
         self.update_in(text, mode, &Surroundings::none())
     }
 
@@ -92,7 +108,7 @@ impl YamlStream {
         text: &str,
         mode: Mode,
         around: &Surroundings,
-    ) -> (Option<FileKind>, Vec<Diagnostic>) {
+    ) -> (Option<FileKind>, Findings) {
         // A file cut at `max-file-size` is read without the files around it or the workspace.
         let large = around.skips.contains(&Skip::TooLarge);
         let alone;
@@ -205,10 +221,17 @@ impl YamlStream {
         let skipped = |start: usize| {
             skipped_file::finding(Skip::HelmTemplate, skipped_file::first_line(text, start))
         };
-        // What Pod Security admission needs after the settings: the workspace's namespaces and the workload
-        // of each document (the first, in file offsets).
-        let mut admission: Option<FileWorkloads> = None;
-        let mut diagnostics = match kind {
+        // Why the file is not read in full, said on its first line.
+        let file_skips: Vec<Diagnostic> = match kind {
+            Some(_) => around
+                .skips
+                .iter()
+                .filter(|s| **s != Skip::HelmTemplate)
+                .map(|s| skipped_file::finding(*s, skipped_file::first_line(text, 0)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let found = match kind {
             Some(FileKind::Kubernetes) if chart => vec![skipped(0)],
             // A Kustomize patch is judged for what it sets, on the object it patches.
             Some(FileKind::Kubernetes) if let Some(patch) = self.patch_of(around.files) => {
@@ -224,51 +247,10 @@ impl YamlStream {
                 crate::rules::diagnostic::finish(found)
             }
             Some(FileKind::Kubernetes) => {
-                // A Helm document is not read; the others are.
-                let mut found: Vec<Diagnostic> = self
-                    .chunks
-                    .iter()
-                    .zip(&ranges)
-                    .flat_map(|(chunk, range)| {
-                        let start = isize::try_from(range.start).unwrap_or(0);
-                        let own = if chunk.helm {
-                            Vec::new()
-                        } else {
-                            chunk.diagnostics.clone()
-                        };
-                        own.into_iter()
-                            .map(move |d| d.shifted(start))
-                            .chain(chunk.helm.then(|| skipped(range.start)))
-                    })
-                    .collect();
-                let summary = self.summary();
-                let mut facts = summary.facts.clone();
-                if let Some(others) = around.facts {
-                    facts.extend(others);
-                }
-                let cx = WorkspaceContext {
-                    source: text,
-                    summary: &summary,
-                    facts: &facts,
-                    reported_elsewhere: around.reported_elsewhere,
-                    files: around.files,
-                };
-                for rule in RuleId::ALL.iter().filter(|_| !large) {
-                    if let Some(check) = rule.checks().workspace {
-                        check(&cx, &mut found);
-                    }
-                }
-                let documents = self
-                    .chunks
-                    .iter()
-                    .zip(&ranges)
-                    .map(|(chunk, range)| {
-                        let workload = chunk.summary.workloads.first().cloned();
-                        (TextRange::new(range.start, range.end), workload)
-                    })
-                    .collect();
-                admission = Some(FileWorkloads { facts, documents });
-                crate::rules::diagnostic::finish(found)
+                return (
+                    kind,
+                    self.manifests(text, &ranges, file_skips, around, large),
+                );
             }
             // A Compose file with a Helm document is not read.
             Some(_) if chart || self.chunks.iter().any(|c| c.helm) => vec![skipped(0)],
@@ -291,22 +273,153 @@ impl YamlStream {
             }
             None => Vec::new(),
         };
-        if kind.is_some() {
-            let others = around.skips.iter().filter(|s| **s != Skip::HelmTemplate);
-            let found: Vec<Diagnostic> = others
-                .map(|s| skipped_file::finding(*s, skipped_file::first_line(text, 0)))
-                .collect();
-            diagnostics.splice(0..0, found);
-        }
+        let mut diagnostics = file_skips;
+        diagnostics.extend(found);
         let is_comment = |offset: usize| self.is_comment(offset);
-        let diagnostics =
-            crate::engine::suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
-        let diagnostics = match &admission {
-            Some(file) => crate::engine::admission::apply(diagnostics, file, around.settings),
-            // (a patch or a template names no namespace of its own: its latent findings count nowhere)
-            None => diagnostics.into_iter().filter(|d| !d.latent).collect(),
+        let diagnostics = suppress::apply_yaml(text, &is_comment, around.settings, diagnostics);
+        // (a patch or a template names no namespace of its own: its latent findings count nowhere)
+        let diagnostics = diagnostics.into_iter().filter(|d| !d.latent).collect();
+        (kind, Findings::whole(diagnostics, text.len()))
+    }
+
+    /// The findings of a stream of manifests (`ranges`: where its documents are, `file_skips`: the findings
+    /// about the whole file): each document's own and the workspace rules' (over the whole file, unless it
+    /// is too `large`), then suppressions, settings and Pod Security admission. Without suppression comments
+    /// in the file, each document is finished on its own and, while it and what it was finished with are
+    /// unchanged, handed over as it was (see `engine::findings`).
+    fn manifests(
+        &mut self,
+        text: &str,
+        ranges: &[TextRange],
+        file_skips: Vec<Diagnostic>,
+        around: &Surroundings,
+        large: bool,
+    ) -> Findings {
+        let settings = around.settings;
+        let (facts, workspace) = {
+            let parts: Vec<(usize, &Summary)> = self
+                .starts
+                .iter()
+                .zip(&self.chunks)
+                .map(|(start, chunk)| (*start, &chunk.summary))
+                .collect();
+            let summary = FileSummary::new(&parts);
+            let mut facts = summary.facts();
+            if let Some(others) = around.facts {
+                facts.extend(others);
+            }
+            let cx = WorkspaceContext {
+                source: text,
+                summary,
+                facts: &facts,
+                reported_elsewhere: around.reported_elsewhere,
+                files: around.files,
+            };
+            let found = if large {
+                Vec::new()
+            } else {
+                run_rules(text, settings, |rule| rule.checks().workspace, &cx)
+            };
+            (facts, found)
         };
-        (kind, diagnostics)
+        // Each document's share of the workspace rules' findings, relative to its start.
+        let mut shares: Vec<Vec<Diagnostic>> = vec![Vec::new(); self.chunks.len()];
+        for d in workspace {
+            let i = self
+                .starts
+                .partition_point(|s| *s <= d.range.start)
+                .saturating_sub(1);
+            if let (Some(share), Some(start)) = (shares.get_mut(i), self.starts.get(i)) {
+                share.push(d.shifted(-shift(*start)));
+            }
+        }
+        if suppress::yaml_mentions_suppression(text) {
+            return self
+                .manifests_with_suppressions(text, ranges, file_skips, shares, &facts, settings);
+        }
+        let mut findings = Findings::default();
+        findings.push(Run {
+            span: TextRange::new(0, text.len()),
+            items: suppress::apply_settings(settings, file_skips).into(),
+        });
+        for ((chunk, range), share) in self.chunks.iter_mut().zip(ranges).zip(shares) {
+            let workload = chunk.summary.workloads.first();
+            let namespace = workload.and_then(|w| facts.namespaces.get(&w.namespace).copied());
+            let items = match &chunk.finished {
+                Some(f) if f.workspace == share && f.namespace == namespace => Arc::clone(&f.items),
+                _ => {
+                    let mut found = own_findings(chunk, range.slice(text));
+                    found.extend(share.iter().cloned());
+                    let found = crate::rules::diagnostic::finish(found);
+                    let found = suppress::apply_settings(settings, found);
+                    let items: Arc<[Diagnostic]> =
+                        admission::apply(found, workload, &facts, settings).into();
+                    chunk.finished = Some(Finished {
+                        workspace: share,
+                        namespace,
+                        items: Arc::clone(&items),
+                    });
+                    items
+                }
+            };
+            findings.push(Run {
+                span: *range,
+                items,
+            });
+        }
+        findings
+    }
+
+    /// [`YamlStream::manifests`] for a file with suppression comments: a comment may cover the whole file,
+    /// and one that suppresses nothing is reported, so its findings are suppressed as a whole, then each
+    /// document's go through admission with its pod.
+    fn manifests_with_suppressions(
+        &mut self,
+        text: &str,
+        ranges: &[TextRange],
+        file_skips: Vec<Diagnostic>,
+        shares: Vec<Vec<Diagnostic>>,
+        facts: &Facts,
+        settings: &Settings,
+    ) -> Findings {
+        let mut found = file_skips;
+        for ((chunk, range), share) in self.chunks.iter_mut().zip(ranges).zip(shares) {
+            chunk.finished = None;
+            let own = own_findings(chunk, range.slice(text));
+            found.extend(
+                own.into_iter()
+                    .chain(share)
+                    .map(|d| d.shifted(shift(range.start))),
+            );
+        }
+        let found = crate::rules::diagnostic::finish(found);
+        let is_comment = |offset: usize| self.is_comment(offset);
+        let mut found = suppress::apply_yaml(text, &is_comment, settings, found)
+            .into_iter()
+            .peekable();
+        // (findings before the first document, or about the whole file, have no pod)
+        let mut findings = Findings::default();
+        let first = self.starts.first().copied().unwrap_or(text.len());
+        let before: Vec<Diagnostic> =
+            std::iter::from_fn(|| found.next_if(|d| d.range.start < first)).collect();
+        findings.push(Run {
+            span: TextRange::new(0, text.len()),
+            items: admission::apply(before, None, facts, settings).into(),
+        });
+        for (index, (chunk, range)) in self.chunks.iter().zip(ranges).enumerate() {
+            let next = self.starts.get(index + 1).copied().unwrap_or(usize::MAX);
+            let delta = -shift(range.start);
+            let own: Vec<Diagnostic> =
+                std::iter::from_fn(|| found.next_if(|d| d.range.start < next))
+                    .map(|d| d.shifted(delta))
+                    .collect();
+            let workload = chunk.summary.workloads.first();
+            findings.push(Run {
+                span: *range,
+                items: admission::apply(own, workload, facts, settings).into(),
+            });
+        }
+        findings
     }
 
     /// Drop the trees kept to read the next edit incrementally: the next edit reads its document whole.
@@ -335,6 +448,21 @@ impl YamlStream {
         let patch = Patch::find(files);
         self.patch = patch.is_some();
         patch
+    }
+
+    /// What the file last read says to the other files of the workspace (nothing unless it holds
+    /// manifests).
+    pub fn facts(&self) -> Facts {
+        if self.patch {
+            return Facts::default();
+        }
+        let parts: Vec<(usize, &Summary)> = self
+            .starts
+            .iter()
+            .copied()
+            .zip(self.chunks.iter().map(|c| &c.summary))
+            .collect();
+        FileSummary::new(&parts).facts()
     }
 
     /// What the file last read tells the workspace rules (empty unless it holds manifests).
@@ -400,6 +528,7 @@ fn read_chunk(
             diagnostics: Vec::new(),
             compose_yaml: Some(yaml),
             comments,
+            finished: None,
         };
     }
     let diagnostics = lint_yaml(text, FileKind::Kubernetes, &yaml, &NoFiles, settings);
@@ -431,6 +560,20 @@ fn read_chunk(
         diagnostics,
         compose_yaml: None,
         comments,
+        finished: None,
+    }
+}
+
+/// A document's findings before the workspace rules, relative to its start (`text`: its text): a Helm
+/// document is not read, and says so.
+fn own_findings(chunk: &Chunk, text: &str) -> Vec<Diagnostic> {
+    if chunk.helm {
+        vec![skipped_file::finding(
+            Skip::HelmTemplate,
+            skipped_file::first_line(text, 0),
+        )]
+    } else {
+        chunk.diagnostics.clone()
     }
 }
 
@@ -507,8 +650,104 @@ mod stream_tests {
         );
         assert!(
             third
+                .located()
+                .any(|(_, d)| d.rule == crate::rules::RuleId::SyntaxError)
+        );
+    }
+}
+
+#[cfg(test)]
+mod finished_tests {
+    use super::*;
+    use crate::document::Severity;
+    use crate::rules::RuleId;
+
+    /// A namespace that enforces `restricted` and denies all traffic by default, then pods in it
+    /// (`privileged: true` is refused there).
+    fn stream() -> String {
+        let mut text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n".to_owned();
+        for name in ["a", "b", "c"] {
+            text.push_str(&format!(
+                "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext: {{privileged: true}}\n"
+            ));
+        }
+        text
+    }
+
+    /// What an editor shows of each finding.
+    fn shown(findings: &Findings) -> Vec<(TextRange, RuleId, Severity, String)> {
+        findings
+            .to_vec()
+            .into_iter()
+            .map(|d| (d.range, d.rule, d.severity, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_hands_over_the_other_documents_findings_as_they_were() {
+        let text = stream();
+        let mut stream = YamlStream::default();
+        let (_, before) = stream.update(&text, Mode::Detect(None));
+        assert!(
+            before
+                .to_vec()
                 .iter()
-                .any(|d| d.rule == crate::rules::RuleId::SyntaxError)
+                .any(|d| d.message.contains("rejected by Pod Security admission")),
+            "{before:#?}"
+        );
+        let edited = text.replacen("  name: b\n", "  name: bb\n", 1);
+        let (_, after) = stream.update(&edited, Mode::Detect(None));
+        assert_eq!(
+            after,
+            YamlStream::default().update(&edited, Mode::Detect(None)).1
+        );
+        let runs = |f: &Findings| -> Vec<Arc<[Diagnostic]>> {
+            f.runs().iter().map(|r| Arc::clone(&r.items)).collect()
+        };
+        let (before, after) = (runs(&before), runs(&after));
+        assert_eq!(before.len(), after.len());
+        let shared: Vec<bool> = before
+            .iter()
+            .zip(&after)
+            .map(|(b, a)| Arc::ptr_eq(b, a))
+            .collect();
+        // (the pods' documents hold findings; the edited one, the second, is new)
+        assert_eq!(shared, [true, false, true], "{after:#?}");
+    }
+
+    #[test]
+    fn a_file_with_suppressions_is_finished_as_a_whole_to_the_same_findings() {
+        let text = stream();
+        let plain = YamlStream::default().update(&text, Mode::Detect(None)).1;
+        // A comment that covers nothing, at the end: the same findings, and one about the comment.
+        let commented = format!("{text}# dockwarden-ignore-file: default-namespace\n");
+        let with_comment = YamlStream::default()
+            .update(&commented, Mode::Detect(None))
+            .1;
+        let mut found = shown(&with_comment);
+        assert_eq!(
+            found.pop().map(|(range, rule, ..)| (range.start, rule)),
+            Some((text.len(), RuleId::UnusedSuppression))
+        );
+        assert_eq!(found, shown(&plain), "admission included");
+        // A comment above a pod's container covers it there only.
+        let ignored = text.replacen(
+            "    - name: c\n",
+            "    # dockwarden-ignore: privileged-container -- a test\n    - name: c\n",
+            1,
+        );
+        let mut stream = YamlStream::default();
+        let (_, found) = stream.update(&ignored, Mode::Detect(None));
+        let privileged = |f: &Findings| {
+            f.located()
+                .filter(|(_, d)| d.rule == RuleId::PrivilegedContainer)
+                .count()
+        };
+        assert_eq!((privileged(&plain), privileged(&found)), (3, 2));
+        let edited = ignored.replacen("  name: c\n", "  name: cc\n", 1);
+        assert_eq!(
+            stream.update(&edited, Mode::Detect(None)).1,
+            YamlStream::default().update(&edited, Mode::Detect(None)).1
         );
     }
 }

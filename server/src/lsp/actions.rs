@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::document::LineIndex;
+use crate::document::{LineIndex, shift};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
     CreateFile, CreateFileOptions, Diagnostic, DocumentChangeOperation, DocumentChanges,
@@ -91,12 +91,16 @@ fn findings(
             let Some(NumberOrString::String(code)) = &d.code else {
                 return None;
             };
-            let finding = document.diagnostics.iter().find(|f| {
+            let (start, finding) = document.diagnostics.located().find(|(start, f)| {
                 f.rule.name() == code
                     && f.message == d.message
-                    && convert::range(&lines, f.range, encoding) == d.range
+                    && convert::range(&lines, f.range.shifted(shift(*start)), encoding) == d.range
             })?;
-            Some((d.clone(), document.version, finding.clone()))
+            Some((
+                d.clone(),
+                document.version,
+                finding.clone().shifted(shift(start)),
+            ))
         })
         .collect()
 }

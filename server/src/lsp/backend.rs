@@ -12,15 +12,15 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::convert::Encoding;
-use super::convert::{config_diagnostic, to_lsp};
+use super::convert::config_diagnostic;
 use super::documents::Document;
-use super::framing::Outbox;
+use super::framing::{Outbox, notification};
 use super::index;
 use crate::document::FileKind;
 use crate::engine::config::{Config, Configs};
 use crate::engine::workspace::Workspace;
 use crate::rules::settings::Settings;
-use crate::rules::workspace::{Facts, Summary};
+use crate::rules::workspace::Facts;
 use crate::syntax::Language;
 
 /// What the client and server agreed on at `initialize`.
@@ -213,25 +213,13 @@ impl Backend {
     }
 
     /// Record what the open document `uri` now says; `true` when that changes what the workspace says to
-    /// other files.
+    /// other files (a default-deny policy, a ServiceAccount without a token).
     pub(super) fn record(&self, uri: &Uri) -> bool {
         let Some(path) = index::workspace_path(self.root(), uri) else {
             return false;
         };
-        let summary = self.documents().get(uri).and_then(Document::summary);
-        self.set_summary(&path, summary)
-    }
-
-    /// Put what `path` says into the index (`None`: nothing); `true` when that changes what the workspace
-    /// says to other files (a default-deny policy, a ServiceAccount without a token).
-    pub(super) fn set_summary(&self, path: &Path, summary: Option<Summary>) -> bool {
-        let mut workspace = self.workspace();
-        let before = workspace.facts();
-        match summary {
-            Some(summary) => workspace.set(path, summary),
-            None => workspace.remove(path),
-        }
-        workspace.facts() != before
+        let facts = self.documents().get(uri).and_then(Document::facts);
+        self.workspace().set(&path, facts)
     }
 
     /// Lint every open document again against the workspace (its text unchanged), and tell the client.
@@ -288,23 +276,35 @@ impl Backend {
     /// The findings of `uri` in protocol form, with the document's version.
     pub fn lsp_diagnostics(&self, uri: &Uri) -> Option<(i32, Vec<LspDiagnostic>)> {
         let encoding = self.session().encoding;
-        let documents = self.documents();
-        let document = documents.get(uri)?;
-        let lines = document.lines();
-        let items = document
-            .diagnostics
-            .iter()
-            .map(|d| to_lsp(uri, &lines, d, encoding))
-            .collect();
-        Some((document.version, items))
+        let mut documents = self.documents();
+        let document = documents.get_mut(uri)?;
+        Some((
+            document.version,
+            document.rendered(encoding).diagnostics(uri),
+        ))
     }
 
+    /// Push the findings of `uri` (unless the client pulls them), serialised from their rendering while
+    /// the documents are locked, written after.
     pub(super) async fn publish(&self, uri: Uri) {
         if self.session().pull {
             return;
         }
-        if let Some((version, items)) = self.lsp_diagnostics(&uri) {
-            self.push(&uri, &items, Some(version));
+        let encoding = self.session().encoding;
+        let body = {
+            let mut documents = self.documents();
+            let Some(document) = documents.get_mut(&uri) else {
+                return;
+            };
+            let version = Some(document.version);
+            let rendered = document.rendered(encoding);
+            notification(
+                "textDocument/publishDiagnostics",
+                &rendered.params(&uri, version),
+            )
+        };
+        if let Some(body) = body {
+            self.outbox.send(&body);
         }
     }
 

@@ -116,29 +116,44 @@ pub fn config_diagnostic(text: &str, error: &ConfigError) -> LspDiagnostic {
     }
 }
 
+/// A finding's severity in protocol form.
+pub fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info | Severity::Off => DiagnosticSeverity::INFORMATION,
+    }
+}
+
 /// A finding in protocol form. Its fixes stay on the server, with the findings of the document's current
 /// version: an action request finds them again by range, rule and message (see `actions.rs`), so the
 /// diagnostics a keystroke pushes carry no fix (that was half of every push).
 pub fn to_lsp(uri: &Uri, lines: &LineIndex, d: &Diagnostic, encoding: Encoding) -> LspDiagnostic {
-    let severity = match d.severity {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Info | Severity::Off => DiagnosticSeverity::INFORMATION,
-    };
     let related = d
         .related
         .iter()
-        .map(|r| DiagnosticRelatedInformation {
+        .map(|r| range(lines, r.range, encoding))
+        .collect();
+    lsp_diagnostic(uri, d, range(lines, d.range, encoding), related)
+}
+
+/// [`to_lsp`] with the positions of the finding's range and of its related ranges (in order) given.
+pub fn lsp_diagnostic(uri: &Uri, d: &Diagnostic, at: Range, related: Vec<Range>) -> LspDiagnostic {
+    let related = d
+        .related
+        .iter()
+        .zip(related)
+        .map(|(r, range)| DiagnosticRelatedInformation {
             location: Location {
                 uri: uri.clone(),
-                range: range(lines, r.range, encoding),
+                range,
             },
             message: r.message.clone(),
         })
         .collect::<Vec<_>>();
     LspDiagnostic {
-        range: range(lines, d.range, encoding),
-        severity: Some(severity),
+        range: at,
+        severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.name().to_owned())),
         source: Some("dockwarden".to_owned()),
         message: d.message.clone(),

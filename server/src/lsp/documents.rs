@@ -5,15 +5,17 @@
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::{self, Encoding};
+use super::rendered::Rendered;
 use crate::document::{FileKind, TextRange};
 use crate::document::{LineIndex, LineStarts, Skip};
 use crate::engine::disk::DiskFiles;
+use crate::engine::findings::Findings;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::rules::NoFiles;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
-use crate::rules::workspace::{Facts, Summary};
+use crate::rules::workspace::Facts;
 use crate::syntax::Language;
 
 /// What is kept of a document between changes so the next parse is incremental.
@@ -32,7 +34,9 @@ pub struct Document {
     /// What it is now: YAML becomes a manifest, or stops being one, as it is typed.
     pub kind: Option<FileKind>,
     parsed: Parsed,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Findings,
+    /// The findings in protocol form, as last sent.
+    rendered: Rendered,
     /// The files beside the document inside the workspace (a Compose service's Dockerfile).
     files: Option<DiskFiles>,
     /// What its `.dockwarden.yaml` and the editor's settings say.
@@ -80,7 +84,8 @@ impl Document {
             name_kind,
             kind: None,
             parsed,
-            diagnostics: Vec::new(),
+            diagnostics: Findings::default(),
+            rendered: Rendered::default(),
             files,
             settings,
             skips,
@@ -153,14 +158,19 @@ impl Document {
         self.settings = settings;
     }
 
-    /// What this document contributes to the workspace rules.
-    pub fn summary(&self) -> Option<Summary> {
+    /// What this document says to the other files of the workspace.
+    pub fn facts(&self) -> Option<Facts> {
         match &self.parsed {
-            Parsed::Yaml(stream) if self.kind == Some(FileKind::Kubernetes) => {
-                Some(stream.summary())
-            }
+            Parsed::Yaml(stream) if self.kind == Some(FileKind::Kubernetes) => Some(stream.facts()),
             _ => None,
         }
+    }
+
+    /// The findings in protocol form, brought up to date (only what changed is rendered again).
+    pub fn rendered(&mut self, encoding: Encoding) -> &Rendered {
+        let lines = self.line_starts.index(&self.text);
+        self.rendered.update(&self.diagnostics, &lines, encoding);
+        &self.rendered
     }
 
     fn reparse(&mut self, facts: &Facts) {
@@ -182,13 +192,14 @@ impl Document {
                     None
                 };
                 self.kind = Some(FileKind::Dockerfile);
-                self.diagnostics = crate::engine::dockerfile::lint_dockerfile(
+                let found = crate::engine::dockerfile::lint_dockerfile(
                     text,
                     tree.as_ref(),
                     files,
                     &self.settings,
                     &skips,
                 );
+                self.diagnostics = Findings::whole(found, text.len());
             }
             Parsed::Yaml(stream) => {
                 (self.kind, self.diagnostics) = stream.update_in(

@@ -290,25 +290,27 @@ impl Outbox {
 
     /// Send the notification `method` with `params`, serialised straight from them (no JSON tree between).
     pub fn notify(&self, method: &str, params: &impl Serialize) -> bool {
-        #[derive(Serialize)]
-        struct Notification<'a, P> {
-            jsonrpc: &'static str,
-            method: &'a str,
-            params: &'a P,
-        }
-        let message = Notification {
-            jsonrpc: "2.0",
-            method,
-            params,
-        };
-        match serde_json::to_vec(&message) {
-            Ok(body) => self.send(&body),
-            Err(e) => {
-                tracing::error!("cannot serialise {method}: {e}");
-                true
-            }
-        }
+        notification(method, params).is_none_or(|body| self.send(&body))
     }
+}
+
+/// The JSON text of the notification `method` with `params`, serialised straight from them (`None`, and
+/// logged, when they cannot be).
+pub fn notification(method: &str, params: &impl Serialize) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let message = Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    };
+    serde_json::to_vec(&message)
+        .inspect_err(|e| tracing::error!("cannot serialise {method}: {e}"))
+        .ok()
 }
 
 /// The process's standard output, unbuffered: Rust's `Stdout` is line-buffered and would split every frame

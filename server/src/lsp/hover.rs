@@ -13,9 +13,9 @@ pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let offset = convert::offset(&document.lines(), position.position, encoding);
     let mut rules: Vec<_> = document
         .diagnostics
-        .iter()
-        .filter(|d| d.range.start <= offset && offset <= d.range.end)
-        .map(|d| d.rule)
+        .located()
+        .filter(|(start, d)| d.range.start + start <= offset && offset <= d.range.end + start)
+        .map(|(_, d)| d.rule)
         .collect();
     rules.dedup();
     if rules.is_empty() {

@@ -11,7 +11,7 @@ use crate::document::FileKind;
 use crate::document::{is_yaml_name, kind_from_name};
 use crate::engine::workspace::Workspace;
 use crate::engine::yaml_stream::{Mode, YamlStream};
-use crate::rules::workspace::Summary;
+use crate::rules::workspace::Facts;
 
 /// At most this many YAML files are indexed (a monorepo's vendored charts should not stall start-up).
 const MAX_FILES: usize = 10_000;
@@ -22,9 +22,7 @@ const MAX_BYTES: u64 = 2 * 1024 * 1024;
 pub fn build(root: &Path) -> Workspace {
     let mut workspace = Workspace::default();
     for path in walk(root, is_yaml_name) {
-        if let Some(summary) = summarize_file(&path) {
-            workspace.set(&path, summary);
-        }
+        workspace.set(&path, facts_of_file(&path));
     }
     workspace
 }
@@ -44,8 +42,8 @@ pub fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
         .collect()
 }
 
-/// What a file on disk contributes, if it is a Kubernetes file.
-pub fn summarize_file(path: &Path) -> Option<Summary> {
+/// What a file on disk says to the workspace, if it is a Kubernetes file.
+pub fn facts_of_file(path: &Path) -> Option<Facts> {
     // The walk does not follow links; a file named by a change notification may be one.
     if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
@@ -53,7 +51,7 @@ pub fn summarize_file(path: &Path) -> Option<Summary> {
     let text = crate::engine::disk::read_text(path, MAX_BYTES)?;
     let mut stream = YamlStream::once();
     let (kind, _) = stream.update(&text, Mode::Detect(kind_from_name(path)));
-    (kind == Some(FileKind::Kubernetes)).then(|| stream.summary())
+    (kind == Some(FileKind::Kubernetes)).then(|| stream.facts())
 }
 
 /// The path of a `file:` URI inside `root` (canonicalised, so neither `..` nor a symlink leads outside).

@@ -12,6 +12,7 @@ mod documents;
 mod framing;
 mod hover;
 mod index;
+mod rendered;
 mod server;
 mod workspace_diagnostics;
 

@@ -152,7 +152,7 @@ impl LanguageServer for Backend {
                 let open: Vec<Uri> = self.documents().keys().cloned().collect();
                 for uri in &open {
                     if let Some(path) = index::workspace_path(self.root(), uri) {
-                        workspace.remove(&path);
+                        workspace.set(&path, None);
                     }
                 }
                 tracing::info!(files = workspace.len(), elapsed = ?started.elapsed(), "workspace indexed");
@@ -226,12 +226,12 @@ impl LanguageServer for Backend {
                 changed = true;
                 continue;
             }
-            let summary = if event.typ == FileChangeType::DELETED {
+            let facts = if event.typ == FileChangeType::DELETED {
                 None
             } else {
-                index::summarize_file(&path)
+                index::facts_of_file(&path)
             };
-            changed |= self.set_summary(&path, summary);
+            changed |= self.workspace().set(&path, facts);
         }
         // Files on disk changed: a held workspace report may have news.
         self.workspace_changed.notify_waiters();
@@ -340,7 +340,7 @@ impl LanguageServer for Backend {
         }
         // Closed, the file on disk speaks for it again.
         if let Some(path) = index::workspace_path(self.root(), &uri) {
-            if self.set_summary(&path, index::summarize_file(&path)) {
+            if self.workspace().set(&path, index::facts_of_file(&path)) {
                 self.relint_open().await;
             }
         }

@@ -14,7 +14,7 @@ use crate::rules::deployed_containers::{self, Deployment};
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::files::FileSource;
 use crate::rules::settings::Settings;
-use crate::rules::workspace::{Facts, Summary};
+use crate::rules::workspace::{Facts, FileSummary};
 
 /// What a rule sees of one Dockerfile.
 pub struct DockerfileContext<'a> {
@@ -76,7 +76,7 @@ pub type WorkspaceCheck = fn(&WorkspaceContext, &mut Vec<Diagnostic>);
 /// What a workspace rule sees: one file's summary and what the workspace's files (this one included) say.
 pub struct WorkspaceContext<'a> {
     pub source: &'a str,
-    pub summary: &'a Summary,
+    pub summary: FileSummary<'a>,
     pub facts: &'a Facts,
     /// Namespaces whose missing policy another file reports (the CLI reports each once).
     pub reported_elsewhere: &'a BTreeSet<String>,

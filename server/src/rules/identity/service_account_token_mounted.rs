@@ -1,3 +1,4 @@
+use crate::document::shift;
 use crate::edit::fix::Fix;
 use crate::edit::yaml_edit::{Y, insert_entries, replace_value};
 use crate::rules::diagnostic::Diagnostic;
@@ -35,13 +36,13 @@ declare_rule! {
 
 /// Report the pods whose account no file of the workspace makes tokenless.
 pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
-    for mount in &cx.summary.token_mounts {
+    for (start, mount) in cx.summary.token_mounts() {
         let tokenless = mount.account.as_ref().is_some_and(|account| {
             let key = (mount.namespace.clone(), account.clone());
             cx.facts.tokenless_accounts.contains(&key)
         });
         if !tokenless {
-            out.push(mount.finding.clone());
+            out.push(mount.finding.clone().shifted(shift(start)));
         }
     }
 }

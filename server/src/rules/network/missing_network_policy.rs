@@ -66,16 +66,15 @@ pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
                 let direction = if policy.ingress { "egress" } else { "ingress" };
                 let extension = cx
                     .summary
-                    .ingress_extensions
-                    .iter()
-                    .find(|e| e.namespace == namespace && e.policy == policy.name);
-                let fix = extension.map(|e| {
+                    .ingress_extensions()
+                    .find(|(_, e)| e.namespace == namespace && e.policy == policy.name);
+                let fix = extension.map(|(start, e)| {
                     Fix::unsafe_(
                         format!(
                             "Add `Ingress` to the policy types of NetworkPolicy `{}`",
                             e.policy
                         ),
-                        vec![e.edit.clone()],
+                        vec![e.shifted(start).edit],
                     )
                     .preferred(true)
                 });

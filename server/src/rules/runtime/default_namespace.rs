@@ -1,4 +1,5 @@
 use crate::document::KUSTOMIZATIONS;
+use crate::document::shift;
 use crate::model::yaml::Yaml;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::{RuleId, WorkspaceContext, declare_rule};
@@ -50,16 +51,15 @@ pub fn check_workspace(cx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     if placed {
         return;
     }
-    for workload in cx
+    for (start, workload) in cx
         .summary
-        .workloads
-        .iter()
-        .filter(|w| w.namespace == "default")
+        .workloads()
+        .filter(|(_, w)| w.namespace == "default")
     {
         out.push(
             Diagnostic::new(
                 RuleId::DefaultNamespace,
-                workload.range,
+                workload.range.shifted(shift(start)),
                 format!(
                     "this {} runs in the `default` namespace (no `metadata.namespace`, or `default`): it shares it with everything nobody placed",
                     workload.kind

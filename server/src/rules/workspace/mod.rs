@@ -159,15 +159,63 @@ impl Summary {
         self.ingress_extensions
             .extend(other.ingress_extensions.iter().map(|e| e.shifted(offset)));
     }
+}
+
+/// A file's summary read in place: the summaries of its documents, each with where the document starts
+/// (their ranges are relative to it). Merging them into one copy, findings and fixes included, on every
+/// keystroke in one document of a long stream cost more than linting that document.
+#[derive(Clone, Copy)]
+pub struct FileSummary<'a> {
+    parts: &'a [(usize, &'a Summary)],
+}
+
+impl<'a> FileSummary<'a> {
+    pub fn new(parts: &'a [(usize, &'a Summary)]) -> Self {
+        Self { parts }
+    }
+
+    /// The file's workloads, each with where its document starts.
+    pub fn workloads(self) -> impl Iterator<Item = (usize, &'a Workload)> {
+        self.parts
+            .iter()
+            .flat_map(|(start, s)| s.workloads.iter().map(move |w| (*start, w)))
+    }
+
+    /// The file's pods that mount a token, each with where its document starts.
+    pub fn token_mounts(self) -> impl Iterator<Item = (usize, &'a TokenMount)> {
+        self.parts
+            .iter()
+            .flat_map(|(start, s)| s.token_mounts.iter().map(move |m| (*start, m)))
+    }
+
+    /// The file's egress-only default-deny policies, each with where its document starts.
+    pub fn ingress_extensions(self) -> impl Iterator<Item = (usize, &'a IngressExtension)> {
+        self.parts
+            .iter()
+            .flat_map(|(start, s)| s.ingress_extensions.iter().map(move |e| (*start, e)))
+    }
+
+    /// What the file says to the workspace.
+    pub fn facts(self) -> Facts {
+        let mut facts = Facts::default();
+        for (_, summary) in self.parts {
+            facts.extend(&summary.facts);
+        }
+        facts
+    }
 
     /// The namespaces of this file with a workload no policy isolates in both directions, each with the
-    /// first such workload, in file order.
-    pub fn unisolated(&self, facts: &Facts) -> Vec<(&str, TextRange)> {
+    /// first such workload (in file offsets), in file order.
+    pub fn unisolated(self, facts: &Facts) -> Vec<(&'a str, TextRange)> {
         let mut found: Vec<(&str, TextRange)> = Vec::new();
-        for workload in &self.workloads {
+        for (start, workload) in self.workloads() {
             let seen = found.iter().any(|(ns, _)| *ns == workload.namespace);
             if !seen && !facts.isolates(workload) {
-                found.push((&workload.namespace, workload.range));
+                let range = workload.range;
+                found.push((
+                    &workload.namespace,
+                    TextRange::new(range.start + start, range.end + start),
+                ));
             }
         }
         found
