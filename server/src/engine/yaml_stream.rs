@@ -194,7 +194,9 @@ impl YamlStream {
             },
             None => read_chunk(slice, previous, around.settings, compose_only, !once),
         };
-        self.chunks = if text.len() >= PARALLEL_FROM && jobs.len() > 1 {
+        // (side by side only when several documents are read: moving the kept ones is no work)
+        let reading = jobs.iter().filter(|(kept, ..)| kept.is_none()).count();
+        self.chunks = if text.len() >= PARALLEL_FROM && reading > 1 {
             use rayon::prelude::*;
             jobs.into_par_iter().map(read).collect()
         } else {
