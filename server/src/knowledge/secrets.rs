@@ -577,37 +577,40 @@ const ASCII_BOUNDARY: [bool; 128] = {
 pub fn credentials_in(text: &str) -> Vec<(crate::document::TextRange, &'static str)> {
     let mut out = Vec::new();
     // Bytes, not characters: every boundary but Unicode's other blanks is ASCII, and this runs over whole
-    // files on every keystroke.
+    // files on every keystroke (so each word is skipped over in a tight loop).
     let bytes = text.as_bytes();
-    let mut start = None;
-    let mut i = 0;
-    while i <= bytes.len() {
-        let (boundary, width) = match bytes.get(i) {
-            None => (true, 1),
-            Some(&b) if b.is_ascii() => (ASCII_BOUNDARY[usize::from(b)], 1),
-            Some(_) => {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                (c.is_whitespace(), c.len_utf8())
-            }
-        };
-        match (start, boundary) {
-            (None, false) => start = Some(i),
-            (Some(s), true) => {
-                let word = &text[s..i];
-                // Every format is 16 characters or more, or a URL with `@`: most words are neither.
-                let candidate = word.len() >= 16 || word.contains('@');
-                if let Some(format) = candidate
-                    .then(|| credential_format(word))
-                    .flatten()
-                    .filter(|f| *f != "a private key")
-                {
-                    out.push((crate::document::TextRange::new(s, i), format));
-                }
-                start = None;
-            }
-            _ => {}
+    let boundary_at = |i: usize| match bytes[i] {
+        b if b.is_ascii() => (ASCII_BOUNDARY[usize::from(b)], 1),
+        _ => {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
         }
-        i += width;
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (boundary, width) = boundary_at(i);
+        if boundary {
+            i += width;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (boundary, width) = boundary_at(i);
+            if boundary {
+                break;
+            }
+            i += width;
+        }
+        let word = &text[start..i];
+        // Every format is 16 characters or more, or a URL with `@`: most words are neither.
+        let candidate = word.len() >= 16 || word.contains('@');
+        if let Some(format) = candidate
+            .then(|| credential_format(word))
+            .flatten()
+            .filter(|f| *f != "a private key")
+        {
+            out.push((crate::document::TextRange::new(start, i), format));
+        }
     }
     let mut from = 0;
     while let Some(at) = text[from..].find("-----BEGIN ") {

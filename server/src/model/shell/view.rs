@@ -311,7 +311,12 @@ impl<'a> Command<'a> {
     /// The program's file name: `/usr/bin/curl` → `curl`.
     pub fn program(&self) -> Option<&'a str> {
         let name = self.name?.text;
-        Some(name.rsplit('/').next().unwrap_or(name))
+        // (a byte search: names are short, and every rule asks for every command's program)
+        let base = name
+            .bytes()
+            .rposition(|b| b == b'/')
+            .map_or(0, |slash| slash + 1);
+        Some(&name[base..])
     }
 
     /// Whether the program is one of `names`.
