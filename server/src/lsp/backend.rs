@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{
 use super::convert::Encoding;
 use super::convert::config_diagnostic;
 use super::documents::Document;
-use super::framing::{Outbox, notification};
+use super::framing::Outbox;
 use super::index;
 use crate::document::FileKind;
 use crate::engine::config::{Config, Configs};
@@ -280,7 +280,7 @@ impl Backend {
         let document = documents.get_mut(uri)?;
         Some((
             document.version,
-            document.rendered(encoding).diagnostics(uri),
+            document.rendered(encoding, uri).diagnostics(uri),
         ))
     }
 
@@ -297,15 +297,9 @@ impl Backend {
                 return;
             };
             let version = Some(document.version);
-            let rendered = document.rendered(encoding);
-            notification(
-                "textDocument/publishDiagnostics",
-                &rendered.params(&uri, version),
-            )
+            document.rendered(encoding, &uri).publish(&uri, version)
         };
-        if let Some(body) = body {
-            self.outbox.send(&body);
-        }
+        self.outbox.send(&body);
     }
 
     /// `textDocument/publishDiagnostics`, written by this task to the client's stream: the library's client

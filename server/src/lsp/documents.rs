@@ -2,7 +2,7 @@
 //! tree, a YAML stream of documents, each with its tree while it is edited), and the findings of the
 //! current version.
 
-use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert::{self, Encoding};
 use super::rendered::Rendered;
@@ -166,10 +166,12 @@ impl Document {
         }
     }
 
-    /// The findings in protocol form, brought up to date (only what changed is rendered again).
-    pub fn rendered(&mut self, encoding: Encoding) -> &Rendered {
+    /// The findings of this document (`uri`) in protocol form, brought up to date (only what changed is
+    /// rendered again).
+    pub fn rendered(&mut self, encoding: Encoding, uri: &Uri) -> &Rendered {
         let lines = self.line_starts.index(&self.text);
-        self.rendered.update(&self.diagnostics, &lines, encoding);
+        self.rendered
+            .update(&self.diagnostics, &lines, encoding, uri);
         &self.rendered
     }
 

@@ -296,7 +296,7 @@ impl Outbox {
 
 /// The JSON text of the notification `method` with `params`, serialised straight from them (`None`, and
 /// logged, when they cannot be).
-pub fn notification(method: &str, params: &impl Serialize) -> Option<Vec<u8>> {
+fn notification(method: &str, params: &impl Serialize) -> Option<Vec<u8>> {
     #[derive(Serialize)]
     struct Notification<'a, P> {
         jsonrpc: &'static str,

@@ -14,6 +14,7 @@ mod hover;
 mod index;
 mod rendered;
 mod server;
+mod wire;
 mod workspace_diagnostics;
 
 use std::process::ExitCode;

@@ -1,17 +1,14 @@
 //! A document's findings in protocol form, kept per run (see `engine::findings`): a keystroke in one
 //! document of a long YAML stream renders that document's findings only; the others keep their positions,
-//! moved by whole lines, and the push is serialised straight from them.
+//! moved by whole lines, and the push copies their JSON (see `lsp/wire.rs`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde::ser::{SerializeSeq, Serializer};
-use tower_lsp_server::ls_types::{
-    Diagnostic as LspDiagnostic, DiagnosticSeverity, Position, Range, Uri,
-};
+use tower_lsp_server::ls_types::{Diagnostic as LspDiagnostic, Position, Range, Uri};
 
 use super::convert::{self, Encoding};
+use super::wire::{self, RunJson};
 use crate::document::{LineIndex, TextRange};
 use crate::engine::findings::{Findings, Run};
 use crate::rules::diagnostic::Diagnostic;
@@ -28,6 +25,8 @@ struct RenderedRun {
     /// The run's findings lie in its part, which starts a line: their positions only move by whole
     /// lines while the part is unchanged. (Otherwise the run is rendered again each time.)
     movable: bool,
+    /// The diagnostics as JSON, for the push.
+    json: RunJson,
 }
 
 /// A document's findings in protocol form, as last brought up to date.
@@ -38,9 +37,16 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Bring the rendering up to date with `findings` of the text `lines`: a run rendered before (the same
-    /// findings of the same unchanged part) only moves to its part's line now; the others are rendered.
-    pub fn update(&mut self, findings: &Findings, lines: &LineIndex, encoding: Encoding) {
+    /// Bring the rendering up to date with `findings` of the text `lines` of the document `uri`: a run
+    /// rendered before (the same findings of the same unchanged part) only moves to its part's line now;
+    /// the others are rendered.
+    pub fn update(
+        &mut self,
+        findings: &Findings,
+        lines: &LineIndex,
+        encoding: Encoding,
+        uri: &Uri,
+    ) {
         if self.encoding != Some(encoding) {
             self.runs.clear();
             self.encoding = Some(encoding);
@@ -72,7 +78,7 @@ impl Rendered {
                 r
             });
             self.runs
-                .push(reused.unwrap_or_else(|| render(run, lines, encoding)));
+                .push(reused.unwrap_or_else(|| render(run, lines, encoding, uri)));
         }
     }
 
@@ -91,57 +97,14 @@ impl Rendered {
             .collect()
     }
 
-    /// The `textDocument/publishDiagnostics` parameters, serialised straight from the rendering.
-    pub fn params<'a>(&'a self, uri: &'a Uri, version: Option<i32>) -> impl Serialize + 'a {
-        #[derive(Serialize)]
-        struct Params<'a> {
-            uri: &'a Uri,
-            diagnostics: Wires<'a>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            version: Option<i32>,
-        }
-        Params {
-            uri,
-            diagnostics: Wires {
-                rendered: self,
-                uri,
-            },
-            version,
-        }
-    }
-
-    /// Each finding as it goes on the wire.
-    fn wires<'a>(&'a self, uri: &'a Uri) -> impl Iterator<Item = Wire<'a>> + 'a {
-        self.runs.iter().flat_map(move |run| {
-            let mut ranges = run.ranges.iter().map(move |r| moved(*r, run.line));
-            run.items.iter().map(move |d| {
-                let range = ranges.next().unwrap_or_default();
-                let related = d
-                    .related
-                    .iter()
-                    .map(|r| WireRelated {
-                        location: WireLocation {
-                            uri,
-                            range: ranges.next().unwrap_or_default(),
-                        },
-                        message: &r.message,
-                    })
-                    .collect();
-                Wire {
-                    range,
-                    severity: convert::severity(d.severity),
-                    code: d.rule.name(),
-                    source: "dockwarden",
-                    message: &d.message,
-                    related_information: related,
-                }
-            })
-        })
+    /// The `textDocument/publishDiagnostics` notification, as JSON text.
+    pub fn publish(&self, uri: &Uri, version: Option<i32>) -> Vec<u8> {
+        wire::publish(uri, version, self.runs.iter().map(|r| (&r.json, r.line)))
     }
 }
 
 /// Render one run: its findings' positions, relative to the line its part starts on.
-fn render(run: &Run, lines: &LineIndex, encoding: Encoding) -> RenderedRun {
+fn render(run: &Run, lines: &LineIndex, encoding: Encoding, uri: &Uri) -> RenderedRun {
     let line = line_of(lines, run.span.start);
     let start = run.span.start;
     let mut movable = lines.line_start(line as usize) == start;
@@ -154,6 +117,7 @@ fn render(run: &Run, lines: &LineIndex, encoding: Encoding) -> RenderedRun {
         }
     }
     RenderedRun {
+        json: RunJson::new(uri, &run.items, &ranges),
         items: Arc::clone(&run.items),
         line,
         ranges,
@@ -177,47 +141,6 @@ fn moved_back(range: Range, line: u32) -> Range {
     Range::new(at(range.start), at(range.end))
 }
 
-/// The diagnostics of a rendering, written as a JSON array one by one.
-struct Wires<'a> {
-    rendered: &'a Rendered,
-    uri: &'a Uri,
-}
-
-impl Serialize for Wires<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        for wire in self.rendered.wires(self.uri) {
-            seq.serialize_element(&wire)?;
-        }
-        seq.end()
-    }
-}
-
-/// A protocol `Diagnostic`, borrowing its text from the finding (a fix is not sent: see `convert::to_lsp`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Wire<'a> {
-    range: Range,
-    severity: DiagnosticSeverity,
-    code: &'static str,
-    source: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_information: Vec<WireRelated<'a>>,
-}
-
-#[derive(Serialize)]
-struct WireRelated<'a> {
-    location: WireLocation<'a>,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct WireLocation<'a> {
-    uri: &'a Uri,
-    range: Range,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,8 +149,11 @@ mod tests {
     use crate::rules::RuleId;
 
     fn json(rendered: &Rendered, uri: &Uri) -> serde_json::Value {
-        serde_json::to_value(rendered.params(uri, Some(1))).expect("serialise")["diagnostics"]
-            .take()
+        let body = rendered.publish(uri, Some(1));
+        let mut message: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(message["method"], "textDocument/publishDiagnostics");
+        assert_eq!(message["params"]["version"], 1);
+        message["params"]["diagnostics"].take()
     }
 
     #[test]
@@ -239,7 +165,7 @@ mod tests {
         let lines = LineIndex::new(text);
         let uri: Uri = "file:///w/a.yaml".parse().expect("uri");
         let mut rendered = Rendered::default();
-        rendered.update(&findings, &lines, Encoding::Utf16);
+        rendered.update(&findings, &lines, Encoding::Utf16, &uri);
         let lsp = convert::to_lsp(&uri, &lines, &d, Encoding::Utf16);
         assert_eq!(json(&rendered, &uri), serde_json::json!([lsp]));
         assert_eq!(rendered.diagnostics(&uri), [lsp]);
@@ -258,14 +184,14 @@ mod tests {
         let mut rendered = Rendered::default();
         let (_, findings) = stream.update(&text, Mode::Force(FileKind::Kubernetes));
         let starts = LineStarts::new(&text);
-        rendered.update(&findings, &starts.index(&text), Encoding::Utf16);
+        rendered.update(&findings, &starts.index(&text), Encoding::Utf16, &uri);
         // Two lines more in the first document: the others' runs are the same, two lines down.
         let edited = text.replacen("  name: a\n", "  name: a\n  # one\n  # two\n", 1);
         let (_, findings) = stream.update(&edited, Mode::Force(FileKind::Kubernetes));
         let before: Vec<*const Diagnostic> =
             rendered.runs.iter().map(|r| r.items.as_ptr()).collect();
         let starts = LineStarts::new(&edited);
-        rendered.update(&findings, &starts.index(&edited), Encoding::Utf16);
+        rendered.update(&findings, &starts.index(&edited), Encoding::Utf16, &uri);
         let kept = rendered
             .runs
             .iter()
@@ -273,7 +199,7 @@ mod tests {
             .count();
         assert_eq!(kept, 2);
         let mut fresh = Rendered::default();
-        fresh.update(&findings, &starts.index(&edited), Encoding::Utf16);
+        fresh.update(&findings, &starts.index(&edited), Encoding::Utf16, &uri);
         assert_eq!(json(&rendered, &uri), json(&fresh, &uri));
         assert!(!rendered.diagnostics(&uri).is_empty());
     }
