@@ -14,9 +14,11 @@
 //!    its fixes computed at the same time.
 //! 7. [`engine`]: the pipeline per file kind — parse, model, rules, then suppressions, settings, Pod Security
 //!    admission — behind [`lint()`], the one entry point both faces share; the per-document cache of YAML
-//!    streams, the workspace index, configs, reads of neighbouring files, cross-file merges, fix-all.
+//!    streams (findings in runs, one per document, reused while it is unchanged), the workspace index,
+//!    configs, reads of neighbouring files, cross-file merges, fix-all.
 //! 8. The faces: the CLI ([`cli`]) prints, serialises and applies fixes; the server ([`lsp`]) keeps documents
-//!    in sync, converts byte ranges to protocol positions at its edge and is the only module that knows LSP.
+//!    in sync, converts new runs of findings to protocol positions and JSON at its edge and is the only
+//!    module that knows LSP.
 //!
 //! # Invariants
 //! 1. **Linting never fails.** Any bytes in, diagnostics out; syntax errors become `syntax-error` findings and

@@ -76,6 +76,14 @@ impl IgnoreFiles {
         }
     }
 
+    /// Forget the ignore files read so far (they may have changed).
+    pub fn forget(&self) {
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
     /// Whether `path` (under the root; `is_dir` says whether it is a folder) is ignored by a rule in one of
     /// the folders that hold it.
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
@@ -254,6 +262,11 @@ pub fn is_chart_template(path: &Path) -> bool {
 }
 
 impl DiskFiles {
+    /// Forget the ignore files read so far: files changed.
+    pub fn forget(&self) {
+        self.ignores.forget();
+    }
+
     /// The canonical path of `relative`, if it exists inside the root.
     fn inside(&self, relative: &str) -> Option<PathBuf> {
         let path = self.dir.join(relative).canonicalize().ok()?;

@@ -8,6 +8,7 @@ pub mod compose_stack;
 pub mod config;
 pub mod disk;
 pub mod dockerfile;
+pub mod file_cache;
 pub mod findings;
 pub mod fix_all;
 pub mod kustomize;

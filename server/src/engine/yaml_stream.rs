@@ -344,19 +344,26 @@ impl YamlStream {
             span: TextRange::new(0, text.len()),
             items: suppress::apply_settings(settings, file_skips).into(),
         });
+        // (a stream read once hands its documents' findings over instead of keeping them)
+        let once = self.once;
         for ((chunk, range), share) in self.chunks.iter_mut().zip(ranges).zip(shares) {
             let workload = chunk.summary.workloads.first();
             let namespace = workload.and_then(|w| facts.namespaces.get(&w.namespace).copied());
             let items = match &chunk.finished {
                 Some(f) if f.workspace == share && f.namespace == namespace => Arc::clone(&f.items),
                 _ => {
-                    let mut found = own_findings(chunk, range.slice(text));
+                    let own = if once {
+                        std::mem::take(&mut chunk.diagnostics)
+                    } else {
+                        chunk.diagnostics.clone()
+                    };
+                    let mut found = own_findings(chunk.helm, own, range.slice(text));
                     found.extend(share.iter().cloned());
                     let found = crate::rules::diagnostic::finish(found);
                     let found = suppress::apply_settings(settings, found);
                     let items: Arc<[Diagnostic]> =
                         admission::apply(found, workload, &facts, settings).into();
-                    chunk.finished = Some(Finished {
+                    chunk.finished = (!once).then(|| Finished {
                         workspace: share,
                         namespace,
                         items: Arc::clone(&items),
@@ -387,7 +394,7 @@ impl YamlStream {
         let mut found = file_skips;
         for ((chunk, range), share) in self.chunks.iter_mut().zip(ranges).zip(shares) {
             chunk.finished = None;
-            let own = own_findings(chunk, range.slice(text));
+            let own = own_findings(chunk.helm, chunk.diagnostics.clone(), range.slice(text));
             found.extend(
                 own.into_iter()
                     .chain(share)
@@ -566,16 +573,16 @@ fn read_chunk(
     }
 }
 
-/// A document's findings before the workspace rules, relative to its start (`text`: its text): a Helm
-/// document is not read, and says so.
-fn own_findings(chunk: &Chunk, text: &str) -> Vec<Diagnostic> {
-    if chunk.helm {
+/// A document's findings before the workspace rules, relative to its start (`text`: its text; `own`: what
+/// the rules found in it): a Helm document is not read, and says so.
+fn own_findings(helm: bool, own: Vec<Diagnostic>, text: &str) -> Vec<Diagnostic> {
+    if helm {
         vec![skipped_file::finding(
             Skip::HelmTemplate,
             skipped_file::first_line(text, 0),
         )]
     } else {
-        chunk.diagnostics.clone()
+        own
     }
 }
 

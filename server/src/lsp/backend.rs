@@ -65,6 +65,9 @@ pub struct Backend {
     pub(super) config_errors: Mutex<BTreeSet<PathBuf>>,
     /// Wakes a waiting `workspace/diagnostic` request when a file or the settings change.
     pub(super) workspace_changed: tokio::sync::Notify,
+    /// Each document's path in the workspace, found once (a canonical path costs a system call per
+    /// component) until files change.
+    paths: Mutex<HashMap<Uri, Option<PathBuf>>>,
 }
 
 impl Backend {
@@ -83,6 +86,7 @@ impl Backend {
             editor: Mutex::new(Config::default()),
             config_errors: Mutex::new(BTreeSet::new()),
             workspace_changed: tokio::sync::Notify::new(),
+            paths: Mutex::new(HashMap::new()),
         }
     }
 
@@ -94,13 +98,14 @@ impl Backend {
 
     /// The settings for the document at `uri`: its `.dockwarden.yaml` over the editor's settings.
     pub(super) fn settings_for(&self, uri: &Uri) -> Settings {
-        let path = index::workspace_path(self.root(), uri);
+        let path = self.path_of(uri);
         self.configs().settings_for(path.as_deref())
     }
 
     /// Whether the workspace's `ignore-paths` leave the document at `uri` out.
     pub(super) fn ignored(&self, uri: &Uri) -> bool {
-        index::workspace_path(self.root(), uri).is_some_and(|p| self.configs().ignores(&p))
+        self.path_of(uri)
+            .is_some_and(|p| self.configs().ignores(&p))
     }
 
     /// Read the config files again (one changed, or the editor's settings did), give every open document
@@ -112,6 +117,7 @@ impl Backend {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
         self.configs().reset(editor);
+        self.files_changed();
         let uris: Vec<Uri> = self.documents().keys().cloned().collect();
         let mut dropped = Vec::new();
         for uri in &uris {
@@ -208,18 +214,47 @@ impl Backend {
 
     /// What the workspace's files other than `uri`'s say.
     pub(super) fn facts_for(&self, uri: &Uri) -> Facts {
-        let path = index::workspace_path(self.root(), uri);
+        let path = self.path_of(uri);
         self.workspace().facts_except(path.as_deref())
     }
 
     /// Record what the open document `uri` now says; `true` when that changes what the workspace says to
     /// other files (a default-deny policy, a ServiceAccount without a token).
     pub(super) fn record(&self, uri: &Uri) -> bool {
-        let Some(path) = index::workspace_path(self.root(), uri) else {
+        let Some(path) = self.path_of(uri) else {
             return false;
         };
         let facts = self.documents().get(uri).and_then(Document::facts);
         self.workspace().set(&path, facts)
+    }
+
+    /// The path of the document `uri` inside the workspace (see [`index::workspace_path`]).
+    pub(super) fn path_of(&self, uri: &Uri) -> Option<PathBuf> {
+        let mut paths = self
+            .paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(path) = paths.get(uri) {
+            return path.clone();
+        }
+        let path = index::workspace_path(self.root(), uri);
+        if paths.len() >= 4096 {
+            paths.clear();
+        }
+        paths.insert(uri.clone(), path.clone());
+        path
+    }
+
+    /// Files on disk changed (watched files, a save, new settings): every open document reads the files
+    /// beside it again at its next lint.
+    pub(super) fn files_changed(&self) {
+        self.paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        for document in self.documents().values() {
+            document.files_changed();
+        }
     }
 
     /// Lint every open document again against the workspace (its text unchanged), and tell the client.

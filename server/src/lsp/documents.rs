@@ -9,6 +9,7 @@ use super::rendered::Rendered;
 use crate::document::{FileKind, TextRange};
 use crate::document::{LineIndex, LineStarts, Skip};
 use crate::engine::disk::DiskFiles;
+use crate::engine::file_cache::CachedFiles;
 use crate::engine::findings::Findings;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml_stream::{Mode, YamlStream};
@@ -37,8 +38,9 @@ pub struct Document {
     pub diagnostics: Findings,
     /// The findings in protocol form, as last sent.
     rendered: Rendered,
-    /// The files beside the document inside the workspace (a Compose service's Dockerfile).
-    files: Option<DiskFiles>,
+    /// The files beside the document inside the workspace (a Compose service's Dockerfile), read once
+    /// until they change.
+    files: Option<CachedFiles>,
     /// What its `.dockwarden.yaml` and the editor's settings say.
     settings: Settings,
     /// Why it is not linted in full, as its path says (a Helm chart's template).
@@ -86,7 +88,7 @@ impl Document {
             parsed,
             diagnostics: Findings::default(),
             rendered: Rendered::default(),
-            files,
+            files: files.map(CachedFiles::new),
             settings,
             skips,
             hot: false,
@@ -150,6 +152,13 @@ impl Document {
     /// text is unchanged, so every document of a YAML stream is reused.
     pub fn relint(&mut self, facts: &Facts) {
         self.reparse(facts);
+    }
+
+    /// Files beside the document may have changed (the client said so): read them again at the next lint.
+    pub fn files_changed(&self) {
+        if let Some(files) = &self.files {
+            files.forget();
+        }
     }
 
     /// Take new settings (a config file or the editor's settings changed); lint with them at the next

@@ -204,6 +204,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.files_changed();
         let mut changed = false;
         let config_changed = params.changes.iter().any(|e| is_config_uri(&e.uri));
         for event in params.changes {
@@ -316,6 +317,8 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         self.workspace_changed.notify_waiters();
+        // (the saved file may be one its neighbours read)
+        self.files_changed();
         // A saved config applies at once, also in clients that watch no files.
         if is_config_uri(&params.text_document.uri) {
             self.reload_settings().await;
