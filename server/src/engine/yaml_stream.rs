@@ -299,12 +299,7 @@ impl YamlStream {
     ) -> Findings {
         let settings = around.settings;
         let (facts, workspace) = {
-            let parts: Vec<(usize, &Summary)> = self
-                .starts
-                .iter()
-                .zip(&self.chunks)
-                .map(|(start, chunk)| (*start, &chunk.summary))
-                .collect();
+            let parts = self.summaries();
             let summary = FileSummary::new(&parts);
             let mut facts = summary.facts();
             if let Some(others) = around.facts {
@@ -465,13 +460,16 @@ impl YamlStream {
         if self.patch {
             return Facts::default();
         }
-        let parts: Vec<(usize, &Summary)> = self
-            .starts
+        FileSummary::new(&self.summaries()).facts()
+    }
+
+    /// Each document's summary with where the document starts (see [`FileSummary`]).
+    fn summaries(&self) -> Vec<(usize, &Summary)> {
+        self.starts
             .iter()
             .copied()
             .zip(self.chunks.iter().map(|c| &c.summary))
-            .collect();
-        FileSummary::new(&parts).facts()
+            .collect()
     }
 
     /// What the file last read tells the workspace rules (empty unless it holds manifests).
