@@ -356,11 +356,14 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
 #[test]
 fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
     use dockwarden::engine::dockerfile::{lint_dockerfile, lint_with_errors};
+    use dockwarden::engine::instruction_findings::InstructionFindings;
+    use dockwarden::engine::surroundings::Surroundings;
     use dockwarden::model::dockerfile::Dockerfile;
     use dockwarden::rules::NoFiles;
     use dockwarden::rules::settings::Settings;
     use dockwarden::syntax::dockerfile::top_level_errors;
     use dockwarden::syntax::dockerfile_parts::errors_in_parts;
+    use dockwarden::syntax::kept_tree::KeptTree;
     use dockwarden::syntax::{Language, parse};
     let Some(files) = corpus_dockerfiles() else {
         return;
@@ -373,6 +376,9 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
         .collect();
     let (mut compared, mut with_errors) = (0, 0);
     let mut joined = String::new();
+    // The server's path keeps what instruction checks found from one text to the next: each text is an
+    // edit of the last (most small, a file to the next a large one), and must read as linted afresh.
+    let mut kept = InstructionFindings::default();
     for path in files.iter().chain(&fixtures) {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
@@ -390,9 +396,8 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
                 .map(|t| top_level_errors(&t, text))
                 .unwrap_or_default();
             let parts = errors_in_parts(text, starts, 1, &|_, _| true);
-            let settings = Settings::default();
             let findings = |errors: &[dockwarden::TextRange]| {
-                lint_with_errors(text, errors, &NoFiles, &settings, &[])
+                lint_with_errors(text, errors, &Surroundings::none())
             };
             let (whole, parts) = (findings(&whole), findings(&parts));
             assert_eq!(
@@ -402,9 +407,9 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
                 path.display()
             );
             // The server queries its tree only at the unknown instructions.
-            let tree = parse(Language::Dockerfile, text, None);
+            let mut tree = KeptTree::parsed(Language::Dockerfile, parse(Language::Dockerfile, text, None));
             assert_eq!(
-                lint_dockerfile(text, tree.as_ref(), &NoFiles, &settings, &[]),
+                lint_dockerfile(text, Some(&mut tree), &mut kept, &Surroundings::none()),
                 whole,
                 "{}",
                 path.display()
@@ -436,7 +441,7 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
     let file = Dockerfile::parse(&joined);
     let starts = file.instructions.iter().map(|i| i.range.start);
     let parts = errors_in_parts(&joined, starts, 256 * 1024, &|_, _| true);
-    let expected = lint_with_errors(&joined, &parts, &NoFiles, &Settings::default(), &[]);
+    let expected = lint_with_errors(&joined, &parts, &Surroundings::none());
     assert_eq!(lint(&joined, FileKind::Dockerfile), expected);
 }
 

@@ -1,11 +1,16 @@
 //! Incremental parsing: after any sequence of edits, the tree reparsed with the old one equals a fresh parse
-//! (Dockerfile and YAML), and a YAML stream kept between edits reads like a fresh one.
+//! (Dockerfile and YAML), a YAML stream kept between edits reads like a fresh one, and
+//! a Dockerfile linted with what the server keeps (its tree, read when needed; its instructions' findings) like a fresh one.
 
 mod common;
 
 use common::nodes;
 use dockwarden::TextRange;
+use dockwarden::engine::dockerfile::lint_dockerfile;
+use dockwarden::engine::instruction_findings::InstructionFindings;
+use dockwarden::engine::surroundings::Surroundings;
 use dockwarden::syntax::edit_tree;
+use dockwarden::syntax::kept_tree::KeptTree;
 use proptest::prelude::*;
 
 /// A Dockerfile parsed, incrementally when the old tree is given.
@@ -60,11 +65,16 @@ proptest! {
     fn incremental_tree_equals_a_fresh_parse(edits in prop::collection::vec((0.0f64..1.0, 0usize..6, prop::collection::vec(0..PIECES.len(), 0..3)), 1..200)) {
         let mut text = SEED.to_owned();
         let mut tree = parse(&text, None).expect("a tree");
+        // What the server keeps: a tree parsed only when read, and the instructions' findings.
+        let mut kept_tree = KeptTree::new(dockwarden::syntax::Language::Dockerfile);
+        let mut kept = InstructionFindings::default();
+        let around = Surroundings::none();
         for (at, delete, insert) in edits {
             let start = floor_boundary(&text, (at * text.len() as f64) as usize);
             let end = floor_boundary(&text, start + delete);
             let new_text: String = insert.iter().map(|&i| PIECES[i]).collect();
             edit_tree(&mut tree, &text, TextRange::new(start, end), &new_text);
+            kept_tree.edit(&text, TextRange::new(start, end), &new_text);
             text.replace_range(start..end, &new_text);
             tree = parse(&text, Some(&tree)).expect("a tree");
             let fresh = parse(&text, None).expect("a tree");
@@ -75,10 +85,12 @@ proptest! {
                 prop_assert_eq!(nodes(&tree), nodes(&fresh), "text: {:?}", text);
             }
             let findings = |tree: &tree_sitter::Tree| {
-                let settings = dockwarden::rules::settings::Settings::default();
-                dockwarden::engine::dockerfile::lint_dockerfile(&text, Some(tree), &dockwarden::rules::NoFiles, &settings, &[])
+                let mut tree = KeptTree::parsed(dockwarden::syntax::Language::Dockerfile, Some(tree.clone()));
+                lint_dockerfile(&text, Some(&mut tree), &mut InstructionFindings::default(), &around)
             };
-            prop_assert_eq!(findings(&tree), findings(&fresh), "text: {:?}", text);
+            let expected = findings(&fresh);
+            prop_assert_eq!(&findings(&tree), &expected, "text: {:?}", text);
+            prop_assert_eq!(&lint_dockerfile(&text, Some(&mut kept_tree), &mut kept, &around), &expected, "kept, text: {:?}", text);
         }
     }
 }

@@ -2,64 +2,58 @@
 //! the rules, then suppressions and settings.
 
 use crate::document::{Skip, TextRange};
+use crate::engine::instruction_findings::InstructionFindings;
 use crate::engine::run_rules::{PARALLEL_FROM, run_rules};
 use crate::engine::surroundings::Surroundings;
 use crate::model::dockerfile::{Dockerfile, Keyword};
 use crate::model::shell::Scripts;
-use crate::rules::settings::Settings;
 use crate::rules::skipped_file;
 use crate::rules::{Diagnostic, DockerfileContext, FileSource, NoFiles};
 use crate::syntax::Language;
 use crate::syntax::dockerfile::top_level_errors_near;
 use crate::syntax::dockerfile_parts::errors_in_parts;
-use tree_sitter::Tree;
+use crate::syntax::kept_tree::KeptTree;
 
 /// The size of the parts a large Dockerfile's grammar errors are found in.
 const GRAMMAR_PART: usize = 256 * 1024;
 
 /// Lint a Dockerfile with its surroundings, from its text.
 pub fn lint(source: &str, around: &Surroundings) -> Vec<Diagnostic> {
-    lint_dockerfile(source, None, around.files, around.settings, around.skips)
+    let mut kept = InstructionFindings::default();
+    lint_dockerfile(source, None, &mut kept, around)
 }
 
-/// Lint a Dockerfile with its `tree` when one is kept (the server parses incrementally), the files around
-/// it and the settings that apply to it; suppressions and settings are applied to what the rules find, and
-/// to the `skipped-file` findings for `skips`.
+/// Lint a Dockerfile with its `tree` when one is kept (the server's, read only when needed), what its
+/// instruction checks found in the last lint (`kept`, brought up to date), and its surroundings: the files
+/// around it and the settings that apply to it; suppressions and settings are applied to what the rules
+/// find, and to the `skipped-file` findings for the surroundings' skips.
 pub fn lint_dockerfile(
     source: &str,
-    tree: Option<&Tree>,
-    files: &dyn FileSource,
-    settings: &Settings,
-    skips: &[Skip],
+    tree: Option<&mut KeptTree>,
+    kept: &mut InstructionFindings,
+    around: &Surroundings,
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
     let errors = grammar_errors(source, &file, tree);
-    lint_parsed(source, &file, &errors, files, settings, skips)
+    lint_parsed(source, &file, &errors, kept, around)
 }
 
 /// Lint a Dockerfile with grammar errors found elsewhere (the tests compare the ways of finding them).
 pub fn lint_with_errors(
     source: &str,
     grammar_errors: &[TextRange],
-    files: &dyn FileSource,
-    settings: &Settings,
-    skips: &[Skip],
+    around: &Surroundings,
 ) -> Vec<Diagnostic> {
-    lint_parsed(
-        source,
-        &Dockerfile::parse(source),
-        grammar_errors,
-        files,
-        settings,
-        skips,
-    )
+    let file = Dockerfile::parse(source);
+    let mut kept = InstructionFindings::default();
+    lint_parsed(source, &file, grammar_errors, &mut kept, around)
 }
 
 /// The text the grammar could not read as any instruction, where it counts: only where the model read an
 /// unknown instruction (see `syntax-error`). A file without one is not parsed at all; a kept tree is
 /// queried at those instructions only; a large file without a tree is parsed in the parts that hold one,
 /// side by side (its whole tree would take four times the file).
-fn grammar_errors(source: &str, file: &Dockerfile, tree: Option<&Tree>) -> Vec<TextRange> {
+fn grammar_errors(source: &str, file: &Dockerfile, tree: Option<&mut KeptTree>) -> Vec<TextRange> {
     let unknown: Vec<TextRange> = file
         .instructions
         .iter()
@@ -69,7 +63,7 @@ fn grammar_errors(source: &str, file: &Dockerfile, tree: Option<&Tree>) -> Vec<T
     if unknown.is_empty() {
         return Vec::new();
     }
-    if let Some(tree) = tree {
+    if let Some(tree) = tree.and_then(|kept| kept.get(source)) {
         return top_level_errors_near(tree, source, &unknown);
     }
     if source.len() >= PARALLEL_FROM {
@@ -91,10 +85,10 @@ fn lint_parsed(
     source: &str,
     file: &Dockerfile,
     grammar_errors: &[TextRange],
-    files: &dyn FileSource,
-    settings: &Settings,
-    skips: &[Skip],
+    kept: &mut InstructionFindings,
+    around: &Surroundings,
 ) -> Vec<Diagnostic> {
+    let (settings, skips) = (around.settings, around.skips);
     // A file cut at `max-file-size` is read without its shell scripts or the files around it.
     let large = skips.contains(&Skip::TooLarge);
     let scripts = if large {
@@ -102,7 +96,7 @@ fn lint_parsed(
     } else {
         Scripts::read(source, file)
     };
-    let files: &dyn FileSource = if large { &NoFiles } else { files };
+    let files: &dyn FileSource = if large { &NoFiles } else { around.files };
     let cx = DockerfileContext {
         source,
         file,
@@ -123,6 +117,7 @@ fn lint_parsed(
         |rule| rule.checks().dockerfile,
         &cx,
     ));
+    out.extend(kept.run(source, file, &scripts, settings));
     in_images_built_from_this_one(file, &mut out);
     crate::engine::suppress::apply_dockerfile(
         source,
@@ -152,3 +147,4 @@ fn in_images_built_from_this_one(file: &Dockerfile, out: &mut [Diagnostic]) {
         }
     }
 }
+

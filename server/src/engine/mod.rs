@@ -10,6 +10,7 @@ pub mod disk;
 pub mod dockerfile;
 pub mod file_cache;
 pub mod findings;
+pub mod instruction_findings;
 pub mod fix_all;
 pub mod kustomize;
 pub mod lint;

@@ -11,6 +11,7 @@ use crate::document::{LineIndex, LineStarts, Skip};
 use crate::engine::disk::DiskFiles;
 use crate::engine::file_cache::CachedFiles;
 use crate::engine::findings::Findings;
+use crate::engine::instruction_findings::InstructionFindings;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::rules::NoFiles;
@@ -18,10 +19,12 @@ use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
 use crate::rules::workspace::Facts;
 use crate::syntax::Language;
+use crate::syntax::kept_tree::KeptTree;
 
-/// What is kept of a document between changes so the next parse is incremental.
+/// What is kept of a document between changes so the next parse and lint are incremental.
 enum Parsed {
-    Dockerfile(Option<tree_sitter::Tree>),
+    /// Its tree and what the instruction checks found, while it is edited.
+    Dockerfile(KeptTree, InstructionFindings),
     Yaml(YamlStream),
 }
 
@@ -76,7 +79,9 @@ impl Document {
         skips: Vec<Skip>,
     ) -> Self {
         let parsed = match language {
-            Language::Dockerfile => Parsed::Dockerfile(None),
+            Language::Dockerfile => {
+                Parsed::Dockerfile(KeptTree::new(language), InstructionFindings::default())
+            }
             Language::Yaml => Parsed::Yaml(YamlStream::default()),
         };
         let mut document = Self {
@@ -115,8 +120,8 @@ impl Document {
                 None => {
                     self.text = change.text;
                     self.line_starts = LineStarts::new(&self.text);
-                    if let Parsed::Dockerfile(tree) = &mut self.parsed {
-                        *tree = None;
+                    if let Parsed::Dockerfile(tree, _) = &mut self.parsed {
+                        tree.clear();
                     }
                 }
             }
@@ -130,14 +135,17 @@ impl Document {
     pub fn cool(&mut self) {
         self.hot = false;
         match &mut self.parsed {
-            Parsed::Dockerfile(tree) => *tree = None,
+            Parsed::Dockerfile(tree, kept) => {
+                tree.clear();
+                *kept = InstructionFindings::default();
+            }
             Parsed::Yaml(stream) => stream.drop_trees(),
         }
     }
 
     fn replace(&mut self, range: TextRange, new_text: &str) {
-        if let Parsed::Dockerfile(Some(tree)) = &mut self.parsed {
-            crate::syntax::edit_tree(tree, &self.text, range, new_text);
+        if let Parsed::Dockerfile(tree, _) = &mut self.parsed {
+            tree.edit(&self.text, range, new_text);
         }
         self.text.replace_range(range.start..range.end, new_text);
         self.line_starts.edit(range, new_text, &self.text);
@@ -194,22 +202,25 @@ impl Document {
             crate::engine::lint::within_limit(&self.text, &self.settings, &self.skips);
         let whole = text.len() == self.text.len();
         match &mut self.parsed {
-            Parsed::Dockerfile(tree) => {
+            Parsed::Dockerfile(tree, kept) => {
                 // (above the limit, the cut text is linted without the tree of the whole; a document that is not
-                // being edited keeps none)
-                *tree = if whole && self.hot {
-                    crate::syntax::parse(Language::Dockerfile, text, tree.as_ref())
-                } else {
-                    None
-                };
+                // being edited keeps neither its tree nor its instructions' findings)
+                let keep = whole && self.hot;
+                if !keep {
+                    tree.clear();
+                }
                 self.kind = Some(FileKind::Dockerfile);
-                let found = crate::engine::dockerfile::lint_dockerfile(
-                    text,
-                    tree.as_ref(),
+                let around = Surroundings {
+                    settings: &self.settings,
                     files,
-                    &self.settings,
-                    &skips,
-                );
+                    skips: &skips,
+                    ..Surroundings::none()
+                };
+                let found =
+                    crate::engine::dockerfile::lint_dockerfile(text, keep.then_some(tree), kept, &around);
+                if !self.hot {
+                    *kept = InstructionFindings::default();
+                }
                 self.diagnostics = Findings::whole(found, text.len());
             }
             Parsed::Yaml(stream) => {

@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 
 use crate::document::{FileKind, TextRange};
 use crate::model::compose::Compose;
-use crate::model::dockerfile::Dockerfile;
+use crate::model::dockerfile::{Dockerfile, Instruction};
 use crate::model::kubernetes::Kubernetes;
-use crate::model::shell::Scripts;
+use crate::model::shell::{Script, Scripts};
 use crate::model::yaml::Yaml;
 use crate::rules::compose_builds::{self, Builder};
 use crate::rules::deployed_containers::{self, Deployment};
@@ -49,6 +49,16 @@ impl DockerfileContext<'_> {
     }
 }
 
+/// What an instruction check sees of a Dockerfile: one instruction, its script (a `RUN` whose shell is a
+/// POSIX shell) and the text, which the check reads only inside the instruction's range. Nothing of the
+/// instructions around it, so what it finds depends on the instruction's text alone: the engine keeps
+/// those findings while the text is unchanged and moves them with it (see `engine::instruction_findings`).
+pub struct InstructionContext<'a> {
+    pub source: &'a str,
+    pub instruction: &'a Instruction,
+    pub script: Option<Script<'a>>,
+}
+
 /// What a rule sees of one Compose file.
 pub struct ComposeContext<'a> {
     pub source: &'a str,
@@ -68,6 +78,8 @@ pub struct KubernetesContext<'a> {
 
 /// A rule's checks, one per file kind it reads: read the file, push findings.
 pub type DockerfileCheck = fn(&DockerfileContext, &mut Vec<Diagnostic>);
+/// A Dockerfile check of one instruction at a time (see [`InstructionContext`]).
+pub type InstructionCheck = fn(&InstructionContext, &mut Vec<Diagnostic>);
 pub type ComposeCheck = fn(&ComposeContext, &mut Vec<Diagnostic>);
 pub type KubernetesCheck = fn(&KubernetesContext, &mut Vec<Diagnostic>);
 /// A workspace rule's check: one Kubernetes file against what the other files of the workspace say.
@@ -88,6 +100,8 @@ pub struct WorkspaceContext<'a> {
 #[derive(Clone, Copy)]
 pub struct Checks {
     pub dockerfile: Option<DockerfileCheck>,
+    /// Dockerfile checks of one instruction at a time.
+    pub instruction: Option<InstructionCheck>,
     pub compose: Option<ComposeCheck>,
     pub kubernetes: Option<KubernetesCheck>,
     /// Cross-file checks of Kubernetes files.
@@ -97,6 +111,7 @@ pub struct Checks {
 impl Checks {
     pub const NONE: Checks = Checks {
         dockerfile: None,
+        instruction: None,
         compose: None,
         kubernetes: None,
         workspace: None,
@@ -105,7 +120,8 @@ impl Checks {
     /// The kinds of file the rule reports in; a rule with no check of its own (a finding about suppression
     /// comments, made after the other rules) reports in every kind.
     pub fn kinds(&self) -> Vec<FileKind> {
-        let none = self.dockerfile.is_none()
+        let dockerfile = self.dockerfile.is_some() || self.instruction.is_some();
+        let none = !dockerfile
             && self.compose.is_none()
             && self.kubernetes.is_none()
             && self.workspace.is_none();
@@ -117,7 +133,7 @@ impl Checks {
             ];
         }
         let mut kinds = Vec::new();
-        if self.dockerfile.is_some() {
+        if dockerfile {
             kinds.push(FileKind::Dockerfile);
         }
         if self.compose.is_some() {

@@ -34,8 +34,8 @@ mod suppression;
 mod syntax_error;
 
 pub use context::{
-    Checks, ComposeCheck, ComposeContext, DockerfileCheck, DockerfileContext, KubernetesCheck,
-    KubernetesContext, WorkspaceCheck, WorkspaceContext,
+    Checks, ComposeCheck, ComposeContext, DockerfileCheck, DockerfileContext, InstructionCheck,
+    InstructionContext, KubernetesCheck, KubernetesContext, WorkspaceCheck, WorkspaceContext,
 };
 pub use diagnostic::{Diagnostic, Related};
 pub use files::{FileSource, MAX_LISTED, NoFiles};

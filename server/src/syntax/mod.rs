@@ -6,6 +6,7 @@
 pub mod bash;
 pub mod dockerfile;
 pub mod dockerfile_parts;
+pub mod kept_tree;
 mod stand_in;
 pub mod tree;
 pub mod yaml;
@@ -140,9 +141,15 @@ pub fn edit_tree(tree: &mut Tree, old_text: &str, range: TextRange, new_text: &s
     });
 }
 
+/// The row (`\n`s before it, as tree-sitter counts) and byte column of `offset`: with SIMD searches, since
+/// an edit at the end of a large file has the whole file before it.
 fn point_at(text: &str, offset: usize) -> Point {
     let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
-    advance_point(Point { row: 0, column: 0 }, before)
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
+    Point {
+        row: memchr::memchr_iter(b'\n', before).count(),
+        column: before.len() - line_start,
+    }
 }
 
 fn advance_point(mut point: Point, added: impl AsRef<[u8]>) -> Point {

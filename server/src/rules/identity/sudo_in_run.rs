@@ -1,5 +1,5 @@
 use crate::rules::diagnostic::Diagnostic;
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{InstructionContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -29,8 +29,8 @@ declare_rule! {
     summary: "sudo runs in a RUN instruction",
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for command in script.commands.iter().filter(|c| c.is(&["sudo"])) {
             let range = command.name.as_ref().map_or(command.range, |n| n.range);
             out.push(Diagnostic::new(

@@ -1,7 +1,7 @@
 use crate::model::shell::Script;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{downloads_to_stdout, runs_stdin, unwrapped};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{InstructionContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -35,8 +35,8 @@ declare_rule! {
 
 const MESSAGE: &str = "downloaded content runs unverified: download to a file, check its checksum or signature, then run it";
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for pipeline in &script.pipelines {
             let commands: Vec<_> = pipeline
                 .commands

@@ -1,7 +1,7 @@
 use crate::edit::fix::{Edit, Fix};
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{Manager, editable, install, unwrapped};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{InstructionContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -29,8 +29,8 @@ declare_rule! {
     summary: "apt installs recommended packages",
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for original in &script.commands {
             let command = &unwrapped(&original);
             let Some(install) = install(command).filter(|i| i.manager == Manager::Apt) else {

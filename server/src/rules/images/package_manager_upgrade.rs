@@ -1,6 +1,6 @@
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{operands, unwrapped};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{InstructionContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -30,8 +30,8 @@ declare_rule! {
     summary: "the whole system is upgraded in the image",
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for command in &script.commands {
             let command = unwrapped(&command);
             let operands = operands(&command);

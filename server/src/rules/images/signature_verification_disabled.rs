@@ -3,7 +3,7 @@ use crate::edit::fix::Fix;
 use crate::model::shell::{Arg, Command};
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{remove_args, unwrapped};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{InstructionContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -35,8 +35,8 @@ declare_rule! {
     summary: "package signature checks are turned off",
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for command in &script.commands {
             let unwrapped = unwrapped(&command);
             for (arg, value) in disabling_options(&unwrapped) {

@@ -9,7 +9,7 @@ use crate::rules::pod_security::{containers, describe};
 use crate::rules::shell_support::{
     CURL_VALUES, is_pip, next_arg, remove_args, remove_short, unwrapped,
 };
-use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::rules::{ComposeContext, InstructionContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -71,11 +71,9 @@ fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
     }
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in &cx.file.instructions {
-        if !matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
-            continue;
-        }
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    let instruction = cx.instruction;
+    if matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
         let pairs = instruction.pairs();
         for (k, pair) in pairs.iter().enumerate() {
             // An `ARG` without a default is not set unless the build passes it.
@@ -95,7 +93,7 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
             out.push(variable_finding(pair.range, &pair.name, why).with_fix(fix));
         }
     }
-    for (_, script) in cx.scripts.iter() {
+    if let Some(script) = cx.script {
         for command in &script.commands {
             for assignment in &command.assignments {
                 if let Some(why) = insecure_variable(assignment.name, assignment.value.text) {

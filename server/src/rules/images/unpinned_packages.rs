@@ -1,7 +1,7 @@
 use crate::model::shell::{Arg, Command};
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::shell_support::{Manager, install, is_pip, operands, unwrapped};
-use crate::rules::{DockerfileContext, RuleId, declare_rule};
+use crate::rules::{InstructionContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -32,8 +32,8 @@ declare_rule! {
     summary: "packages are installed without a version",
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for command in &script.commands {
             let command = unwrapped(&command);
             for package in unpinned(&command) {

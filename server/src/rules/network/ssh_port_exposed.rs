@@ -3,7 +3,7 @@ use crate::rules::compose_support::container_ports;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::{containers, describe};
 use crate::rules::shell_support::{Manager, install, unwrapped};
-use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::rules::{ComposeContext, InstructionContext, KubernetesContext, RuleId, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -32,14 +32,9 @@ declare_rule! {
     summary: "port 22 (SSH) is exposed",
 }
 
-pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for instruction in cx
-        .file
-        .instructions
-        .iter()
-        .filter(|i| i.keyword == Keyword::Expose)
-    {
-        for word in instruction.operands() {
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if cx.instruction.keyword == Keyword::Expose {
+        for word in cx.instruction.operands() {
             if includes_22(&word.text) {
                 out.push(Diagnostic::new(
                     RuleId::SshPortExposed,
@@ -54,8 +49,8 @@ pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
 
 /// An SSH server installed by a package manager: `openssh-server` (Debian, Fedora), `openssh` or
 /// `openssh-server` (Alpine), `dropbear`.
-fn ssh_server_installs(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    for (_, script) in cx.scripts.iter() {
+fn ssh_server_installs(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    if let Some(script) = cx.script {
         for command in &script.commands {
             let command = unwrapped(&command);
             let Some(install) = install(&command) else {

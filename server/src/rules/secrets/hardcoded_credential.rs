@@ -3,7 +3,9 @@ use crate::knowledge::secrets::credentials_in;
 use crate::model::dockerfile::Keyword;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::pod_security::containers;
-use crate::rules::{ComposeContext, DockerfileContext, KubernetesContext, RuleId, declare_rule};
+use crate::rules::{
+    ComposeContext, DockerfileContext, InstructionContext, KubernetesContext, RuleId, declare_rule,
+};
 
 declare_rule! {
     /// ## What it does
@@ -38,8 +40,11 @@ declare_rule! {
     summary: "a credential is written in the file",
 }
 
-fn report(source: &str, judged_elsewhere: &[TextRange], out: &mut Vec<Diagnostic>) {
-    for (range, format) in credentials_in(source) {
+/// Report the credentials in `text`, which starts at `offset` in the file, but in the ranges another rule
+/// judges.
+fn report(text: &str, offset: usize, judged_elsewhere: &[TextRange], out: &mut Vec<Diagnostic>) {
+    for (range, format) in credentials_in(text) {
+        let range = TextRange::new(range.start + offset, range.end + offset);
         if judged_elsewhere.iter().any(|r| r.contains_range(range)) {
             continue;
         }
@@ -51,16 +56,29 @@ fn report(source: &str, judged_elsewhere: &[TextRange], out: &mut Vec<Diagnostic
     }
 }
 
+/// The credentials in one instruction, but in its `ENV`/`ARG` values. (A word never crosses an
+/// instruction's edge: an instruction starts at its keyword and ends at a line's end.)
+pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
+    let instruction = cx.instruction;
+    let values: Vec<TextRange> = if matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
+        instruction.pairs().iter().map(|p| p.range).collect()
+    } else {
+        Vec::new()
+    };
+    let text = instruction.range.slice(cx.source);
+    report(text, instruction.range.start, &values, out);
+}
+
+/// The credentials between the instructions: in comments, directives and blank space.
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    let env_values: Vec<TextRange> = cx
-        .file
-        .instructions
-        .iter()
-        .filter(|i| matches!(i.keyword, Keyword::Env | Keyword::Arg))
-        .flat_map(|i| i.pairs())
-        .map(|p| p.range)
-        .collect();
-    report(cx.source, &env_values, out);
+    let mut from = 0;
+    for instruction in &cx.file.instructions {
+        let gap = TextRange::new(from, instruction.range.start.max(from));
+        report(gap.slice(cx.source), from, &[], out);
+        from = instruction.range.end.max(from);
+    }
+    let rest = TextRange::new(from, cx.source.len().max(from));
+    report(rest.slice(cx.source), from, &[], out);
 }
 
 pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
@@ -72,7 +90,7 @@ pub fn check_compose(cx: &ComposeContext, out: &mut Vec<Diagnostic>) {
         .filter_map(|s| yaml.get(s.node, "environment"))
         .map(|m| yaml.node(yaml.resolve(m.value)).range)
         .collect();
-    report(cx.source, &environments, out);
+    report(cx.source, 0, &environments, out);
 }
 
 pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
@@ -88,5 +106,5 @@ pub fn check_kubernetes(cx: &KubernetesContext, out: &mut Vec<Diagnostic>) {
             elsewhere.extend(yaml.get(manifest.root, "data").map(|m| m.range));
         }
     }
-    report(cx.source, &elsewhere, out);
+    report(cx.source, 0, &elsewhere, out);
 }
