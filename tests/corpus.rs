@@ -359,8 +359,6 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
     use dockwarden::engine::instruction_findings::InstructionFindings;
     use dockwarden::engine::surroundings::Surroundings;
     use dockwarden::model::dockerfile::Dockerfile;
-    use dockwarden::rules::NoFiles;
-    use dockwarden::rules::settings::Settings;
     use dockwarden::syntax::dockerfile::top_level_errors;
     use dockwarden::syntax::dockerfile_parts::errors_in_parts;
     use dockwarden::syntax::kept_tree::KeptTree;
