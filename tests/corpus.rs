@@ -356,7 +356,7 @@ fn every_corpus_yaml_document_read_in_pieces_is_the_document_read_whole() {
 #[test]
 fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findings() {
     use dockwarden::engine::dockerfile::{lint_dockerfile, lint_with_errors};
-    use dockwarden::engine::instruction_findings::InstructionFindings;
+    use dockwarden::engine::kept_dockerfile::KeptDockerfile;
     use dockwarden::engine::surroundings::Surroundings;
     use dockwarden::model::dockerfile::Dockerfile;
     use dockwarden::syntax::dockerfile::top_level_errors;
@@ -376,7 +376,7 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
     let mut joined = String::new();
     // The server's path keeps what instruction checks found from one text to the next: each text is an
     // edit of the last (most small, a file to the next a large one), and must read as linted afresh.
-    let mut kept = InstructionFindings::default();
+    let mut kept = KeptDockerfile::default();
     for path in files.iter().chain(&fixtures) {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;

@@ -7,7 +7,7 @@ mod common;
 use common::nodes;
 use dockwarden::TextRange;
 use dockwarden::engine::dockerfile::lint_dockerfile;
-use dockwarden::engine::instruction_findings::InstructionFindings;
+use dockwarden::engine::kept_dockerfile::KeptDockerfile;
 use dockwarden::engine::surroundings::Surroundings;
 use dockwarden::syntax::edit_tree;
 use dockwarden::syntax::kept_tree::KeptTree;
@@ -67,7 +67,7 @@ proptest! {
         let mut tree = parse(&text, None).expect("a tree");
         // What the server keeps: a tree parsed only when read, and the instructions' findings.
         let mut kept_tree = KeptTree::new(dockwarden::syntax::Language::Dockerfile);
-        let mut kept = InstructionFindings::default();
+        let mut kept = KeptDockerfile::default();
         let around = Surroundings::none();
         for (at, delete, insert) in edits {
             let start = floor_boundary(&text, (at * text.len() as f64) as usize);
@@ -86,7 +86,7 @@ proptest! {
             }
             let findings = |tree: &tree_sitter::Tree| {
                 let mut tree = KeptTree::parsed(dockwarden::syntax::Language::Dockerfile, Some(tree.clone()));
-                lint_dockerfile(&text, Some(&mut tree), &mut InstructionFindings::default(), &around)
+                lint_dockerfile(&text, Some(&mut tree), &mut KeptDockerfile::default(), &around)
             };
             let expected = findings(&fresh);
             prop_assert_eq!(&findings(&tree), &expected, "text: {:?}", text);

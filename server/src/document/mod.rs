@@ -7,6 +7,7 @@ mod line_index;
 mod severity;
 mod skip;
 mod text_range;
+mod unchanged_ends;
 
 pub use documents::split_documents;
 pub use kind::{FileKind, KUSTOMIZATIONS, NOT_DOCKERFILE_EXTENSIONS, is_yaml_name, kind_from_name};
@@ -14,3 +15,4 @@ pub use line_index::{LineCol, LineIndex, LineStarts};
 pub use severity::Severity;
 pub use skip::Skip;
 pub use text_range::{TextRange, shift};
+pub use unchanged_ends::unchanged_ends;

@@ -2,7 +2,7 @@
 //! the rules, then suppressions and settings.
 
 use crate::document::{Skip, TextRange};
-use crate::engine::instruction_findings::InstructionFindings;
+use crate::engine::kept_dockerfile::KeptDockerfile;
 use crate::engine::run_rules::{PARALLEL_FROM, run_rules};
 use crate::engine::surroundings::Surroundings;
 use crate::model::dockerfile::{Dockerfile, Keyword};
@@ -19,23 +19,24 @@ const GRAMMAR_PART: usize = 256 * 1024;
 
 /// Lint a Dockerfile with its surroundings, from its text.
 pub fn lint(source: &str, around: &Surroundings) -> Vec<Diagnostic> {
-    let mut kept = InstructionFindings::default();
-    lint_dockerfile(source, None, &mut kept, around)
+    lint_dockerfile(source, None, &mut KeptDockerfile::default(), around)
 }
 
-/// Lint a Dockerfile with its `tree` when one is kept (the server's, read only when needed), what its
-/// instruction checks found in the last lint (`kept`, brought up to date), and its surroundings: the files
-/// around it and the settings that apply to it; suppressions and settings are applied to what the rules
-/// find, and to the `skipped-file` findings for the surroundings' skips.
+/// Lint a Dockerfile with its `tree` when one is kept (the server's, read only when needed), what is kept of
+/// its last lint (`kept`, brought up to date), and its surroundings: the files around it and the settings
+/// that apply to it; suppressions and settings are applied to what the rules find, and to the
+/// `skipped-file` findings for the surroundings' skips.
 pub fn lint_dockerfile(
     source: &str,
     tree: Option<&mut KeptTree>,
-    kept: &mut InstructionFindings,
+    kept: &mut KeptDockerfile,
     around: &Surroundings,
 ) -> Vec<Diagnostic> {
-    let file = Dockerfile::parse(source);
+    let file = kept.model(source);
     let errors = grammar_errors(source, &file, tree);
-    lint_parsed(source, &file, &errors, kept, around)
+    let found = lint_parsed(source, &file, &errors, kept, around);
+    kept.keep(source, file);
+    found
 }
 
 /// Lint a Dockerfile with grammar errors found elsewhere (the tests compare the ways of finding them).
@@ -45,8 +46,7 @@ pub fn lint_with_errors(
     around: &Surroundings,
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
-    let mut kept = InstructionFindings::default();
-    lint_parsed(source, &file, grammar_errors, &mut kept, around)
+    lint_parsed(source, &file, grammar_errors, &mut KeptDockerfile::default(), around)
 }
 
 /// The text the grammar could not read as any instruction, where it counts: only where the model read an
@@ -85,7 +85,7 @@ fn lint_parsed(
     source: &str,
     file: &Dockerfile,
     grammar_errors: &[TextRange],
-    kept: &mut InstructionFindings,
+    kept: &mut KeptDockerfile,
     around: &Surroundings,
 ) -> Vec<Diagnostic> {
     let (settings, skips) = (around.settings, around.skips);
@@ -117,7 +117,7 @@ fn lint_parsed(
         |rule| rule.checks().dockerfile,
         &cx,
     ));
-    out.extend(kept.run(source, file, &scripts, settings));
+    out.extend(kept.instruction_findings(source, file, &scripts, settings));
     in_images_built_from_this_one(file, &mut out);
     crate::engine::suppress::apply_dockerfile(
         source,

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::document::{TextRange, shift};
+use crate::document::{TextRange, shift, unchanged_ends};
 use crate::engine::run_rules::PARALLEL_FROM;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::shell::Scripts;
@@ -19,8 +19,6 @@ use crate::rules::{Diagnostic, InstructionCheck, InstructionContext, RuleId};
 /// What the instruction checks found in a document's last lint, by instruction.
 #[derive(Default)]
 pub struct InstructionFindings {
-    /// The text of the last lint (the ranges of `kept` are in it).
-    source: String,
     escape: char,
     /// The rules whose checks made `kept` (other settings run others).
     rules: Vec<RuleId>,
@@ -29,18 +27,21 @@ pub struct InstructionFindings {
 
 /// One instruction of the last lint and what was found in it.
 struct Kept {
-    range: TextRange,
+    /// Where it was (see `Instruction::extent`).
+    extent: TextRange,
     /// Whether its script was read (a `RUN` in a POSIX shell).
     read: bool,
-    /// Relative to `range.start`.
+    /// Relative to `extent.start`.
     found: Arc<[Diagnostic]>,
 }
 
 impl InstructionFindings {
     /// The findings of the instruction checks `settings` enables in every instruction of `file`, with the
-    /// file's offsets; an instruction unchanged since the last call is not checked again.
+    /// file's offsets; an instruction unchanged since the last call (whose text was `old_source`) is not
+    /// checked again.
     pub fn run(
         &mut self,
+        old_source: &str,
         source: &str,
         file: &Dockerfile,
         scripts: &Scripts,
@@ -59,19 +60,10 @@ impl InstructionFindings {
         let unchanged = |kept: &Kept, index: usize| {
             let instruction = &file.instructions[index];
             kept.read == read(index)
-                && kept.range.slice(&self.source) == instruction.range.slice(source)
+                && kept.extent.slice(old_source) == instruction.extent().slice(source)
         };
         let (new, old) = (file.instructions.len(), self.kept.len());
-        let mut prefix = 0;
-        while prefix < new.min(old) && unchanged(&self.kept[prefix], prefix) {
-            prefix += 1;
-        }
-        let mut suffix = 0;
-        while suffix < (new - prefix).min(old - prefix)
-            && unchanged(&self.kept[old - 1 - suffix], new - 1 - suffix)
-        {
-            suffix += 1;
-        }
+        let (prefix, suffix) = unchanged_ends(old, new, |o, n| unchanged(&self.kept[o], n));
         let check = |index: usize| -> Arc<[Diagnostic]> {
             let instruction = &file.instructions[index];
             let cx = InstructionContext {
@@ -104,7 +96,7 @@ impl InstructionFindings {
                     fresh.next().unwrap_or_default()
                 };
                 Kept {
-                    range: file.instructions[index].range,
+                    extent: file.instructions[index].extent(),
                     read: read(index),
                     found,
                 }
@@ -113,15 +105,13 @@ impl InstructionFindings {
         let out = kept
             .iter()
             .flat_map(|k| {
-                let start = shift(k.range.start);
+                let start = shift(k.extent.start);
                 k.found.iter().map(move |d| d.clone().shifted(start))
             })
             .collect();
         self.kept = kept;
         self.rules = rules;
         self.escape = file.escape;
-        self.source.clear();
-        self.source.push_str(source);
         out
     }
 }
@@ -131,10 +121,10 @@ mod tests {
     use super::*;
     use crate::rules::settings::RuleSelection;
 
-    fn run(findings: &mut InstructionFindings, source: &str) -> Vec<Diagnostic> {
+    fn run(findings: &mut InstructionFindings, old: &str, source: &str) -> Vec<Diagnostic> {
         let file = Dockerfile::parse(source);
         let scripts = Scripts::read(source, &file);
-        findings.run(source, &file, &scripts, &Settings::default())
+        findings.run(old, source, &file, &scripts, &Settings::default())
     }
 
     /// After any edit, what is kept and moved reads exactly as checking every instruction afresh.
@@ -150,14 +140,21 @@ mod tests {
             format!("# escape=`\n{before}"),
             String::new(),
         ];
-        for after in edits {
+        let open = "FROM a\nRUN <<EOF\ncurl -k https://x | sh";
+        let closed = format!("{open}\n");
+        let pairs = edits
+            .iter()
+            .map(|after| (before, after.clone()))
+            // (a heredoc left open takes the file's last line break into its body)
+            .chain([(open, closed.clone()), (closed.as_str(), open.to_owned())]);
+        for (before, after) in pairs {
             let mut kept = InstructionFindings::default();
-            run(&mut kept, before);
-            let again = run(&mut kept, &after);
-            let fresh = run(&mut InstructionFindings::default(), &after);
+            run(&mut kept, "", before);
+            let again = run(&mut kept, before, &after);
+            let fresh = run(&mut InstructionFindings::default(), "", &after);
             assert_eq!(again, fresh, "{after:?}");
         }
-        let rules: Vec<RuleId> = run(&mut InstructionFindings::default(), before)
+        let rules: Vec<RuleId> = run(&mut InstructionFindings::default(), "", before)
             .iter()
             .map(|d| d.rule)
             .collect();
@@ -172,13 +169,13 @@ mod tests {
         let file = Dockerfile::parse(source);
         let scripts = Scripts::read(source, &file);
         let mut kept = InstructionFindings::default();
-        let on = kept.run(source, &file, &scripts, &Settings::default());
+        let on = kept.run("", source, &file, &scripts, &Settings::default());
         assert!(on.iter().any(|d| d.rule == RuleId::SudoInRun));
         let settings = Settings::default().with_selection(&RuleSelection {
             select: None,
             ignore: vec![RuleId::SudoInRun],
         });
-        let off = kept.run(source, &file, &scripts, &settings);
+        let off = kept.run(source, source, &file, &scripts, &settings);
         assert!(off.iter().all(|d| d.rule != RuleId::SudoInRun));
     }
 }

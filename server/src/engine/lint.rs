@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::document::{FileKind, Skip, is_yaml_name, kind_from_name};
 use crate::engine::dockerfile;
+use crate::engine::kept_dockerfile::KeptDockerfile;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::model::detect::kind_from_content;
@@ -31,15 +32,18 @@ pub fn lint_in(source: &str, kind: FileKind, around: &Surroundings) -> Vec<Diagn
 }
 
 /// [`lint_in`] for a file linted again and again as it changes a little (a fix-all pass re-lints after every
-/// round and every attempt): a YAML stream is kept between calls, so each re-reads only the documents
-/// that changed.
+/// round and every attempt): a YAML stream, or what is kept of a Dockerfile, is kept between calls, so each
+/// re-reads only the documents or instructions that changed.
 pub fn relinter<'a>(
     kind: FileKind,
     around: Surroundings<'a>,
 ) -> impl Fn(&str) -> Vec<Diagnostic> + 'a {
     let stream = std::cell::RefCell::new(YamlStream::default());
+    let kept = std::cell::RefCell::new(KeptDockerfile::default());
     move |source: &str| match kind {
-        FileKind::Dockerfile => lint_in(source, kind, &around),
+        FileKind::Dockerfile => {
+            dockerfile::lint_dockerfile(source, None, &mut kept.borrow_mut(), &around)
+        }
         _ => stream
             .borrow_mut()
             .update_in(source, Mode::Force(kind), &around)

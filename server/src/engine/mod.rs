@@ -11,6 +11,7 @@ pub mod dockerfile;
 pub mod file_cache;
 pub mod findings;
 pub mod instruction_findings;
+pub mod kept_dockerfile;
 pub mod fix_all;
 pub mod kustomize;
 pub mod lint;

@@ -11,7 +11,7 @@ use crate::document::{LineIndex, LineStarts, Skip};
 use crate::engine::disk::DiskFiles;
 use crate::engine::file_cache::CachedFiles;
 use crate::engine::findings::Findings;
-use crate::engine::instruction_findings::InstructionFindings;
+use crate::engine::kept_dockerfile::KeptDockerfile;
 use crate::engine::surroundings::Surroundings;
 use crate::engine::yaml_stream::{Mode, YamlStream};
 use crate::rules::NoFiles;
@@ -24,7 +24,7 @@ use crate::syntax::kept_tree::KeptTree;
 /// What is kept of a document between changes so the next parse and lint are incremental.
 enum Parsed {
     /// Its tree and what the instruction checks found, while it is edited.
-    Dockerfile(KeptTree, InstructionFindings),
+    Dockerfile(KeptTree, KeptDockerfile),
     Yaml(YamlStream),
 }
 
@@ -80,7 +80,7 @@ impl Document {
     ) -> Self {
         let parsed = match language {
             Language::Dockerfile => {
-                Parsed::Dockerfile(KeptTree::new(language), InstructionFindings::default())
+                Parsed::Dockerfile(KeptTree::new(language), KeptDockerfile::default())
             }
             Language::Yaml => Parsed::Yaml(YamlStream::default()),
         };
@@ -137,7 +137,7 @@ impl Document {
         match &mut self.parsed {
             Parsed::Dockerfile(tree, kept) => {
                 tree.clear();
-                *kept = InstructionFindings::default();
+                *kept = KeptDockerfile::default();
             }
             Parsed::Yaml(stream) => stream.drop_trees(),
         }
@@ -219,7 +219,7 @@ impl Document {
                 let found =
                     crate::engine::dockerfile::lint_dockerfile(text, keep.then_some(tree), kept, &around);
                 if !self.hot {
-                    *kept = InstructionFindings::default();
+                    *kept = KeptDockerfile::default();
                 }
                 self.diagnostics = Findings::whole(found, text.len());
             }

@@ -11,9 +11,10 @@ mod words;
 use std::ops::Range;
 
 pub use scan::{Directive, Heredoc, parse_directive};
+use scan::RawInstruction;
 pub use words::{Logical, Word};
 
-use crate::document::TextRange;
+use crate::document::{TextRange, shift, unchanged_ends};
 use crate::model::image_ref::ImageRef;
 
 /// The instruction keywords Docker knows.
@@ -134,6 +135,49 @@ impl Instruction {
         } else {
             words::split(logical, escape)
         }
+    }
+
+    /// The instruction `raw` delimits, its `keyword` known, read with the file's `escape` character.
+    fn read(source: &str, raw: RawInstruction, keyword: Keyword, escape: char) -> Self {
+        let logical = Logical::new(source, &raw.pieces);
+        let words = Self::words_of(keyword, &logical, escape);
+        let instruction = Instruction {
+            keyword,
+            keyword_range: raw.keyword,
+            range: raw.range,
+            logical,
+            words,
+            heredocs: raw.heredocs,
+            stage: None,
+            onbuild: None,
+        };
+        if keyword == Keyword::Onbuild {
+            instruction.trigger(escape)
+        } else {
+            instruction
+        }
+    }
+
+    /// The text the instruction is read from: its range, and the body of a heredoc left open at the end of
+    /// the file, which takes the file's last line break too. Instructions with the same text here read
+    /// the same, wherever they are.
+    pub fn extent(&self) -> TextRange {
+        extent(self.range, &self.heredocs)
+    }
+
+    /// The same instruction written `delta` bytes later (or earlier) in the text.
+    fn shifted(mut self, delta: isize) -> Self {
+        self.keyword_range = self.keyword_range.shifted(delta);
+        self.range = self.range.shifted(delta);
+        self.logical.shift(delta);
+        for word in &mut self.words {
+            word.range = word.range.shifted(delta);
+        }
+        for heredoc in &mut self.heredocs {
+            heredoc.body = heredoc.body.shifted(delta);
+        }
+        self.onbuild = self.onbuild.map(|r| r.shifted(delta));
+        self
     }
 
     /// Whether the instruction runs in this image's build (not an `ONBUILD` trigger).
@@ -330,29 +374,61 @@ impl InEffect {
 
 impl Dockerfile {
     pub fn parse(source: &str) -> Self {
+        Self::read(source, scan::scan(source), |_, _| None)
+    }
+
+    /// The model of `source`, an edit of `old_source` whose model is `old`: the instructions around the
+    /// edit, unchanged, are taken from `old` (moved to where they now start) and only the others are read
+    /// again — a keystroke reads the instruction it changed. The same model as [`Dockerfile::parse`].
+    pub fn reparse(source: &str, old_source: &str, old: Dockerfile) -> Self {
         let scan = scan::scan(source);
+        if scan.escape != old.escape {
+            return Self::read(source, scan, |_, _| None);
+        }
+        let raw = &scan.instructions;
+        let (prefix, suffix) = unchanged_ends(old.instructions.len(), raw.len(), |o, n| {
+            let raw = extent(raw[n].range, &raw[n].heredocs);
+            old.instructions[o].extent().slice(old_source) == raw.slice(source)
+        });
+        let (old_len, new_len) = (old.instructions.len(), raw.len());
+        let mut old: Vec<Option<Instruction>> = old.instructions.into_iter().map(Some).collect();
+        Self::read(source, scan, |index, raw| {
+            let from = if index < prefix {
+                index
+            } else if index >= new_len - suffix {
+                old_len - (new_len - index)
+            } else {
+                return None;
+            };
+            let kept = old.get_mut(from)?.take()?;
+            let delta = shift(raw.range.start) - shift(kept.range.start);
+            Some(kept.shifted(delta))
+        })
+    }
+
+    /// The model of `source` from its `scan`, with the instructions `reuse` gives (by index, for the raw
+    /// instruction there) instead of reading them.
+    fn read(
+        source: &str,
+        scan: scan::Scan,
+        mut reuse: impl FnMut(usize, &RawInstruction) -> Option<Instruction>,
+    ) -> Self {
         let mut instructions = Vec::with_capacity(scan.instructions.len());
         let mut stage = None;
-        for raw in scan.instructions {
-            let keyword = Keyword::parse(raw.keyword.slice(source));
+        for (index, raw) in scan.instructions.into_iter().enumerate() {
+            let kept = reuse(index, &raw);
+            let keyword = kept
+                .as_ref()
+                .map_or_else(|| Keyword::parse(raw.keyword.slice(source)), |k| k.keyword);
+            // (a trigger is never a `FROM`: the keyword of a kept one is the one it holds)
             if keyword == Keyword::From {
                 stage = Some(stage.map_or(0, |s| s + 1));
             }
-            let logical = Logical::new(source, &raw.pieces);
-            let words = Instruction::words_of(keyword, &logical, scan.escape);
-            let mut instruction = Instruction {
-                keyword,
-                keyword_range: raw.keyword,
-                range: raw.range,
-                logical,
-                words,
-                heredocs: raw.heredocs,
-                stage,
-                onbuild: None,
+            let mut instruction = match kept {
+                Some(kept) => kept,
+                None => Instruction::read(source, raw, keyword, scan.escape),
             };
-            if keyword == Keyword::Onbuild {
-                instruction = instruction.trigger(scan.escape);
-            }
+            instruction.stage = stage;
             instructions.push(instruction);
         }
         let stages = build_stages(&instructions);
@@ -439,6 +515,12 @@ impl Dockerfile {
     pub fn global_args(&self) -> impl Iterator<Item = Pair> + '_ {
         global_args(&self.instructions)
     }
+}
+
+/// An instruction's `range` with its `heredocs` (see [`Instruction::extent`]).
+fn extent(range: TextRange, heredocs: &[Heredoc]) -> TextRange {
+    let end = heredocs.iter().map(|h| h.body.end).fold(range.end, usize::max);
+    TextRange::new(range.start, end)
 }
 
 /// The pairs of the `ARG`s before the first `FROM`: the only variables a `FROM` line can use.
@@ -645,5 +727,33 @@ mod tests {
             .global_args()
             .collect::<Vec<_>>();
         assert_eq!(substitute("$A:${A}-${B:-d}-${C}", &args), "x:x-d-${C}");
+    }
+
+    const SEED: &str = "# escape=\\\nARG BASE=debian\nFROM ${BASE} AS build\nENV A=1 \\\n  B=2\nRUN <<EOF\necho hi\nEOF\nONBUILD RUN x\nFROM build\nUSER 1\nCMD [\"a\"]\n";
+    const PIECES: &[&str] = &[
+        "FROM a\n", "RUN b", "\\\n", "\n", "# c\n", "<<EOF\n", "EOF\n", "ONBUILD ", "USER 2\n", " ", "`", "é",
+        "# escape=`\n", "\r\n", "ENV X=1\n",
+    ];
+
+    proptest::proptest! {
+        /// After any edits, the model read again from the last one is the model read afresh.
+        #[test]
+        fn a_model_read_again_is_the_model_read_afresh(
+            edits in proptest::collection::vec((0.0f64..1.0, 0usize..12, proptest::collection::vec(0..PIECES.len(), 0..3)), 1..40)
+        ) {
+            let mut text = SEED.to_owned();
+            let mut file = Dockerfile::parse(&text);
+            for (at, delete, insert) in edits {
+                let floor = |mut i: usize| { while !text.is_char_boundary(i) { i -= 1; } i };
+                let start = floor(((at * text.len() as f64) as usize).min(text.len()));
+                let end = floor((start + delete).min(text.len()));
+                let inserted: String = insert.iter().map(|&i| PIECES[i]).collect();
+                let mut edited = text.clone();
+                edited.replace_range(start..end, &inserted);
+                file = Dockerfile::reparse(&edited, &text, file);
+                text = edited;
+                proptest::prop_assert_eq!(format!("{file:?}"), format!("{:?}", Dockerfile::parse(&text)), "text: {:?}", text);
+            }
+        }
     }
 }

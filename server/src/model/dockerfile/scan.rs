@@ -20,32 +20,17 @@ fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     // BuildKit strips a leading byte order mark; it is not part of the first line.
     let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line {
-                    content: TextRange::new(start, i),
-                    next: i + 1,
-                });
-                start = i + 1;
-            }
-            b'\r' => {
-                let next = if bytes.get(i + 1) == Some(&b'\n') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                out.push(Line {
-                    content: TextRange::new(start, i),
-                    next,
-                });
-                start = next;
-                i = next - 1;
-            }
-            _ => {}
-        }
-        i += 1;
+    // (line breaks found with a SIMD search: this runs over the whole file on every keystroke)
+    while let Some(at) = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map(|at| start + at) {
+        let next = match bytes[at] {
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => at + 2,
+            _ => at + 1,
+        };
+        out.push(Line {
+            content: TextRange::new(start, at),
+            next,
+        });
+        start = next;
     }
     if start < bytes.len() {
         out.push(Line {
@@ -174,9 +159,11 @@ pub fn scan(text: &str) -> Scan {
             let Some(next) = lines.get(index) else { break };
             piece_start = next.content.start;
         }
-        let args: String = pieces.iter().map(|p| p.slice(text)).collect();
         let mut heredocs = Vec::new();
-        if takes_heredocs(keyword.slice(text)) {
+        // (the arguments are joined only where a heredoc may start: most instructions have none)
+        let marked = pieces.iter().any(|p| p.slice(text).contains('<'));
+        if marked && takes_heredocs(keyword.slice(text)) {
+            let args: String = pieces.iter().map(|p| p.slice(text)).collect();
             for (name, strip_tabs) in heredoc_markers(&args) {
                 let body_start = lines.get(index).map_or(text.len(), |l| l.content.start);
                 let mut terminated = false;
@@ -274,6 +261,21 @@ mod tests {
             .iter()
             .map(|i| i.pieces.iter().map(|p| p.slice(text)).collect())
             .collect()
+    }
+
+    #[test]
+    fn lines_break_at_lf_cr_and_crlf() {
+        let text = "a\nb\r\nc\rd\r\r\ne";
+        let found: Vec<(&str, usize)> = lines(text)
+            .iter()
+            .map(|l| (l.content.slice(text), l.next))
+            .collect();
+        assert_eq!(
+            found,
+            [("a", 2), ("b", 5), ("c", 7), ("d", 9), ("", 11), ("e", 12)]
+        );
+        assert_eq!(lines("a\n").len(), 1);
+        assert_eq!(lines("\u{feff}x")[0].content.start, 3);
     }
 
     #[test]

@@ -33,6 +33,14 @@ impl Logical {
         }
     }
 
+    /// The same text written `delta` bytes later (or earlier) in the source.
+    pub fn shift(&mut self, delta: isize) {
+        for (_, source) in &mut self.pieces {
+            *source = source.saturating_add_signed(delta);
+        }
+        self.end = self.end.saturating_add_signed(delta);
+    }
+
     /// The logical text from byte `start` on, leading whitespace dropped (an `ONBUILD` trigger's own
     /// instruction after its keyword).
     pub fn tail(&self, start: usize) -> Logical {
