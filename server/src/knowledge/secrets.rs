@@ -142,9 +142,11 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     let singular = last.strip_suffix('s').unwrap_or(last);
     if NOT_SECRET_SUFFIXES.contains(&last.as_str())
         || NOT_SECRET_SUFFIXES.contains(&singular)
-        || PUBLIC_NAMES
-            .iter()
-            .any(|p| joined == *p || joined.ends_with(&format!("_{p}")))
+        || PUBLIC_NAMES.iter().any(|p| {
+            joined
+                .strip_suffix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
+        })
         || (last == "key" && words.iter().any(|w| w == "public" || w == "gpg"))
     {
         return None;
@@ -222,7 +224,8 @@ pub fn judge(name: &str, value: &str) -> Option<Verdict> {
         return None;
     }
     let named = secret.map(|s| Reason::Name(s.word));
-    let random = entropy_bits(value.trim()).map(Reason::Entropy);
+    // (only a literal's entropy is a reason, and only a named one's is asked for)
+    let random = || entropy_bits(value.trim()).map(Reason::Entropy);
     match kind {
         ValueKind::Credential(format) => Some(Verdict {
             severity: Severity::Error,
@@ -234,7 +237,7 @@ pub fn judge(name: &str, value: &str) -> Option<Verdict> {
         }),
         ValueKind::Literal => Some(Verdict {
             severity: Severity::Error,
-            reasons: [named?].into_iter().chain(random).collect(),
+            reasons: [named?].into_iter().chain(random()).collect(),
             placeholder: false,
         }),
         ValueKind::Placeholder => Some(Verdict {
@@ -285,13 +288,20 @@ pub fn entropy_bits(value: &str) -> Option<u32> {
     if !(letters && digits) {
         return None;
     }
-    let mut counts = std::collections::HashMap::new();
+    // (ASCII characters counted in place; any other one in a map)
+    let mut ascii = [0usize; 128];
+    let mut others = std::collections::HashMap::new();
     for c in value.chars() {
-        *counts.entry(c).or_insert(0usize) += 1;
+        match ascii.get_mut(c as usize) {
+            Some(count) => *count += 1,
+            None => *others.entry(c).or_insert(0usize) += 1,
+        }
     }
     let n = value.chars().count() as f64;
-    let bits: f64 = counts
-        .values()
+    let bits: f64 = ascii
+        .iter()
+        .chain(others.values())
+        .filter(|&&k| k > 0)
         .map(|&k| {
             let p = k as f64 / n;
             -p * p.log2()
