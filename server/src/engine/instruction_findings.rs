@@ -27,11 +27,11 @@ pub struct InstructionFindings {
 
 /// One instruction of the last lint and what was found in it.
 struct Kept {
-    /// Where it was (see `Instruction::extent`).
-    extent: TextRange,
+    /// Where it was, with what leads up to it (see [`span`]).
+    span: TextRange,
     /// Whether its script was read (a `RUN` in a POSIX shell).
     read: bool,
-    /// Relative to `extent.start`.
+    /// Relative to `span.start`.
     found: Arc<[Diagnostic]>,
 }
 
@@ -58,24 +58,24 @@ impl InstructionFindings {
         }
         let read = |index: usize| scripts.of(index).is_some();
         let unchanged = |kept: &Kept, index: usize| {
-            let instruction = &file.instructions[index];
             kept.read == read(index)
-                && kept.extent.slice(old_source) == instruction.extent().slice(source)
+                && kept.span.slice(old_source) == span(file, index).slice(source)
         };
         let (new, old) = (file.instructions.len(), self.kept.len());
         let (prefix, suffix) = unchanged_ends(old, new, |o, n| unchanged(&self.kept[o], n));
         let check = |index: usize| -> Arc<[Diagnostic]> {
-            let instruction = &file.instructions[index];
+            let span = span(file, index);
             let cx = InstructionContext {
                 source,
-                instruction,
+                instruction: &file.instructions[index],
                 script: scripts.of(index),
+                leading: TextRange::new(span.start, file.instructions[index].range.start),
             };
             let mut found = Vec::new();
             for (_, check) in &checks {
                 check(&cx, &mut found);
             }
-            let back = -shift(instruction.range.start);
+            let back = -shift(span.start);
             found.into_iter().map(|d| d.shifted(back)).collect()
         };
         let changed = prefix..new - suffix;
@@ -96,7 +96,7 @@ impl InstructionFindings {
                     fresh.next().unwrap_or_default()
                 };
                 Kept {
-                    extent: file.instructions[index].extent(),
+                    span: span(file, index),
                     read: read(index),
                     found,
                 }
@@ -105,7 +105,7 @@ impl InstructionFindings {
         let out = kept
             .iter()
             .flat_map(|k| {
-                let start = shift(k.extent.start);
+                let start = shift(k.span.start);
                 k.found.iter().map(move |d| d.clone().shifted(start))
             })
             .collect();
@@ -114,6 +114,18 @@ impl InstructionFindings {
         self.escape = file.escape;
         out
     }
+}
+
+/// The text instruction `index` is checked in: from the end of the instruction before it (the comment
+/// lines and blank space between are its `leading` text) to the end of its extent (see
+/// `Instruction::extent`).
+fn span(file: &Dockerfile, index: usize) -> TextRange {
+    let instruction = &file.instructions[index];
+    let start = index
+        .checked_sub(1)
+        .map_or(0, |before| file.instructions[before].range.end)
+        .min(instruction.range.start);
+    TextRange::new(start, instruction.extent().end)
 }
 
 #[cfg(test)]
@@ -130,9 +142,11 @@ mod tests {
     /// After any edit, what is kept and moved reads exactly as checking every instruction afresh.
     #[test]
     fn kept_findings_read_as_a_fresh_check() {
-        let before = "FROM debian\nRUN apt-get install -y curl\nRUN sudo ls\n# a comment\nEXPOSE 22\n";
+        let before = "FROM debian\nRUN apt-get install -y curl\nRUN sudo ls\n# a comment\nEXPOSE 22\n# ghp_1234567890abcdefghijklmnopqrstuvwxyz\n";
         let edits = [
             before.replace("# a comment", "# a longer comment"),
+            before.replace("# a comment", "# glpat-1234567890abcdefghij"),
+            before.replace("\n# ghp", "\nUSER 1\n# ghp"),
             before.replace("RUN sudo ls", "RUN sudo ls && apt-get upgrade"),
             before.replace("FROM debian\n", "FROM debian\nRUN curl -k https://x | sh\n"),
             before.replace("EXPOSE 22\n", ""),
@@ -159,6 +173,7 @@ mod tests {
             .map(|d| d.rule)
             .collect();
         let expected = [RuleId::InstallRecommends, RuleId::SudoInRun, RuleId::SshPortExposed];
+        // (the credential after the last instruction is found by the rule's check of the whole file)
         assert_eq!(rules, expected, "the edits above change what these find");
     }
 

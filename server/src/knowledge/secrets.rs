@@ -211,8 +211,13 @@ pub struct Verdict {
 /// literal under a secret name (error), an obvious placeholder under one (info). Empty values, references
 /// and settings are not secrets.
 pub fn judge(name: &str, value: &str) -> Option<Verdict> {
-    let kind = classify_value(value);
     let secret = secret_name(name);
+    // A value under a name that says nothing counts only in a credential format (the common case, read
+    // without classifying it further).
+    if secret.is_none() && credential_format(value.trim()).is_none() {
+        return None;
+    }
+    let kind = classify_value(value);
     // `REGISTRY_AUTH=htpasswd`: under `auth` alone, a lower-case word names a method, not a credential.
     let method = |v: &str| {
         !v.is_empty()

@@ -50,13 +50,16 @@ impl DockerfileContext<'_> {
 }
 
 /// What an instruction check sees of a Dockerfile: one instruction, its script (a `RUN` whose shell is a
-/// POSIX shell) and the text, which the check reads only inside the instruction's range. Nothing of the
-/// instructions around it, so what it finds depends on the instruction's text alone: the engine keeps
-/// those findings while the text is unchanged and moves them with it (see `engine::instruction_findings`).
+/// POSIX shell), the comment lines and blank space before it (`leading`), and the text, which the check
+/// reads only there. Nothing of the instructions around it, so what it finds depends on that text alone:
+/// the engine keeps those findings while the text is unchanged and moves them with it (see
+/// `engine::instruction_findings`).
 pub struct InstructionContext<'a> {
     pub source: &'a str,
     pub instruction: &'a Instruction,
     pub script: Option<Script<'a>>,
+    /// From the end of the instruction before (or the start of the file) to this one's start.
+    pub leading: TextRange,
 }
 
 /// What a rule sees of one Compose file.

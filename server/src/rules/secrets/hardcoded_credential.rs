@@ -56,10 +56,11 @@ fn report(text: &str, offset: usize, judged_elsewhere: &[TextRange], out: &mut V
     }
 }
 
-/// The credentials in one instruction, but in its `ENV`/`ARG` values. (A word never crosses an
-/// instruction's edge: an instruction starts at its keyword and ends at a line's end.)
+/// The credentials in one instruction and the comments before it, but in its `ENV`/`ARG` values. (A word
+/// never crosses an instruction's edge: an instruction starts at its keyword and ends at a line's end.)
 pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
     let instruction = cx.instruction;
+    report(cx.leading.slice(cx.source), cx.leading.start, &[], out);
     let values: Vec<TextRange> = if matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
         instruction.pairs().iter().map(|p| p.range).collect()
     } else {
@@ -69,14 +70,9 @@ pub fn check_instruction(cx: &InstructionContext, out: &mut Vec<Diagnostic>) {
     report(text, instruction.range.start, &values, out);
 }
 
-/// The credentials between the instructions: in comments, directives and blank space.
+/// The credentials after the last instruction (the instruction check reads those before each one).
 pub fn check_dockerfile(cx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
-    let mut from = 0;
-    for instruction in &cx.file.instructions {
-        let gap = TextRange::new(from, instruction.range.start.max(from));
-        report(gap.slice(cx.source), from, &[], out);
-        from = instruction.range.end.max(from);
-    }
+    let from = cx.file.instructions.last().map_or(0, |i| i.range.end);
     let rest = TextRange::new(from, cx.source.len().max(from));
     report(rest.slice(cx.source), from, &[], out);
 }
