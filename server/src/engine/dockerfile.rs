@@ -94,7 +94,7 @@ fn lint_parsed(
     let scripts = if large {
         Scripts::default()
     } else {
-        Scripts::read(source, file)
+        kept.scripts(source, file)
     };
     let files: &dyn FileSource = if large { &NoFiles } else { around.files };
     let cx = DockerfileContext {
@@ -118,6 +118,7 @@ fn lint_parsed(
         &cx,
     ));
     out.extend(kept.instruction_findings(source, file, &scripts, settings));
+    kept.keep_scripts(scripts);
     in_images_built_from_this_one(file, &mut out);
     crate::engine::suppress::apply_dockerfile(
         source,

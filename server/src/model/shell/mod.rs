@@ -20,9 +20,9 @@ mod read;
 mod store;
 mod view;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::document::{TextRange, shift, unchanged_ends};
 use crate::model::dockerfile::{Dockerfile, Instruction, Keyword};
 use crate::model::shell::read::read_run;
 use crate::model::shell::store::Store;
@@ -45,11 +45,66 @@ pub struct Scripts {
 /// `RUN`s per store when a large file is read on all cores.
 const STORE_RUNS: usize = 256;
 
+/// A file with more `RUN`s than this has them read on all cores (below, it takes well under a
+/// millisecond).
+const PARALLEL_RUNS: usize = 4096;
+
 impl Scripts {
-    /// Read every `RUN` script of `file`. A file with more `RUN`s than the cache holds gains nothing from it
-    /// (it would start over before any reuse): its scripts are read on all cores instead, uncached. A file
-    /// too large for 32-bit offsets (over 4 GiB, far above any `max-file-size`) has none read.
+    /// Read every `RUN` script of `file`. A file too large for 32-bit offsets (over 4 GiB, far above any
+    /// `max-file-size`) has none read.
     pub fn read(source: &str, file: &Dockerfile) -> Self {
+        Self::read_reusing(source, file, |_, _| None)
+    }
+
+    /// The scripts of `source` (whose model is `file`), an edit of `old_source`, whose instructions were
+    /// `old_extents` (see `Instruction::extent`), read with `old_escape`, with scripts `old`: the `RUN`s
+    /// around the edit, unchanged, keep their scripts (moved to where they now are); only the others are
+    /// read again. The same scripts as [`Scripts::read`].
+    pub fn reread(
+        source: &str,
+        file: &Dockerfile,
+        (old_source, old_extents, old_escape): (&str, &[TextRange], char),
+        old: Scripts,
+    ) -> Self {
+        if old_escape != file.escape {
+            return Self::read(source, file);
+        }
+        let new = &file.instructions;
+        let (prefix, suffix) = unchanged_ends(old_extents.len(), new.len(), |o, n| {
+            old_extents[o].slice(old_source) == new[n].extent().slice(source)
+        });
+        // (a store read one `RUN` at a time holds that `RUN`'s scripts only)
+        let mut by_instruction: Vec<Option<Store>> = vec![None; old_extents.len()];
+        for store in old.stores {
+            let one = store.scripts.first().map(|h| h.instruction);
+            if let Some(slot) = one
+                .filter(|i| store.scripts.iter().all(|h| h.instruction == *i))
+                .and_then(|i| by_instruction.get_mut(i))
+            {
+                *slot = Some(store);
+            }
+        }
+        let (old_len, new_len) = (old_extents.len(), new.len());
+        Self::read_reusing(source, file, |index, instruction| {
+            let from = if index < prefix {
+                index
+            } else if index >= new_len - suffix {
+                old_len - (new_len - index)
+            } else {
+                return None;
+            };
+            let store = by_instruction.get_mut(from)?.take()?;
+            let delta = shift(instruction.range.start) - shift(old_extents[from].start);
+            Some(store.shifted(delta, index))
+        })
+    }
+
+    /// Read the scripts of `file`, with the store `reuse` gives for a `RUN` (by index) instead of reading it.
+    fn read_reusing(
+        source: &str,
+        file: &Dockerfile,
+        mut reuse: impl FnMut(usize, &Instruction) -> Option<Store>,
+    ) -> Self {
         if u32::try_from(source.len()).is_err() {
             return Self::default();
         }
@@ -66,7 +121,13 @@ impl Scripts {
                     .or_insert_with(|| posix(&file.shell(*index)))
             })
             .collect();
-        let stores = if runs.len() > CACHE_LIMIT {
+        let read_one = |index: usize, instruction: &Instruction| {
+            let mut store = Store::default();
+            read_run(&mut store, source, index, instruction);
+            store.shrink();
+            store
+        };
+        let stores = if runs.len() > PARALLEL_RUNS {
             use rayon::prelude::*;
             runs.par_chunks(STORE_RUNS)
                 .map(|runs| {
@@ -80,7 +141,9 @@ impl Scripts {
                 .collect()
         } else {
             runs.into_iter()
-                .map(|(index, instruction)| cached(source, file.escape, index, instruction))
+                .map(|(index, instruction)| {
+                    reuse(index, instruction).unwrap_or_else(|| read_one(index, instruction))
+                })
                 .collect()
         };
         Self { stores }
@@ -108,36 +171,6 @@ impl Scripts {
                 .map(move |at| (store.scripts[at].instruction, Script::of(store, at)))
         })
     }
-}
-
-thread_local! {
-    /// Scripts by the instruction's text (and escape character), with ranges from the instruction's start:
-    /// a keystroke changes one `RUN`, so the server parses that one again and moves the others.
-    static CACHE: RefCell<HashMap<(char, String), Store>> = RefCell::new(HashMap::new());
-}
-
-/// Entries kept before the cache starts over (about a few thousand `RUN`s of open files).
-const CACHE_LIMIT: usize = 4096;
-
-/// The script of `instruction` (instruction `index`), in a store of its own.
-fn cached(source: &str, escape: char, index: usize, instruction: &Instruction) -> Store {
-    let start = instruction.range.start;
-    let key = (escape, instruction.range.slice(source).to_owned());
-    let delta = isize::try_from(start).unwrap_or(0);
-    if let Some(store) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
-        return store.shifted(delta, index);
-    }
-    let mut store = Store::default();
-    read_run(&mut store, source, index, instruction);
-    store.shrink();
-    CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(key, store.clone().shifted(-delta, index));
-    });
-    store
 }
 
 /// Whether a `SHELL` argv (`["/bin/sh", "-c"]` by default) runs a POSIX shell.
@@ -251,10 +284,10 @@ mod tests {
         assert_eq!(curl.range.slice(text), "curl");
     }
 
-    /// Scripts read on all cores into shared stores (a file of many `RUN`s) and one by one through the
-    /// cache (the server's case) are the same scripts.
+    /// Scripts read on all cores into shared stores (a file of many `RUN`s) and one by one (the server's
+    /// case) are the same scripts.
     #[test]
-    fn a_script_reads_the_same_in_a_large_file_and_through_the_cache() {
+    fn a_script_reads_the_same_in_a_large_file_and_a_small_one() {
         let runs = [
             "RUN curl -fsSL https://x/$V | sh -s -- -y && echo 'a b' > /tmp/f",
             "RUN <<EOT\napt-get update\ncurl x | bash\nEOT",
@@ -264,7 +297,7 @@ mod tests {
             "RUN sudo -E bash - < <(wget -qO- x) $(nested $(deeper | x))",
         ];
         let mut large = String::from("FROM a\n");
-        for i in 0..CACHE_LIMIT + 10 {
+        for i in 0..PARALLEL_RUNS + 10 {
             large.push_str(runs[i % runs.len()]);
             large.push('\n');
         }
@@ -277,7 +310,7 @@ mod tests {
         let (_, few) = script(&small);
         let few: Vec<String> = few.iter().map(|(i, s)| format!("{i} {s:?}")).collect();
         let many: Vec<String> = all.iter().map(|(i, s)| format!("{i} {s:?}")).collect();
-        assert_eq!(many.len(), CACHE_LIMIT + 10);
+        assert_eq!(many.len(), PARALLEL_RUNS + 10);
         assert_eq!(few, many[..few.len()]);
         assert!(few.iter().all(|s| s.contains("Command")), "{few:?}");
     }
@@ -298,6 +331,37 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    const SEED: &str = "FROM a\nRUN curl x | sh\nRUN <<EOF\napt-get update\nEOF\nSHELL [\"pwsh\", \"-c\"]\nRUN a\nFROM b\nRUN cat <<X > /f\ny\nX\n";
+    const PIECES: &[&str] = &[
+        "RUN b && c\n", "\\\n", "\n", "# c\n", "<<EOF\n", "EOF\n", "SHELL [\"sh\", \"-c\"]\n", " ", "|", "é",
+        "# escape=`\n", "FROM c\n", "$(d)",
+    ];
+
+    proptest::proptest! {
+        /// After any edits, the scripts read again from the last ones are the scripts read afresh.
+        #[test]
+        fn scripts_read_again_are_the_scripts_read_afresh(
+            edits in proptest::collection::vec((0.0f64..1.0, 0usize..12, proptest::collection::vec(0..PIECES.len(), 0..3)), 1..30)
+        ) {
+            let mut text = SEED.to_owned();
+            let (mut file, mut scripts) = script(&text);
+            for (at, delete, insert) in edits {
+                let floor = |mut i: usize| { while !text.is_char_boundary(i) { i -= 1; } i };
+                let start = floor(((at * text.len() as f64) as usize).min(text.len()));
+                let end = floor((start + delete).min(text.len()));
+                let inserted: String = insert.iter().map(|&i| PIECES[i]).collect();
+                let mut edited = text.clone();
+                edited.replace_range(start..end, &inserted);
+                let extents: Vec<TextRange> = file.instructions.iter().map(Instruction::extent).collect();
+                let new_file = Dockerfile::parse(&edited);
+                scripts = Scripts::reread(&edited, &new_file, (&text, &extents, file.escape), scripts);
+                (file, text) = (new_file, edited);
+                let listed = |s: &Scripts| s.iter().map(|(i, s)| format!("{i} {s:?}")).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(listed(&scripts), listed(&script(&text).1), "text: {:?}", text);
             }
         }
     }
