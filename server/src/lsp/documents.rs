@@ -23,7 +23,7 @@ use crate::syntax::kept_tree::KeptTree;
 
 /// What is kept of a document between changes so the next parse and lint are incremental.
 enum Parsed {
-    /// Its tree and what the instruction checks found, while it is edited.
+    /// Its tree while it is edited, and what is kept of its last lint.
     Dockerfile(KeptTree, KeptDockerfile),
     Yaml(YamlStream),
 }
@@ -135,10 +135,7 @@ impl Document {
     pub fn cool(&mut self) {
         self.hot = false;
         match &mut self.parsed {
-            Parsed::Dockerfile(tree, kept) => {
-                tree.clear();
-                *kept = KeptDockerfile::default();
-            }
+            Parsed::Dockerfile(tree, _) => tree.clear(),
             Parsed::Yaml(stream) => stream.drop_trees(),
         }
     }
@@ -204,7 +201,7 @@ impl Document {
         match &mut self.parsed {
             Parsed::Dockerfile(tree, kept) => {
                 // (above the limit, the cut text is linted without the tree of the whole; a document that is not
-                // being edited keeps neither its tree nor its instructions' findings)
+                // being edited keeps no tree, but its model, scripts and findings: a relint reuses them all)
                 let keep = whole && self.hot;
                 if !keep {
                     tree.clear();
@@ -218,9 +215,6 @@ impl Document {
                 };
                 let found =
                     crate::engine::dockerfile::lint_dockerfile(text, keep.then_some(tree), kept, &around);
-                if !self.hot {
-                    *kept = KeptDockerfile::default();
-                }
                 self.diagnostics = Findings::whole(found, text.len());
             }
             Parsed::Yaml(stream) => {
