@@ -2,10 +2,12 @@
 //! every message the server sends and parses its JSON, as an editor does):
 //! - keystroke latency: after the first diagnostics, type single characters, one `didChange` each, and time
 //!   each from sending it to having parsed the diagnostics of that version; with the bytes pushed per
-//!   keystroke. The first keystroke is reported apart: a document keeps no tree until it is edited, so that
-//!   one parses the whole text (as does the first after the server dropped the tree of a document not
-//!   edited lately). Four workloads: a 264-line corpus Dockerfile and the same repeated to 5,000 lines (typing at
-//!   the end), a 3,000-line stream of corpus Deployments and one of 30,000 lines (typing at the top);
+//!   keystroke. The first keystroke is reported apart: a document keeps no tree until it is edited (nor one
+//!   not edited lately), so that one may parse the whole text. Four budgeted workloads type a comment line:
+//!   a 264-line corpus Dockerfile and the same repeated to 5,000 lines (at the end), a 3,000-line stream of
+//!   corpus Deployments and one of 30,000 lines (at the top); a fifth types instructions at the end of the
+//!   5,000-line Dockerfile (a half-typed keyword is an unknown instruction, which the grammar's tree is read
+//!   for);
 //! - `dockwarden check` over every corpus Dockerfile, wall time, beside `hadolint` run once over the same files
 //!   (when one is on `PATH` or named by `HADOLINT`), and over every corpus Compose file and manifest;
 //! - the server's resident memory with 1,000 corpus documents open.
@@ -54,8 +56,13 @@ struct Workload {
     language: &'static str,
     text: String,
     at_end: bool,
+    /// What is typed, one character per keystroke, from the start again when it runs out.
+    typed: &'static str,
     keystrokes: usize,
 }
+
+/// A comment line: most of what is typed in a file changes no finding.
+const COMMENT: &str = "# typing while the server keeps up, one character at a time\n";
 
 /// What one round of a workload measured.
 struct Round {
@@ -80,7 +87,6 @@ fn type_into(workload: &Workload) -> Round {
         json!({"textDocument": {"uri": uri, "languageId": workload.language, "version": 1, "text": text}}),
     );
     client.published(uri, 1);
-    let typed = "# typing while the server keeps up, one character at a time\n";
     let mut latencies = Vec::with_capacity(workload.keystrokes);
     let (mut top_line, mut top_column) = (0, 0);
     let (mut end_line, mut end_column) = {
@@ -88,7 +94,7 @@ fn type_into(workload: &Workload) -> Round {
         (text.split('\n').count() - 1, last.encode_utf16().count())
     };
     let bytes_before = client.received_bytes.load(Ordering::Relaxed);
-    for (i, c) in typed.chars().cycle().take(workload.keystrokes).enumerate() {
+    for (i, c) in workload.typed.chars().cycle().take(workload.keystrokes).enumerate() {
         let version = i as i64 + 2;
         let (line, character) = if workload.at_end {
             (end_line, end_column)
@@ -350,6 +356,7 @@ fn main() {
             language: "dockerfile",
             text: dockerfile.clone(),
             at_end: true,
+            typed: COMMENT,
             keystrokes: 300,
         },
         Workload {
@@ -358,6 +365,16 @@ fn main() {
             language: "dockerfile",
             text: repeated(&dockerfile, 5000),
             at_end: true,
+            typed: COMMENT,
+            keystrokes: 100,
+        },
+        Workload {
+            label: "Dockerfile of 5,000 lines, typing instructions at the end",
+            uri: "file:///bench/large/typed/Dockerfile",
+            language: "dockerfile",
+            text: repeated(&dockerfile, 5000),
+            at_end: true,
+            typed: "RUN apt-get install -y curl && curl -fsSL https://example.com/x.sh | sh\nUSER app\n",
             keystrokes: 100,
         },
         Workload {
@@ -366,6 +383,7 @@ fn main() {
             language: "yaml",
             text: deployments_stream(&corpus, 3000),
             at_end: false,
+            typed: COMMENT,
             keystrokes: 300,
         },
         Workload {
@@ -374,6 +392,7 @@ fn main() {
             language: "yaml",
             text: deployments_stream(&corpus, 30000),
             at_end: false,
+            typed: COMMENT,
             keystrokes: 100,
         },
     ]
