@@ -19,7 +19,10 @@ const GRAMMAR_PART: usize = 256 * 1024;
 
 /// Lint a Dockerfile with its surroundings, from its text.
 pub fn lint(source: &str, around: &Surroundings) -> Vec<Diagnostic> {
-    lint_dockerfile(source, None, &mut KeptDockerfile::default(), around)
+    // (linted once: nothing is kept for a next time, the text is not copied)
+    let file = Dockerfile::parse(source);
+    let errors = grammar_errors(source, &file, None);
+    lint_parsed(source, &file, &errors, &mut KeptDockerfile::default(), around)
 }
 
 /// Lint a Dockerfile with its `tree` when one is kept (the server's, read only when needed), what is kept of
