@@ -11,11 +11,12 @@
 //! 4. [`knowledge`]: what is known about the world, offline — image tables, Pod Security controls, secrets.
 //! 5. [`edit`]: fixes as text edits, and the Dockerfile and YAML edits they are built from.
 //! 6. [`rules`]: every enabled rule reads a model in its context and returns [`Diagnostic`]s, each carrying
-//!    its fixes computed at the same time.
+//!    its fixes computed at the same time; a Dockerfile rule may check one instruction at a time.
 //! 7. [`engine`]: the pipeline per file kind — parse, model, rules, then suppressions, settings, Pod Security
-//!    admission — behind [`lint()`], the one entry point both faces share; the per-document cache of YAML
-//!    streams (findings in runs, one per document, reused while it is unchanged), the workspace index,
-//!    configs, reads of neighbouring files, cross-file merges, fix-all.
+//!    admission — behind [`lint()`], the one entry point both faces share; what is kept per document (a YAML
+//!    stream's documents with their findings in runs; a Dockerfile's model, scripts and instruction findings),
+//!    reused where the text is unchanged, the workspace index, configs, reads of neighbouring files,
+//!    cross-file merges, fix-all.
 //! 8. The faces: the CLI ([`cli`]) prints, serialises and applies fixes; the server ([`lsp`]) keeps documents
 //!    in sync, converts new runs of findings to protocol positions and JSON at its edge and is the only
 //!    module that knows LSP.
