@@ -225,6 +225,56 @@ fn rules_and_explain_print_the_rule_docs() {
 }
 
 #[test]
+fn check_version_answers_as_the_top_level_version() {
+    let dir = temp_dir("version");
+    let top = stdout(&dockwarden(&["--version"], &dir));
+    assert!(top.starts_with("dockwarden "), "{top}");
+    for args in [&["check", "--version"][..], &["check", "-V"]] {
+        let output = dockwarden(args, &dir);
+        assert!(output.status.success(), "{args:?}");
+        assert_eq!(stdout(&output), top, "{args:?}");
+    }
+}
+
+#[test]
+fn completions_are_generated_for_bash_zsh_and_fish() {
+    let dir = temp_dir("completions");
+    // What each shell's script names for `dockwarden check --severity-threshold`, as written in it.
+    for (shell, marker) in [
+        ("bash", "complete -F _dockwarden"),
+        ("zsh", "#compdef dockwarden"),
+        ("fish", "complete -c dockwarden"),
+    ] {
+        let output = dockwarden(&["completions", shell], &dir);
+        assert!(output.status.success(), "{shell}");
+        let script = stdout(&output);
+        assert!(script.contains(marker), "{shell}: {script}");
+        for word in ["check", "severity-threshold", "unsafe-fixes", "explain"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    assert_eq!(dockwarden(&["completions", "tcsh"], &dir).status.code(), Some(2));
+}
+
+/// The man page is built from the same definition as the parser, into `target/man/dockwarden.1`.
+#[test]
+fn the_man_page_is_built_from_the_command_line() {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(dockwarden::cli::args::command())
+        .render(&mut page)
+        .expect("render");
+    let page = String::from_utf8(page).expect("UTF-8");
+    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH dockwarden"), "{page}");
+    assert!(page.contains(".TH dockwarden 1"), "{page}");
+    for word in ["check", "lsp", "explain", "completions"] {
+        assert!(page.contains(word), "the man page lacks {word}");
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/man");
+    std::fs::create_dir_all(&dir).expect("target/man");
+    std::fs::write(dir.join("dockwarden.1"), page).expect("write the man page");
+}
+
+#[test]
 fn any_bytes_lint_without_a_crash() {
     let dir = temp_dir("bytes");
     let mut bytes: Vec<u8> = b"FROM alpine\nRUN \xff\xfe\x00 \\\n".to_vec();

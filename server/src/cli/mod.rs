@@ -1,5 +1,6 @@
-//! The command-line face: `check` (with `--fix`), `rules`, `explain`.
+//! The command-line face: `check` (with `--fix`), `rules`, `explain`, `completions`.
 
+pub mod args;
 mod check;
 mod files;
 mod output;
