@@ -66,11 +66,22 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx,
   return publish(err, result, ctx, config)
 end
 
+-- Editor settings, as a user gives them: `bloated-base-image` reports as an error (a warning by default).
+local settings = { dockwarden = { rules = { ['bloated-base-image'] = 'error' } } }
 if start == 'enable' then
-  vim.lsp.config('dockwarden', { cmd = { server, 'lsp' } })
+  vim.lsp.config('dockwarden', { cmd = { server, 'lsp' }, settings = settings })
   vim.lsp.enable('dockwarden')
 else
-  require('dockwarden').setup({ cmd = { server, 'lsp' } })
+  require('dockwarden').setup({ cmd = { server, 'lsp' }, settings = settings })
+end
+
+--- The severity of the `code` finding of `bufnr` on 1-based `line`, if there is one.
+local function severity_of(bufnr, code, line)
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if code_of(d) == code and d.lnum + 1 == line then
+      return d.severity
+    end
+  end
 end
 
 local function open(name)
@@ -96,6 +107,10 @@ wait_for('the Dockerfile findings (bloated-base-image and run-as-root on line 1,
 end, dockerfile)
 say(string.format('TIME first-diagnostics-ms %d', now_ms() - t0))
 say('ok: Dockerfile findings ' .. describe(dockerfile))
+wait_for('bloated-base-image as an error, as the editor settings say', function()
+  return severity_of(dockerfile, 'bloated-base-image', 1) == vim.diagnostic.severity.ERROR
+end, dockerfile)
+say('ok: editor settings followed')
 
 --- Apply the code action of `bufnr` at 1-based `line`, 0-based `col` whose title satisfies `accept`.
 --- The diagnostics sent back as context are the ones Neovim decoded (numbers as Lua doubles); the server

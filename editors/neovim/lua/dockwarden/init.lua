@@ -8,6 +8,7 @@ local defaults = {
   cmd = { 'dockwarden', 'lsp' },
   filetypes = { 'dockerfile', 'yaml', 'yaml.docker-compose' },
   root_markers = { '.dockwarden.yaml', '.git' },
+  settings = {},
 }
 
 --- The nearest folder, from `path`'s own upwards, that holds one of `markers` (a file or a folder, such
@@ -33,6 +34,16 @@ end
 --- Client ids by root, for Neovim without `vim.lsp.start` (0.7), which reuses clients by itself.
 local clients = {}
 
+--- Send the editor settings once the server is up: Neovim 0.7 neither sends them nor says it answers
+--- `workspace/configuration` (later versions do both; a second notification changes nothing).
+local function say_settings(settings)
+  return function(client)
+    if next(settings) ~= nil then
+      client.notify('workspace/didChangeConfiguration', { settings = settings })
+    end
+  end
+end
+
 local function attach(config, bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
   if name == '' or vim.bo[bufnr].buftype ~= '' then
@@ -40,12 +51,27 @@ local function attach(config, bufnr)
   end
   local root = root_of(name, config.root_markers)
   if vim.lsp.start then
-    vim.lsp.start({ name = 'dockwarden', cmd = config.cmd, root_dir = root }, { bufnr = bufnr })
+    vim.lsp.start(
+      {
+        name = 'dockwarden',
+        cmd = config.cmd,
+        root_dir = root,
+        settings = config.settings,
+        on_init = say_settings(config.settings),
+      },
+      { bufnr = bufnr }
+    )
     return
   end
   local id = clients[root]
   if id == nil or vim.lsp.get_client_by_id(id) == nil then
-    id = vim.lsp.start_client({ name = 'dockwarden', cmd = config.cmd, root_dir = root })
+    id = vim.lsp.start_client({
+      name = 'dockwarden',
+      cmd = config.cmd,
+      root_dir = root,
+      settings = config.settings,
+      on_init = say_settings(config.settings),
+    })
     if id == nil then
       vim.notify('dockwarden: could not start ' .. table.concat(config.cmd, ' '), vim.log.levels.ERROR)
       return
@@ -91,7 +117,9 @@ function M.fix_all()
   end
 end
 
---- Start dockwarden for the configured filetypes. `opts` may override `cmd`, `filetypes`, `root_markers`.
+--- Start dockwarden for the configured filetypes. `opts` may override `cmd`, `filetypes`, `root_markers`,
+--- and give `settings` (`{ dockwarden = { rules = { ... } } }`), which the client answers the server's
+--- `workspace/configuration` with.
 function M.setup(opts)
   local config = vim.tbl_deep_extend('force', defaults, opts or {})
   local group = vim.api.nvim_create_augroup('dockwarden', { clear = true })
