@@ -253,7 +253,10 @@ fn completions_are_generated_for_bash_zsh_and_fish() {
             assert!(script.contains(word), "{shell} lacks {word}");
         }
     }
-    assert_eq!(dockwarden(&["completions", "tcsh"], &dir).status.code(), Some(2));
+    assert_eq!(
+        dockwarden(&["completions", "tcsh"], &dir).status.code(),
+        Some(2)
+    );
 }
 
 /// The man page is built from the same definition as the parser, into `target/man/dockwarden.1`.
@@ -264,7 +267,10 @@ fn the_man_page_is_built_from_the_command_line() {
         .render(&mut page)
         .expect("render");
     let page = String::from_utf8(page).expect("UTF-8");
-    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH dockwarden"), "{page}");
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH dockwarden"),
+        "{page}"
+    );
     assert!(page.contains(".TH dockwarden 1"), "{page}");
     for word in ["check", "lsp", "explain", "completions"] {
         assert!(page.contains(word), "the man page lacks {word}");

@@ -405,7 +405,10 @@ fn every_corpus_dockerfile_with_its_grammar_errors_found_in_parts_has_its_findin
                 path.display()
             );
             // The server queries its tree only at the unknown instructions.
-            let mut tree = KeptTree::parsed(Language::Dockerfile, parse(Language::Dockerfile, text, None));
+            let mut tree = KeptTree::parsed(
+                Language::Dockerfile,
+                parse(Language::Dockerfile, text, None),
+            );
             assert_eq!(
                 lint_dockerfile(text, Some(&mut tree), &mut kept, &Surroundings::none()),
                 whole,

@@ -94,7 +94,13 @@ fn type_into(workload: &Workload) -> Round {
         (text.split('\n').count() - 1, last.encode_utf16().count())
     };
     let bytes_before = client.received_bytes.load(Ordering::Relaxed);
-    for (i, c) in workload.typed.chars().cycle().take(workload.keystrokes).enumerate() {
+    for (i, c) in workload
+        .typed
+        .chars()
+        .cycle()
+        .take(workload.keystrokes)
+        .enumerate()
+    {
         let version = i as i64 + 2;
         let (line, character) = if workload.at_end {
             (end_line, end_column)

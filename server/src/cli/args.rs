@@ -107,4 +107,3 @@ pub fn rule(name: &str) -> Result<RuleId, String> {
     RuleId::from_name(name.trim())
         .ok_or_else(|| format!("no rule named `{name}` (`dockwarden rules` lists them)"))
 }
-

@@ -3,7 +3,11 @@
 /// How many items at the start and at the end of an old and a new sequence (of `old` and `new` items) are
 /// the same, by `same(old_index, new_index)`, without the two ends overlapping: what an edit (one
 /// contiguous change) left as it was around it.
-pub fn unchanged_ends(old: usize, new: usize, same: impl Fn(usize, usize) -> bool) -> (usize, usize) {
+pub fn unchanged_ends(
+    old: usize,
+    new: usize,
+    same: impl Fn(usize, usize) -> bool,
+) -> (usize, usize) {
     let mut prefix = 0;
     while prefix < old.min(new) && same(prefix, prefix) {
         prefix += 1;

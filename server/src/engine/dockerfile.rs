@@ -22,7 +22,13 @@ pub fn lint(source: &str, around: &Surroundings) -> Vec<Diagnostic> {
     // (linted once: nothing is kept for a next time, the text is not copied)
     let file = Dockerfile::parse(source);
     let errors = grammar_errors(source, &file, None);
-    lint_parsed(source, &file, &errors, &mut KeptDockerfile::default(), around)
+    lint_parsed(
+        source,
+        &file,
+        &errors,
+        &mut KeptDockerfile::default(),
+        around,
+    )
 }
 
 /// Lint a Dockerfile with its `tree` when one is kept (the server's, read only when needed), what is kept of
@@ -49,7 +55,13 @@ pub fn lint_with_errors(
     around: &Surroundings,
 ) -> Vec<Diagnostic> {
     let file = Dockerfile::parse(source);
-    lint_parsed(source, &file, grammar_errors, &mut KeptDockerfile::default(), around)
+    lint_parsed(
+        source,
+        &file,
+        grammar_errors,
+        &mut KeptDockerfile::default(),
+        around,
+    )
 }
 
 /// The text the grammar could not read as any instruction, where it counts: only where the model read an
@@ -151,4 +163,3 @@ fn in_images_built_from_this_one(file: &Dockerfile, out: &mut [Diagnostic]) {
         }
     }
 }
-

@@ -150,7 +150,10 @@ mod tests {
             before.replace("RUN sudo ls", "RUN sudo ls && apt-get upgrade"),
             before.replace("FROM debian\n", "FROM debian\nRUN curl -k https://x | sh\n"),
             before.replace("EXPOSE 22\n", ""),
-            before.replace("RUN apt-get install -y curl\n", "RUN apt-get install -y \\\n curl\n"),
+            before.replace(
+                "RUN apt-get install -y curl\n",
+                "RUN apt-get install -y \\\n curl\n",
+            ),
             format!("# escape=`\n{before}"),
             String::new(),
         ];
@@ -172,7 +175,11 @@ mod tests {
             .iter()
             .map(|d| d.rule)
             .collect();
-        let expected = [RuleId::InstallRecommends, RuleId::SudoInRun, RuleId::SshPortExposed];
+        let expected = [
+            RuleId::InstallRecommends,
+            RuleId::SudoInRun,
+            RuleId::SshPortExposed,
+        ];
         // (the credential after the last instruction is found by the rule's check of the whole file)
         assert_eq!(rules, expected, "the edits above change what these find");
     }

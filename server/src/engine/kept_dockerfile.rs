@@ -58,7 +58,8 @@ impl KeptDockerfile {
         scripts: &Scripts,
         settings: &Settings,
     ) -> Vec<Diagnostic> {
-        self.found.run(&self.source, source, file, scripts, settings)
+        self.found
+            .run(&self.source, source, file, scripts, settings)
     }
 
     /// Keep `file`, the model of `source`, for the next lint.

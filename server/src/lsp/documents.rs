@@ -213,8 +213,12 @@ impl Document {
                     skips: &skips,
                     ..Surroundings::none()
                 };
-                let found =
-                    crate::engine::dockerfile::lint_dockerfile(text, keep.then_some(tree), kept, &around);
+                let found = crate::engine::dockerfile::lint_dockerfile(
+                    text,
+                    keep.then_some(tree),
+                    kept,
+                    &around,
+                );
                 self.diagnostics = Findings::whole(found, text.len());
             }
             Parsed::Yaml(stream) => {

@@ -10,8 +10,8 @@ mod words;
 
 use std::ops::Range;
 
-pub use scan::{Directive, Heredoc, parse_directive};
 use scan::RawInstruction;
+pub use scan::{Directive, Heredoc, parse_directive};
 pub use words::{Logical, Word};
 
 use crate::document::{TextRange, shift, unchanged_ends};
@@ -519,7 +519,10 @@ impl Dockerfile {
 
 /// An instruction's `range` with its `heredocs` (see [`Instruction::extent`]).
 fn extent(range: TextRange, heredocs: &[Heredoc]) -> TextRange {
-    let end = heredocs.iter().map(|h| h.body.end).fold(range.end, usize::max);
+    let end = heredocs
+        .iter()
+        .map(|h| h.body.end)
+        .fold(range.end, usize::max);
     TextRange::new(range.start, end)
 }
 
@@ -648,7 +651,7 @@ fn arg_source(written: &str, args: &[Pair]) -> ImageSource {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// `SHELL` and `USER` in effect: before each instruction, inherited through `FROM <stage>`, never from
@@ -729,10 +732,44 @@ mod tests {
         assert_eq!(substitute("$A:${A}-${B:-d}-${C}", &args), "x:x-d-${C}");
     }
 
+    /// `text` with `delete` bytes replaced by `inserted` at the fraction `at` of its length (both ends moved back
+    /// to a character boundary): one random edit of the property tests of the models read again.
+    pub(crate) fn edited<'a>(
+        text: &str,
+        at: f64,
+        delete: usize,
+        inserted: impl Iterator<Item = &'a str>,
+    ) -> String {
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = floor(((at * text.len() as f64) as usize).min(text.len()));
+        let end = floor((start + delete).min(text.len()));
+        let mut edited = text.to_owned();
+        edited.replace_range(start..end, &inserted.collect::<String>());
+        edited
+    }
+
     const SEED: &str = "# escape=\\\nARG BASE=debian\nFROM ${BASE} AS build\nENV A=1 \\\n  B=2\nRUN <<EOF\necho hi\nEOF\nONBUILD RUN x\nFROM build\nUSER 1\nCMD [\"a\"]\n";
     const PIECES: &[&str] = &[
-        "FROM a\n", "RUN b", "\\\n", "\n", "# c\n", "<<EOF\n", "EOF\n", "ONBUILD ", "USER 2\n", " ", "`", "é",
-        "# escape=`\n", "\r\n", "ENV X=1\n",
+        "FROM a\n",
+        "RUN b",
+        "\\\n",
+        "\n",
+        "# c\n",
+        "<<EOF\n",
+        "EOF\n",
+        "ONBUILD ",
+        "USER 2\n",
+        " ",
+        "`",
+        "é",
+        "# escape=`\n",
+        "\r\n",
+        "ENV X=1\n",
     ];
 
     proptest::proptest! {
@@ -744,12 +781,7 @@ mod tests {
             let mut text = SEED.to_owned();
             let mut file = Dockerfile::parse(&text);
             for (at, delete, insert) in edits {
-                let floor = |mut i: usize| { while !text.is_char_boundary(i) { i -= 1; } i };
-                let start = floor(((at * text.len() as f64) as usize).min(text.len()));
-                let end = floor((start + delete).min(text.len()));
-                let inserted: String = insert.iter().map(|&i| PIECES[i]).collect();
-                let mut edited = text.clone();
-                edited.replace_range(start..end, &inserted);
+                let edited = edited(&text, at, delete, insert.iter().map(|&i| PIECES[i]));
                 file = Dockerfile::reparse(&edited, &text, file);
                 text = edited;
                 proptest::prop_assert_eq!(format!("{file:?}"), format!("{:?}", Dockerfile::parse(&text)), "text: {:?}", text);

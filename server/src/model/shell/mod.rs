@@ -337,8 +337,19 @@ mod tests {
 
     const SEED: &str = "FROM a\nRUN curl x | sh\nRUN <<EOF\napt-get update\nEOF\nSHELL [\"pwsh\", \"-c\"]\nRUN a\nFROM b\nRUN cat <<X > /f\ny\nX\n";
     const PIECES: &[&str] = &[
-        "RUN b && c\n", "\\\n", "\n", "# c\n", "<<EOF\n", "EOF\n", "SHELL [\"sh\", \"-c\"]\n", " ", "|", "é",
-        "# escape=`\n", "FROM c\n", "$(d)",
+        "RUN b && c\n",
+        "\\\n",
+        "\n",
+        "# c\n",
+        "<<EOF\n",
+        "EOF\n",
+        "SHELL [\"sh\", \"-c\"]\n",
+        " ",
+        "|",
+        "é",
+        "# escape=`\n",
+        "FROM c\n",
+        "$(d)",
     ];
 
     proptest::proptest! {
@@ -350,12 +361,7 @@ mod tests {
             let mut text = SEED.to_owned();
             let (mut file, mut scripts) = script(&text);
             for (at, delete, insert) in edits {
-                let floor = |mut i: usize| { while !text.is_char_boundary(i) { i -= 1; } i };
-                let start = floor(((at * text.len() as f64) as usize).min(text.len()));
-                let end = floor((start + delete).min(text.len()));
-                let inserted: String = insert.iter().map(|&i| PIECES[i]).collect();
-                let mut edited = text.clone();
-                edited.replace_range(start..end, &inserted);
+                let edited = crate::model::dockerfile::tests::edited(&text, at, delete, insert.iter().map(|&i| PIECES[i]));
                 let extents: Vec<TextRange> = file.instructions.iter().map(Instruction::extent).collect();
                 let new_file = Dockerfile::parse(&edited);
                 scripts = Scripts::reread(&edited, &new_file, (&text, &extents, file.escape), scripts);
