@@ -1589,3 +1589,60 @@ fn require_digest_reports_every_tag_without_a_digest() {
     );
     assert_eq!(count(&dir), 2, "the second FROM and the pod's image");
 }
+
+#[test]
+fn json_output_follows_its_versioned_schema() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema = repo.join("schemas/check-json.v1.schema.json");
+    let output = dockwarden(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--exit-zero",
+            "examples",
+            "tests/fixtures/dockerfile",
+            "tests/fixtures/compose",
+            "tests/fixtures/kubernetes",
+        ],
+        repo,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let text = stdout(&output);
+    let findings: serde_json::Value = serde_json::from_str(&text).expect("one JSON array");
+    let findings = findings.as_array().expect("an array");
+    assert!(findings.len() > 500, "{} findings", findings.len());
+    // Every optional part of the schema is exercised: other files' changes and fallbacks.
+    let fixes = || {
+        findings
+            .iter()
+            .flat_map(|f| f["fixes"].as_array().expect("fixes"))
+    };
+    assert!(
+        fixes().any(|f| f.get("files").is_some()),
+        "a fix that writes another file"
+    );
+    assert!(
+        fixes().any(|f| f.get("fallback").is_some()),
+        "a fix with a fallback"
+    );
+    let Some((valid, report)) = common::validate_json(&schema, &text) else {
+        return;
+    };
+    assert!(
+        valid,
+        "--format json does not follow {}:\n{report}",
+        schema.display()
+    );
+    // The schema can fail: an unknown severity, a 0 column, a missing field.
+    for (pointer, value) in [
+        ("/0/severity", serde_json::json!("fatal")),
+        ("/0/start/column", serde_json::json!(0)),
+        ("/0/fixes", serde_json::Value::Null),
+    ] {
+        let mut broken: serde_json::Value = serde_json::from_str(&text).expect("json");
+        *broken.pointer_mut(pointer).expect(pointer) = value;
+        let (valid, _) = common::validate_json(&schema, &broken.to_string()).expect("validator");
+        assert!(!valid, "{pointer} broken still validates");
+    }
+}

@@ -27,42 +27,15 @@ fn sarif_of(args: &[&str], dir: &Path) -> (String, Value) {
     (text, log)
 }
 
-/// Run the schema validator; `None` when Python's jsonschema is missing and the run does not require it.
+/// Validate a log against the vendored SARIF 2.1.0 schema (`None`: jsonschema is missing, and not required).
 fn validate(text: &str) -> Option<String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_sarif.py");
-    let mut child = Command::new("python3")
-        .arg(&script)
-        .env(
-            "PYTHONPATH",
-            std::env::var("DOCKWARDEN_PYTHONPATH").unwrap_or_default(),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("validator ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if stderr.contains("No module named 'jsonschema'") {
-        assert!(
-            std::env::var("DOCKWARDEN_SARIF_TESTS").as_deref() != Ok("required"),
-            "jsonschema is required (tests/run installs it)"
-        );
-        eprintln!("skipped: Python's jsonschema is not installed (tests/run installs it)");
-        return None;
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "SARIF does not validate:\n{stdout}{stderr}"
-    );
-    Some(stdout)
+    let schema =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    common::validate_json(&schema, text).map(|result| {
+        let (valid, report) = result;
+        assert!(valid, "SARIF does not validate:\n{report}");
+        report
+    })
 }
 
 /// What Microsoft's SARIF validator (`Sarif.Multitool validate`, the rules beyond the schema: SARIF1004

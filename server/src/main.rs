@@ -14,6 +14,9 @@ fn main() -> ExitCode {
         Command::Check {
             paths,
             format,
+            output,
+            color,
+            quiet,
             fix,
             diff,
             unsafe_fixes,
@@ -27,6 +30,9 @@ fn main() -> ExitCode {
         } => cli::check(&CheckOptions {
             paths,
             format,
+            output,
+            color,
+            quiet,
             fix,
             diff,
             unsafe_fixes,

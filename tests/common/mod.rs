@@ -562,3 +562,42 @@ pub fn fixtures_on_disk(root: &Path) -> Vec<(PathBuf, RuleId, Vec<usize>)> {
     }
     out
 }
+
+/// Validate `text` against the JSON Schema at `schema` with Python's jsonschema (`tests/validate_json.py`):
+/// whether it is valid, and the validator's report. `None` when jsonschema is not installed and the run does
+/// not require it (`DOCKWARDEN_SARIF_TESTS=required`, which `tests/run` sets after installing it).
+pub fn validate_json(schema: &Path, text: &str) -> Option<(bool, String)> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_json.py");
+    let mut child = Command::new("python3")
+        .arg(&script)
+        .arg(schema)
+        .env(
+            "PYTHONPATH",
+            std::env::var("DOCKWARDEN_PYTHONPATH").unwrap_or_default(),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("validator ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("No module named 'jsonschema'") {
+        assert!(
+            std::env::var("DOCKWARDEN_SARIF_TESTS").as_deref() != Ok("required"),
+            "jsonschema is required (tests/run installs it)"
+        );
+        eprintln!("SKIPPED: Python's jsonschema is not installed (tests/run installs it)");
+        return None;
+    }
+    let report = format!("{}{stderr}", String::from_utf8_lossy(&output.stdout));
+    Some((output.status.success(), report))
+}

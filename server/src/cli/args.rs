@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
 
-use crate::cli::{OutputFormat, Threshold};
+use crate::cli::{Color, OutputFormat, Threshold};
 use crate::rules::RuleId;
 
 #[derive(Parser)]
@@ -35,6 +35,15 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        /// Write the report to FILE instead of standard output (the summary stays on stderr)
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+        /// Print no summary and no information findings (they no longer count for the exit code either)
+        #[arg(long, short = 'q')]
+        quiet: bool,
         /// Apply safe fixes to the files
         #[arg(long)]
         fix: bool,
@@ -82,7 +91,7 @@ pub enum Command {
     },
     /// Print a rule's documentation
     Explain {
-        /// The rule name, e.g. run-as-root
+        /// The rule name, e.g. run-as-root, or a hadolint code that stands for it (DL3002)
         rule: String,
     },
     /// Print a shell completion script (e.g. `dockwarden completions bash > /etc/bash_completion.d/dockwarden`)
@@ -102,8 +111,8 @@ pub fn completions(shell: Shell, out: &mut dyn std::io::Write) {
     clap_complete::generate(shell, &mut command(), "dockwarden", out);
 }
 
-/// A rule named on the command line.
+/// A rule named on the command line, by its name or a hadolint code (`DL3002`).
 pub fn rule(name: &str) -> Result<RuleId, String> {
-    RuleId::from_name(name.trim())
+    RuleId::named(name.trim())
         .ok_or_else(|| format!("no rule named `{name}` (`dockwarden rules` lists them)"))
 }

@@ -9,9 +9,10 @@ use rayon::prelude::*;
 
 use super::EXIT_ERROR;
 use super::files::{Input, collect, kind_of};
-use super::output::{OutputFormat, printable, write};
+use super::output::{Color, OutputFormat, printable, write};
 use super::project;
 use super::report::FileReport;
+use super::summary;
 use crate::document::{FileKind, Severity};
 use crate::document::{Skip, is_yaml_name};
 use crate::edit::fix::FileChange;
@@ -29,6 +30,11 @@ use crate::rules::{FileSource, NoFiles};
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: OutputFormat,
+    /// Where the report goes instead of standard output.
+    pub output: Option<PathBuf>,
+    pub color: Color,
+    /// No summary, no information findings.
+    pub quiet: bool,
     pub fix: bool,
     /// Print what `fix` would change as unified diffs, and change nothing.
     pub diff: bool,
@@ -69,6 +75,15 @@ enum Outcome {
 }
 
 pub fn check(options: &CheckOptions) -> ExitCode {
+    if options.diff && options.format != OutputFormat::Text {
+        // A diff is its own format: one that silently printed diffs in place of SARIF would break the upload
+        // that reads it.
+        eprintln!(
+            "error: --diff prints unified diffs; it cannot be combined with --format {}",
+            format_name(options.format)
+        );
+        return ExitCode::from(EXIT_ERROR);
+    }
     let root = match project::root_of(&options.paths) {
         Ok(root) => root,
         Err(e) => {
@@ -152,21 +167,29 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     let reporters = namespace_reporters(summaries, &facts);
     if options.diff {
         let mut sink = Sink::Diffs(root.clone(), Vec::new());
-        errors.extend(fix_files(
+        let (failed, applied) = fix_files(
             &mut loaded,
             (options, &root),
             (&mut facts, &reporters),
             &mut sink,
-        ));
+        );
+        errors.extend(failed);
+        if !options.quiet {
+            eprintln!("{}", summary::fixed(&applied, true));
+        }
         return print_diffs(&sink, &errors, options);
     }
     if options.fix {
-        errors.extend(fix_files(
+        let (failed, applied) = fix_files(
             &mut loaded,
             (options, &root),
             (&mut facts, &reporters),
             &mut Sink::Disk(root.clone()),
-        ));
+        );
+        errors.extend(failed);
+        if !options.quiet {
+            eprintln!("{}", summary::fixed(&applied, false));
+        }
     }
     let outcomes: Vec<Outcome> = loaded
         .into_par_iter()
@@ -178,7 +201,12 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     let mut reports = Vec::new();
     for outcome in outcomes {
         match outcome {
-            Outcome::Report(r) => reports.push(r),
+            Outcome::Report(mut r) => {
+                if options.quiet {
+                    r.diagnostics.retain(|d| d.severity > Severity::Info);
+                }
+                reports.push(r);
+            }
             Outcome::Error(e) => errors.push(e),
         }
     }
@@ -188,10 +216,17 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .iter()
         .filter_map(|r| r.fixed_stdin.as_deref())
         .collect();
-    let written = if fixed_stdin.is_empty() {
+    let colour = options.color.wanted(options.output.is_none());
+    let written = if let Some(file) = &options.output {
+        // The path the user gave on the command line, like a shell redirection.
+        std::fs::File::create(file).and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(options.format, &reports, (&root, colour), &mut out).and_then(|()| out.flush())
+        })
+    } else if fixed_stdin.is_empty() {
         // Buffered: a report of many findings is written in a few large writes, not one per line.
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        write(options.format, &reports, &root, &mut stdout).and_then(|()| stdout.flush())
+        write(options.format, &reports, (&root, colour), &mut stdout).and_then(|()| stdout.flush())
     } else {
         let mut stdout = std::io::stdout().lock();
         let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
@@ -199,11 +234,17 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             .iter()
             .try_for_each(|t| stdout.write_all(t.as_bytes()))
             .and_then(|()| stdout.flush())
-            .and_then(|()| write(options.format, &reports, &root, &mut stderr))
+            .and_then(|()| write(options.format, &reports, (&root, false), &mut stderr))
             .and_then(|()| stderr.flush())
     };
-    if written.is_err() {
+    if let Err(e) = written {
+        if let Some(file) = &options.output {
+            eprintln!("error: {}: {e}", printable(&file.display().to_string()));
+        }
         return ExitCode::from(EXIT_ERROR);
+    }
+    if options.format == OutputFormat::Text && !options.quiet {
+        eprintln!("{}", summary::found(&reports));
     }
     for error in &errors {
         eprintln!("error: {}", printable(error));
@@ -222,6 +263,14 @@ pub fn check(options: &CheckOptions) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A format's name on the command line.
+fn format_name(format: OutputFormat) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned())
 }
 
 /// One input, read and classified.
@@ -367,13 +416,14 @@ fn fix_files(
     (options, root): (&CheckOptions, &Path),
     (facts, reporters): (&mut Facts, &BTreeMap<String, PathBuf>),
     sink: &mut Sink,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<usize>) {
     let mode = if options.unsafe_fixes {
         FixMode::Unsafe
     } else {
         FixMode::Safe
     };
     let mut errors = Vec::new();
+    let mut applied = Vec::new();
     for i in 0..loaded.len() {
         let Ok(file) = &loaded[i] else { continue };
         // Only a file read whole and as written is rewritten.
@@ -416,6 +466,7 @@ fn fix_files(
                 continue;
             }
         }
+        applied.push(fixed.applied);
         if let Ok(file) = &mut loaded[i] {
             file.text = fixed.text;
         }
@@ -433,7 +484,7 @@ fn fix_files(
             }
         }
     }
-    errors
+    (errors, applied)
 }
 
 /// Append a fix's change to another file, and keep that file's text current if it is an input too.

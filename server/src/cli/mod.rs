@@ -7,12 +7,13 @@ mod output;
 mod project;
 mod report;
 mod sarif;
+mod summary;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 pub use check::{CheckOptions, Threshold, check};
-pub use output::OutputFormat;
+pub use output::{Color, OutputFormat};
 
 use crate::rules::RuleId;
 
@@ -72,7 +73,7 @@ pub fn rules(markdown: bool) -> ExitCode {
 
 /// `dockwarden explain RULE`: the rule's documentation.
 pub fn explain(name: &str) -> ExitCode {
-    match RuleId::from_name(name) {
+    match RuleId::named(name) {
         Some(rule) => {
             let _ = write!(std::io::stdout().lock(), "{}", rule.meta().docs());
             ExitCode::SUCCESS

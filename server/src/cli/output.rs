@@ -53,22 +53,42 @@ struct JsonEdit<'a> {
     new_text: &'a str,
 }
 
+/// `--color`: whether the text report is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// When the report goes to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether to colour a report written to standard output (`to_stdout`) or to a file.
+    pub fn wanted(self, to_stdout: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                to_stdout
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 pub fn write(
     format: OutputFormat,
     reports: &[FileReport],
-    root: &Path,
+    (root, colour): (&Path, bool),
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     match format {
-        OutputFormat::Text => write_text(reports, out, colour_wanted()),
+        OutputFormat::Text => write_text(reports, out, colour),
         OutputFormat::Json => write_json(reports, out),
         OutputFormat::Github => write_github(reports, out),
         OutputFormat::Sarif => super::sarif::write(reports, root, out),
     }
-}
-
-fn colour_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 fn write_text(reports: &[FileReport], out: &mut impl Write, colour: bool) -> std::io::Result<()> {

@@ -28,7 +28,7 @@ pub const FILE_NAMES: [&str; 2] = [".dockwarden.yaml", ".dockwarden.yml"];
 pub struct Config {
     /// Severity per rule (`off` turns a rule off, any other level turns an opt-in rule on), or a map with
     /// `severity` and the rule's options (`unpinned-image: {require-digest: true}`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rules_by_name")]
     pub rules: BTreeMap<RuleId, RuleSetting>,
     /// Registries (and repositories) images may come from; unset, `untrusted-registry` stays silent.
     pub trusted_registries: Option<Vec<RegistryPattern>>,
@@ -266,15 +266,46 @@ impl<'de> Deserialize<'de> for RuleSetting {
     }
 }
 
-impl<'de> Deserialize<'de> for RuleId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        RuleId::from_name(&name).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "unknown rule `{name}` (`dockwarden rules` lists them)"
-            ))
-        })
+/// `rules:`, keyed by rule names or the hadolint codes that stand for them. Two keys for one rule
+/// (`DL3002` and `run-as-root`, or `DL3006` and `DL3007`) must agree: which one wins would otherwise depend
+/// on the order of the keys.
+fn rules_by_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<RuleId, RuleSetting>, D::Error> {
+    use serde::de::{MapAccess, Visitor};
+
+    struct Rules;
+    impl<'de> Visitor<'de> for Rules {
+        type Value = BTreeMap<RuleId, RuleSetting>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of rule names (or hadolint codes) to settings")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut rules = BTreeMap::new();
+            let mut keys: BTreeMap<RuleId, String> = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let rule = RuleId::named(&key).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "unknown rule `{key}` (`dockwarden rules` lists them)"
+                    ))
+                })?;
+                let setting: RuleSetting = map.next_value()?;
+                if let Some(earlier) = rules.insert(rule, setting) {
+                    if earlier != setting {
+                        return Err(serde::de::Error::custom(format!(
+                            "`{}` and `{key}` both set `{rule}`, differently: keep one",
+                            keys[&rule]
+                        )));
+                    }
+                }
+                keys.entry(rule).or_insert(key);
+            }
+            Ok(rules)
+        }
     }
+    deserializer.deserialize_map(Rules)
 }
 
 /// A config file that cannot be used, and where it goes wrong (1-based line and column, byte offset).
@@ -495,6 +526,18 @@ mod tests {
                 1,
                 "while scanning a quoted scalar",
             ),
+            (
+                "rules:\n  run-as-root: error\n  DL3002: off\n",
+                2,
+                3,
+                "`run-as-root` and `DL3002` both set `run-as-root`, differently",
+            ),
+            (
+                "rules:\n  DL3006: off\n  DL3007: info\n",
+                2,
+                3,
+                "`DL3006` and `DL3007` both set `unpinned-image`, differently",
+            ),
         ];
         for (text, line, column, message) in cases {
             let error = Config::parse(text).expect_err(text);
@@ -505,6 +548,27 @@ mod tests {
             );
             assert!(error.message.contains(message), "{text:?}: {error}");
         }
+    }
+
+    #[test]
+    fn a_hadolint_code_sets_the_rule_it_stands_for() {
+        let config = Config::parse(
+            "rules:\n  DL3002: off\n  dl3008: warning\n  DL3006: info\n  DL3007: info\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.rules[&RuleId::RunAsRoot].severity,
+            Some(Severity::Off)
+        );
+        assert_eq!(
+            config.rules[&RuleId::UnpinnedPackages].severity,
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            config.rules[&RuleId::UnpinnedImage].severity,
+            Some(Severity::Info)
+        );
+        assert_eq!(config.rules.len(), 3);
     }
 
     #[test]

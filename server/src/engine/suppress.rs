@@ -5,7 +5,7 @@
 //!   instruction (which it covers) or a YAML key or list item (which it covers with its whole subtree);
 //! - `# dockwarden-ignore-file: rule -- reason` anywhere, for the whole file;
 //! - hadolint's `# hadolint ignore=DL3002` (above an instruction) and `# hadolint global ignore=…`, and
-//!   BuildKit's `# check=skip=…` parser directive, for the codes that map to our rules ([`HADOLINT`],
+//!   BuildKit's `# check=skip=…` parser directive, for the codes that map to our rules ([`HADOLINT`](crate::rules::hadolint::HADOLINT),
 //!   [`BUILDKIT`]). Those comments belong to their own tools: one that maps to nothing here, or suppresses
 //!   nothing, is not reported.
 //!
@@ -24,31 +24,6 @@ use crate::model::dockerfile::Dockerfile;
 use crate::rules::RuleId;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
-
-/// hadolint codes and the rule of ours each corresponds to.
-pub const HADOLINT: &[(&str, RuleId)] = &[
-    ("DL3002", RuleId::RunAsRoot),
-    ("DL3004", RuleId::SudoInRun),
-    ("DL3005", RuleId::PackageManagerUpgrade),
-    ("DL3006", RuleId::UnpinnedImage),
-    ("DL3007", RuleId::UnpinnedImage),
-    ("DL3008", RuleId::UnpinnedPackages),
-    ("DL3013", RuleId::UnpinnedPackages),
-    ("DL3015", RuleId::InstallRecommends),
-    ("DL3016", RuleId::UnpinnedPackages),
-    ("DL3017", RuleId::PackageManagerUpgrade),
-    ("DL3018", RuleId::UnpinnedPackages),
-    ("DL3020", RuleId::AddInsteadOfCopy),
-    ("DL3025", RuleId::ShellFormEntrypoint),
-    ("DL3026", RuleId::UntrustedRegistry),
-    ("DL3028", RuleId::UnpinnedPackages),
-    ("DL3031", RuleId::PackageManagerUpgrade),
-    ("DL3033", RuleId::UnpinnedPackages),
-    ("DL3039", RuleId::PackageManagerUpgrade),
-    ("DL3041", RuleId::UnpinnedPackages),
-    ("DL3057", RuleId::MissingHealthcheck),
-    ("DL4006", RuleId::MissingPipefail),
-];
 
 /// BuildKit build-check names and the rule of ours each corresponds to (`all` skips every one of them).
 pub const BUILDKIT: &[(&str, RuleId)] = &[
@@ -325,11 +300,7 @@ fn parse_hadolint(comment: &str, offset: usize) -> Option<(Vec<Name>, bool)> {
     let names = words(list, start, |c| c == ',' || c.is_whitespace())
         .map(|(range, code)| Name {
             range,
-            rules: HADOLINT
-                .iter()
-                .filter(|(c, _)| c.eq_ignore_ascii_case(code))
-                .map(|(_, r)| *r)
-                .collect(),
+            rules: crate::rules::hadolint::rule_of(code).into_iter().collect(),
         })
         .collect();
     Some((names, global))

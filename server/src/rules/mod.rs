@@ -7,6 +7,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod files;
+pub mod hadolint;
 pub mod id;
 pub mod meta;
 pub mod registry;

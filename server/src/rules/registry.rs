@@ -120,6 +120,12 @@ impl RuleId {
     pub fn from_name(name: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|r| r.name() == name)
     }
+
+    /// A rule by its name, or by a hadolint code that stands for it (`DL3002` → `run-as-root`): what users
+    /// may write on the command line and in `rules:`.
+    pub fn named(name: &str) -> Option<RuleId> {
+        RuleId::from_name(name).or_else(|| super::hadolint::rule_of(name))
+    }
 }
 
 impl Serialize for RuleId {
