@@ -1646,3 +1646,305 @@ fn json_output_follows_its_versioned_schema() {
         assert!(!valid, "{pointer} broken still validates");
     }
 }
+
+fn git(args: &[&str], dir: &Path) -> Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs")
+}
+
+/// `git apply` of `patch` in `dir`: it must apply every file (git prints "Skipped patch" and exits 0 for a
+/// path outside the folder it runs in, so that output fails too).
+fn git_apply(patch: &str, dir: &Path) {
+    for check in [true, false] {
+        let mut command = Command::new("git");
+        command.arg("apply").arg("-v");
+        if check {
+            command.arg("--check");
+        }
+        let mut child = command
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("git apply runs");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), patch.as_bytes())
+            .expect("write patch");
+        let output = child.wait_with_output().expect("git apply ends");
+        let said = format!("{}{}", stdout(&output), stderr_of(&output));
+        assert!(
+            output.status.success(),
+            "git apply in {}: {said}\n{patch}",
+            dir.display()
+        );
+        assert!(
+            !said.contains("Skipped patch"),
+            "git apply in {}: {said}\n{patch}",
+            dir.display()
+        );
+    }
+}
+
+#[test]
+fn diff_paths_are_relative_to_the_project_root_and_git_apply_takes_them() {
+    let repo = temp_dir("diff-root");
+    assert!(git(&["init", "-q"], &repo).status.success());
+    let before = "FROM alpine:3.22\nADD app.txt /app/\nUSER 10001:10001\n";
+    let after = "FROM alpine:3.22\nCOPY app.txt /app/\nUSER 10001:10001\n";
+    common::put(&repo, "vote/Dockerfile", before);
+    common::put(&repo, "result/Dockerfile", before);
+    // From a subfolder, naming files above it, in the ways people type them.
+    let vote = repo.join("vote");
+    let absolute = repo.join("result/Dockerfile");
+    let output = dockwarden(
+        &[
+            "check",
+            "--diff",
+            "./Dockerfile",
+            &absolute.display().to_string(),
+        ],
+        &vote,
+    );
+    let patch = stdout(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{patch}{}",
+        stderr_of(&output)
+    );
+    for header in [
+        "--- a/vote/Dockerfile\n+++ b/vote/Dockerfile\n",
+        "--- a/result/Dockerfile\n+++ b/result/Dockerfile\n",
+    ] {
+        assert!(patch.contains(header), "{header} in\n{patch}");
+    }
+    for bad in ["a/./", "a//", "a/../", "a/tmp", "b/./"] {
+        assert!(!patch.contains(bad), "{bad} in\n{patch}");
+    }
+    assert!(
+        stderr_of(&output).contains("Would fix 2 problems in 2 files"),
+        "{}",
+        stderr_of(&output)
+    );
+    // At the root, the whole patch applies.
+    git_apply(&patch, &repo);
+    for file in ["vote/Dockerfile", "result/Dockerfile"] {
+        assert_eq!(
+            std::fs::read_to_string(repo.join(file)).expect("read"),
+            after,
+            "{file}"
+        );
+    }
+    // From a subfolder, the patch of that subfolder applies there (its paths are still the root's).
+    common::put(&repo, "vote/Dockerfile", before);
+    let output = dockwarden(&["check", "--diff", "."], &vote);
+    let patch = stdout(&output);
+    assert!(patch.starts_with("--- a/vote/Dockerfile\n"), "{patch}");
+    git_apply(&patch, &vote);
+    assert_eq!(
+        std::fs::read_to_string(repo.join("vote/Dockerfile")).expect("read"),
+        after
+    );
+    // A diff is not SARIF: asking for both is a usage error, not a diff in place of the log.
+    let output = dockwarden(&["check", "--diff", "--format", "sarif", "."], &vote);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr_of(&output).contains("cannot be combined with --format sarif"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn results_do_not_depend_on_the_working_directory() {
+    let repo = temp_dir("root-cwd");
+    assert!(git(&["init", "-q"], &repo).status.success());
+    common::put(
+        &repo,
+        "docker-compose.yml",
+        "services:\n  vote:\n    build: ./vote\n    read_only: true\n",
+    );
+    common::put(
+        &repo,
+        "vote/Dockerfile",
+        "FROM python:3.12-slim\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n",
+    );
+    let findings = |args: &[&str], dir: &Path| -> Vec<(String, u64, String)> {
+        let output = dockwarden(args, dir);
+        let found: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        found
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().expect("rule").to_owned(),
+                    f["start"]["line"].as_u64().expect("line"),
+                    f["message"].as_str().expect("message").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let from_root = findings(&["check", "--format", "json", "docker-compose.yml"], &repo);
+    let from_vote = findings(
+        &["check", "--format", "json", "../docker-compose.yml"],
+        &repo.join("vote"),
+    );
+    assert!(
+        from_root
+            .iter()
+            .any(|(rule, _, message)| rule == "run-as-root" && message.contains("vote")),
+        "{from_root:?}"
+    );
+    assert_eq!(from_root, from_vote);
+    // Paths that share no folder but `/` make no project: exit 2 with a hint, nothing read.
+    let outside = temp_dir("root-none");
+    common::put(&outside, "Dockerfile", "FROM alpine:3.22\n");
+    let output = dockwarden(
+        &[
+            "check",
+            "/etc/hostname",
+            &outside.join("Dockerfile").display().to_string(),
+        ],
+        &outside,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("share no folder but /"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn output_color_quiet_and_the_summary_lines() {
+    let dir = temp_dir("flags");
+    std::fs::write(dir.join("Dockerfile"), EXAMPLE).expect("write");
+    std::fs::write(
+        dir.join("Dockerfile.add"),
+        "FROM alpine:3.22\nADD a.txt /a\nUSER 10001:10001\n",
+    )
+    .expect("write");
+    // The summary: every finding counted, with what --fix and --unsafe-fixes would take care of.
+    let output = dockwarden(&["check", "--format", "json", "."], &dir);
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let found = found.as_array().expect("array");
+    let safe = found
+        .iter()
+        .filter(|f| {
+            f["fixes"]
+                .as_array()
+                .expect("fixes")
+                .iter()
+                .any(|x| x["applicability"] == "safe")
+        })
+        .count();
+    let fixable = found
+        .iter()
+        .filter(|f| !f["fixes"].as_array().expect("fixes").is_empty())
+        .count();
+    assert!(safe > 0 && fixable > safe, "{safe} {fixable}");
+    assert_eq!(stderr_of(&output), "", "no summary beside JSON");
+    let text = dockwarden(&["check", "."], &dir);
+    assert_eq!(
+        stderr_of(&text),
+        format!(
+            "Found {} problems in 2 files ({safe} fixable with --fix, {} more with --unsafe-fixes)\n",
+            found.len(),
+            fixable - safe
+        )
+    );
+    assert_eq!(stdout(&text).lines().count(), found.len());
+    assert!(!stdout(&text).contains('\x1b'), "no colour off a terminal");
+    // --quiet: no summary, no information findings (the example has some).
+    let infos = found.iter().filter(|f| f["severity"] == "info").count();
+    assert!(infos > 0);
+    let quiet = dockwarden(&["check", "--quiet", "."], &dir);
+    assert_eq!(stderr_of(&quiet), "");
+    assert_eq!(stdout(&quiet).lines().count(), found.len() - infos);
+    assert!(!stdout(&quiet).contains(": info["), "{}", stdout(&quiet));
+    // --output: the report in a file, the same text; --color always colours it, never and NO_COLOR do not.
+    let report = dir.join("report.txt");
+    let written = dockwarden(
+        &["check", "--output", &report.display().to_string(), "."],
+        &dir,
+    );
+    assert_eq!(stdout(&written), "");
+    assert_eq!(written.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&report).expect("report"),
+        stdout(&text)
+    );
+    let coloured = dockwarden(&["check", "--color", "always", "."], &dir);
+    assert!(
+        stdout(&coloured).contains("\x1b[1;33mwarning\x1b[0m[run-as-root]"),
+        "{}",
+        stdout(&coloured)
+    );
+    assert!(!stdout(&dockwarden(&["check", "--color", "never", "."], &dir)).contains('\x1b'));
+    // A file that cannot be written is an I/O error.
+    let nowhere = dockwarden(&["check", "--output", "missing/report.txt", "."], &dir);
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert!(
+        stderr_of(&nowhere).contains("missing/report.txt"),
+        "{}",
+        stderr_of(&nowhere)
+    );
+    // After --fix: what it changed, then what is left.
+    let fixed = dockwarden(&["check", "--fix", "."], &dir);
+    let said = stderr_of(&fixed);
+    assert!(said.starts_with(&format!("Fixed {safe} problem")), "{said}");
+    assert!(
+        said.contains(&format!("Found {} problems", found.len() - safe)),
+        "{said}"
+    );
+    let clean = dockwarden(&["check", "Dockerfile.add"], &dir);
+    assert_eq!(stderr_of(&clean), "No problems found (1 file checked)\n");
+}
+
+#[test]
+fn a_hadolint_code_stands_for_its_rule_on_the_command_line() {
+    let dir = temp_dir("hadolint-codes");
+    std::fs::write(dir.join("Dockerfile"), EXAMPLE).expect("write");
+    let by_code = dockwarden(&["check", "--select", "DL3002", "Dockerfile"], &dir);
+    let by_name = dockwarden(&["check", "--select", "run-as-root", "Dockerfile"], &dir);
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    assert!(
+        stdout(&by_code).contains("[run-as-root]"),
+        "{}",
+        stdout(&by_code)
+    );
+    assert_eq!(stdout(&by_code).lines().count(), 1);
+    let ignored = dockwarden(&["check", "--ignore", "dl3002", "Dockerfile"], &dir);
+    assert!(
+        !stdout(&ignored).contains("[run-as-root]"),
+        "{}",
+        stdout(&ignored)
+    );
+    let explained = dockwarden(&["explain", "DL3002"], &dir);
+    assert_eq!(
+        stdout(&explained),
+        stdout(&dockwarden(&["explain", "run-as-root"], &dir))
+    );
+    let unknown = dockwarden(&["check", "--select", "DL9999", "Dockerfile"], &dir);
+    assert_eq!(unknown.status.code(), Some(2));
+    // In a config file, and two keys for one rule must agree.
+    std::fs::write(dir.join(".dockwarden.yaml"), "rules:\n  DL3002: off\n").expect("write");
+    assert!(!stdout(&dockwarden(&["check", "Dockerfile"], &dir)).contains("[run-as-root]"));
+    std::fs::write(
+        dir.join(".dockwarden.yaml"),
+        "rules:\n  DL3002: off\n  run-as-root: error\n",
+    )
+    .expect("write");
+    let conflict = dockwarden(&["check", "Dockerfile"], &dir);
+    assert_eq!(conflict.status.code(), Some(2));
+    assert!(
+        stderr_of(&conflict).contains("`DL3002` and `run-as-root` both set `run-as-root`"),
+        "{}",
+        stderr_of(&conflict)
+    );
+}

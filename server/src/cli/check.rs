@@ -243,11 +243,11 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         }
         return ExitCode::from(EXIT_ERROR);
     }
-    if options.format == OutputFormat::Text && !options.quiet {
-        eprintln!("{}", summary::found(&reports));
-    }
     for error in &errors {
         eprintln!("error: {}", printable(error));
+    }
+    if options.format == OutputFormat::Text && !options.quiet {
+        eprintln!("{}", summary::found(&reports));
     }
     if !errors.is_empty() {
         return ExitCode::from(EXIT_ERROR);
