@@ -99,11 +99,13 @@ fn the_actions_lint_step_writes_sarif_annotates_and_reports_the_exit_code() {
 fn the_pre_commit_hooks_run_the_cli_on_the_files_they_are_given() {
     let hooks = yaml(".pre-commit-hooks.yaml");
     let hooks = hooks.as_sequence().expect("a list of hooks");
-    assert_eq!(hooks.len(), 2);
+    assert_eq!(hooks.len(), 3);
     for hook in hooks {
+        let system = hook["id"] == "dockwarden-system";
         assert_eq!(
-            hook["language"], "rust",
-            "pre-commit builds the root package"
+            hook["language"],
+            if system { "system" } else { "rust" },
+            "pre-commit builds the root package, except for the hook that uses the binary on PATH"
         );
         let entry = hook["entry"].as_str().expect("entry");
         let dir = std::env::temp_dir().join(format!(
@@ -169,4 +171,89 @@ fn the_pre_commit_hooks_pass_dockerfiles_and_leave_out_files_about_them() {
             );
         }
     }
+}
+
+/// `pre-commit try-repo` of this repository's `dockwarden-system` hook on a repository where only a
+/// Deployment is staged and its namespace's NetworkPolicy is committed: the hook reads the repository as its
+/// workspace, so `missing-network-policy` stays silent (and fires when there is no policy). pre-commit comes
+/// from `tests/run` (PyPI, on `DOCKWARDEN_PYTHONPATH`); without it the test says so and passes, unless
+/// `DOCKWARDEN_PRECOMMIT_TESTS=required`.
+#[test]
+fn pre_commit_try_repo_reads_the_repository_around_the_staged_files() {
+    let python_path = std::env::var("DOCKWARDEN_PYTHONPATH").unwrap_or_default();
+    let available = Command::new("python3")
+        .args(["-m", "pre_commit", "--version"])
+        .env("PYTHONPATH", &python_path)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var("DOCKWARDEN_PRECOMMIT_TESTS").as_deref() != Ok("required"),
+            "pre-commit is required (tests/run installs it)"
+        );
+        eprintln!("SKIPPED: pre-commit is not installed (tests/run installs it)");
+        return;
+    }
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: \"nginx:1.27\"}]\n";
+    let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
+    let run = |name: &str, committed: &[(&str, &str)]| -> String {
+        let repo =
+            std::env::temp_dir().join(format!("dockwarden-try-repo-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&repo);
+        std::fs::create_dir_all(&repo).expect("temp dir");
+        let git = |args: &[&str]| {
+            let output = Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .current_dir(&repo)
+                .output()
+                .expect("git runs");
+            assert!(
+                output.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        git(&["init", "-q"]);
+        std::fs::write(repo.join("README"), "x\n").expect("write");
+        for (file, text) in committed {
+            std::fs::write(repo.join(file), text).expect("write");
+        }
+        git(&["add", "."]);
+        git(&["commit", "-qm", "base"]);
+        std::fs::write(repo.join("app.yaml"), deployment).expect("write");
+        git(&["add", "app.yaml"]);
+        let output = Command::new("python3")
+            .args(["-m", "pre_commit", "try-repo"])
+            .arg(root())
+            .arg("dockwarden-system")
+            .current_dir(&repo)
+            .env("PYTHONPATH", &python_path)
+            .env("PATH", path_with_binary())
+            .env("PRE_COMMIT_HOME", repo.join(".pre-commit-home"))
+            .output()
+            .expect("pre-commit runs");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(output.status.code(), Some(1), "{said}");
+        assert!(
+            said.contains("app.yaml:9:21: warning[run-as-root]"),
+            "{said}"
+        );
+        said
+    };
+    let with_policy = run("policy", &[("netpol.yaml", policy)]);
+    assert!(
+        !with_policy.contains("missing-network-policy"),
+        "{with_policy}"
+    );
+    assert!(
+        !with_policy.contains("netpol.yaml:"),
+        "only staged files are reported: {with_policy}"
+    );
+    let without = run("no-policy", &[]);
+    assert!(without.contains("missing-network-policy"), "{without}");
 }

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             no_repo_config,
             select,
             ignore,
+            project_wide,
         } => cli::check(&CheckOptions {
             paths,
             format,
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
                 (None, false) => ConfigSource::Repository,
             },
             selection: RuleSelection { select, ignore },
+            project_wide,
         }),
         Command::Lsp { stdio: _ } => dockwarden::lsp::run(),
         Command::Rules { markdown } => cli::rules(markdown),

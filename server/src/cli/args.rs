@@ -76,6 +76,11 @@ pub enum Command {
         /// Do not run these rules (comma-separated), nor apply their fixes
         #[arg(long, value_name = "RULE,…", value_delimiter = ',', value_parser = rule)]
         ignore: Vec<RuleId>,
+        /// Workspace rules (missing-network-policy, a ServiceAccount in another file) also read the
+        /// project's manifests that are not given; only the paths given are reported (for pre-commit, which
+        /// passes only the staged files)
+        #[arg(long)]
+        project_wide: bool,
     },
     /// Start the language server on standard input and output
     Lsp {

@@ -48,6 +48,8 @@ pub struct CheckOptions {
     pub config: crate::engine::config::ConfigSource,
     /// The rules to run (`--select`, `--ignore`), over the config; only their fixes are applied.
     pub selection: crate::rules::settings::RuleSelection,
+    /// Workspace rules also read the project's manifests that were not given (`--project-wide`).
+    pub project_wide: bool,
 }
 
 /// The severities `--severity-threshold` takes.
@@ -147,9 +149,15 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             e.message
         )
     }));
+    let context = if options.project_wide {
+        unnamed_manifests(&root, &loaded, &mut configs, options)
+    } else {
+        Vec::new()
+    };
     let summaries: Vec<(&Path, Summary)> = loaded
         .iter()
         .flatten()
+        .chain(&context)
         .filter(|file| file.kind == Some(FileKind::Kubernetes))
         .map(|file| {
             let files = beside(&file.input, &root);
@@ -354,6 +362,44 @@ fn load(
         settings,
         skips,
     })
+}
+
+/// `--project-wide`: the project's manifests that were not given, read only for what the workspace rules
+/// learn from them (a NetworkPolicy, a ServiceAccount), never reported. pre-commit passes only the staged
+/// files: without them, a namespace whose policy was not staged would be said to have none. A file that
+/// cannot be read here is not this run's error (nobody asked about it).
+fn unnamed_manifests(
+    root: &Path,
+    loaded: &[Result<Loaded, String>],
+    configs: &mut Configs,
+    options: &CheckOptions,
+) -> Vec<Loaded> {
+    let given: BTreeSet<PathBuf> = loaded
+        .iter()
+        .flatten()
+        .filter_map(|file| file.path.canonicalize().ok())
+        .collect();
+    let (inputs, _) = collect(&[root.to_path_buf()]);
+    let mut planned = Vec::new();
+    for input in inputs {
+        let Input::File(path) = &input else { continue };
+        let Ok(canonical) = path.canonicalize() else {
+            continue;
+        };
+        if !is_yaml_name(path)
+            || given.contains(&canonical)
+            || configs.ignored_by(&canonical).is_some()
+        {
+            continue;
+        }
+        let settings = configs.settings_for(Some(&canonical));
+        planned.push((input, settings));
+    }
+    planned
+        .into_par_iter()
+        .filter_map(|(input, settings)| load(&input, options, settings, root).ok())
+        .filter(|file| file.kind == Some(FileKind::Kubernetes))
+        .collect()
 }
 
 /// Fix the files one after another (a fix may write another file, such as a NetworkPolicy that resolves
