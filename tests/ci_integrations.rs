@@ -257,3 +257,91 @@ fn pre_commit_try_repo_reads_the_repository_around_the_staged_files() {
     let without = run("no-policy", &[]);
     assert!(without.contains("missing-network-policy"), "{without}");
 }
+
+/// The action's install step takes the release archive only when it matches the SHA-256 pinned in
+/// `action.yml`, and stops on a mismatch (a replaced asset) instead of building. Run offline with a
+/// `file://` release made of the built binary.
+#[test]
+fn the_actions_install_step_checks_the_pinned_checksum() {
+    let action = yaml("action.yml");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let install = steps
+        .iter()
+        .find(|s| s["name"] == "Install dockwarden")
+        .expect("an install step");
+    let script = install["run"].as_str().expect("a script");
+    let env = &install["env"];
+    for key in [
+        "RELEASE",
+        "SHA256_LINUX_X64",
+        "SHA256_LINUX_ARM64",
+        "SHA256_MACOS_X64",
+        "SHA256_MACOS_ARM64",
+    ] {
+        assert!(env.get(key).is_some(), "{key} is pinned in action.yml");
+    }
+    let out =
+        std::env::temp_dir().join(format!("dockwarden-action-install-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let name = "dockwarden-v9.9.9-x86_64-unknown-linux-musl";
+    let staged = out.join("staging").join(name);
+    std::fs::create_dir_all(&staged).expect("temp dir");
+    std::fs::copy(env!("CARGO_BIN_EXE_dockwarden"), staged.join("dockwarden")).expect("copy");
+    let releases = out.join("releases/v9.9.9");
+    std::fs::create_dir_all(&releases).expect("temp dir");
+    let archive = releases.join(format!("{name}.tar.gz"));
+    let tar = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(out.join("staging"))
+        .arg(name)
+        .status()
+        .expect("tar runs");
+    assert!(tar.success());
+    let sum = Command::new("sha256sum")
+        .arg(&archive)
+        .output()
+        .expect("sha256sum runs");
+    let sum = String::from_utf8_lossy(&sum.stdout)
+        .split(' ')
+        .next()
+        .expect("a sum")
+        .to_owned();
+    let run = |pinned: &str, tool_root: &Path| {
+        Command::new("bash")
+            .args(["-e", "-c", script])
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RELEASE", "v9.9.9")
+            .env("SHA256_LINUX_X64", pinned)
+            .env(
+                "RELEASES_URL",
+                format!("file://{}", out.join("releases").display()),
+            )
+            .env("TOOL_ROOT", tool_root)
+            .env("GITHUB_PATH", out.join("github_path"))
+            .output()
+            .expect("bash runs")
+    };
+    let good = out.join("good");
+    let output = run(&sum, &good);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let version = Command::new(good.join("bin/dockwarden"))
+        .arg("--version")
+        .output()
+        .expect("installed");
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("dockwarden "));
+    let path = std::fs::read_to_string(out.join("github_path")).expect("GITHUB_PATH");
+    assert_eq!(path.trim(), good.join("bin").display().to_string());
+    // A release asset that is not the pinned one is refused, and nothing is installed.
+    let bad = out.join("bad");
+    let output = run(&"0".repeat(64), &bad);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("does not match the SHA-256 pinned"));
+    assert!(!bad.join("bin/dockwarden").exists());
+}
