@@ -345,3 +345,25 @@ fn the_actions_install_step_checks_the_pinned_checksum() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("does not match the SHA-256 pinned"));
     assert!(!bad.join("bin/dockwarden").exists());
 }
+
+/// What the repository ships for its own use lints clean: the image's Dockerfile, the workflows and the
+/// action (the deliberately bad examples and fixtures are not in scope).
+#[test]
+fn the_repositorys_own_dockerfile_workflows_and_action_lint_clean() {
+    let output = Command::new(env!("CARGO_BIN_EXE_dockwarden"))
+        .args([
+            "check",
+            "--severity-threshold",
+            "info",
+            "Dockerfile",
+            ".github/",
+            "action.yml",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout, "");
+    assert!(root().join(".github/workflows/release.yml").is_file());
+}
