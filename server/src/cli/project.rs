@@ -1,10 +1,11 @@
 //! The project a `check` run works in, and the only way it writes files.
 //!
 //! The root is the top of the git work tree that holds the paths given (the nearest folder with `.git`),
-//! else the current folder when it holds them all, else the nearest folder they share; never `/`, where "inside the project" would mean nothing. Files
-//! beside the inputs are read inside it, and fixes write only inside it: every path is canonicalised, so
-//! neither `..` nor a symbolic link leads out, and the final open refuses links
-//! (`openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)` on Linux, `O_NOFOLLOW` elsewhere), so a link swapped in
+//! else the current folder when it holds them all, else the nearest folder they share; never `/` (or a
+//! drive's root), where "inside the project" would mean nothing. Files beside the inputs are read inside it,
+//! and fixes write only inside it: every path is canonicalised, so neither `..` nor a symbolic link leads
+//! out, and the final open refuses links (`openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)` on Linux,
+//! `O_NOFOLLOW` on other Unixes, the link itself rather than its target on Windows), so a link swapped in
 //! after the check cannot redirect the write either. A new file is created exclusively (`O_EXCL`): it never
 //! replaces something that appeared meanwhile.
 
@@ -114,15 +115,29 @@ fn open(_root: &Path, target: &Path, new: bool) -> std::io::Result<std::fs::File
 }
 
 fn open_nofollow(target: &Path, new: bool) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
     let mut options = std::fs::OpenOptions::new();
-    options
-        .write(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    options.write(true);
+    not_following_links(&mut options);
     if new {
         options.create_new(true);
     } else {
         options.truncate(true);
     }
     options.open(target)
+}
+
+/// `O_NOFOLLOW`: a symbolic link in the last component fails the open.
+#[cfg(unix)]
+fn not_following_links(options: &mut std::fs::OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+}
+
+/// `FILE_FLAG_OPEN_REPARSE_POINT`: a symbolic link or junction in the last component is opened itself, not
+/// the file it points to, so a link swapped in after the check cannot redirect the write.
+#[cfg(windows)]
+fn not_following_links(options: &mut std::fs::OpenOptions) {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    options.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
 }

@@ -189,16 +189,37 @@ fn file_uri(path: &Path) -> String {
 /// A path as a URI path: `/`-separated, every byte outside RFC 3986's unreserved characters percent-encoded
 /// (a space, `%`, `#`, `?` or a non-ASCII name stays a valid URI).
 fn percent_encoded(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
+    let (bytes, drive) = uri_bytes(path);
     let mut out = String::new();
-    for &byte in path.as_os_str().as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+    for (i, &byte) in bytes.iter().enumerate() {
+        let kept = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/');
+        // A Windows drive's colon stays one (`/C:/src`), as in every `file:` URI for such a path.
+        if kept || (drive && i == 2 && byte == b':') {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
         }
     }
     out
+}
+
+/// A path's bytes for a URI, and whether it starts with a Windows drive (`/C:`). On Unix the file name's own
+/// bytes (any byte but `/` and NUL is a name).
+#[cfg(unix)]
+fn uri_bytes(path: &Path) -> (Vec<u8>, bool) {
+    use std::os::unix::ffi::OsStrExt;
+    (path.as_os_str().as_bytes().to_vec(), false)
+}
+
+/// On Windows its UTF-8, `/`-separated, an absolute path led by `/` (`C:\src` → `/C:/src`).
+#[cfg(not(unix))]
+fn uri_bytes(path: &Path) -> (Vec<u8>, bool) {
+    let text = path.to_string_lossy().replace('\\', "/");
+    if path.is_absolute() {
+        (format!("/{text}").into_bytes(), true)
+    } else {
+        (text.into_bytes(), false)
+    }
 }
 
 /// A 1-based region; columns in code points (the run's `columnKind`).
