@@ -20,7 +20,7 @@ export type Resolution =
 
 /** Shown when nothing is found: what to do about it, in one message. */
 export const NOT_FOUND =
-  'dockwarden: no server binary found. Install it (`cargo install --path .` in a clone of the repository) so ' +
+  'dockwarden: no server binary found. Install it (`cargo install --locked --path .` in a clone of the repository) so ' +
   'that `dockwarden` is on PATH, or set `dockwarden.server.path` in your user settings, then run ' +
   '"dockwarden: Restart Server".';
 
