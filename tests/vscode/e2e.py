@@ -86,6 +86,8 @@ def main():
                 "editor.suggestOnTriggerCharacters": False,
                 "editor.lightbulb.enabled": "on",
                 "files.autoSave": "off",
+                # The workspace sits in the checkout's target/: no offer to open the repository above it.
+                "git.openRepositoryInParentFolders": "never",
             }
         )
     )
