@@ -365,5 +365,23 @@ fn the_repositorys_own_dockerfile_workflows_and_action_lint_clean() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert_eq!(stdout, "");
-    assert!(root().join(".github/workflows/release.yml").is_file());
+    // Every action they use is pinned to a full commit SHA (a tag can be moved to other code).
+    let mut uses = 0;
+    for file in ["action.yml", ".github/workflows/release.yml"] {
+        let text = std::fs::read_to_string(root().join(file)).expect(file);
+        for line in text.lines().filter_map(|l| {
+            l.trim_start()
+                .strip_prefix("- uses: ")
+                .or_else(|| l.trim_start().strip_prefix("uses: "))
+        }) {
+            uses += 1;
+            let reference = line.split_whitespace().next().unwrap_or_default();
+            let sha = reference.rsplit_once('@').map_or("", |(_, r)| r);
+            assert!(
+                sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{file}: `{reference}` is not pinned to a commit SHA"
+            );
+        }
+    }
+    assert!(uses >= 5, "{uses} actions found");
 }
